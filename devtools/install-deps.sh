@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package XPDK needs to build, test and benchmark.
+# Idempotent and non-interactive: safe to run again; does nothing when all is present.
+set -euo pipefail
+
+PKGS=(
+	# build
+	build-essential pkg-config meson ninja-build
+	# libraries
+	libdpdk-dev dpdk libjson-c-dev libibverbs-dev rdma-core
+	# tests, sanitizers, fuzzing
+	libcmocka-dev python3 python3-pytest clang llvm libclang-rt-dev
+	# real-hardware tier (QEMU guest)
+	qemu-system-x86 busybox-static kmod cpio zstd
+	# benchmark plots
+	gnuplot-nox
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: must run as root (apt-get install); try: sudo $0" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
