@@ -131,12 +131,11 @@ int main(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	}
 
-	bufs = calloc(o.count, sizeof(*bufs));
+	bufs = calloc(o.count, sizeof(struct xpdk_dma_buf *));
 	if (bufs == NULL) {
 		xpdk_env_cleanup();
 		return 1;
 	}
-	ret = 0;
 	if (o.json)
 		printf("{\"hugepages\":%s,\"buffers\":[", xpdk_env_hugepages() ? "true" : "false");
 	else

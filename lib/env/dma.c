@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/queue.h>
 
 #include <rte_errno.h>
 #include <rte_memory.h>
@@ -31,10 +30,10 @@
 struct dma_buf {
 	struct xpdk_dma_buf pub; /* first: users hold &pub */
 	const struct rte_memzone *mz;
-	LIST_ENTRY(dma_buf) next;
+	struct dma_buf *next;
 };
 
-static LIST_HEAD(, dma_buf) live_bufs = LIST_HEAD_INITIALIZER(live_bufs);
+static struct dma_buf *live_bufs;
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t dma_seq;
 
@@ -102,23 +101,25 @@ struct xpdk_dma_buf *xpdk_dma_alloc(size_t size, size_t align, unsigned int flag
 		memset(mz->addr, 0, size);
 
 	pthread_mutex_lock(&live_lock);
-	LIST_INSERT_HEAD(&live_bufs, b, next);
+	b->next = live_bufs;
+	live_bufs = b;
 	pthread_mutex_unlock(&live_lock);
 	return &b->pub;
 }
 
 void xpdk_dma_free(struct xpdk_dma_buf *buf)
 {
+	struct dma_buf **link;
 	struct dma_buf *b;
 
 	if (buf == NULL)
 		return;
 	pthread_mutex_lock(&live_lock);
-	LIST_FOREACH(b, &live_bufs, next)
-		if (&b->pub == buf)
-			break;
+	for (link = &live_bufs; *link != NULL && &(*link)->pub != buf; link = &(*link)->next)
+		;
+	b = *link;
 	if (b != NULL)
-		LIST_REMOVE(b, next);
+		*link = b->next;
 	pthread_mutex_unlock(&live_lock);
 
 	if (b == NULL) {
@@ -222,8 +223,8 @@ static int addr_fd(const void *addr, int *fd, size_t *offset)
 int xpdk_dma_fd(const struct xpdk_dma_buf *buf, int *fd, off_t *offset)
 {
 	const char *first, *last;
-	size_t off_first, off_last;
-	int fd_first, fd_last;
+	size_t off_first = 0, off_last = 0;
+	int fd_first = -1, fd_last = -1;
 	int rc;
 
 	if (buf == NULL || fd == NULL || offset == NULL)

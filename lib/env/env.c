@@ -93,18 +93,22 @@ uint64_t xpdk_env_hugepages_free(void)
 	if (d == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
-		char path[1024];
-		unsigned long long kib, nfree;
+		char path[1024], line[32];
+		unsigned long long kib;
+		char *end;
 		FILE *f;
 
-		if (sscanf(de->d_name, "hugepages-%llukB", &kib) != 1)
+		if (strncmp(de->d_name, "hugepages-", 10) != 0)
+			continue;
+		kib = strtoull(de->d_name + 10, &end, 10);
+		if (strcmp(end, "kB") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/free_hugepages", dir, de->d_name);
 		f = fopen(path, "r");
 		if (f == NULL)
 			continue;
-		if (fscanf(f, "%llu", &nfree) == 1)
-			total += (uint64_t)nfree * kib * 1024;
+		if (fgets(line, sizeof(line), f) != NULL)
+			total += strtoull(line, NULL, 10) * kib * 1024;
 		fclose(f);
 	}
 	closedir(d);
