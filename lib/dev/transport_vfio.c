@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * Transport "vfio": a PCI function bound to the kernel's vfio-pci. DPDK's rte_vfio sets up the
+ * group and container (and so maps EAL's hugepage memory into the IOMMU, in step as memory
+ * grows); regions come from VFIO_DEVICE_GET_REGION_INFO with the sparse-mmap capability, mmap()
+ * for the fast path and pread/pwrite for the rest; interrupts from VFIO_DEVICE_SET_IRQS.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include <rte_vfio.h>
+
+#include "dev_priv.h"
+#include "xpdk_env.h"
+
+struct vfio_tp {
+	char addr[XPDK_PCI_ADDR_LEN];
+	char sysfs_base[PATH_MAX];
+	int fd; /* device fd */
+	uint64_t region_offset[XPDK_DEV_MAX_REGIONS];
+};
+
+static bool vfio_claims(const char *name, const char **target)
+{
+	char canon[XPDK_PCI_ADDR_LEN];
+	int saved = errno;
+	bool ok = xpdk_pci_addr_parse(name, canon) == 0;
+
+	xpdk_err_clear();
+	errno = saved;
+	*target = name;
+	return ok;
+}
+
+static int vfio_open(struct xpdk_dev *dev, const char *target)
+{
+	struct vfio_device_info info = {.argsz = sizeof(info)};
+	struct xpdk_pci_func f;
+	struct vfio_tp *tp;
+	int group = -1, rc;
+
+	if (!xpdk_env_ready())
+		return xpdk_err(EINVAL, "opening %s needs the environment: call xpdk_env_init() "
+					"first (kernel VFIO maps its DMA memory)",
+				target);
+	rc = xpdk_pci_func_get(target, &f);
+	if (rc < 0)
+		return rc;
+	if (strcmp(f.driver, "vfio-pci") != 0)
+		return xpdk_err(ENODEV, "%s is not bound to vfio-pci (driver: %s); run: xpdk-io init "
+					"-d %s $USER",
+				f.addr, f.driver[0] ? f.driver : "none", f.addr);
+	tp = calloc(1, sizeof(*tp));
+	if (tp == NULL)
+		return xpdk_err(ENOMEM, "out of memory");
+	snprintf(tp->addr, sizeof(tp->addr), "%s", f.addr);
+	snprintf(tp->sysfs_base, sizeof(tp->sysfs_base), "%s/bus/pci/devices", xpdk_sysfs_root());
+	snprintf(dev->info.name, sizeof(dev->info.name), "%s", f.addr);
+	tp->fd = -1;
+	if (rte_vfio_get_group_num(tp->sysfs_base, tp->addr, &group) <= 0) {
+		free(tp);
+		return xpdk_err(ENODEV, "%s has no VFIO group (is the IOMMU on?)", f.addr);
+	}
+	if (rte_vfio_setup_device(tp->sysfs_base, tp->addr, &tp->fd, &info) != 0) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+		rc = access(path, R_OK | W_OK) != 0 ? -EACCES : -EIO;
+		free(tp);
+		if (rc == -EACCES)
+			return xpdk_err(EACCES, "permission denied on %s: give it to your user with "
+						"'xpdk-io init -d %s $USER'",
+					path, f.addr);
+		return xpdk_err(EIO, "VFIO could not set up %s (group %d busy or in another "
+				     "container? see the EAL messages above)",
+				f.addr, group);
+	}
+	dev->tp = tp;
+	dev->info.num_regions = info.num_regions < XPDK_DEV_MAX_REGIONS ? info.num_regions
+									 : XPDK_DEV_MAX_REGIONS;
+	dev->info.num_irqs = info.num_irqs;
+	dev->info.can_reset = info.flags & VFIO_DEVICE_FLAGS_RESET;
+	return 0;
+}
+
+static void vfio_close(struct xpdk_dev *dev)
+{
+	struct vfio_tp *tp = dev->tp;
+
+	if (tp == NULL)
+		return;
+	rte_vfio_release_device(tp->sysfs_base, tp->addr, tp->fd);
+	free(tp);
+	dev->tp = NULL;
+}
+
+/* Find the sparse-mmap capability in a region-info reply, or NULL. */
+static struct vfio_region_info_cap_sparse_mmap *find_sparse(struct vfio_region_info *ri)
+{
+	uint32_t off = ri->cap_offset;
+
+	if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return NULL;
+	/* the chain lies inside the argsz bytes we asked for; bound the walk */
+	for (int hops = 0; off >= sizeof(*ri) && off + sizeof(struct vfio_info_cap_header) <=
+							      ri->argsz && hops < 16;
+	     hops++) {
+		struct vfio_info_cap_header *h = (void *)((char *)ri + off);
+
+		if (h->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			return (void *)h;
+		off = h->next;
+	}
+	return NULL;
+}
+
+static int map_area(struct vfio_tp *tp, uint64_t region_off, uint64_t off, uint64_t len,
+		    uint32_t flags, struct xpdk_region_area *a)
+{
+	int prot = ((flags & VFIO_REGION_INFO_FLAG_READ) ? PROT_READ : 0) |
+		   ((flags & VFIO_REGION_INFO_FLAG_WRITE) ? PROT_WRITE : 0);
+	void *p = mmap(NULL, len, prot, MAP_SHARED, tp->fd, (off_t)(region_off + off));
+
+	if (p == MAP_FAILED)
+		return -errno;
+	a->offset = off;
+	a->size = len;
+	a->ptr = p;
+	return 0;
+}
+
+static int vfio_region_info(struct xpdk_dev *dev, unsigned int index, struct dev_region_info *out)
+{
+	struct vfio_tp *tp = dev->tp;
+	size_t argsz = sizeof(struct vfio_region_info) + 4096;
+	struct vfio_region_info *ri = calloc(1, argsz);
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+
+	if (ri == NULL)
+		return xpdk_err(ENOMEM, "out of memory");
+	ri->argsz = (uint32_t)argsz;
+	ri->index = index;
+	if (ioctl(tp->fd, VFIO_DEVICE_GET_REGION_INFO, ri) < 0) {
+		int err = errno;
+
+		free(ri);
+		/* VGA and other absent regions: size 0, not an error */
+		return err == EINVAL ? 0 : xpdk_err(err, "region %u info: %s", index, strerror(err));
+	}
+	out->size = ri->size;
+	out->flags = ((ri->flags & VFIO_REGION_INFO_FLAG_READ) ? XPDK_REGION_F_READ : 0) |
+		     ((ri->flags & VFIO_REGION_INFO_FLAG_WRITE) ? XPDK_REGION_F_WRITE : 0);
+	tp->region_offset[index] = ri->offset;
+	if (ri->size > 0 && (ri->flags & VFIO_REGION_INFO_FLAG_MMAP) &&
+	    index != XPDK_REGION_CONFIG) {
+		sparse = find_sparse(ri);
+		if (sparse != NULL) {
+			for (uint32_t i = 0; i < sparse->nr_areas && out->nareas < XPDK_REGION_MAX_AREAS;
+			     i++) {
+				if (sparse->areas[i].size == 0 ||
+				    sparse->areas[i].offset > ri->size ||
+				    sparse->areas[i].size > ri->size - sparse->areas[i].offset)
+					continue;
+				if (map_area(tp, ri->offset, sparse->areas[i].offset,
+					     sparse->areas[i].size, ri->flags,
+					     &out->areas[out->nareas]) == 0)
+					out->nareas++;
+			}
+		} else if (map_area(tp, ri->offset, 0, ri->size, ri->flags, &out->areas[0]) == 0) {
+			out->nareas = 1;
+		}
+		/* a region that cannot be mapped (e.g. smaller than a page) uses the slow path */
+	}
+	free(ri);
+	return 0;
+}
+
+static void vfio_region_unmap(struct xpdk_dev *dev, unsigned int index, struct xpdk_region *r)
+{
+	(void)dev;
+	(void)index;
+	for (unsigned int i = 0; i < r->nareas; i++)
+		munmap(r->areas[i].ptr, r->areas[i].size);
+	r->nareas = 0;
+	r->map = NULL;
+}
+
+static int vfio_region_rw(struct xpdk_dev *dev, unsigned int index, uint64_t off, void *buf,
+			  size_t len, bool write)
+{
+	struct vfio_tp *tp = dev->tp;
+	off_t pos = (off_t)(tp->region_offset[index] + off);
+	ssize_t n = write ? pwrite(tp->fd, buf, len, pos) : pread(tp->fd, buf, len, pos);
+
+	if (n != (ssize_t)len)
+		return xpdk_err(n < 0 ? errno : EIO, "%s of %zu bytes at 0x%llx of region %u failed: %s",
+				write ? "write" : "read", len, (unsigned long long)off, index,
+				n < 0 ? strerror(errno) : "short transfer");
+	return 0;
+}
+
+static int vfio_irq_count(struct xpdk_dev *dev, unsigned int type)
+{
+	struct vfio_tp *tp = dev->tp;
+	struct vfio_irq_info info = {.argsz = sizeof(info), .index = type};
+
+	if (type >= dev->info.num_irqs)
+		return 0;
+	if (ioctl(tp->fd, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0)
+		return xpdk_err(errno, "IRQ info %u: %s", type, strerror(errno));
+	return (int)info.count;
+}
+
+static int vfio_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count,
+			const int *fds)
+{
+	struct vfio_tp *tp = dev->tp;
+	size_t argsz = sizeof(struct vfio_irq_set) + count * sizeof(int);
+	struct vfio_irq_set *set = calloc(1, argsz);
+	int rc = 0;
+
+	if (set == NULL)
+		return xpdk_err(ENOMEM, "out of memory");
+	set->argsz = (uint32_t)argsz;
+	set->index = type;
+	set->start = 0;
+	set->count = count;
+	set->flags = VFIO_IRQ_SET_ACTION_TRIGGER |
+		     (count ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
+	if (count)
+		memcpy(set->data, fds, count * sizeof(int));
+	if (ioctl(tp->fd, VFIO_DEVICE_SET_IRQS, set) < 0)
+		rc = xpdk_err(errno, "%s IRQ type %u on %s: %s", count ? "enabling" : "disabling",
+			      type, dev->info.name, strerror(errno));
+	free(set);
+	return rc;
+}
+
+static int vfio_irq_unmask(struct xpdk_dev *dev, unsigned int type, unsigned int vector)
+{
+	struct vfio_tp *tp = dev->tp;
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+		.index = type,
+		.start = vector,
+		.count = 1,
+	};
+
+	if (ioctl(tp->fd, VFIO_DEVICE_SET_IRQS, &set) < 0)
+		return xpdk_err(errno, "unmasking IRQ %u/%u: %s", type, vector, strerror(errno));
+	return 0;
+}
+
+static int vfio_reset(struct xpdk_dev *dev)
+{
+	struct vfio_tp *tp = dev->tp;
+
+	if (ioctl(tp->fd, VFIO_DEVICE_RESET) < 0)
+		return xpdk_err(errno, "resetting %s: %s", dev->info.name, strerror(errno));
+	return 0;
+}
+
+const struct xpdk_transport_ops xpdk_transport_vfio = {
+	.name = "vfio",
+	.claims = vfio_claims,
+	.open = vfio_open,
+	.close = vfio_close,
+	.region_info = vfio_region_info,
+	.region_unmap = vfio_region_unmap,
+	.region_rw = vfio_region_rw,
+	.irq_count = vfio_irq_count,
+	.irq_set = vfio_irq_set,
+	.irq_unmask = vfio_irq_unmask,
+	.reset = vfio_reset,
+};

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/**
+ * @file
+ * The device model: devices opened by name over a transport, their regions (BARs and config
+ * space) with an inline fast path and a checked slow path, interrupts as eventfds, and drivers
+ * that register with an ID table and are matched and probed.
+ *
+ * Names users type: a PCI address ("0000:3f:00.0" or "3f:00.0") for the kernel's vfio-pci, or
+ * "vfio-user:PATH" for a device served over vfio-user (e.g. by xpdk-devsim). A driver never
+ * knows which transport is behind its device.
+ *
+ * Ownership: xpdk_dev_open() returns a device the caller closes with xpdk_dev_close(); regions
+ * belong to the device and live until it is closed. A device is used by one thread at a time,
+ * except for the region fast path, which any thread may use.
+ */
+
+#ifndef XPDK_DEV_H
+#define XPDK_DEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_io.h>
+
+#include "xpdk_common.h"
+#include "xpdk_pci.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct xpdk_dev;
+
+/** @name Region indices (as VFIO's) */
+/**@{*/
+#define XPDK_REGION_BAR0 0
+#define XPDK_REGION_ROM 6
+#define XPDK_REGION_CONFIG 7
+#define XPDK_DEV_MAX_REGIONS 9
+/**@}*/
+
+/** @name Region flags */
+/**@{*/
+#define XPDK_REGION_F_READ (1u << 0)  /**< readable */
+#define XPDK_REGION_F_WRITE (1u << 1) /**< writable */
+#define XPDK_REGION_F_MMAP (1u << 2)  /**< at least part of it is mapped for the fast path */
+/**@}*/
+
+#define XPDK_REGION_MAX_AREAS 8
+
+/** A mapped part of a region. */
+struct xpdk_region_area {
+	uint64_t offset; /**< within the region */
+	uint64_t size;
+	uint8_t *ptr;    /**< where it is mapped */
+};
+
+/** A region of a device (a BAR, the ROM or config space). Owned by the device. */
+struct xpdk_region {
+	struct xpdk_dev *dev;
+	unsigned int index;
+	uint64_t size;  /**< 0 when the device has no such region */
+	uint32_t flags; /**< XPDK_REGION_F_* */
+	/** The whole region mapped: the fast-path accessors below use it. NULL when only parts
+	 *  (or nothing) are mapped; then use the checked calls. */
+	uint8_t *map;
+	unsigned int nareas; /**< mapped parts (sparse mmap) */
+	struct xpdk_region_area areas[XPDK_REGION_MAX_AREAS];
+};
+
+/**
+ * @name Fast path
+ * Plain MMIO loads and stores on a mapped region (r->map != NULL), with DPDK's I/O barriers: a
+ * write is ordered after earlier writes to normal memory (a descriptor, then its doorbell), a
+ * read before later reads of normal memory. No checks, no syscalls, no locks: validate offsets
+ * once at setup. Callable from any thread.
+ */
+/**@{*/
+static inline uint8_t xpdk_region_read8(const struct xpdk_region *r, uint64_t off)
+{
+	return rte_read8(r->map + off);
+}
+static inline uint16_t xpdk_region_read16(const struct xpdk_region *r, uint64_t off)
+{
+	return rte_read16(r->map + off);
+}
+static inline uint32_t xpdk_region_read32(const struct xpdk_region *r, uint64_t off)
+{
+	return rte_read32(r->map + off);
+}
+static inline uint64_t xpdk_region_read64(const struct xpdk_region *r, uint64_t off)
+{
+	return rte_read64(r->map + off);
+}
+static inline void xpdk_region_write8(const struct xpdk_region *r, uint64_t off, uint8_t v)
+{
+	rte_write8(v, r->map + off);
+}
+static inline void xpdk_region_write16(const struct xpdk_region *r, uint64_t off, uint16_t v)
+{
+	rte_write16(v, r->map + off);
+}
+static inline void xpdk_region_write32(const struct xpdk_region *r, uint64_t off, uint32_t v)
+{
+	rte_write32(v, r->map + off);
+}
+static inline void xpdk_region_write64(const struct xpdk_region *r, uint64_t off, uint64_t v)
+{
+	rte_write64(v, r->map + off);
+}
+/**@}*/
+
+/**
+ * @name Checked path
+ * For tools, scripts and slow paths: offset, width (8, 16, 32 or 64 bits) and natural
+ * alignment are checked and an error is returned instead of a fault. Mapped parts are accessed
+ * directly, the rest through the transport (vfio-user REGION_READ/WRITE, or pread/pwrite on the
+ * vfio device). Errors: -EINVAL (bad width or alignment), -ERANGE (past the end), -ENODEV (no
+ * such region), each with a sentence naming the region and its size.
+ */
+/**@{*/
+int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int width,
+		     uint64_t *val);
+int xpdk_region_write(const struct xpdk_region *r, uint64_t off, unsigned int width,
+		      uint64_t val);
+/** Write @p count 32-bit words from @p src at consecutive offsets from @p off. */
+int xpdk_region_write_burst32(const struct xpdk_region *r, uint64_t off, const uint32_t *src,
+			      size_t count);
+/** Write @p value to @p count consecutive 32-bit registers from @p off. */
+int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t value,
+			 size_t count);
+/**@}*/
+
+/** @name Devices */
+/**@{*/
+
+/** What is known of an open device. */
+struct xpdk_dev_info {
+	char name[280];      /**< as opened, canonical ("0000:3f:00.0", "vfio-user:/run/…") */
+	const char *transport; /**< "vfio" or "vfio-user" */
+	uint16_t vendor, device, subsystem_vendor, subsystem_device;
+	uint32_t class_code;
+	unsigned int num_regions;
+	unsigned int num_irqs; /**< IRQ index types (INTx, MSI, MSI-X, …) */
+	bool can_reset;
+};
+
+/**
+ * Open a device by name, map the mappable parts of its regions, and enable bus mastering.
+ * @return the device, or NULL with errno and the last-error sentence set.
+ */
+struct xpdk_dev *xpdk_dev_open(const char *name);
+
+/** Remove the driver (if probed), disable interrupts, unmap and close. NULL is ignored. */
+void xpdk_dev_close(struct xpdk_dev *dev);
+
+/** The device's information. */
+const struct xpdk_dev_info *xpdk_dev_info(const struct xpdk_dev *dev);
+
+/** Region @p index (0 … XPDK_DEV_MAX_REGIONS-1), or NULL with the last-error sentence. */
+const struct xpdk_region *xpdk_dev_region(const struct xpdk_dev *dev, unsigned int index);
+
+/** Reset the device. @return 0, -ENOTSUP when it cannot be reset, or a negative errno. */
+int xpdk_dev_reset(struct xpdk_dev *dev);
+
+/** Read/write config space bytes (region 7) through the transport. */
+int xpdk_dev_cfg_read(struct xpdk_dev *dev, uint64_t off, void *buf, size_t len);
+int xpdk_dev_cfg_write(struct xpdk_dev *dev, uint64_t off, const void *buf, size_t len);
+/**@}*/
+
+/** @name Interrupts */
+/**@{*/
+#define XPDK_IRQ_INTX 0
+#define XPDK_IRQ_MSI 1
+#define XPDK_IRQ_MSIX 2
+
+/** Number of vectors of IRQ type @p type (0 when the device has none). */
+int xpdk_dev_irq_count(struct xpdk_dev *dev, unsigned int type);
+
+/**
+ * Enable @p count vectors of IRQ type @p type, each signalling its own eventfd (created here,
+ * owned by the device). Enabling another type first disables the current one.
+ * @return 0 or a negative errno.
+ */
+int xpdk_dev_irq_enable(struct xpdk_dev *dev, unsigned int type, unsigned int count);
+
+/** Disable the enabled IRQ type and close its eventfds. */
+void xpdk_dev_irq_disable(struct xpdk_dev *dev);
+
+/** The eventfd of vector @p vector (for the caller's own epoll), or -1. */
+int xpdk_dev_irq_fd(const struct xpdk_dev *dev, unsigned int vector);
+
+/**
+ * Wait until vector @p vector fires, at most @p timeout_ms (-1: forever), and re-arm it
+ * (unmask, for INTx). @return the number of interrupts counted (>= 1), -ETIMEDOUT, or a negative
+ * errno.
+ */
+int xpdk_dev_irq_wait(struct xpdk_dev *dev, unsigned int vector, int timeout_ms);
+/**@}*/
+
+/** @name DMA */
+/**@{*/
+/** Limit the device addresses it can use (e.g. (1 << 28) - 1 for edu). Default: all 64 bits. */
+void xpdk_dev_set_dma_mask(struct xpdk_dev *dev, uint64_t mask);
+
+/**
+ * Check that the device can reach [@p iova, @p iova + @p len): within its DMA mask.
+ * @return 0, or -ERANGE with a sentence giving the address, the mask and what to do.
+ */
+int xpdk_dev_dma_check(const struct xpdk_dev *dev, uint64_t iova, uint64_t len);
+/**@}*/
+
+/** @name Drivers */
+/**@{*/
+/** Match any value of a field of struct xpdk_pci_id. */
+#define XPDK_PCI_ANY_ID 0xffff
+
+/** One entry of a driver's ID table; a table ends with an entry whose vendor is 0. */
+struct xpdk_pci_id {
+	uint16_t vendor;
+	uint16_t device;
+	uint16_t subsystem_vendor; /**< XPDK_PCI_ANY_ID (or 0) for any */
+	uint16_t subsystem_device; /**< XPDK_PCI_ANY_ID (or 0) for any */
+	const char *description;   /**< shown by `xpdk-io ls` */
+};
+
+/** A driver. */
+struct xpdk_driver {
+	const char *name;
+	const struct xpdk_pci_id *id_table;
+	/** Optional: claim a device by its content (e.g. a DFL in BAR0) when no ID matches.
+	 *  @return true to claim it. */
+	bool (*match)(struct xpdk_dev *dev);
+	/** Set up the device; priv_size bytes of zeroed state are at xpdk_dev_priv(). */
+	int (*probe)(struct xpdk_dev *dev);
+	/** Undo probe. */
+	void (*remove)(struct xpdk_dev *dev);
+	size_t priv_size;
+};
+
+/** Register a driver (done at load time by XPDK_DRIVER_REGISTER). */
+void xpdk_driver_register(const struct xpdk_driver *drv);
+
+/** Register @p drv when the program loads. */
+#define XPDK_DRIVER_REGISTER(drv)                                                                  \
+	__attribute__((constructor)) static void xpdk_driver_register_##drv(void)                  \
+	{                                                                                          \
+		xpdk_driver_register(&(drv));                                                      \
+	}
+
+/** The driver whose ID table matches these IDs, and the matching entry, or NULL. */
+const struct xpdk_driver *xpdk_driver_lookup(uint16_t vendor, uint16_t device, uint16_t svendor,
+					     uint16_t sdevice, const struct xpdk_pci_id **entry);
+
+/**
+ * Find the driver for @p dev (ID table first, then content match) and probe it.
+ * @return 0, -ENOENT when no driver matches, or the probe's error.
+ */
+int xpdk_dev_probe(struct xpdk_dev *dev);
+
+/** The driver bound by xpdk_dev_probe(), or NULL. */
+const struct xpdk_driver *xpdk_dev_driver(const struct xpdk_dev *dev);
+
+/** The bound driver's private state. */
+void *xpdk_dev_priv(const struct xpdk_dev *dev);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XPDK_DEV_H */
