@@ -25,7 +25,8 @@ static const struct xpdk_driver *drivers[MAX_DRIVERS];
 static unsigned int ndrivers;
 
 static const struct xpdk_transport_ops *const transports[] = {
-	&xpdk_transport_vfio,
+	&xpdk_transport_vfio_user, /* claims "vfio-user:" names */
+	&xpdk_transport_vfio,      /* claims PCI addresses */
 };
 
 /* ---- regions ---------------------------------------------------------------------------- */

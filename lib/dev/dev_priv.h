@@ -60,6 +60,7 @@ struct xpdk_dev {
 
 /* Transports. */
 extern const struct xpdk_transport_ops xpdk_transport_vfio;
+extern const struct xpdk_transport_ops xpdk_transport_vfio_user;
 
 
 

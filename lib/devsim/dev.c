@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * Simulated device instances: BARs (trapped or shared memory), register access dispatch, the
+ * device thread, and the lifecycle around the vfio-user server (server.c).
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devsim_priv.h"
+
+void *xpdk_devsim_priv(struct xpdk_devsim_dev *dev)
+{
+	return dev->priv;
+}
+
+struct xpdk_pci_cfg *xpdk_devsim_cfg(struct xpdk_devsim_dev *dev)
+{
+	return &dev->cfg;
+}
+
+const char *xpdk_devsim_name(const struct xpdk_devsim_dev *dev)
+{
+	return dev->name;
+}
+
+void xpdk_devsim_lock(struct xpdk_devsim_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+}
+
+void xpdk_devsim_unlock(struct xpdk_devsim_dev *dev)
+{
+	pthread_mutex_unlock(&dev->lock);
+}
+
+void xpdk_devsim_kick(struct xpdk_devsim_dev *dev)
+{
+	uint64_t one = 1;
+
+	/* a full eventfd counter already means "wake up": nothing lost if this fails */
+	(void)!write(dev->kick_fd, &one, sizeof(one));
+}
+
+int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size, bool mem64)
+{
+	int rc = xpdk_pci_cfg_bar(&dev->cfg, bar, size, mem64, false);
+
+	if (rc == 0)
+		dev->bars[bar].size = size;
+	return rc;
+}
+
+void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			  uint64_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct devsim_bar *b;
+	struct devsim_mem_area *a;
+	void *p;
+
+	if (bar >= XPDK_PCI_NUM_BARS || dev->bars[bar].size == 0) {
+		xpdk_err(EINVAL, "BAR %u is not declared", bar);
+		return NULL;
+	}
+	b = &dev->bars[bar];
+	if (len == 0 || off % (uint64_t)pg || len % (uint64_t)pg || off > b->size ||
+	    len > b->size - off) {
+		xpdk_err(EINVAL, "memory area 0x%llx+0x%llx of BAR %u (size 0x%llx) is not "
+				 "page-aligned inside the BAR",
+			 (unsigned long long)off, (unsigned long long)len, bar,
+			 (unsigned long long)b->size);
+		return NULL;
+	}
+	for (unsigned int i = 0; i < b->nareas; i++) {
+		if (off < b->areas[i].off + b->areas[i].len && b->areas[i].off < off + len) {
+			xpdk_err(EINVAL, "memory areas of BAR %u overlap", bar);
+			return NULL;
+		}
+	}
+	if (b->nareas == DEVSIM_MAX_MEM_AREAS) {
+		xpdk_err(ENOSPC, "BAR %u has too many memory areas", bar);
+		return NULL;
+	}
+	if (b->memfd < 0) {
+		/* one file per BAR, sized as the BAR: area i lives at its BAR offset */
+		b->memfd = memfd_create("xpdk-devsim-bar", MFD_CLOEXEC);
+		if (b->memfd < 0 || ftruncate(b->memfd, (off_t)b->size) < 0) {
+			xpdk_err(errno, "cannot create memory for BAR %u: %s", bar, strerror(errno));
+			return NULL;
+		}
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, b->memfd, (off_t)off);
+	if (p == MAP_FAILED) {
+		xpdk_err(errno, "cannot map memory for BAR %u: %s", bar, strerror(errno));
+		return NULL;
+	}
+	a = &b->areas[b->nareas++];
+	a->off = off;
+	a->len = len;
+	a->ptr = p;
+	return p;
+}
+
+/* The memory area of @p b holding [off, off + len), or NULL when that range is trapped. */
+static struct devsim_mem_area *find_area(struct devsim_bar *b, uint64_t off, size_t len)
+{
+	for (unsigned int i = 0; i < b->nareas; i++) {
+		struct devsim_mem_area *a = &b->areas[i];
+
+		if (off >= a->off && off - a->off + len <= a->len)
+			return a;
+	}
+	return NULL;
+}
+
+/* Split a trapped access into naturally aligned 8/4/2/1-byte accesses, as kernel vfio-pci. */
+static void trapped_access(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			   uint8_t *buf, size_t count, bool write)
+{
+	while (count > 0) {
+		unsigned int size = 8;
+		uint64_t val = 0;
+
+		while (size > count || off % size)
+			size /= 2;
+		if (write) {
+			memcpy(&val, buf, size);
+			if (dev->model->mmio_write)
+				dev->model->mmio_write(dev, bar, off, size, val);
+		} else {
+			val = dev->model->mmio_read ? dev->model->mmio_read(dev, bar, off, size)
+						    : ~0ULL;
+			memcpy(buf, &val, size); /* little endian: the low bytes */
+		}
+		off += size;
+		buf += size;
+		count -= size;
+	}
+}
+
+int devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
+			 void *buf, size_t count, bool write)
+{
+	struct devsim_bar *b;
+	struct devsim_mem_area *a;
+	int rc = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	if (index == 7) {
+		rc = write ? xpdk_pci_cfg_write(&dev->cfg, off, buf, count)
+			   : xpdk_pci_cfg_read(&dev->cfg, off, buf, count);
+		goto out;
+	}
+	if (index >= XPDK_PCI_NUM_BARS || dev->bars[index].size == 0) {
+		rc = xpdk_err(EINVAL, "region %u does not exist", index);
+		goto out;
+	}
+	b = &dev->bars[index];
+	if (off > b->size || count > b->size - off) {
+		rc = xpdk_err(EINVAL,
+			      "access of %zu bytes at 0x%llx is past the end of BAR %u (0x%llx)",
+			      count, (unsigned long long)off, index, (unsigned long long)b->size);
+		goto out;
+	}
+	a = find_area(b, off, count);
+	if (a != NULL) {
+		/* a memory part reached through the slow path: same bytes as the mapping */
+		if (write)
+			memcpy((uint8_t *)a->ptr + (off - a->off), buf, count);
+		else
+			memcpy(buf, (uint8_t *)a->ptr + (off - a->off), count);
+	} else {
+		trapped_access(dev, index, off, buf, count, write);
+	}
+out:
+	pthread_mutex_unlock(&dev->lock);
+	return rc;
+}
+
+void devsim_reset(struct xpdk_devsim_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	if (dev->model->reset)
+		dev->model->reset(dev);
+	pthread_mutex_unlock(&dev->lock);
+	xpdk_devsim_log(dev, 2, "device reset");
+}
+
+void devsim_detach(struct xpdk_devsim_dev *dev)
+{
+	if (dev->model->detach)
+		dev->model->detach(dev);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The device thread: sleeps on the kick eventfd (no CPU when idle) and runs the model. */
+static void *device_thread(void *arg)
+{
+	struct xpdk_devsim_dev *dev = arg;
+	uint64_t deadline = UINT64_MAX;
+
+	while (!atomic_load(&dev->stopping)) {
+		struct pollfd pfd = {.fd = dev->kick_fd, .events = POLLIN};
+		int timeout_ms = -1;
+		uint64_t t = now_ns();
+
+		if (deadline != UINT64_MAX)
+			timeout_ms = deadline <= t ? 0 : (int)((deadline - t + 999999) / 1000000);
+		if (poll(&pfd, 1, timeout_ms) > 0) {
+			uint64_t n;
+
+			(void)!read(dev->kick_fd, &n, sizeof(n));
+		}
+		if (atomic_load(&dev->stopping))
+			break;
+		if (dev->model->work) {
+			uint64_t delay = dev->model->work(dev);
+
+			deadline = delay == XPDK_DEVSIM_IDLE ? UINT64_MAX : now_ns() + delay;
+		}
+	}
+	return NULL;
+}
+
+struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, const char *name,
+					   const char *socket_path, int fd)
+{
+	const struct xpdk_devsim_model *m = xpdk_devsim_model_find(model);
+	struct xpdk_devsim_dev *dev;
+	int rc;
+
+	if (m == NULL)
+		return NULL;
+	if (socket_path == NULL && fd < 0) {
+		xpdk_err(EINVAL, "a device needs a socket path or a connected socket");
+		return NULL;
+	}
+	dev = calloc(1, sizeof(*dev));
+	if (dev == NULL || (m->priv_size && (dev->priv = calloc(1, m->priv_size)) == NULL)) {
+		free(dev);
+		xpdk_err(ENOMEM, "out of memory creating device '%s'", name);
+		return NULL;
+	}
+	dev->model = m;
+	dev->conn_fd = fd;
+	dev->kick_fd = -1;
+	for (unsigned int i = 0; i < XPDK_PCI_NUM_BARS; i++)
+		dev->bars[i].memfd = -1;
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	if (socket_path != NULL)
+		snprintf(dev->socket_path, sizeof(dev->socket_path), "%s", socket_path);
+	pthread_mutex_init(&dev->lock, NULL);
+	dev->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dev->kick_fd < 0) {
+		xpdk_err(errno, "eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	rc = m->init(dev, args ? args : "");
+	if (rc < 0)
+		goto fail;
+	if (devsim_server_open(dev) < 0)
+		goto fail;
+	return dev;
+fail:
+	xpdk_devsim_destroy(dev);
+	return NULL;
+}
+
+int xpdk_devsim_start(struct xpdk_devsim_dev *dev)
+{
+	int rc = pthread_create(&dev->dev_thread, NULL, device_thread, dev);
+
+	if (rc != 0)
+		return xpdk_err(rc, "cannot start the device thread: %s", strerror(rc));
+	dev->dev_thread_started = true;
+	return devsim_server_start(dev);
+}
+
+bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev)
+{
+	return atomic_load(&dev->finished);
+}
+
+void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
+{
+	if (dev == NULL)
+		return;
+	atomic_store(&dev->stopping, true);
+	devsim_server_close(dev); /* joins the server thread, removes the socket */
+	if (dev->dev_thread_started) {
+		xpdk_devsim_kick(dev);
+		pthread_join(dev->dev_thread, NULL);
+	}
+	if (dev->model->fini)
+		dev->model->fini(dev);
+	for (unsigned int i = 0; i < XPDK_PCI_NUM_BARS; i++) {
+		struct devsim_bar *b = &dev->bars[i];
+
+		for (unsigned int j = 0; j < b->nareas; j++)
+			munmap(b->areas[j].ptr, b->areas[j].len);
+		if (b->memfd >= 0)
+			close(b->memfd);
+	}
+	if (dev->kick_fd >= 0)
+		close(dev->kick_fd);
+	pthread_mutex_destroy(&dev->lock);
+	free(dev->priv);
+	free(dev);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/* Private to lib/devsim: the instance object shared by its source files. */
+
+#ifndef XPDK_DEVSIM_PRIV_H
+#define XPDK_DEVSIM_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "xpdk_devsim.h"
+
+#define DEVSIM_MAX_MEM_AREAS 4
+
+/* A part of a BAR backed by shared memory the client maps. */
+struct devsim_mem_area {
+	uint64_t off; /* within the BAR */
+	uint64_t len;
+	void *ptr;    /* our mapping */
+};
+
+struct devsim_bar {
+	uint64_t size; /* 0: absent */
+	int memfd;     /* backs the memory areas; -1 when there are none */
+	unsigned int nareas;
+	struct devsim_mem_area areas[DEVSIM_MAX_MEM_AREAS];
+};
+
+struct xpdk_devsim_dev {
+	const struct xpdk_devsim_model *model;
+	char name[64];
+	char socket_path[512];
+	int conn_fd; /* --fd mode: the connected socket, else -1 */
+	struct xpdk_pci_cfg cfg;
+	struct devsim_bar bars[XPDK_PCI_NUM_BARS];
+	pthread_mutex_t lock;
+
+	/* device thread */
+	pthread_t dev_thread;
+	bool dev_thread_started;
+	int kick_fd; /* eventfd: wakes the device thread */
+	atomic_bool stopping;
+
+	/* server side, see server.c */
+	struct xpdk_vfu_server *server;
+	pthread_t srv_thread;
+	bool srv_thread_started;
+	atomic_bool finished;
+
+	void *priv; /* model state */
+};
+
+#endif /* XPDK_DEVSIM_PRIV_H */
+
+/* dev.c, for server.c: a client's REGION_READ/WRITE of @p count bytes at @p off of region
+ * @p index (BARs 0-5, config space 7). Returns 0 or a negative errno (out of range: -EINVAL). */
+int devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
+			 void *buf, size_t count, bool write);
+/* dev.c, for server.c: device reset and client-gone notifications. */
+void devsim_reset(struct xpdk_devsim_dev *dev);
+void devsim_detach(struct xpdk_devsim_dev *dev);
+
+/* server.c, for dev.c */
+int devsim_server_open(struct xpdk_devsim_dev *dev);
+int devsim_server_start(struct xpdk_devsim_dev *dev);
+void devsim_server_close(struct xpdk_devsim_dev *dev);

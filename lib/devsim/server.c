@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * An instance served over vfio-user: its description for lib/vfio_user's server core (BARs,
+ * config space, IRQs), the server thread, and the DMA and interrupt helpers models call.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "devsim_priv.h"
+#include "xpdk_vfio_user.h"
+
+static int on_region_access(void *arg, unsigned int index, uint64_t off, void *buf, size_t count,
+			    bool write)
+{
+	return devsim_region_access(arg, index, off, buf, count, write);
+}
+
+static void on_reset(void *arg)
+{
+	devsim_reset(arg);
+}
+
+static void on_attach(void *arg)
+{
+	xpdk_devsim_log(arg, 2, "client connected");
+}
+
+static void on_detach(void *arg)
+{
+	devsim_detach(arg);
+	xpdk_devsim_log(arg, 2, "client left; its DMA maps and interrupts are dropped, the device "
+				"keeps its state");
+}
+
+static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d)
+{
+	const uint32_t rw = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+
+	memset(d, 0, sizeof(*d));
+	d->num_regions = VFIO_PCI_NUM_REGIONS;
+	d->num_irqs = VFIO_PCI_NUM_IRQS;
+	for (unsigned int i = 0; i < XPDK_VFU_MAX_REGIONS; i++)
+		d->regions[i].fd = -1;
+	for (unsigned int i = 0; i < XPDK_PCI_NUM_BARS; i++) {
+		const struct devsim_bar *b = &dev->bars[i];
+		struct xpdk_vfu_region_desc *r = &d->regions[i];
+
+		if (b->size == 0)
+			continue;
+		r->size = b->size;
+		r->flags = rw;
+		r->fd = b->memfd;
+		r->nareas = b->nareas;
+		for (unsigned int j = 0; j < b->nareas; j++) {
+			r->areas[j].offset = b->areas[j].off;
+			r->areas[j].size = b->areas[j].len;
+		}
+	}
+	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].size = dev->cfg.size;
+	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].flags = rw;
+	d->irq_count[VFIO_PCI_INTX_IRQ_INDEX] = dev->cfg.data[XPDK_PCI_INTERRUPT_PIN] ? 1 : 0;
+	if (dev->cfg.msi_cap) {
+		uint16_t ctl = xpdk_pci_cfg_get16(&dev->cfg, dev->cfg.msi_cap + XPDK_PCI_MSI_FLAGS);
+
+		d->irq_count[VFIO_PCI_MSI_IRQ_INDEX] = 1u << ((ctl >> 1) & 7);
+	}
+	if (dev->cfg.msix_cap)
+		d->irq_count[VFIO_PCI_MSIX_IRQ_INDEX] =
+			(xpdk_pci_cfg_get16(&dev->cfg, dev->cfg.msix_cap + 2) & 0x7ff) + 1u;
+	d->can_reset = true;
+	d->arg = dev;
+	d->region_access = on_region_access;
+	d->reset = on_reset;
+	d->attach = on_attach;
+	d->detach = on_detach;
+}
+
+int devsim_server_open(struct xpdk_devsim_dev *dev)
+{
+	struct xpdk_vfu_device_desc d;
+
+	describe(dev, &d);
+	dev->server = dev->socket_path[0] ? xpdk_vfu_server_create(dev->socket_path, &d)
+					  : xpdk_vfu_server_create_fd(dev->conn_fd, &d);
+	dev->conn_fd = -1; /* owned by the server now */
+	return dev->server ? 0 : -errno;
+}
+
+static void *server_thread(void *arg)
+{
+	struct xpdk_devsim_dev *dev = arg;
+	int rc = xpdk_vfu_server_run(dev->server);
+
+	if (rc < 0)
+		xpdk_devsim_log(dev, 0, "server stopped: %s", xpdk_strerror_last());
+	atomic_store(&dev->finished, true);
+	return NULL;
+}
+
+int devsim_server_start(struct xpdk_devsim_dev *dev)
+{
+	int rc = pthread_create(&dev->srv_thread, NULL, server_thread, dev);
+
+	if (rc != 0)
+		return xpdk_err(rc, "cannot start the server thread: %s", strerror(rc));
+	dev->srv_thread_started = true;
+	return 0;
+}
+
+void devsim_server_close(struct xpdk_devsim_dev *dev)
+{
+	if (dev->server == NULL)
+		return;
+	xpdk_vfu_server_stop(dev->server);
+	if (dev->srv_thread_started)
+		pthread_join(dev->srv_thread, NULL);
+	xpdk_vfu_server_destroy(dev->server);
+	dev->server = NULL;
+}
+
+static int dma_allowed(struct xpdk_devsim_dev *dev)
+{
+	if (!xpdk_pci_cfg_bus_master(&dev->cfg))
+		return xpdk_err(EPERM, "%s: DMA with bus mastering disabled (the driver must set "
+				       "the command register's bus-master bit)",
+				dev->name);
+	return 0;
+}
+
+int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, size_t len)
+{
+	int rc = dma_allowed(dev);
+
+	return rc < 0 ? rc : xpdk_vfu_server_dma_read(dev->server, iova, dst, len);
+}
+
+int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src,
+			  size_t len)
+{
+	int rc = dma_allowed(dev);
+
+	return rc < 0 ? rc : xpdk_vfu_server_dma_write(dev->server, iova, src, len);
+}
+
+void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector)
+{
+	/* MSI when the driver gave MSI eventfds, else INTx (one line) */
+	if (xpdk_vfu_server_irq_trigger(dev->server, VFIO_PCI_MSI_IRQ_INDEX, vector) == 0)
+		return;
+	if (vector == 0 && xpdk_vfu_server_irq_trigger(dev->server, VFIO_PCI_INTX_IRQ_INDEX, 0) == 0)
+		return;
+	xpdk_devsim_log(dev, 3, "interrupt %u dropped: the driver has not enabled it", vector);
+}

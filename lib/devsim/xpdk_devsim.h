@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/**
+ * @file
+ * The device-simulation framework: device models registered by name, each instance served to
+ * one client at a time over vfio-user.
+ *
+ * A *model* (e.g. `edu`, `dfl-fpga`) is an ops table registered with XPDK_DEVSIM_MODEL(). An
+ * *instance* (struct xpdk_devsim_dev) owns an emulated PCI configuration space, up to six BARs
+ * and a device thread. BARs are either *trapped* (every access reaches the model's mmio_read /
+ * mmio_write, split into naturally aligned 1/2/4/8-byte accesses as kernel vfio-pci does) or
+ * have *memory* parts that the client maps and uses with plain loads and stores (the fast path;
+ * the model sees those bytes in the same shared memory).
+ *
+ * Threads and locking: the server thread calls mmio_read, mmio_write and reset with the
+ * instance lock held. The device thread calls work() without it; a model takes it with
+ * xpdk_devsim_lock() around state it shares with its register callbacks. DMA and interrupt
+ * helpers may be called from either thread, without the lock.
+ */
+
+#ifndef XPDK_DEVSIM_H
+#define XPDK_DEVSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xpdk_common.h"
+#include "xpdk_pci_cfg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct xpdk_devsim_dev;
+
+/** work() return value meaning "nothing to do until kicked". */
+#define XPDK_DEVSIM_IDLE UINT64_MAX
+
+/** A device model. All callbacks except init are optional. */
+struct xpdk_devsim_model {
+	const char *name;      /**< what users type after --model */
+	const char *summary;   /**< one line for --list-models */
+	const char *args_help; /**< model arguments, "key=value,…" syntax, for --help */
+	size_t priv_size;      /**< bytes of model state, zeroed, at xpdk_devsim_priv() */
+
+	/**
+	 * Set up the instance: parse @p args ("key=value,…", may be "" but never NULL), fill the
+	 * configuration space (xpdk_devsim_cfg()), declare BARs, start state.
+	 * @return 0, or a negative errno with the last-error sentence set.
+	 */
+	int (*init)(struct xpdk_devsim_dev *dev, const char *args);
+	/** Release what init acquired. The device thread has stopped. */
+	void (*fini)(struct xpdk_devsim_dev *dev);
+	/** Read @p size (1, 2, 4 or 8) bytes at @p off, naturally aligned, of trapped BAR @p bar. */
+	uint64_t (*mmio_read)(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			      unsigned int size);
+	/** Write the low @p size bytes of @p val at @p off of trapped BAR @p bar. */
+	void (*mmio_write)(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			   unsigned int size, uint64_t val);
+	/** Device reset (vfio-user DEVICE_RESET): back to power-on register state. */
+	void (*reset)(struct xpdk_devsim_dev *dev);
+	/**
+	 * Run engines on the device thread, after xpdk_devsim_kick() or when the delay returned
+	 * last time expires.
+	 * @return nanoseconds until the model wants to run again, or XPDK_DEVSIM_IDLE.
+	 */
+	uint64_t (*work)(struct xpdk_devsim_dev *dev);
+	/** The client went away: abandon in-flight DMA (its memory is no longer mapped). */
+	void (*detach)(struct xpdk_devsim_dev *dev);
+};
+
+/** @name Model registry */
+/**@{*/
+/** Register a model (done at load time by XPDK_DEVSIM_MODEL). */
+void xpdk_devsim_model_register(const struct xpdk_devsim_model *model);
+/** Find a model by name; NULL with the last-error sentence listing the known ones. */
+const struct xpdk_devsim_model *xpdk_devsim_model_find(const char *name);
+/** Call @p cb for every registered model, in name order. */
+void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, void *arg),
+			       void *arg);
+
+/** Register @p m when the program loads. */
+#define XPDK_DEVSIM_MODEL(m)                                                                       \
+	__attribute__((constructor)) static void xpdk_devsim_register_##m(void)                    \
+	{                                                                                          \
+		xpdk_devsim_model_register(&(m));                                                  \
+	}
+/**@}*/
+
+/** @name Instances: create, serve, stop */
+/**@{*/
+/**
+ * Create an instance of model @p model with model arguments @p args ("" for defaults), to be
+ * served on the UNIX socket @p socket_path (the server listens there; a stale socket file is
+ * replaced) or, when @p socket_path is NULL, on the already-connected socket @p fd (one client,
+ * as the vfio-user backend convention `--fd` describes).
+ *
+ * @param name  the instance's name for messages (e.g. "edu0").
+ * @return the instance, or NULL with the last-error sentence set.
+ */
+struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, const char *name,
+					   const char *socket_path, int fd);
+
+/**
+ * Start serving: the server thread accepts clients (one at a time) and the device thread runs
+ * the model's engines. @return 0 or a negative errno.
+ */
+int xpdk_devsim_start(struct xpdk_devsim_dev *dev);
+
+/** True once the instance stopped on its own (its `--fd` client left, or a fatal error). */
+bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev);
+
+/**
+ * Stop the threads, drop the client, remove the socket file and free the instance.
+ * NULL is ignored.
+ */
+void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev);
+
+/**
+ * Verbosity of xpdk_devsim_log() for all instances: 0 errors, 1 warnings, 2 info (default),
+ * 3 debug. Lines go to stderr with a timestamp and the instance name.
+ */
+void xpdk_devsim_set_log_level(int level);
+/**@}*/
+
+/** @name For models: the instance */
+/**@{*/
+/** The model's private state (priv_size bytes). */
+void *xpdk_devsim_priv(struct xpdk_devsim_dev *dev);
+/** The instance's configuration space, to fill in init(). */
+struct xpdk_pci_cfg *xpdk_devsim_cfg(struct xpdk_devsim_dev *dev);
+/** The instance's name (socket base name), for messages. */
+const char *xpdk_devsim_name(const struct xpdk_devsim_dev *dev);
+
+/**
+ * Declare BAR @p bar of @p size bytes (power of two) in the configuration space and as a
+ * vfio-user region. Every access is trapped unless parts are given memory with
+ * xpdk_devsim_bar_mem().
+ * @return 0 or a negative errno.
+ */
+int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size, bool mem64);
+
+/**
+ * Back [@p off, @p off + @p len) of BAR @p bar (page-aligned) with shared memory that the client
+ * maps: its loads and stores there never reach the model's callbacks.
+ * @return the model's pointer to that memory (zeroed), or NULL with the last-error sentence.
+ */
+void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			  uint64_t len);
+
+/** Serialise with the register callbacks (used from work()). */
+void xpdk_devsim_lock(struct xpdk_devsim_dev *dev);
+/** Counterpart of xpdk_devsim_lock(). */
+void xpdk_devsim_unlock(struct xpdk_devsim_dev *dev);
+
+/** Wake the device thread so that work() runs soon (callable with or without the lock). */
+void xpdk_devsim_kick(struct xpdk_devsim_dev *dev);
+
+/** Log a line prefixed with the instance name (level: 0 error, 1 warning, 2 info, 3 debug). */
+void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *fmt, ...)
+	XPDK_PRINTF(3, 4);
+/**@}*/
+
+/** @name For models: DMA and interrupts (either thread, no lock needed) */
+/**@{*/
+/**
+ * Copy @p len bytes from client memory at @p iova into @p dst.
+ * @return 0; -EPERM when bus mastering is off; -EFAULT when any byte of the range is not in
+ *         memory the client mapped for reading (nothing is copied); -ENOTCONN without a client.
+ */
+int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, size_t len);
+/** Copy @p len bytes from @p src to client memory at @p iova; errors as xpdk_devsim_dma_read. */
+int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src,
+			  size_t len);
+/**
+ * Signal interrupt vector @p vector: over MSI when the client set MSI eventfds, otherwise INTx
+ * (vector 0 only). An interrupt with no eventfd behind it is dropped, as on a device whose
+ * driver did not enable it.
+ */
+void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XPDK_DEVSIM_H */

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * The vfio-user codec and transport: whole messages in one sendmsg() with SCM_RIGHTS, the header
+ * read with recvmsg() (and its fds), then the payload; strict header validation; version
+ * capabilities in JSON with json-c.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "vfu_priv.h"
+
+uint64_t vfu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int wait_fd(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	int rc;
+
+	do {
+		rc = poll(&p, 1, timeout_ms);
+	} while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return -ETIMEDOUT;
+	if (rc < 0)
+		return -errno;
+	return 0;
+}
+
+int vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
+	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
+	     unsigned int nfds)
+{
+	struct xpdk_vfu_hdr hdr = {
+		.msg_id = msg_id,
+		.cmd = cmd,
+		.msg_size = (uint32_t)(sizeof(hdr) + l1 + l2),
+		.flags = flags,
+		.error = error,
+	};
+	struct iovec iov[3] = {
+		{.iov_base = &hdr, .iov_len = sizeof(hdr)},
+		{.iov_base = (void *)(uintptr_t)p1, .iov_len = l1},
+		{.iov_base = (void *)(uintptr_t)p2, .iov_len = l2},
+	};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * XPDK_VFU_MAX_FDS)];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
+	size_t total = hdr.msg_size, sent = 0;
+
+	if (nfds > XPDK_VFU_MAX_FDS)
+		return xpdk_err(EINVAL, "%u fds in one message (at most %d)", nfds,
+				XPDK_VFU_MAX_FDS);
+	if (nfds > 0) {
+		struct cmsghdr *cm;
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
+	}
+	while (sent < total) {
+		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (wait_fd(sock, POLLOUT, 5000) < 0)
+				return xpdk_err(ETIMEDOUT, "vfio-user peer does not read its socket");
+			continue;
+		}
+		if (n <= 0)
+			return xpdk_err(ENOTCONN, "vfio-user peer went away (%s)",
+					n < 0 ? strerror(errno) : "closed");
+		sent += (size_t)n;
+		/* the rest of a large message goes without the fds (already sent) */
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
+		while (n > 0 && mh.msg_iovlen > 0) {
+			size_t take = (size_t)n < mh.msg_iov->iov_len ? (size_t)n
+								       : mh.msg_iov->iov_len;
+
+			mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + take;
+			mh.msg_iov->iov_len -= take;
+			n -= (ssize_t)take;
+			if (mh.msg_iov->iov_len == 0) {
+				mh.msg_iov++;
+				mh.msg_iovlen--;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Read exactly @p len bytes, each wait bounded by @p timeout_ms. */
+static int read_full(int sock, void *buf, size_t len, int timeout_ms)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n;
+		int rc = wait_fd(sock, POLLIN, timeout_ms);
+
+		if (rc == -ETIMEDOUT)
+			return xpdk_err(ETIMEDOUT, "vfio-user peer stopped in the middle of a message");
+		if (rc < 0)
+			return xpdk_err(-rc, "poll: %s", strerror(-rc));
+		n = recv(sock, (char *)buf + got, len - got, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return xpdk_err(ENOTCONN, "vfio-user peer went away in the middle of a "
+						  "message (%s)",
+					n < 0 ? strerror(errno) : "end of stream");
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * XPDK_VFU_MAX_FDS)];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = &m->hdr, .iov_len = sizeof(m->hdr)};
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.buf,
+		.msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	for (unsigned int i = 0; i < XPDK_VFU_MAX_FDS; i++)
+		m->fds[i] = -1;
+	rc = wait_fd(sock, POLLIN, timeout_ms);
+	if (rc == -ETIMEDOUT)
+		return xpdk_err(ETIMEDOUT, "no vfio-user message within %d ms", timeout_ms);
+	if (rc < 0)
+		return xpdk_err(-rc, "poll: %s", strerror(-rc));
+	do {
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return xpdk_err(ENOTCONN, "vfio-user peer went away (%s)",
+				n < 0 ? strerror(errno) : "end of stream");
+	/* take the fds first, so that every error path below closes them */
+	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+			size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			for (size_t i = 0; i < k; i++) {
+				int fd;
+
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+				if (m->nfds < XPDK_VFU_MAX_FDS)
+					m->fds[m->nfds++] = fd;
+				else
+					close(fd);
+			}
+		}
+	}
+	if (mh.msg_flags & MSG_CTRUNC) {
+		vfu_msg_release(m);
+		return xpdk_err(EPROTO, "vfio-user message carried more fds than we accept");
+	}
+	if ((size_t)n < sizeof(m->hdr)) {
+		rc = read_full(sock, (char *)&m->hdr + n, sizeof(m->hdr) - (size_t)n, timeout_ms);
+		if (rc < 0) {
+			vfu_msg_release(m);
+			return rc;
+		}
+	}
+	if (m->nfds > max_fds) {
+		unsigned int nfds = m->nfds;
+
+		vfu_msg_release(m);
+		return xpdk_err(EPROTO, "vfio-user message carried %u fds, at most %u allowed", nfds,
+				max_fds);
+	}
+	if (m->hdr.msg_size < sizeof(m->hdr)) {
+		uint32_t sz = m->hdr.msg_size;
+
+		vfu_msg_release(m);
+		return xpdk_err(EPROTO, "vfio-user message size %u is smaller than its header", sz);
+	}
+	if (m->hdr.msg_size > max_size) {
+		uint32_t sz = m->hdr.msg_size;
+
+		vfu_msg_release(m);
+		return xpdk_err(EMSGSIZE, "vfio-user message of %u bytes exceeds the %zu-byte limit",
+				sz, max_size);
+	}
+	m->len = m->hdr.msg_size - sizeof(m->hdr);
+	if (m->len > 0) {
+		m->payload = malloc(m->len);
+		if (m->payload == NULL) {
+			vfu_msg_release(m);
+			return xpdk_err(ENOMEM, "out of memory for a vfio-user message");
+		}
+		rc = read_full(sock, m->payload, m->len, timeout_ms);
+		if (rc < 0) {
+			vfu_msg_release(m);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void vfu_msg_release(struct vfu_msg *m)
+{
+	for (unsigned int i = 0; i < m->nfds; i++)
+		if (m->fds[i] >= 0)
+			close(m->fds[i]);
+	m->nfds = 0;
+	free(m->payload);
+	m->payload = NULL;
+	m->len = 0;
+}
+
+int vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
+	      const void *p2, size_t l2, const int *fds, unsigned int nfds)
+{
+	if (req->hdr.flags & XPDK_VFU_F_NO_REPLY)
+		return 0;
+	if (err != 0)
+		return vfu_send(sock, req->hdr.msg_id, req->hdr.cmd,
+				XPDK_VFU_F_TYPE_REPLY | XPDK_VFU_F_ERROR, (uint32_t)err, NULL, 0, NULL,
+				0, NULL, 0);
+	return vfu_send(sock, req->hdr.msg_id, req->hdr.cmd, XPDK_VFU_F_TYPE_REPLY, 0, p1, l1, p2,
+			l2, fds, nfds);
+}
+
+int vfu_caps_json(char *buf, size_t len, unsigned int max_fds)
+{
+	int n = snprintf(buf, len,
+			 "{\"capabilities\":{\"max_msg_fds\":%u,\"max_data_xfer_size\":%u,"
+			 "\"max_dma_maps\":%u,\"pgsizes\":%u}}",
+			 max_fds, (unsigned int)XPDK_VFU_MAX_DATA_XFER, (unsigned int)XPDK_VFU_MAX_DMA_MAPS,
+			 4096u);
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
+static int get_u64(struct json_object *caps, const char *key, uint64_t min, uint64_t max,
+		   uint64_t *out)
+{
+	struct json_object *v;
+	int64_t x;
+
+	if (!json_object_object_get_ex(caps, key, &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_int))
+		return xpdk_err(EINVAL, "vfio-user capability '%s' is not an integer", key);
+	errno = 0;
+	x = json_object_get_int64(v);
+	if (errno != 0 || x < 0 || (uint64_t)x < min || (uint64_t)x > max)
+		return xpdk_err(EINVAL, "vfio-user capability '%s' = %lld is out of range", key,
+				(long long)x);
+	*out = (uint64_t)x;
+	return 0;
+}
+
+int xpdk_vfu_caps_parse(const char *json, struct xpdk_vfu_caps *caps)
+{
+	struct json_object *root, *c;
+	uint64_t v;
+	int rc = 0;
+
+	caps->max_msg_fds = 1;
+	caps->max_data_xfer_size = 1u << 20;
+	caps->max_dma_maps = 65535;
+	caps->pgsizes = 4096;
+	if (json == NULL || json[0] == '\0')
+		return 0;
+	root = json_tokener_parse(json);
+	if (root == NULL || !json_object_is_type(root, json_type_object)) {
+		json_object_put(root);
+		return xpdk_err(EINVAL, "vfio-user VERSION capabilities are not a JSON object");
+	}
+	if (!json_object_object_get_ex(root, "capabilities", &c)) {
+		json_object_put(root);
+		return 0;
+	}
+	if (!json_object_is_type(c, json_type_object)) {
+		json_object_put(root);
+		return xpdk_err(EINVAL, "vfio-user 'capabilities' is not a JSON object");
+	}
+	v = caps->max_msg_fds;
+	rc = get_u64(c, "max_msg_fds", 0, 1024, &v);
+	caps->max_msg_fds = (uint32_t)v;
+	if (rc == 0)
+		rc = get_u64(c, "max_data_xfer_size", 1, 1ULL << 32, &caps->max_data_xfer_size);
+	v = caps->max_dma_maps;
+	if (rc == 0)
+		rc = get_u64(c, "max_dma_maps", 1, UINT32_MAX, &v);
+	caps->max_dma_maps = (uint32_t)v;
+	if (rc == 0)
+		rc = get_u64(c, "pgsizes", 1, UINT64_MAX >> 1, &caps->pgsizes);
+	json_object_put(root);
+	return rc;
+}

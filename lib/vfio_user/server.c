@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * The vfio-user server core: listen, accept one client at a time, validate and dispatch its
+ * commands to a device description, keep its DMA windows (mapped from the fds it passes) and
+ * interrupt eventfds, and drop both when it leaves.
+ *
+ * Locking: the server thread owns the socket. DMA windows and eventfds are also read by device
+ * threads (dma_read/write/pin, irq_trigger) under a read lock; the server thread changes them
+ * under the write lock, so a DMA_UNMAP or a disconnect waits for in-flight device accesses, as
+ * the spec requires before the reply.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vfu_priv.h"
+
+#define MSG_TIMEOUT_MS 5000 /* for the rest of a message once its first byte arrived */
+
+struct dma_win {
+	uint64_t iova;
+	uint64_t size;
+	uint32_t prot;
+	uint8_t *vaddr;   /* local address of iova; NULL when mapped without an fd */
+	void *map_base;   /* the mmap()ed range, rounded to the fd's block size */
+	size_t map_len;
+};
+
+struct xpdk_vfu_server {
+	struct xpdk_vfu_device_desc desc;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int listen_fd;
+	int conn_fd;
+	bool fd_mode;
+	int stop_fd;
+	atomic_bool stopping;
+	atomic_bool connected;
+	bool versioned;
+	struct xpdk_vfu_caps peer;
+
+	pthread_rwlock_t lock; /* wins, nwins, irq_fds */
+	struct dma_win wins[XPDK_VFU_MAX_DMA_MAPS];
+	unsigned int nwins;
+	int irq_fds[XPDK_VFU_MAX_IRQ_TYPES][XPDK_VFU_MAX_VECTORS];
+};
+
+static struct xpdk_vfu_server *server_new(const struct xpdk_vfu_device_desc *desc)
+{
+	struct xpdk_vfu_server *s;
+
+	if (desc == NULL || desc->num_regions > XPDK_VFU_MAX_REGIONS ||
+	    desc->num_irqs > XPDK_VFU_MAX_IRQ_TYPES || desc->region_access == NULL) {
+		xpdk_err(EINVAL, "bad vfio-user device description");
+		return NULL;
+	}
+	for (unsigned int i = 0; i < desc->num_irqs; i++) {
+		if (desc->irq_count[i] > XPDK_VFU_MAX_VECTORS) {
+			xpdk_err(EINVAL, "IRQ type %u has %u vectors (at most %d)", i,
+				 desc->irq_count[i], XPDK_VFU_MAX_VECTORS);
+			return NULL;
+		}
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		xpdk_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	s->desc = *desc;
+	s->listen_fd = -1;
+	s->conn_fd = -1;
+	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pthread_rwlock_init(&s->lock, NULL);
+	for (unsigned int i = 0; i < XPDK_VFU_MAX_IRQ_TYPES; i++)
+		for (unsigned int j = 0; j < XPDK_VFU_MAX_VECTORS; j++)
+			s->irq_fds[i][j] = -1;
+	if (s->stop_fd < 0) {
+		xpdk_err(errno, "eventfd: %s", strerror(errno));
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
+					       const struct xpdk_vfu_device_desc *desc)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct xpdk_vfu_server *s;
+	mode_t old;
+
+	if (path == NULL || strlen(path) >= sizeof(sa.sun_path)) {
+		xpdk_err(EINVAL, "socket path '%s' is empty or longer than %zu bytes",
+			 path ? path : "", sizeof(sa.sun_path) - 1);
+		return NULL;
+	}
+	s = server_new(desc);
+	if (s == NULL)
+		return NULL;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0) {
+		xpdk_err(errno, "socket: %s", strerror(errno));
+		goto fail;
+	}
+	/* a stale socket left by a crashed server would make bind() fail */
+	unlink(path);
+	old = umask(0177); /* 0600: authentication is the socket's permissions */
+	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		umask(old);
+		xpdk_err(errno, "cannot listen on %s: %s", path, strerror(errno));
+		s->path[0] = '\0';
+		goto fail;
+	}
+	umask(old);
+	if (listen(s->listen_fd, 4) < 0) {
+		xpdk_err(errno, "listen on %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return s;
+fail:
+	xpdk_vfu_server_destroy(s);
+	return NULL;
+}
+
+struct xpdk_vfu_server *xpdk_vfu_server_create_fd(int sock,
+						  const struct xpdk_vfu_device_desc *desc)
+{
+	struct xpdk_vfu_server *s = server_new(desc);
+
+	if (s == NULL) {
+		close(sock);
+		return NULL;
+	}
+	s->conn_fd = sock;
+	s->fd_mode = true;
+	return s;
+}
+
+void xpdk_vfu_server_stop(struct xpdk_vfu_server *s)
+{
+	uint64_t one = 1;
+
+	atomic_store(&s->stopping, true);
+	(void)!write(s->stop_fd, &one, sizeof(one));
+}
+
+bool xpdk_vfu_server_connected(const struct xpdk_vfu_server *s)
+{
+	return atomic_load(&s->connected);
+}
+
+/* ---- DMA windows ------------------------------------------------------------------------ */
+
+static void win_unmap(struct dma_win *w)
+{
+	if (w->map_base != NULL)
+		munmap(w->map_base, w->map_len);
+	memset(w, 0, sizeof(*w));
+}
+
+/* The window holding all of [iova, iova + len), or NULL. Caller holds the lock. */
+static struct dma_win *win_find(struct xpdk_vfu_server *s, uint64_t iova, uint64_t len)
+{
+	for (unsigned int i = 0; i < s->nwins; i++) {
+		struct dma_win *w = &s->wins[i];
+
+		if (iova >= w->iova && iova - w->iova <= w->size && len <= w->size - (iova - w->iova))
+			return w;
+	}
+	return NULL;
+}
+
+static void drop_client_state(struct xpdk_vfu_server *s)
+{
+	pthread_rwlock_wrlock(&s->lock);
+	for (unsigned int i = 0; i < s->nwins; i++)
+		win_unmap(&s->wins[i]);
+	s->nwins = 0;
+	for (unsigned int i = 0; i < XPDK_VFU_MAX_IRQ_TYPES; i++) {
+		for (unsigned int j = 0; j < XPDK_VFU_MAX_VECTORS; j++) {
+			if (s->irq_fds[i][j] >= 0)
+				close(s->irq_fds[i][j]);
+			s->irq_fds[i][j] = -1;
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+}
+
+int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			    void **ptr)
+{
+	struct dma_win *w;
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+
+	pthread_rwlock_rdlock(&s->lock);
+	if (!atomic_load(&s->connected)) {
+		pthread_rwlock_unlock(&s->lock);
+		return xpdk_err(ENOTCONN, "no vfio-user client is connected");
+	}
+	w = win_find(s, iova, len);
+	if (w == NULL || w->vaddr == NULL || !(w->prot & need)) {
+		pthread_rwlock_unlock(&s->lock);
+		return xpdk_err(EFAULT,
+				"DMA %s of %zu bytes at IOVA 0x%llx: %s", write ? "write" : "read",
+				len, (unsigned long long)iova,
+				w == NULL	      ? "not in memory the client mapped"
+				: w->vaddr == NULL ? "mapped without an fd (no direct access)"
+						   : "the client did not allow this direction");
+	}
+	*ptr = w->vaddr + (iova - w->iova);
+	return 0; /* the read lock stays held until unpin */
+}
+
+void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
+{
+	pthread_rwlock_unlock(&s->lock);
+}
+
+int xpdk_vfu_server_dma_read(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len)
+{
+	void *p = NULL;
+	int rc = xpdk_vfu_server_dma_pin(s, iova, len, false, &p);
+
+	if (rc == 0 && p != NULL) {
+		memcpy(buf, p, len);
+		xpdk_vfu_server_dma_unpin(s);
+	}
+	return rc;
+}
+
+int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf,
+			      size_t len)
+{
+	void *p = NULL;
+	int rc = xpdk_vfu_server_dma_pin(s, iova, len, true, &p);
+
+	if (rc == 0 && p != NULL) {
+		memcpy(p, buf, len);
+		xpdk_vfu_server_dma_unpin(s);
+	}
+	return rc;
+}
+
+int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
+				unsigned int vector)
+{
+	uint64_t one = 1;
+	int fd, rc = 0;
+
+	if (index >= XPDK_VFU_MAX_IRQ_TYPES || vector >= XPDK_VFU_MAX_VECTORS)
+		return xpdk_err(EINVAL, "IRQ %u/%u does not exist", index, vector);
+	pthread_rwlock_rdlock(&s->lock);
+	fd = s->irq_fds[index][vector];
+	if (fd < 0)
+		rc = xpdk_err(ENOENT, "no eventfd for IRQ %u/%u", index, vector);
+	else
+		(void)!write(fd, &one, sizeof(one));
+	pthread_rwlock_unlock(&s->lock);
+	return rc;
+}
+
+/* ---- command handlers: each returns 0 (reply sent) or a positive errno for an error reply;
+ *      a negative value ends the connection ------------------------------------------------ */
+
+static int handle_version(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	const struct xpdk_vfu_version *v = (const void *)m->payload;
+	char json[256];
+	struct {
+		struct xpdk_vfu_version v;
+		char caps[256];
+	} __attribute__((packed)) reply;
+	int n;
+
+	if (m->len < sizeof(*v) || m->nfds != 0)
+		return EINVAL;
+	if (m->len > sizeof(*v) && m->payload[m->len - 1] != '\0')
+		return EINVAL; /* capabilities must be NUL-terminated */
+	if (v->major != XPDK_VFU_MAJOR) {
+		vfu_reply(s->conn_fd, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
+		return -xpdk_err(ENOTSUP, "client speaks vfio-user %u.%u; we speak %u.x", v->major,
+				 v->minor, XPDK_VFU_MAJOR);
+	}
+	if (xpdk_vfu_caps_parse(m->len > sizeof(*v) ? v->caps : NULL, &s->peer) < 0)
+		return EINVAL;
+	n = vfu_caps_json(json, sizeof(json), XPDK_VFU_MAX_FDS);
+	if (n < 0)
+		return EINVAL;
+	reply.v.major = XPDK_VFU_MAJOR;
+	reply.v.minor = v->minor < XPDK_VFU_MINOR ? v->minor : XPDK_VFU_MINOR;
+	memcpy(reply.caps, json, (size_t)n + 1);
+	s->versioned = true;
+	return vfu_reply(s->conn_fd, m, 0, &reply, sizeof(reply.v) + (size_t)n + 1, NULL, 0, NULL,
+			 0);
+}
+
+static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	struct xpdk_vfu_dma_map dm;
+	struct dma_win w = {0};
+	int rc = 0;
+
+	if (m->len != sizeof(dm) || m->nfds > 1)
+		return EINVAL;
+	memcpy(&dm, m->payload, sizeof(dm));
+	if (dm.argsz != sizeof(dm) || (dm.flags & ~(XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE)) ||
+	    dm.size == 0 || dm.addr + dm.size < dm.addr)
+		return EINVAL;
+	w.iova = dm.addr;
+	w.size = dm.size;
+	w.prot = dm.flags;
+	if (m->nfds == 1) {
+		struct stat st;
+		uint64_t blk, start, end;
+		int prot = ((dm.flags & XPDK_VFU_DMA_F_READ) ? PROT_READ : 0) |
+			   ((dm.flags & XPDK_VFU_DMA_F_WRITE) ? PROT_WRITE : 0);
+
+		if (fstat(m->fds[0], &st) < 0)
+			return errno;
+		/* hugetlbfs fds map in whole hugepages: round to the fd's block size */
+		blk = st.st_blksize > 0 ? (uint64_t)st.st_blksize : 4096;
+		start = dm.offset / blk * blk;
+		if (dm.offset + dm.size < dm.offset)
+			return EINVAL;
+		end = (dm.offset + dm.size + blk - 1) / blk * blk;
+		w.map_len = end - start;
+		w.map_base = mmap(NULL, w.map_len, prot ? prot : PROT_NONE, MAP_SHARED, m->fds[0],
+				  (off_t)start);
+		if (w.map_base == MAP_FAILED)
+			return errno;
+		madvise(w.map_base, w.map_len, MADV_DONTDUMP);
+		w.vaddr = (uint8_t *)w.map_base + (dm.offset - start);
+	}
+	pthread_rwlock_wrlock(&s->lock);
+	for (unsigned int i = 0; i < s->nwins && rc == 0; i++)
+		if (w.iova < s->wins[i].iova + s->wins[i].size && s->wins[i].iova < w.iova + w.size)
+			rc = EEXIST; /* the spec: mapping over an existing window fails */
+	if (rc == 0 && s->nwins == XPDK_VFU_MAX_DMA_MAPS)
+		rc = ENOSPC;
+	if (rc == 0)
+		s->wins[s->nwins++] = w;
+	pthread_rwlock_unlock(&s->lock);
+	if (rc != 0) {
+		win_unmap(&w);
+		return rc;
+	}
+	return vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
+}
+
+static int handle_dma_unmap(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	struct xpdk_vfu_dma_unmap du;
+	int rc = EINVAL;
+
+	if (m->len != sizeof(du))
+		return EINVAL;
+	memcpy(&du, m->payload, sizeof(du));
+	if (du.argsz < sizeof(du) || (du.flags & ~XPDK_VFU_UNMAP_F_ALL))
+		return EINVAL;
+	pthread_rwlock_wrlock(&s->lock); /* waits for in-flight device accesses */
+	if (du.flags & XPDK_VFU_UNMAP_F_ALL) {
+		if (du.addr == 0 && du.size == 0) {
+			for (unsigned int i = 0; i < s->nwins; i++)
+				win_unmap(&s->wins[i]);
+			s->nwins = 0;
+			rc = 0;
+		}
+	} else {
+		for (unsigned int i = 0; i < s->nwins; i++) {
+			if (s->wins[i].iova == du.addr && s->wins[i].size == du.size) {
+				win_unmap(&s->wins[i]);
+				s->wins[i] = s->wins[--s->nwins];
+				rc = 0;
+				break;
+			}
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+	if (rc != 0)
+		return rc;
+	/* the reply echoes the request's 24 bytes */
+	return vfu_reply(s->conn_fd, m, 0, &du, sizeof(du), NULL, 0, NULL, 0);
+}
+
+static int handle_device_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	struct xpdk_vfu_device_info info = {0};
+
+	if (m->len < sizeof(uint32_t))
+		return EINVAL;
+	memcpy(&info.argsz, m->payload, sizeof(info.argsz));
+	if (info.argsz < sizeof(info))
+		return EINVAL;
+	info.argsz = sizeof(info);
+	info.flags = VFIO_DEVICE_FLAGS_PCI | (s->desc.can_reset ? VFIO_DEVICE_FLAGS_RESET : 0);
+	info.num_regions = s->desc.num_regions;
+	info.num_irqs = s->desc.num_irqs;
+	return vfu_reply(s->conn_fd, m, 0, &info, sizeof(info), NULL, 0, NULL, 0);
+}
+
+static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	struct vfio_region_info req, ri = {0};
+	const struct xpdk_vfu_region_desc *r;
+	struct {
+		struct vfio_region_info_cap_sparse_mmap hdr;
+		struct vfio_region_sparse_mmap_area areas[XPDK_VFU_MAX_AREAS];
+	} cap;
+	size_t cap_len = 0;
+	int fd = -1;
+
+	memset(&cap, 0, sizeof(cap));
+	if (m->len < sizeof(req))
+		return EINVAL;
+	memcpy(&req, m->payload, sizeof(req));
+	if (req.argsz < sizeof(req) || req.index >= s->desc.num_regions)
+		return EINVAL;
+	r = &s->desc.regions[req.index];
+	ri.argsz = sizeof(ri);
+	ri.index = req.index;
+	ri.size = r->size;
+	ri.flags = r->flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE);
+	if (r->fd >= 0 && r->size > 0) {
+		unsigned int n = r->nareas ? r->nareas : 1;
+
+		ri.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+		ri.offset = r->fd_offset;
+		cap.hdr.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+		cap.hdr.header.version = 1;
+		cap.hdr.nr_areas = n;
+		for (unsigned int i = 0; i < n; i++) {
+			cap.areas[i].offset = r->nareas ? r->areas[i].offset : 0;
+			cap.areas[i].size = r->nareas ? r->areas[i].size : r->size;
+		}
+		cap_len = sizeof(cap.hdr) + n * sizeof(cap.areas[0]);
+		ri.argsz = (uint32_t)(sizeof(ri) + cap_len);
+		/* as libvfio-user: caps and the fd only when the client's buffer holds them */
+		if (req.argsz >= ri.argsz) {
+			ri.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+			ri.cap_offset = sizeof(ri);
+			fd = r->fd;
+		} else {
+			cap_len = 0;
+		}
+	}
+	return vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), &cap, cap_len, fd >= 0 ? &fd : NULL,
+			 fd >= 0 ? 1 : 0);
+}
+
+static int handle_irq_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	struct vfio_irq_info info;
+
+	if (m->len < sizeof(info))
+		return EINVAL;
+	memcpy(&info, m->payload, sizeof(info));
+	if (info.argsz < sizeof(info) || info.index >= s->desc.num_irqs)
+		return EINVAL;
+	info.argsz = sizeof(info);
+	info.flags = VFIO_IRQ_INFO_EVENTFD;
+	info.count = s->desc.irq_count[info.index];
+	return vfu_reply(s->conn_fd, m, 0, &info, sizeof(info), NULL, 0, NULL, 0);
+}
+
+static int set_irq_fds(struct xpdk_vfu_server *s, unsigned int index, unsigned int start,
+		       unsigned int count, struct vfu_msg *m)
+{
+	pthread_rwlock_wrlock(&s->lock);
+	for (unsigned int i = 0; i < count; i++) {
+		int *slot = &s->irq_fds[index][start + i];
+
+		if (*slot >= 0)
+			close(*slot);
+		*slot = -1;
+		if (m->nfds == count) {
+			*slot = m->fds[i];
+			m->fds[i] = -1; /* taken */
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+	return 0;
+}
+
+static int handle_set_irqs(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	const uint32_t data_mask = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL |
+				   VFIO_IRQ_SET_DATA_EVENTFD;
+	const uint32_t action_mask = VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_ACTION_UNMASK |
+				     VFIO_IRQ_SET_ACTION_TRIGGER;
+	struct vfio_irq_set set;
+	uint32_t data, action, avail;
+
+	if (m->len < sizeof(set))
+		return EINVAL;
+	memcpy(&set, m->payload, sizeof(set));
+	data = set.flags & data_mask;
+	action = set.flags & action_mask;
+	if (set.argsz != m->len || (set.flags & ~(data_mask | action_mask)) ||
+	    __builtin_popcount(data) != 1 || __builtin_popcount(action) != 1 ||
+	    set.index >= s->desc.num_irqs)
+		return EINVAL;
+	avail = s->desc.irq_count[set.index];
+	if (set.start > avail || set.count > avail - set.start)
+		return EINVAL;
+	if (data == VFIO_IRQ_SET_DATA_BOOL && m->len != sizeof(set) + set.count)
+		return EINVAL;
+	if (data != VFIO_IRQ_SET_DATA_BOOL && m->len != sizeof(set))
+		return EINVAL;
+	if (data != VFIO_IRQ_SET_DATA_EVENTFD && m->nfds != 0)
+		return EINVAL;
+	if (action != VFIO_IRQ_SET_ACTION_TRIGGER)
+		; /* our devices do not mask: accepted, nothing to do */
+	else if (data == VFIO_IRQ_SET_DATA_EVENTFD) {
+		/* count fds assign the vectors; none de-assigns them */
+		if (m->nfds != 0 && m->nfds != set.count)
+			return EINVAL;
+		set_irq_fds(s, set.index, set.start, set.count, m);
+	} else if (data == VFIO_IRQ_SET_DATA_NONE && set.count == 0) {
+		set_irq_fds(s, set.index, 0, avail, m); /* disable every vector */
+	} else {
+		/* loopback trigger of the given vectors (all, or those whose bool is set) */
+		for (uint32_t i = 0; i < set.count; i++)
+			if (data == VFIO_IRQ_SET_DATA_NONE || m->payload[sizeof(set) + i])
+				(void)xpdk_vfu_server_irq_trigger(s, set.index, set.start + i);
+	}
+	return vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
+}
+
+static int handle_region_rw(struct xpdk_vfu_server *s, struct vfu_msg *m, bool write)
+{
+	struct xpdk_vfu_region_access a;
+	const struct xpdk_vfu_region_desc *r;
+	uint8_t *data;
+	int rc;
+
+	if (m->len < sizeof(a))
+		return EINVAL;
+	memcpy(&a, m->payload, sizeof(a));
+	if (a.region >= s->desc.num_regions || a.count == 0 || a.count > XPDK_VFU_MAX_DATA_XFER)
+		return EINVAL;
+	if (m->len != sizeof(a) + (write ? a.count : 0))
+		return EINVAL;
+	r = &s->desc.regions[a.region];
+	if (a.offset > r->size || a.count > r->size - a.offset)
+		return EINVAL;
+	if (!(r->flags & (write ? VFIO_REGION_INFO_FLAG_WRITE : VFIO_REGION_INFO_FLAG_READ)))
+		return EACCES;
+	if (write) {
+		rc = s->desc.region_access(s->desc.arg, a.region, a.offset, m->payload + sizeof(a),
+					   a.count, true);
+		return rc < 0 ? -rc : vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
+	}
+	data = malloc(a.count);
+	if (data == NULL)
+		return ENOMEM;
+	rc = s->desc.region_access(s->desc.arg, a.region, a.offset, data, a.count, false);
+	rc = rc < 0 ? -rc : vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), data, a.count, NULL, 0);
+	free(data);
+	return rc;
+}
+
+static int handle_reset(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	if (m->len != 0)
+		return EINVAL;
+	if (!s->desc.can_reset)
+		return ENOTSUP;
+	if (s->desc.reset)
+		s->desc.reset(s->desc.arg);
+	return vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
+}
+
+static int dispatch(struct xpdk_vfu_server *s, struct vfu_msg *m)
+{
+	if ((m->hdr.flags & XPDK_VFU_F_TYPE_MASK) != XPDK_VFU_F_TYPE_COMMAND)
+		return 0; /* a stray reply: we send no commands, ignore it */
+	if (!s->versioned && m->hdr.cmd != XPDK_VFU_VERSION)
+		return EINVAL; /* VERSION must come first */
+	switch (m->hdr.cmd) {
+	case XPDK_VFU_VERSION:
+		return s->versioned ? EINVAL : handle_version(s, m);
+	case XPDK_VFU_DMA_MAP:
+		return handle_dma_map(s, m);
+	case XPDK_VFU_DMA_UNMAP:
+		return handle_dma_unmap(s, m);
+	case XPDK_VFU_DEVICE_GET_INFO:
+		return handle_device_info(s, m);
+	case XPDK_VFU_DEVICE_GET_REGION_INFO:
+		return handle_region_info(s, m);
+	case XPDK_VFU_DEVICE_GET_IRQ_INFO:
+		return handle_irq_info(s, m);
+	case XPDK_VFU_DEVICE_SET_IRQS:
+		return handle_set_irqs(s, m);
+	case XPDK_VFU_REGION_READ:
+		return handle_region_rw(s, m, false);
+	case XPDK_VFU_REGION_WRITE:
+		return handle_region_rw(s, m, true);
+	case XPDK_VFU_DEVICE_RESET:
+		return handle_reset(s, m);
+	default:
+		return ENOTSUP; /* incl. DMA_READ/WRITE, which go server to client */
+	}
+}
+
+/* Serve the connected client until it leaves or we are stopped. */
+static int serve(struct xpdk_vfu_server *s)
+{
+	for (;;) {
+		struct pollfd p[2] = {{.fd = s->conn_fd, .events = POLLIN},
+				      {.fd = s->stop_fd, .events = POLLIN}};
+		struct vfu_msg m;
+		int rc;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (atomic_load(&s->stopping))
+			return 0;
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		rc = vfu_recv(s->conn_fd, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
+			      MSG_TIMEOUT_MS);
+		if (rc < 0)
+			return rc; /* disconnect or protocol error: the stream cannot go on */
+		rc = dispatch(s, &m);
+		if (rc > 0)
+			rc = vfu_reply(s->conn_fd, &m, rc, NULL, 0, NULL, 0, NULL, 0);
+		vfu_msg_release(&m);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+static void end_client(struct xpdk_vfu_server *s)
+{
+	atomic_store(&s->connected, false);
+	drop_client_state(s);
+	if (s->conn_fd >= 0)
+		close(s->conn_fd);
+	s->conn_fd = -1;
+	s->versioned = false;
+	if (s->desc.detach)
+		s->desc.detach(s->desc.arg);
+}
+
+int xpdk_vfu_server_run(struct xpdk_vfu_server *s)
+{
+	while (!atomic_load(&s->stopping)) {
+		if (!s->fd_mode) {
+			struct pollfd p[2] = {{.fd = s->listen_fd, .events = POLLIN},
+					      {.fd = s->stop_fd, .events = POLLIN}};
+
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
+				return xpdk_err(errno, "poll: %s", strerror(errno));
+			if (atomic_load(&s->stopping))
+				break;
+			if (!(p[0].revents & POLLIN))
+				continue;
+			s->conn_fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			if (s->conn_fd < 0)
+				continue;
+		} else if (s->conn_fd < 0) {
+			break; /* the one client of --fd mode has left */
+		}
+		atomic_store(&s->connected, true);
+		if (s->desc.attach)
+			s->desc.attach(s->desc.arg);
+		(void)serve(s);
+		end_client(s);
+	}
+	return 0;
+}
+
+void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->conn_fd >= 0)
+		end_client(s);
+	drop_client_state(s);
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->path[0] != '\0')
+		unlink(s->path);
+	close(s->stop_fd);
+	pthread_rwlock_destroy(&s->lock);
+	free(s);
+}

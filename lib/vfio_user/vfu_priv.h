@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/* Private to lib/vfio_user: the message codec shared by the client and the server. */
+
+#ifndef XPDK_VFU_PRIV_H
+#define XPDK_VFU_PRIV_H
+
+#include "xpdk_vfio_user.h"
+
+_Static_assert(sizeof(struct xpdk_vfu_hdr) == 16, "vfio-user header is 16 bytes");
+_Static_assert(sizeof(struct xpdk_vfu_version) == 4, "VERSION head is 4 bytes");
+_Static_assert(sizeof(struct xpdk_vfu_dma_map) == 32, "DMA_MAP payload is 32 bytes");
+_Static_assert(sizeof(struct xpdk_vfu_dma_unmap) == 24, "DMA_UNMAP payload is 24 bytes");
+_Static_assert(sizeof(struct xpdk_vfu_region_access) == 16, "REGION_* head is 16 bytes");
+_Static_assert(sizeof(struct xpdk_vfu_dma_access) == 16, "DMA_* head is 16 bytes");
+_Static_assert(sizeof(struct xpdk_vfu_device_info) == 16, "device info is 16 bytes");
+_Static_assert(sizeof(struct vfio_region_info) == 32, "region info is 32 bytes");
+_Static_assert(sizeof(struct vfio_irq_info) == 16, "IRQ info is 16 bytes");
+_Static_assert(sizeof(struct vfio_irq_set) == 20, "IRQ set head is 20 bytes");
+
+/* A received message: header, payload (malloc'd, len = msg_size - 16) and received fds. */
+struct vfu_msg {
+	struct xpdk_vfu_hdr hdr;
+	uint8_t *payload;
+	size_t len;
+	int fds[XPDK_VFU_MAX_FDS];
+	unsigned int nfds;
+};
+
+/* Send one message: header + up to two payload pieces + fds, the fds with the first byte. */
+int vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
+	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
+	     unsigned int nfds);
+
+/* Receive one message of at most @p max_size bytes with at most @p max_fds fds, waiting at most
+ * @p timeout_ms (-1: forever) for each part. -ENOTCONN on EOF/short read/reset, -ETIMEDOUT,
+ * -EPROTO for a malformed header or truncated ancillary data, -EMSGSIZE when too large. */
+int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms);
+
+/* Close the fds the handler did not take (set to -1 those it took) and free the payload. */
+void vfu_msg_release(struct vfu_msg *m);
+
+/* Reply to command @p req: header only with the error flag when @p err != 0. */
+int vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
+	      const void *p2, size_t l2, const int *fds, unsigned int nfds);
+
+/* JSON capabilities we announce. */
+int vfu_caps_json(char *buf, size_t len, unsigned int max_fds);
+
+/* Monotonic milliseconds. */
+uint64_t vfu_now_ms(void);
+
+#endif /* XPDK_VFU_PRIV_H */

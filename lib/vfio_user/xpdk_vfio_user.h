@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/**
+ * @file
+ * The vfio-user protocol (QEMU docs/interop/vfio-user.rst, version 0.2): wire layouts, a client
+ * core and a server core sharing one codec.
+ *
+ * The library depends only on libc, json-c and lib/common. Integers on the wire are host-endian.
+ * Structures that the spec borrows from <linux/vfio.h> unchanged (region info and its sparse-mmap
+ * capability, IRQ info, IRQ set) are used from that header.
+ *
+ * Client: xpdk_vfu_client_connect() negotiates, then the calls mirror kernel VFIO ioctls; every
+ * call waits for its reply at most the configured timeout and, while waiting, serves the
+ * server's DMA_READ/DMA_WRITE on memory registered without an fd. A client is used by one thread
+ * at a time.
+ *
+ * Server: xpdk_vfu_server_create() listens on a path (or serves a connected fd); the server
+ * thread runs xpdk_vfu_server_run(), which accepts one client at a time and dispatches its
+ * commands to the device description's callbacks. Device threads reach client memory with
+ * xpdk_vfu_server_dma_read()/write() and interrupt with xpdk_vfu_server_irq_trigger(), both
+ * thread-safe against the server thread's DMA_UNMAP and disconnect handling.
+ */
+
+#ifndef XPDK_VFIO_USER_H
+#define XPDK_VFIO_USER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/vfio.h>
+
+#include "xpdk_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Wire format */
+/**@{*/
+#define XPDK_VFU_MAJOR 0
+#define XPDK_VFU_MINOR 2
+
+/** Commands (spec table "Commands"). */
+enum xpdk_vfu_cmd {
+	XPDK_VFU_VERSION = 1,
+	XPDK_VFU_DMA_MAP = 2,
+	XPDK_VFU_DMA_UNMAP = 3,
+	XPDK_VFU_DEVICE_GET_INFO = 4,
+	XPDK_VFU_DEVICE_GET_REGION_INFO = 5,
+	XPDK_VFU_DEVICE_GET_REGION_IO_FDS = 6,
+	XPDK_VFU_DEVICE_GET_IRQ_INFO = 7,
+	XPDK_VFU_DEVICE_SET_IRQS = 8,
+	XPDK_VFU_REGION_READ = 9,
+	XPDK_VFU_REGION_WRITE = 10,
+	XPDK_VFU_DMA_READ = 11,
+	XPDK_VFU_DMA_WRITE = 12,
+	XPDK_VFU_DEVICE_RESET = 13,
+	XPDK_VFU_CMD_MAX = 18,
+};
+
+/** Message header, 16 bytes, on every command and reply. */
+struct xpdk_vfu_hdr {
+	uint16_t msg_id;
+	uint16_t cmd;
+	uint32_t msg_size; /**< whole message, header included */
+	uint32_t flags;
+	uint32_t error;    /**< errno, in a reply with XPDK_VFU_F_ERROR */
+} __attribute__((packed));
+
+#define XPDK_VFU_F_TYPE_MASK 0xfu
+#define XPDK_VFU_F_TYPE_COMMAND 0x0u
+#define XPDK_VFU_F_TYPE_REPLY 0x1u
+#define XPDK_VFU_F_NO_REPLY 0x10u
+#define XPDK_VFU_F_ERROR 0x20u
+
+/** VERSION payload; NUL-terminated JSON capabilities follow. */
+struct xpdk_vfu_version {
+	uint16_t major;
+	uint16_t minor;
+	char caps[];
+} __attribute__((packed));
+
+/** DMA_MAP payload (32 bytes); one fd may accompany it. */
+struct xpdk_vfu_dma_map {
+	uint32_t argsz;
+	uint32_t flags; /**< XPDK_VFU_DMA_READ_OK | XPDK_VFU_DMA_WRITE_OK */
+	uint64_t offset; /**< in the fd */
+	uint64_t addr;   /**< IOVA */
+	uint64_t size;
+} __attribute__((packed));
+
+#define XPDK_VFU_DMA_F_READ (1u << 0)
+#define XPDK_VFU_DMA_F_WRITE (1u << 1)
+
+/** DMA_UNMAP payload (24 bytes), echoed in the reply. */
+struct xpdk_vfu_dma_unmap {
+	uint32_t argsz;
+	uint32_t flags; /**< XPDK_VFU_UNMAP_F_ALL: address and size 0, unmap everything */
+	uint64_t addr;
+	uint64_t size;
+} __attribute__((packed));
+
+#define XPDK_VFU_UNMAP_F_ALL (1u << 1)
+
+/** REGION_READ/REGION_WRITE head (16 bytes); data follows in READ replies and WRITE requests. */
+struct xpdk_vfu_region_access {
+	uint64_t offset;
+	uint32_t region;
+	uint32_t count;
+} __attribute__((packed));
+
+/** DMA_READ/DMA_WRITE head (16 bytes, count is 64-bit as in the spec and libvfio-user). */
+struct xpdk_vfu_dma_access {
+	uint64_t addr;
+	uint64_t count;
+} __attribute__((packed));
+
+/**
+ * DEVICE_GET_INFO payload (16 bytes). The spec's layout, which is the first 16 bytes of the
+ * kernel's struct vfio_device_info (newer kernels append cap_offset there).
+ */
+struct xpdk_vfu_device_info {
+	uint32_t argsz;
+	uint32_t flags; /**< VFIO_DEVICE_FLAGS_RESET | VFIO_DEVICE_FLAGS_PCI */
+	uint32_t num_regions;
+	uint32_t num_irqs;
+} __attribute__((packed));
+
+/** Largest message either side accepts: 1 MiB of data plus heads. */
+#define XPDK_VFU_MAX_MSG_SIZE ((1u << 20) + 64)
+/** Default and largest data transfer (REGION_*, DMA_*) we announce. */
+#define XPDK_VFU_MAX_DATA_XFER (1u << 20)
+/** Most fds we accept in one message. */
+#define XPDK_VFU_MAX_FDS 16
+/** Most DMA windows a server keeps at once. */
+#define XPDK_VFU_MAX_DMA_MAPS 1024
+/** Regions and IRQ types we handle (PCI: 9 regions, 5 IRQ types). */
+#define XPDK_VFU_MAX_REGIONS 16
+#define XPDK_VFU_MAX_IRQ_TYPES 8
+#define XPDK_VFU_MAX_AREAS 8
+#define XPDK_VFU_MAX_VECTORS 64
+/**@}*/
+
+/** Limits negotiated with the peer (what the peer announced, or the spec's defaults). */
+struct xpdk_vfu_caps {
+	uint32_t max_msg_fds;        /**< fds the peer accepts per message (default 1) */
+	uint64_t max_data_xfer_size; /**< default 1 MiB */
+	uint32_t max_dma_maps;       /**< default 65535 */
+	uint64_t pgsizes;            /**< default 4096 */
+};
+
+/**
+ * Parse VERSION JSON capabilities into @p caps (defaults for what is absent; unknown members
+ * ignored). @p json may be NULL or "" (all defaults).
+ * @return 0, or -EINVAL for malformed JSON or bad values, with the last-error sentence.
+ */
+int xpdk_vfu_caps_parse(const char *json, struct xpdk_vfu_caps *caps);
+
+/** @name Client */
+/**@{*/
+struct xpdk_vfu_client;
+
+/** Client options (all optional: zero means the default). */
+struct xpdk_vfu_client_opts {
+	int timeout_ms; /**< per reply, default 5000 */
+};
+
+/**
+ * Connect to the server at @p path and negotiate the version.
+ * @return the client, or NULL with errno and the last-error sentence (-ECONNREFUSED with "stale
+ *         socket" when the path exists but nobody listens).
+ */
+struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
+						const struct xpdk_vfu_client_opts *opts);
+
+/** Like xpdk_vfu_client_connect() over an already connected socket (ownership is taken). */
+struct xpdk_vfu_client *xpdk_vfu_client_attach(int sock, const struct xpdk_vfu_client_opts *opts);
+
+/** Close the connection, unmap mapped regions, free. NULL is ignored. */
+void xpdk_vfu_client_close(struct xpdk_vfu_client *c);
+
+/** What the server announced. */
+const struct xpdk_vfu_caps *xpdk_vfu_client_caps(const struct xpdk_vfu_client *c);
+/** Negotiated protocol minor version. */
+unsigned int xpdk_vfu_client_minor(const struct xpdk_vfu_client *c);
+
+/** DEVICE_GET_INFO. */
+int xpdk_vfu_client_device_info(struct xpdk_vfu_client *c, struct xpdk_vfu_device_info *info);
+
+/** A region as the client sees it after DEVICE_GET_REGION_INFO (and mapping). */
+struct xpdk_vfu_region {
+	uint64_t size;
+	uint32_t flags; /**< VFIO_REGION_INFO_FLAG_READ/WRITE/MMAP/CAPS */
+	unsigned int nareas;
+	struct {
+		uint64_t offset; /**< within the region */
+		uint64_t size;
+		void *ptr;       /**< mapped by the client; NULL when mmap failed */
+	} areas[XPDK_VFU_MAX_AREAS];
+};
+
+/**
+ * DEVICE_GET_REGION_INFO for @p index; when the server passes an fd, map the sparse areas (or
+ * the whole region when it sends no sparse capability). The mappings live until the client is
+ * closed; asking again returns the same ones.
+ */
+int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
+			   const struct xpdk_vfu_region **region);
+
+/** REGION_READ/REGION_WRITE of @p count bytes (split into max_data_xfer_size pieces). */
+int xpdk_vfu_client_region_read(struct xpdk_vfu_client *c, unsigned int index, uint64_t off,
+				void *buf, size_t count);
+int xpdk_vfu_client_region_write(struct xpdk_vfu_client *c, unsigned int index, uint64_t off,
+				 const void *buf, size_t count);
+
+/** DEVICE_GET_IRQ_INFO. */
+int xpdk_vfu_client_irq_info(struct xpdk_vfu_client *c, unsigned int index,
+			     struct vfio_irq_info *info);
+
+/**
+ * DEVICE_SET_IRQS, ACTION_TRIGGER: bind vectors start..start+count-1 of IRQ type @p index to the
+ * eventfds @p fds (sent in chunks of the server's max_msg_fds); @p fds NULL with count 0
+ * disables every vector of the type.
+ */
+int xpdk_vfu_client_set_irqs(struct xpdk_vfu_client *c, unsigned int index, unsigned int start,
+			     unsigned int count, const int *fds);
+
+/** DMA_MAP of [@p iova, @p iova + @p size) backed by (@p fd, @p offset); @p prot READ|WRITE. */
+int xpdk_vfu_client_dma_map_fd(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size, int fd,
+			       uint64_t offset, uint32_t prot);
+
+/**
+ * DMA_MAP without an fd: the server reaches [@p iova, @p iova + @p size) with DMA_READ and
+ * DMA_WRITE messages, which this client serves from @p vaddr while it waits for replies (and in
+ * xpdk_vfu_client_poll()).
+ */
+int xpdk_vfu_client_dma_map_mem(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size,
+				void *vaddr, uint32_t prot);
+
+/** DMA_UNMAP of a range mapped before (exactly), or all with @p all. */
+int xpdk_vfu_client_dma_unmap(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size, bool all);
+
+/** DEVICE_RESET. */
+int xpdk_vfu_client_reset(struct xpdk_vfu_client *c);
+
+/**
+ * Serve server-to-client commands (DMA_READ/WRITE) that arrive within @p timeout_ms, without
+ * sending anything. @return the number served, or a negative errno (-ENOTCONN when the server
+ * left).
+ */
+int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms);
+
+/** The socket (for poll()), e.g. to serve DMA messages from an event loop. */
+int xpdk_vfu_client_fd(const struct xpdk_vfu_client *c);
+/**@}*/
+
+/** @name Server */
+/**@{*/
+struct xpdk_vfu_server;
+
+/** One region of a served device. */
+struct xpdk_vfu_region_desc {
+	uint64_t size;  /**< 0: absent */
+	uint32_t flags; /**< VFIO_REGION_INFO_FLAG_READ/WRITE (MMAP is set when fd >= 0) */
+	int fd;         /**< backing file the client may map, or -1 */
+	uint64_t fd_offset; /**< where the region starts in the fd */
+	unsigned int nareas; /**< mappable parts; 0 with an fd: the whole region */
+	struct {
+		uint64_t offset;
+		uint64_t size;
+	} areas[XPDK_VFU_MAX_AREAS];
+};
+
+/** What a server serves: a PCI device. Callbacks run on the server thread. */
+struct xpdk_vfu_device_desc {
+	unsigned int num_regions; /**< 9 for PCI */
+	unsigned int num_irqs;    /**< 5 for PCI */
+	struct xpdk_vfu_region_desc regions[XPDK_VFU_MAX_REGIONS];
+	uint32_t irq_count[XPDK_VFU_MAX_IRQ_TYPES]; /**< vectors per IRQ type */
+	bool can_reset;
+	void *arg; /**< passed to every callback */
+	/** REGION_READ/WRITE on @p index; @return 0 or a negative errno (sent as the error). */
+	int (*region_access)(void *arg, unsigned int index, uint64_t off, void *buf, size_t count,
+			     bool write);
+	/** DEVICE_RESET (DMA maps and IRQ eventfds are kept). Optional. */
+	void (*reset)(void *arg);
+	/** A client connected / left (after its DMA maps and eventfds were dropped). Optional. */
+	void (*attach)(void *arg);
+	void (*detach)(void *arg);
+};
+
+/**
+ * Create a server for @p desc listening on @p path (a stale socket file is replaced; mode 0600).
+ * The description is copied; fds in it stay the caller's.
+ * @return the server, or NULL with the last-error sentence.
+ */
+struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
+					       const struct xpdk_vfu_device_desc *desc);
+
+/** Serve one client already connected on @p sock (ownership taken): the `--fd` convention. */
+struct xpdk_vfu_server *xpdk_vfu_server_create_fd(int sock,
+						  const struct xpdk_vfu_device_desc *desc);
+
+/**
+ * Accept and serve clients one at a time until xpdk_vfu_server_stop() (or, for a server from
+ * xpdk_vfu_server_create_fd(), until its client leaves). A client's disconnect drops its DMA
+ * maps and eventfds and keeps the device state.
+ * @return 0 when stopped, or a negative errno on a fatal error.
+ */
+int xpdk_vfu_server_run(struct xpdk_vfu_server *s);
+
+/** Ask xpdk_vfu_server_run() to return soon. Async-signal-safe; callable from any thread. */
+void xpdk_vfu_server_stop(struct xpdk_vfu_server *s);
+
+/** Close the client, remove the socket file, free. The run loop must have returned. */
+void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s);
+
+/** True while a client is connected. */
+bool xpdk_vfu_server_connected(const struct xpdk_vfu_server *s);
+
+/**
+ * Copy @p len bytes between @p buf and client memory at @p iova (@p write: into client memory).
+ * Thread-safe: a DMA_UNMAP or a disconnect waits until the copy has finished.
+ * @return 0; -EFAULT when any byte of the range is not mapped by the client with the needed
+ *         permission; -ENOTCONN without a client. Nothing is copied on error.
+ */
+int xpdk_vfu_server_dma_read(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len);
+int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf,
+			      size_t len);
+
+/**
+ * Zero-copy access: pin client memory [@p iova, @p iova + @p len) and return its local address
+ * in @p ptr. Until xpdk_vfu_server_dma_unpin(), DMA_UNMAP and disconnects wait. Pins nest.
+ * @return 0, -EFAULT (not mapped with @p write permission), or -ENOTCONN.
+ */
+int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			    void **ptr);
+/** End a pin from xpdk_vfu_server_dma_pin(). */
+void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);
+
+/**
+ * Signal vector @p vector of IRQ type @p index on the client's eventfd.
+ * @return 0, or -ENOENT when the client set no eventfd for it (the interrupt is dropped).
+ */
+int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
+				unsigned int vector);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XPDK_VFIO_USER_H */
