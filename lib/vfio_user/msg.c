@@ -121,16 +121,20 @@ static int read_full(int sock, void *buf, size_t len, int timeout_ms)
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n;
-		int rc = wait_fd(sock, POLLIN, timeout_ms);
+		ssize_t n = recv(sock, (char *)buf + got, len - got, MSG_DONTWAIT);
 
-		if (rc == -ETIMEDOUT)
-			return xpdk_err(ETIMEDOUT, "vfio-user peer stopped in the middle of a message");
-		if (rc < 0)
-			return xpdk_err(-rc, "poll: %s", strerror(-rc));
-		n = recv(sock, (char *)buf + got, len - got, MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int rc = wait_fd(sock, POLLIN, timeout_ms);
+
+			if (rc == -ETIMEDOUT)
+				return xpdk_err(ETIMEDOUT,
+						"vfio-user peer stopped in the middle of a message");
+			if (rc < 0)
+				return xpdk_err(-rc, "poll: %s", strerror(-rc));
+			continue;
+		}
 		if (n <= 0)
 			return xpdk_err(ENOTCONN, "vfio-user peer went away in the middle of a "
 						  "message (%s)",
@@ -160,14 +164,19 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 	memset(m, 0, sizeof(*m));
 	for (unsigned int i = 0; i < XPDK_VFU_MAX_FDS; i++)
 		m->fds[i] = -1;
-	rc = wait_fd(sock, POLLIN, timeout_ms);
-	if (rc == -ETIMEDOUT)
-		return xpdk_err(ETIMEDOUT, "no vfio-user message within %d ms", timeout_ms);
-	if (rc < 0)
-		return xpdk_err(-rc, "poll: %s", strerror(-rc));
-	do {
+	/* try at once; wait only when nothing is there (saves a poll per message) */
+	for (;;) {
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	} while (n < 0 && errno == EINTR);
+		if (n >= 0 || (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+			break;
+		if (errno == EINTR)
+			continue;
+		rc = wait_fd(sock, POLLIN, timeout_ms);
+		if (rc == -ETIMEDOUT)
+			return xpdk_err(ETIMEDOUT, "no vfio-user message within %d ms", timeout_ms);
+		if (rc < 0)
+			return xpdk_err(-rc, "poll: %s", strerror(-rc));
+	}
 	if (n <= 0)
 		return xpdk_err(ENOTCONN, "vfio-user peer went away (%s)",
 				n < 0 ? strerror(errno) : "end of stream");

@@ -294,8 +294,8 @@ static int handle_version(struct xpdk_vfu_server *s, struct vfu_msg *m)
 		return EINVAL; /* capabilities must be NUL-terminated */
 	if (v->major != XPDK_VFU_MAJOR) {
 		vfu_reply(s->conn_fd, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
-		return -xpdk_err(ENOTSUP, "client speaks vfio-user %u.%u; we speak %u.x", v->major,
-				 v->minor, XPDK_VFU_MAJOR);
+		return xpdk_err(ENOTSUP, "client speaks vfio-user %u.%u; we speak %u.x", v->major,
+				v->minor, XPDK_VFU_MAJOR);
 	}
 	if (xpdk_vfu_caps_parse(m->len > sizeof(*v) ? v->caps : NULL, &s->peer) < 0)
 		return EINVAL;
