@@ -156,34 +156,33 @@ static int call_simple(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, 
 
 static int negotiate(struct xpdk_vfu_client *c)
 {
-	struct {
-		struct xpdk_vfu_version v;
-		char caps[256];
-	} __attribute__((packed)) req;
-	const struct xpdk_vfu_version *v;
+	struct xpdk_vfu_version v = {.major = XPDK_VFU_MAJOR, .minor = XPDK_VFU_MINOR};
+	char caps[256];
 	struct vfu_msg r;
 	int n, rc;
 
-	n = vfu_caps_json(req.caps, sizeof(req.caps), XPDK_VFU_MAX_FDS);
+	n = vfu_caps_json(caps, sizeof(caps), XPDK_VFU_MAX_FDS);
 	if (n < 0)
 		return xpdk_err(ENOSPC, "capabilities do not fit");
-	req.v.major = XPDK_VFU_MAJOR;
-	req.v.minor = XPDK_VFU_MINOR;
-	rc = call(c, XPDK_VFU_VERSION, &req, sizeof(req.v) + (size_t)n + 1, NULL, 0, NULL, 0, &r);
+	rc = call(c, XPDK_VFU_VERSION, &v, sizeof(v), caps, (size_t)n + 1, NULL, 0, &r);
 	if (rc < 0)
 		return rc;
-	v = (const void *)r.payload;
-	if (r.len < sizeof(*v) || r.nfds != 0)
-		rc = xpdk_err(EPROTO, "malformed VERSION reply");
-	else if (v->major != XPDK_VFU_MAJOR || v->minor > XPDK_VFU_MINOR)
-		rc = xpdk_err(EPROTO, "server answered vfio-user %u.%u to our %u.%u", v->major,
-			      v->minor, XPDK_VFU_MAJOR, XPDK_VFU_MINOR);
-	else if (r.len > sizeof(*v) && r.payload[r.len - 1] != '\0')
+	if (r.len < sizeof(v) || r.nfds != 0) {
+		vfu_msg_release(&r);
+		return xpdk_err(EPROTO, "malformed VERSION reply");
+	}
+	memcpy(&v, r.payload, sizeof(v));
+	if (v.major != XPDK_VFU_MAJOR || v.minor > XPDK_VFU_MINOR)
+		rc = xpdk_err(EPROTO, "server answered vfio-user %u.%u to our %u.%u", v.major,
+			      v.minor, XPDK_VFU_MAJOR, XPDK_VFU_MINOR);
+	else if (r.len > sizeof(v) && r.payload[r.len - 1] != '\0')
 		rc = xpdk_err(EPROTO, "VERSION capabilities are not NUL-terminated");
 	else
-		rc = xpdk_vfu_caps_parse(r.len > sizeof(*v) ? v->caps : NULL, &c->caps);
+		rc = xpdk_vfu_caps_parse(r.len > sizeof(v) ? (const char *)r.payload + sizeof(v)
+							   : NULL,
+					 &c->caps);
 	if (rc == 0)
-		c->minor = v->minor;
+		c->minor = v.minor;
 	vfu_msg_release(&r);
 	return rc;
 }

@@ -280,34 +280,30 @@ int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
 
 static int handle_version(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
-	const struct xpdk_vfu_version *v = (const void *)m->payload;
+	struct xpdk_vfu_version v, ours;
 	char json[256];
-	struct {
-		struct xpdk_vfu_version v;
-		char caps[256];
-	} __attribute__((packed)) reply;
 	int n;
 
-	if (m->len < sizeof(*v) || m->nfds != 0)
+	if (m->len < sizeof(v) || m->nfds != 0)
 		return EINVAL;
-	if (m->len > sizeof(*v) && m->payload[m->len - 1] != '\0')
+	memcpy(&v, m->payload, sizeof(v));
+	if (m->len > sizeof(v) && m->payload[m->len - 1] != '\0')
 		return EINVAL; /* capabilities must be NUL-terminated */
-	if (v->major != XPDK_VFU_MAJOR) {
+	if (v.major != XPDK_VFU_MAJOR) {
 		vfu_reply(s->conn_fd, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
-		return xpdk_err(ENOTSUP, "client speaks vfio-user %u.%u; we speak %u.x", v->major,
-				v->minor, XPDK_VFU_MAJOR);
+		return xpdk_err(ENOTSUP, "client speaks vfio-user %u.%u; we speak %u.x", v.major,
+				v.minor, XPDK_VFU_MAJOR);
 	}
-	if (xpdk_vfu_caps_parse(m->len > sizeof(*v) ? v->caps : NULL, &s->peer) < 0)
+	if (xpdk_vfu_caps_parse(m->len > sizeof(v) ? (const char *)m->payload + sizeof(v) : NULL,
+				&s->peer) < 0)
 		return EINVAL;
 	n = vfu_caps_json(json, sizeof(json), XPDK_VFU_MAX_FDS);
 	if (n < 0)
 		return EINVAL;
-	reply.v.major = XPDK_VFU_MAJOR;
-	reply.v.minor = v->minor < XPDK_VFU_MINOR ? v->minor : XPDK_VFU_MINOR;
-	memcpy(reply.caps, json, (size_t)n + 1);
+	ours.major = XPDK_VFU_MAJOR;
+	ours.minor = v.minor < XPDK_VFU_MINOR ? v.minor : XPDK_VFU_MINOR;
 	s->versioned = true;
-	return vfu_reply(s->conn_fd, m, 0, &reply, sizeof(reply.v) + (size_t)n + 1, NULL, 0, NULL,
-			 0);
+	return vfu_reply(s->conn_fd, m, 0, &ours, sizeof(ours), json, (size_t)n + 1, NULL, 0);
 }
 
 static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -418,14 +414,16 @@ static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
 	struct vfio_region_info req, ri = {0};
 	const struct xpdk_vfu_region_desc *r;
-	struct {
-		struct vfio_region_info_cap_sparse_mmap hdr;
-		struct vfio_region_sparse_mmap_area areas[XPDK_VFU_MAX_AREAS];
-	} cap;
+	union {
+		uint64_t align;
+		uint8_t bytes[sizeof(struct vfio_region_info_cap_sparse_mmap) +
+			      XPDK_VFU_MAX_AREAS * sizeof(struct vfio_region_sparse_mmap_area)];
+	} capbuf;
+	struct vfio_region_info_cap_sparse_mmap *cap = (void *)capbuf.bytes;
 	size_t cap_len = 0;
 	int fd = -1;
 
-	memset(&cap, 0, sizeof(cap));
+	memset(&capbuf, 0, sizeof(capbuf));
 	if (m->len < sizeof(req))
 		return EINVAL;
 	memcpy(&req, m->payload, sizeof(req));
@@ -441,14 +439,14 @@ static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 
 		ri.flags |= VFIO_REGION_INFO_FLAG_MMAP;
 		ri.offset = r->fd_offset;
-		cap.hdr.header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
-		cap.hdr.header.version = 1;
-		cap.hdr.nr_areas = n;
+		cap->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+		cap->header.version = 1;
+		cap->nr_areas = n;
 		for (unsigned int i = 0; i < n; i++) {
-			cap.areas[i].offset = r->nareas ? r->areas[i].offset : 0;
-			cap.areas[i].size = r->nareas ? r->areas[i].size : r->size;
+			cap->areas[i].offset = r->nareas ? r->areas[i].offset : 0;
+			cap->areas[i].size = r->nareas ? r->areas[i].size : r->size;
 		}
-		cap_len = sizeof(cap.hdr) + n * sizeof(cap.areas[0]);
+		cap_len = sizeof(*cap) + n * sizeof(cap->areas[0]);
 		ri.argsz = (uint32_t)(sizeof(ri) + cap_len);
 		/* as libvfio-user: caps and the fd only when the client's buffer holds them */
 		if (req.argsz >= ri.argsz) {
@@ -459,7 +457,7 @@ static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			cap_len = 0;
 		}
 	}
-	return vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), &cap, cap_len, fd >= 0 ? &fd : NULL,
+	return vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), capbuf.bytes, cap_len, fd >= 0 ? &fd : NULL,
 			 fd >= 0 ? 1 : 0);
 }
 
