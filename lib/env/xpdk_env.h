@@ -43,7 +43,7 @@ extern "C" {
  *    never collide and nothing is left behind;
  *  - `--iova-mode=va` unless `--iova-mode` was given (IOVA-contiguous buffers without physical
  *    addresses; pass `--iova-mode=pa` for vfio-pci in no-IOMMU mode);
- *  - `--log-level=lib.eal:warning` unless a `--log-level` was given.
+ *  - `--log-level=lib.eal:error` unless a `--log-level` was given.
  *
  * When hugepages are needed (no `--no-huge`) and none are free, fails with -ENOMEM and a sentence
  * saying how to reserve them, before EAL prints its own less helpful errors.
