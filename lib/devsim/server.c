@@ -146,6 +146,19 @@ int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void
 	return rc < 0 ? rc : xpdk_vfu_server_dma_write(dev->server, iova, src, len);
 }
 
+int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+			void **ptr)
+{
+	int rc = dma_allowed(dev);
+
+	return rc < 0 ? rc : xpdk_vfu_server_dma_pin(dev->server, iova, len, write, ptr);
+}
+
+void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev)
+{
+	xpdk_vfu_server_dma_unpin(dev->server);
+}
+
 void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector)
 {
 	/* MSI when the driver gave MSI eventfds, else INTx (one line) */

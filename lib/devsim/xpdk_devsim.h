@@ -176,6 +176,16 @@ int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, 
 int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src,
 			  size_t len);
 /**
+ * Zero-copy DMA: the local address of client memory [@p iova, @p iova + @p len), pinned until
+ * xpdk_devsim_dma_unmap() (the client cannot unmap it meanwhile; keep pins short).
+ * @return 0, or an error as xpdk_devsim_dma_read (nothing is pinned then).
+ */
+int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+			void **ptr);
+/** End a pin from xpdk_devsim_dma_map(). */
+void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
+
+/**
  * Signal interrupt vector @p vector: over MSI when the client set MSI eventfds, otherwise INTx
  * (vector 0 only). An interrupt with no eventfd behind it is dropped, as on a device whose
  * driver did not enable it.
