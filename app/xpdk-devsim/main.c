@@ -33,6 +33,7 @@ struct dev_opts {
 	const char *name;
 	const char *socket_path;
 	int fd;
+	const char *pci_id;
 	char auto_name[64];
 	char auto_path[512];
 };
@@ -49,7 +50,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: xpdk-devsim --model NAME [--model-args ARGS] [--name NAME]\n"
-		"                   [--socket-path PATH | --fd FD] [--model NAME …] [-v|-q]\n"
+		"                   [--socket-path PATH | --fd FD] [--pci-id VID:DID]\n"
+		"                   [--model NAME …] [-v|-q]\n"
 		"       xpdk-devsim --list-models [--json]\n"
 		"\n"
 		"Serve simulated PCIe devices over vfio-user (one client per device at a time).\n"
@@ -63,6 +65,8 @@ static void usage(FILE *out)
 		"                          " DEFAULT_DIR ")\n"
 		"      --fd FD             serve the already-connected socket FD instead, and exit\n"
 		"                          when its client leaves\n"
+		"  -p, --pci-id VID:DID    present these PCI vendor and device IDs (hex) instead of\n"
+		"                          the model's, e.g. 8086:0b2b for a dfl-fpga D5005\n"
 		"  -l, --list-models       list the models and their arguments\n"
 		"      --json              with --list-models: one JSON document\n"
 		"  -v, --verbose           more log (repeat for debug)\n"
@@ -214,6 +218,7 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 		{"name", required_argument, NULL, 'n'},
 		{"socket-path", required_argument, NULL, 's'},
 		{"fd", required_argument, NULL, 'f'},
+		{"pci-id", required_argument, NULL, 'p'},
 		{"list-models", no_argument, NULL, 'l'},
 		{"json", no_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -224,8 +229,8 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 	struct dev_opts *cur = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:a:n:s:lvqh", longopts, NULL)) != -1) {
-		if (c == 'a' || c == 'n' || c == 's' || c == 'f') {
+	while ((c = getopt_long(argc, argv, "m:a:n:s:p:lvqh", longopts, NULL)) != -1) {
+		if (c == 'a' || c == 'n' || c == 's' || c == 'f' || c == 'p') {
 			if (cur == NULL) {
 				fprintf(stderr, "xpdk-devsim: %s must follow a --model\n",
 					argv[optind - 1]);
@@ -237,6 +242,8 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 				cur->name = optarg;
 			else if (c == 's')
 				cur->socket_path = optarg;
+			else if (c == 'p')
+				cur->pci_id = optarg;
 			else if (parse_fd(optarg, &cur->fd) != 0)
 				return 2;
 			continue;
@@ -321,7 +328,9 @@ int main(int argc, char **argv)
 		const struct dev_opts *d = &devs[i];
 
 		inst[i] = xpdk_devsim_create(d->model, d->args, d->name, d->socket_path, d->fd);
-		if (inst[i] == NULL || xpdk_devsim_start(inst[i]) < 0) {
+		if (inst[i] == NULL ||
+		    (d->pci_id != NULL && xpdk_devsim_set_pci_id(inst[i], d->pci_id) < 0) ||
+		    xpdk_devsim_start(inst[i]) < 0) {
 			fprintf(stderr, "xpdk-devsim: %s: %s\n", d->name, xpdk_strerror_last());
 			rc = 1;
 			goto out;

@@ -142,3 +142,16 @@ int xpdk_parse_size(const char *s, uint64_t *out)
 	*out = v << shift;
 	return 0;
 }
+
+uint32_t xpdk_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	crc = ~crc;
+	while (len-- > 0) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}

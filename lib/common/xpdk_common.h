@@ -90,6 +90,12 @@ int xpdk_parse_u64(const char *s, uint64_t *out);
  */
 int xpdk_parse_size(const char *s, uint64_t *out);
 
+/**
+ * CRC-32 (IEEE 802.3, reflected, as zlib's crc32()) of @p len bytes at @p buf, continuing from
+ * @p crc (0 to start).
+ */
+uint32_t xpdk_crc32(uint32_t crc, const void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

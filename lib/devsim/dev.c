@@ -325,3 +325,19 @@ void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
 	free(dev->priv);
 	free(dev);
 }
+
+int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids)
+{
+	unsigned int vid, did;
+	int end = 0;
+
+	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' ||
+	    strlen(ids) != 9)
+		return xpdk_err(EINVAL, "%s: PCI ID '%s' is not VID:DID in hex (e.g. 8086:0b30)",
+				dev->name, ids);
+	dev->cfg.data[0] = (uint8_t)vid;
+	dev->cfg.data[1] = (uint8_t)(vid >> 8);
+	dev->cfg.data[2] = (uint8_t)did;
+	dev->cfg.data[3] = (uint8_t)(did >> 8);
+	return 0;
+}

@@ -82,3 +82,37 @@ void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *f
 		ts.tv_nsec / 1000000, dev ? xpdk_devsim_name(dev) : "devsim",
 		tags[level < 0 ? 0 : level > 3 ? 3 : level], line);
 }
+
+int xpdk_devsim_args(const char *model, const char *args,
+		     int (*cb)(const char *key, const char *val, void *arg), void *arg)
+{
+	const char *p = args;
+
+	while (*p != '\0') {
+		const char *eq = strchr(p, '=');
+		const char *end = strchr(p, ',');
+		char key[32], val[128];
+		size_t klen, vlen;
+		int rc;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		if (eq == NULL || eq > end || eq == p)
+			return xpdk_err(EINVAL, "%s: model argument '%.*s' is not key=value", model,
+					(int)(end - p), p);
+		klen = (size_t)(eq - p);
+		vlen = (size_t)(end - eq - 1);
+		if (klen >= sizeof(key) || vlen >= sizeof(val))
+			return xpdk_err(EINVAL, "%s: model argument '%.*s' is too long", model,
+					(int)(end - p), p);
+		memcpy(key, p, klen);
+		key[klen] = '\0';
+		memcpy(val, eq + 1, vlen);
+		val[vlen] = '\0';
+		rc = cb(key, val, arg);
+		if (rc != 0)
+			return rc;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}

@@ -110,6 +110,13 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
  */
 int xpdk_devsim_start(struct xpdk_devsim_dev *dev);
 
+/**
+ * Present other PCI vendor and device IDs than the model's: @p ids is "VID:DID" in hex (e.g.
+ * "8086:0b2b"). Call between xpdk_devsim_create() and xpdk_devsim_start().
+ * @return 0 or -EINVAL with the last-error sentence set.
+ */
+int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids);
+
 /** True once the instance stopped on its own (its `--fd` client left, or a fatal error). */
 bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev);
 
@@ -158,6 +165,15 @@ void xpdk_devsim_unlock(struct xpdk_devsim_dev *dev);
 
 /** Wake the device thread so that work() runs soon (callable with or without the lock). */
 void xpdk_devsim_kick(struct xpdk_devsim_dev *dev);
+
+/**
+ * Split model arguments "key=value,…" (keys up to 31 bytes, values up to 127) and call @p cb
+ * for each pair, in order. Messages name @p model.
+ * @return 0; the first non-zero value of @p cb; or -EINVAL for a malformed argument, with the
+ *         last-error sentence set.
+ */
+int xpdk_devsim_args(const char *model, const char *args,
+		     int (*cb)(const char *key, const char *val, void *arg), void *arg);
 
 /** Log a line prefixed with the instance name (level: 0 error, 1 warning, 2 info, 3 debug). */
 void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *fmt, ...)

@@ -33,42 +33,14 @@ struct edu {
 	uint8_t dma_buf[XPDK_EDU_DMA_BUF_SIZE];
 };
 
-static int edu_parse_args(struct edu *e, const char *args)
+static int edu_arg(const char *key, const char *val, void *arg)
 {
-	char key[32];
-	const char *p = args;
+	struct edu *e = arg;
 
-	e->dma_mask = XPDK_EDU_DMA_MASK_DEFAULT;
-	while (*p != '\0') {
-		const char *eq = strchr(p, '=');
-		const char *end = strchr(p, ',');
-		char val[32];
-		size_t klen, vlen;
-
-		if (end == NULL)
-			end = p + strlen(p);
-		if (eq == NULL || eq > end)
-			return xpdk_err(EINVAL, "edu: model argument '%.*s' is not key=value",
-					(int)(end - p), p);
-		klen = (size_t)(eq - p);
-		vlen = (size_t)(end - eq - 1);
-		if (klen >= sizeof(key) || vlen >= sizeof(val))
-			return xpdk_err(EINVAL, "edu: model argument '%.*s' is too long",
-					(int)(end - p), p);
-		memcpy(key, p, klen);
-		key[klen] = '\0';
-		memcpy(val, eq + 1, vlen);
-		val[vlen] = '\0';
-		if (strcmp(key, "dma_mask") == 0) {
-			if (xpdk_parse_u64(val, &e->dma_mask) < 0 || e->dma_mask == 0)
-				return xpdk_err(EINVAL, "edu: dma_mask '%s' is not a non-zero number",
-						val);
-		} else {
-			return xpdk_err(EINVAL, "edu: unknown model argument '%s' (known: dma_mask)",
-					key);
-		}
-		p = *end == ',' ? end + 1 : end;
-	}
+	if (strcmp(key, "dma_mask") != 0)
+		return xpdk_err(EINVAL, "edu: unknown model argument '%s' (known: dma_mask)", key);
+	if (xpdk_parse_u64(val, &e->dma_mask) < 0 || e->dma_mask == 0)
+		return xpdk_err(EINVAL, "edu: dma_mask '%s' is not a non-zero number", val);
 	return 0;
 }
 
@@ -94,7 +66,8 @@ static int edu_init(struct xpdk_devsim_dev *dev, const char *args)
 	struct xpdk_pci_cfg *cfg = xpdk_devsim_cfg(dev);
 	int rc;
 
-	rc = edu_parse_args(e, args);
+	e->dma_mask = XPDK_EDU_DMA_MASK_DEFAULT;
+	rc = xpdk_devsim_args("edu", args, edu_arg, e);
 	if (rc < 0)
 		return rc;
 	edu_power_on(e);

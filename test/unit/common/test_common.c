@@ -113,6 +113,15 @@ static void test_parse_size_units(void **state)
 	assert_int_equal(xpdk_parse_size("16777216T", &v), -ERANGE);
 }
 
+static void test_crc32_check_values(void **state)
+{
+	(void)state;
+	/* the CRC catalogue's check value, and the same in two pieces */
+	assert_int_equal(xpdk_crc32(0, "123456789", 9), 0xcbf43926u);
+	assert_int_equal(xpdk_crc32(xpdk_crc32(0, "1234", 4), "56789", 5), 0xcbf43926u);
+	assert_int_equal(xpdk_crc32(0, "", 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_field_macros_match_datasheet_layout),
 		cmocka_unit_test(test_parse_u64_like_python_int),
 		cmocka_unit_test(test_parse_size_units),
+		cmocka_unit_test(test_crc32_check_values),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/**
+ * @file
+ * What the devsim dfl-fpga model adds to the public DFL definitions: its BAR0 layout, its
+ * second AFU, its default PR interface ID and the format of the raw bitstreams it accepts
+ * through the PR data register (the part of a GBS file after its JSON metadata).
+ *
+ * Raw bitstream (all little endian):
+ *   0x00 u32 magic XPDK_DEVSIM_RBF_MAGIC
+ *   0x04 u32 format version (1)
+ *   0x08 u64 AFU ID, GUID_L register value, then 0x10 u64 GUID_H
+ *   0x18 u64 interface ID it was built for, L, then 0x20 u64 H
+ *   0x28 u32 payload length in bytes, 0x2c u32 CRC-32 (IEEE) of the payload
+ *   0x30 payload
+ * The model loads the AFU named by the AFU ID when the header, the interface ID and the CRC
+ * check out, and otherwise reports a PR error (incompatible, CRC, operation).
+ */
+
+#ifndef XPDK_DEVSIM_DFL_H
+#define XPDK_DEVSIM_DFL_H
+
+#define XPDK_DEVSIM_DFL_BAR0_SIZE   0x100000 /* 1 MiB */
+#define XPDK_DEVSIM_DFL_FME	    0x0	     /* FME DFH */
+#define XPDK_DEVSIM_DFL_PORT	    0x40000  /* port DFH */
+#define XPDK_DEVSIM_DFL_AFU	    0x80000  /* AFU DFH (port NEXT_AFU) */
+#define XPDK_DEVSIM_DFL_AFU_SIZE    0x40000  /* AFU MMIO window, 256 KiB */
+#define XPDK_DEVSIM_DFL_AFU_RAM	    0x1000   /* from the AFU: plain memory (fast path) */
+
+/** Default PR interface ID (model argument pr_id= sets another). */
+#define XPDK_DEVSIM_DFL_PR_ID "9af6db1c-2ad1-412a-a366-0d7701e0fc39"
+
+/** Second AFU, loadable by PR: a scratch register and a counter that counts its reads. */
+#define XPDK_DEVSIM_COUNTER_GUID    "8d69d22e-fe65-447f-9c1b-781c75c4f74b"
+#define XPDK_DEVSIM_COUNTER_GUID_H  0x8d69d22efe65447fULL
+#define XPDK_DEVSIM_COUNTER_GUID_L  0x9c1b781c75c4f74bULL
+#define XPDK_DEVSIM_COUNTER_SCRATCH 0x100 /* read/write */
+#define XPDK_DEVSIM_COUNTER_COUNT   0x108 /* reads return 1, 2, 3, … since load or reset */
+
+#define XPDK_DEVSIM_RBF_MAGIC	   0x4b445058u /* "XPDK" */
+#define XPDK_DEVSIM_RBF_VERSION	   1
+#define XPDK_DEVSIM_RBF_HDR_SIZE   0x30
+#define XPDK_DEVSIM_RBF_MAX	   (16u << 20) /* the model's PR buffer */
+
+#endif /* XPDK_DEVSIM_DFL_H */
