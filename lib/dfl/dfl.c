@@ -34,6 +34,7 @@ struct dfl_walk {
 	struct xpdk_dfl_error *err;
 	unsigned int count;    /* features decoded so far */
 	struct dfl_seen *seen; /* NULL for a single-chain walk (offsets only grow there) */
+	unsigned int nseen;    /* entries in seen[] */
 };
 
 static const struct {
@@ -181,7 +182,7 @@ static int decode_params(struct dfl_walk *w, struct xpdk_dfl_feature *f)
 	int rc;
 
 	for (;;) {
-		if (end - pos < 8 || pos > end)
+		if (pos > end || end - pos < 8)
 			return fail(w, XPDK_DFL_E_PARAM_OVERRUN, pos,
 				    "parameter header at 0x%llx is outside the feature at 0x%llx "
 				    "(ends at 0x%llx)",
@@ -287,34 +288,54 @@ static int decode_feature(struct dfl_walk *w, uint64_t off, struct xpdk_dfl_feat
 }
 
 /*
- * Enumeration only: remember the header of @f, refusing one that was seen before or that
- * overlaps a header seen before. @from is the feature whose pointer led here.
+ * Enumeration only: refuse a header [@off, @end) that was seen before or that overlaps one seen
+ * before. @from is the feature whose pointer led here.
  */
-static int mark_seen(struct dfl_walk *w, const struct xpdk_dfl_feature *f, uint64_t from)
+static int check_seen(struct dfl_walk *w, uint64_t off, uint64_t end, uint64_t from)
 {
-	uint64_t end = f->offset + f->header_size;
 	unsigned int i;
 
-	for (i = 0; i + 1 < w->count; i++) {
+	for (i = 0; i < w->nseen; i++) {
 		const struct dfl_seen *s = &w->seen[i];
 
-		if (f->offset >= s->end || s->off >= end)
+		if (off >= s->end || s->off >= end)
 			continue;
-		if (f->offset != s->off)
+		if (off != s->off)
 			return fail(
 			    w, XPDK_DFL_E_OVERLAP, from,
 			    "the DFH at 0x%llx (reached from 0x%llx) overlaps the header at "
 			    "0x%llx",
-			    (unsigned long long)f->offset, (unsigned long long)from,
+			    (unsigned long long)off, (unsigned long long)from,
 			    (unsigned long long)s->off);
-		if (f->offset == from)
+		if (off == from)
 			return fail(w, XPDK_DFL_E_SELF_LOOP, from,
 				    "the DFH at 0x%llx points to itself", (unsigned long long)from);
 		return fail(w, XPDK_DFL_E_CYCLE, from,
 			    "the DFH at 0x%llx leads back to the DFH at 0x%llx",
-			    (unsigned long long)from, (unsigned long long)f->offset);
+			    (unsigned long long)from, (unsigned long long)off);
 	}
-	w->seen[w->count - 1] = (struct dfl_seen){ f->offset, end };
+	return 0;
+}
+
+/* decode the feature at @off, checking it against the headers seen when enumerating */
+static int visit(struct dfl_walk *w, uint64_t off, uint64_t from, struct xpdk_dfl_feature *f)
+{
+	int rc;
+
+	/* before decoding: a pointer into another header would decode garbage */
+	if (w->seen) {
+		rc = check_seen(w, off, off + XPDK_DFH_SIZE, from);
+		if (rc)
+			return rc;
+	}
+	rc = decode_feature(w, off, f);
+	if (rc || !w->seen)
+		return rc;
+	rc = check_seen(w, off, off + f->header_size, from);
+	if (rc)
+		return rc;
+	/* nseen < count <= XPDK_DFL_MAX_FEATURES, the size of the table */
+	w->seen[w->nseen++] = (struct dfl_seen){ off, off + f->header_size };
 	return 0;
 }
 
@@ -347,16 +368,11 @@ static int walk_chain(struct dfl_walk *w, uint64_t start, unsigned int depth, ui
 			return fail(w, XPDK_DFL_E_TOO_LONG, off, "DFL has more than %d features",
 				    XPDK_DFL_MAX_FEATURES);
 		w->count++;
-		rc = decode_feature(w, off, &f);
+		rc = visit(w, off, from, &f);
 		if (rc)
 			return rc;
 		f.depth = depth;
 		f.parent = parent;
-		if (w->seen) {
-			rc = mark_seen(w, &f, from);
-			if (rc)
-				return rc;
-		}
 		if (w->cb) {
 			rc = w->cb(&f, w->arg);
 			if (rc)

@@ -64,7 +64,7 @@ enum xpdk_dfl_errcode {
 	XPDK_DFL_E_NONE = 0,	  /**< no error */
 	XPDK_DFL_E_ARG,		  /**< bad argument (NULL region or read64): -EINVAL */
 	XPDK_DFL_E_READ,	  /**< read64 failed: -EIO */
-	XPDK_DFL_E_RANGE,	  /**< a DFH or one of its header registers is outside the region */
+	XPDK_DFL_E_RANGE,	  /**< a DFH or header register is outside the region: -ERANGE */
 	XPDK_DFL_E_UNALIGNED,	  /**< an offset is not a multiple of 8: -EINVAL */
 	XPDK_DFL_E_SELF_LOOP,	  /**< a pointer leads back to the feature holding it: -ELOOP */
 	XPDK_DFL_E_CYCLE,	  /**< a DFH is reached a second time: -ELOOP */
