@@ -93,6 +93,7 @@ static int fail(struct dfl_walk *w, int code, uint64_t off, const char *fmt, ...
 /* the only place the region is read: aligned, and all 8 bytes inside it */
 static int rd(struct dfl_walk *w, uint64_t off, uint64_t *val)
 {
+	*val = 0; /* defined even on failure, and for a read64 that forgets to set it */
 	if (off % 8)
 		return fail(w, XPDK_DFL_E_UNALIGNED, off, "DFL register offset 0x%llx is unaligned",
 			    (unsigned long long)off);
