@@ -98,8 +98,11 @@
 /* ---------------------------------------------------------------------------------------------
  * FME header (FIU, feature ID 0)
  */
-/* As OPAE prints it (GUID_H:GUID_L as one big-endian number). "f9e17764-38f0-82fe-e346-
- * 524ae92aafbf" is the same registers read as a little-endian guid_t (Linux's byte order). */
+/*
+ * GUIDs in canonical order (GUID_H:GUID_L printed big-endian, as OPAE prints them; FME regs
+ * L=0x82fe38f0f9e17764, H=0xbfaf2ae94a5246e3). Linux's guid_t view of the same bytes reads
+ * "f9e17764-38f0-82fe-e346-524ae92aafbf".
+ */
 #define XPDK_FME_GUID		  "bfaf2ae9-4a52-46e3-82fe-38f0f9e17764"
 #define XPDK_FME_HDR_CAP	  0x30		    /* FME capability */
 #define XPDK_FME_HDR_PORT_OFST(n) (0x38 + (n)*0x08) /* port n offset register */

@@ -31,6 +31,7 @@
 
 #include "../xpdk_devsim.h"
 #include "../xpdk_devsim_dfl.h"
+#include "xpdk_dfl.h"
 #include "xpdk_dfl_regs.h"
 #include "xpdk_he_regs.h"
 
@@ -128,38 +129,14 @@ static uint64_t rng_next(struct dfl_fpga *d)
 
 /* ---- arguments ---------------------------------------------------------------------------- */
 
-static int parse_guid(const char *s, uint64_t *hi, uint64_t *lo)
+static int parse_guid(const char *str, uint64_t *hi, uint64_t *lo)
 {
-	uint64_t v[2] = {0, 0};
-	int n = 0;
+	struct xpdk_guid g;
+	int rc = xpdk_guid_parse(str, &g);
 
-	for (const char *p = s; *p != '\0'; p++) {
-		int pos = (int)(p - s);
-		unsigned int nib;
-
-		if (pos == 8 || pos == 13 || pos == 18 || pos == 23) {
-			if (*p != '-')
-				return -EINVAL;
-			continue;
-		}
-		if (*p >= '0' && *p <= '9')
-			nib = (unsigned int)(*p - '0');
-		else if (*p >= 'a' && *p <= 'f')
-			nib = (unsigned int)(*p - 'a' + 10);
-		else if (*p >= 'A' && *p <= 'F')
-			nib = (unsigned int)(*p - 'A' + 10);
-		else
-			return -EINVAL;
-		if (n >= 32)
-			return -EINVAL;
-		v[n / 16] = (v[n / 16] << 4) | nib;
-		n++;
-	}
-	if (n != 32 || strlen(s) != 36)
-		return -EINVAL;
-	*hi = v[0];
-	*lo = v[1];
-	return 0;
+	if (rc == 0)
+		xpdk_guid_to_regs(&g, lo, hi);
+	return rc;
 }
 
 static int dfl_arg(const char *key, const char *val, void *arg)

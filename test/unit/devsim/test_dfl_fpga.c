@@ -29,6 +29,7 @@
 
 #include "xpdk_devsim.h"
 #include "xpdk_devsim_dfl.h"
+#include "xpdk_dfl.h"
 #include "xpdk_dfl_regs.h"
 #include "xpdk_he_regs.h"
 #include "xpdk_vfio_user.h"
@@ -265,6 +266,63 @@ static void test_device_feature_list_field_by_field(void **state)
 	/* the PR interface ID is the default (or pr_id=) */
 	assert_int_equal(rd(&f, PR + XPDK_FME_PR_INTFC_ID_H), 0x9af6db1c2ad1412aULL);
 	assert_int_equal(rd(&f, PR + XPDK_FME_PR_INTFC_ID_L), 0xa3660d7701e0fc39ULL);
+	fpga_close(&f);
+}
+
+static int bar0_read64(void *ctx, uint64_t off, uint64_t *val)
+{
+	return xpdk_vfu_client_region_read(ctx, 0, off, val, 8);
+}
+
+struct seen {
+	unsigned int n;
+	uint64_t off[16];
+	unsigned int depth[16];
+	char guid[16][XPDK_GUID_STR_LEN + 1];
+};
+
+static int record(const struct xpdk_dfl_feature *ft, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n == 16)
+		return 1;
+	s->off[s->n] = ft->offset;
+	s->depth[s->n] = ft->depth;
+	s->guid[s->n][0] = '\0';
+	if (ft->has_guid)
+		xpdk_guid_format(&ft->guid, s->guid[s->n], sizeof(s->guid[0]));
+	s->n++;
+	return 0;
+}
+
+/* lib/dfl enumerates the model as Linux's dfl-pci would: FME chain, port chain, AFU. */
+static void test_lib_dfl_enumerates_the_model(void **state)
+{
+	/* an FIU's AFU comes right after the FIU's header */
+	static const uint64_t offs[] = {0x0,	 0x1000,  0x2000,  0x3000,  0x4000,
+					0x5000,	 0x40000, 0x80000, 0x41000, 0x42000};
+	static const unsigned int depth[] = {0, 0, 0, 0, 0, 0, 1, 2, 1, 1};
+	struct fpga f;
+	struct seen s;
+	struct xpdk_dfl_region r;
+	struct xpdk_dfl_error err;
+
+	(void)state;
+	fpga_open(&f, "");
+	memset(&s, 0, sizeof(s));
+	r.size = XPDK_DEVSIM_DFL_BAR0_SIZE;
+	r.read64 = bar0_read64;
+	r.ctx = f.c;
+	assert_int_equal(xpdk_dfl_enumerate(&r, record, &s, &err), 0);
+	assert_int_equal(s.n, 10);
+	for (unsigned int i = 0; i < 10; i++) {
+		assert_int_equal(s.off[i], offs[i]);
+		assert_int_equal(s.depth[i], depth[i]);
+	}
+	assert_string_equal(s.guid[0], XPDK_FME_GUID);
+	assert_string_equal(s.guid[6], XPDK_PORT_GUID);
+	assert_string_equal(s.guid[7], XPDK_HE_GUID);
 	fpga_close(&f);
 }
 
@@ -701,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_pci_id_override),
 		cmocka_unit_test(test_model_arguments_are_checked),
 		cmocka_unit_test(test_device_feature_list_field_by_field),
+		cmocka_unit_test(test_lib_dfl_enumerates_the_model),
 		cmocka_unit_test(test_4_byte_accesses_reach_register_halves),
 		cmocka_unit_test(test_live_readings_follow_the_seed),
 		cmocka_unit_test(test_global_errors_inject_and_write_1_to_clear),
