@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/**
+ * @file
+ * The DFL FPGA driver: OPAE PCIe FPGAs (PAC A10 GX, D5005, N3000, N6000/N6001, their VFs, and
+ * any function whose BAR 0 starts with an FME or port DFH), discovered by walking the Device
+ * Feature List with lib/dfl.
+ *
+ *  - FME: capability, ports, bitstream ID and metadata, PR interface ID, temperature, power,
+ *    global errors (read, clear), the fabric performance counters;
+ *  - ports: capability, AFU ID, soft reset with acknowledgement, port errors;
+ *  - the AFU's MMIO window as a view of BAR 0;
+ *  - partial reconfiguration from an OPAE green bitstream (GBS) file, refused before anything is
+ *    streamed when its interface ID is not the FME's;
+ *  - the XPDK host exerciser AFU (xpdk_he_regs.h): read, write and copy runs over DMA buffers.
+ *
+ * Usage: xpdk_fpga_open("vfio-user:/run/xpdk/devsim/dfl-fpga0.sock") or a PCI address, or
+ * xpdk_fpga_get() on a device probed with xpdk_dev_probe(). Calls on one FPGA are not
+ * thread-safe; errors are negative errnos with the last-error sentence (xpdk_strerror_last()).
+ */
+
+#ifndef XPDK_FPGA_H
+#define XPDK_FPGA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xpdk_dev.h"
+#include "xpdk_dfl.h"
+#include "xpdk_env.h"
+#include "xpdk_he_regs.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct xpdk_fpga;
+
+/** Timeout of port reset acknowledgement and PR status polling, in milliseconds. */
+#define XPDK_FPGA_TIMEOUT_MS 1000
+
+/** @name Opening */
+/**@{*/
+/** Open device @p name, probe it and return its FPGA; NULL with the last-error sentence. */
+struct xpdk_fpga *xpdk_fpga_open(const char *name);
+/** Close an FPGA from xpdk_fpga_open() (and its device). NULL is ignored. */
+void xpdk_fpga_close(struct xpdk_fpga *fpga);
+/** The FPGA of a device the dfl driver is bound to, or NULL with the last-error sentence. */
+struct xpdk_fpga *xpdk_fpga_get(struct xpdk_dev *dev);
+/** The device under the FPGA. */
+struct xpdk_dev *xpdk_fpga_dev(const struct xpdk_fpga *fpga);
+/**@}*/
+
+/** @name FME */
+/**@{*/
+struct xpdk_fpga_fme_info {
+	bool present;		    /**< false on a VF (no FME): the rest is zero */
+	unsigned int fabric_version;
+	unsigned int socket_id;
+	unsigned int num_ports;
+	unsigned int addr_width;    /**< bits */
+	bool iommu, pcie0_link, pcie1_link, coherent_link;
+	uint64_t bitstream_id;	    /**< raw */
+	uint64_t bitstream_md;	    /**< raw */
+	unsigned int bs_major, bs_minor, bs_patch, bs_debug; /**< decoded as OPAE does */
+	uint32_t bs_hash;
+	unsigned int synth_year, synth_month, synth_day, synth_seed; /**< 2-digit fields */
+	struct xpdk_guid pr_interface_id; /**< zero without a PR feature */
+	bool has_thermal, has_power, has_errors, has_perf, has_pr;
+};
+int xpdk_fpga_fme_info(struct xpdk_fpga *fpga, struct xpdk_fpga_fme_info *info);
+
+/** FPGA temperature in degrees C (thermal management feature). -ENOTSUP without it. */
+int xpdk_fpga_temperature(struct xpdk_fpga *fpga, unsigned int *celsius);
+/** Power consumed in watts (power management feature). -ENOTSUP without it. */
+int xpdk_fpga_power(struct xpdk_fpga *fpga, unsigned int *watts);
+
+/** The global error registers. */
+struct xpdk_fpga_errors {
+	uint64_t fme, pcie0, pcie1, nonfatal, catfatal; /**< error bits (write 1 to clear) */
+	uint64_t first, next;				 /**< first and next error */
+};
+int xpdk_fpga_errors(struct xpdk_fpga *fpga, struct xpdk_fpga_errors *e);
+/** Clear every error bit that is set (write 1 to clear); @return 0 or an error. */
+int xpdk_fpga_errors_clear(struct xpdk_fpga *fpga);
+/**
+ * Describe the set bits of @p e as "catfatal bit 11, nonfatal bit 6" into @p buf ("none" when
+ * clean). @return the length written, as snprintf.
+ */
+int xpdk_fpga_errors_format(const struct xpdk_fpga_errors *e, char *buf, size_t len);
+
+/** Fabric performance counter of @p event (0 PCIe0 reads, 1 PCIe0 writes, 6/7 MMIO …). */
+int xpdk_fpga_perf_fabric(struct xpdk_fpga *fpga, unsigned int event, uint64_t *count);
+/** The fabric clock counter. */
+int xpdk_fpga_perf_clock(struct xpdk_fpga *fpga, uint64_t *ticks);
+/**@}*/
+
+/** @name Ports and AFUs */
+/**@{*/
+#define XPDK_FPGA_MAX_PORTS 4
+
+/** Ports found (on a PF, those the FME lists in BAR 0; on a VF, the one at offset 0). */
+unsigned int xpdk_fpga_num_ports(const struct xpdk_fpga *fpga);
+
+struct xpdk_fpga_port_info {
+	uint64_t offset;	 /**< of the port DFH in BAR 0 */
+	unsigned int number;	 /**< port number (capability) */
+	uint64_t mmio_size;	 /**< AFU MMIO size, bytes */
+	unsigned int num_irqs;
+	bool in_reset;
+	uint64_t afu_offset;	 /**< of the AFU DFH in BAR 0; 0 when there is none */
+	struct xpdk_guid afu_id; /**< the AFU's GUID (zero without an AFU) */
+};
+int xpdk_fpga_port_info(struct xpdk_fpga *fpga, unsigned int port, struct xpdk_fpga_port_info *pi);
+
+/**
+ * Soft-reset @p port: assert, wait for the acknowledgement, release, wait until it clears.
+ * @return 0, or -ETIMEDOUT naming the port and the state seen, or an I/O error.
+ */
+int xpdk_fpga_port_reset(struct xpdk_fpga *fpga, unsigned int port);
+
+/** Port error bits (0 when the port has no error feature), and their clearing. */
+int xpdk_fpga_port_errors(struct xpdk_fpga *fpga, unsigned int port, uint64_t *errors);
+int xpdk_fpga_port_errors_clear(struct xpdk_fpga *fpga, unsigned int port);
+
+/**
+ * The AFU window of @p port: BAR 0 and the offset and size of the AFU's MMIO. Access it with
+ * xpdk_region_read/write(region, base + off, …), or the fast path when region->map is set.
+ */
+struct xpdk_fpga_afu {
+	const struct xpdk_region *region;
+	uint64_t base;
+	uint64_t size;
+};
+int xpdk_fpga_afu(struct xpdk_fpga *fpga, unsigned int port, struct xpdk_fpga_afu *afu);
+
+/**
+ * Walk the AFU's own feature list (when its DFH is not the end of a list, or always just the
+ * AFU header), calling @p cb as xpdk_dfl_walk() does.
+ */
+int xpdk_fpga_afu_walk(struct xpdk_fpga *fpga, unsigned int port, xpdk_dfl_cb cb, void *arg);
+/**@}*/
+
+/** @name Green bitstreams and partial reconfiguration */
+/**@{*/
+/** GBS file GUID, the first 16 bytes of every GBS file ("XeonFPGA·GBSv001"). */
+#define XPDK_GBS_GUID "58656f6e-4650-4741-b747-425376303031"
+#define XPDK_GBS_MAX_AFUS 8
+
+/** What a GBS header says. Pointers point into the buffer that was parsed. */
+struct xpdk_gbs_info {
+	struct xpdk_guid interface_id;	 /**< afu-image.interface-uuid */
+	unsigned int num_afus;		 /**< accelerator clusters */
+	struct xpdk_guid afu_id[XPDK_GBS_MAX_AFUS]; /**< their accelerator-type-uuid */
+	char afu_name[XPDK_GBS_MAX_AFUS][64];	    /**< their names ("" if none) */
+	uint64_t magic_no;		 /**< afu-image.magic-no (488605312 in OPAE's files) */
+	unsigned int version;		 /**< metadata "version" */
+	char platform[64];		 /**< "platform-name", "" if none */
+	const uint8_t *bitstream;	 /**< the raw bitstream after the metadata */
+	size_t bitstream_len;
+	size_t metadata_len;
+};
+
+/**
+ * Parse a GBS file image: GUID, metadata length, JSON metadata (json-c).
+ * @return 0, or -EINVAL with a sentence saying what is wrong (not a GBS, truncated, bad JSON,
+ *         missing interface-uuid …).
+ */
+int xpdk_gbs_parse(const void *buf, size_t len, struct xpdk_gbs_info *info);
+
+/** Read and parse a GBS file; *image receives the file (free() it). */
+int xpdk_gbs_load(const char *path, void **image, size_t *len, struct xpdk_gbs_info *info);
+
+/**
+ * Partially reconfigure @p port with the GBS image @p gbs: check the interface ID against the
+ * FME's (refused with -EINVAL, printing both IDs, and nothing streamed), hold the port in
+ * reset, reset the PR engine, stream the bitstream through the PR data register within the
+ * credits the status register grants, complete, check the PR error register (decoded in the
+ * error sentence, -EIO), release the port and check that the AFU ID is the bitstream's.
+ * @p progress, when not NULL, is called with bytes streamed and total now and then.
+ */
+int xpdk_fpga_pr(struct xpdk_fpga *fpga, unsigned int port, const void *gbs, size_t len,
+		 void (*progress)(size_t done, size_t total, void *arg), void *arg);
+
+/** Describe PR error bits ("CRC error, incompatible bitstream") into @p buf. */
+int xpdk_fpga_pr_errors_format(uint64_t err, char *buf, size_t len);
+/**@}*/
+
+/** @name Host exerciser */
+/**@{*/
+/** A run of the host exerciser. */
+struct xpdk_he_cfg {
+	unsigned int mode;	   /**< XPDK_HE_MODE_READ/WRITE/COPY */
+	const struct xpdk_dma_buf *src; /**< read, copy: source (>= lines * 64 bytes) */
+	struct xpdk_dma_buf *dst;	/**< write, copy: destination */
+	uint64_t lines;		   /**< 64-byte lines per pass, 1 … XPDK_HE_MAX_LINES */
+	uint32_t repeat;	   /**< passes (0 means 1) */
+	uint64_t pattern;	   /**< write mode's 64-bit word */
+	bool irq;		   /**< wait for the completion interrupt instead of polling */
+	int timeout_ms;		   /**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB moved */
+};
+
+/** What a run did, from the DSM. */
+struct xpdk_he_result {
+	uint64_t lines_read, lines_written;
+	uint64_t bytes;	       /**< bytes moved (read + written lines, 64 bytes each) */
+	uint64_t device_ns;    /**< duration the device measured */
+	uint64_t host_ns;      /**< from start to completion seen by the host */
+	uint64_t checksum;     /**< read mode: XOR of the 64-bit words of one pass */
+	unsigned int error;    /**< XPDK_HE_ERR_* */
+	uint64_t error_addr;   /**< IOVA of a fault */
+};
+
+/**
+ * Check that @p port's AFU is the host exerciser and prepare it (a DSM buffer, interrupts).
+ * @return 0, -ENODEV naming the AFU ID found otherwise.
+ */
+int xpdk_he_attach(struct xpdk_fpga *fpga, unsigned int port);
+
+/**
+ * Run the exerciser and wait for its completion in the DSM (or its interrupt).
+ * @return 0 when the run completed without error; -EIO with the device's error decoded (the
+ *         result still filled); -ETIMEDOUT (the run is stopped); -EINVAL for a bad
+ *         configuration caught before starting (buffer too small, beyond the DMA mask …).
+ */
+int xpdk_he_run(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res);
+
+/** Name of an exerciser error code ("source read fault", …). */
+const char *xpdk_he_strerror(unsigned int code);
+/**@}*/
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XPDK_FPGA_H */
