@@ -183,7 +183,7 @@ else
 fi
 echo "xpdk-vm: running $1 in $XPDK_VM_CWD ($(cut -d' ' -f1 /proc/uptime) s)" >/dev/console
 $run env -i HOME=/root TERM="${XPDK_VM_TERM:-dumb}" LANG=C.UTF-8 XPDK_VM=1 \
-	XPDK_VM_MODROOT=/run/xpdk-vm \
+	XPDK_VM_MODROOT=/run/xpdk-vm XPDK_VM_QEMU_VERSION="$XPDK_VM_QEMU_VERSION" \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	chroot $h /bin/sh -c 'cd "$0" && exec "$@"' "$XPDK_VM_CWD" "$@" <$in >/dev/console 2>&1
 rc=$?
@@ -233,11 +233,13 @@ log=$work/console.log
 mkdir "$work/job"
 quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 interactive=0
+qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9.]*\).*/\1/p')
 [ -t 0 ] && [ -t 1 ] && interactive=1
 {
 	echo "XPDK_VM_CWD=$(quote "$cwd")"
 	echo "XPDK_VM_INTERACTIVE=$interactive"
 	echo "XPDK_VM_TERM=$(quote "${TERM:-dumb}")"
+	echo "XPDK_VM_QEMU_VERSION=$(quote "$qemu_version")"
 	printf 'set -- '
 	quote "$script"
 	for a in "$@"; do quote "$a"; done
@@ -265,8 +267,12 @@ if [ $interactive = 1 ]; then
 	qrc=$?
 else
 	timeout -k 5 "$timeout_s" "${qemu[@]}" -chardev "stdio,id=con,logfile=$log" \
-		-serial chardev:con </dev/null 2>&1 | sed -u 's/\r$//'
+		-serial chardev:con </dev/null 2>"$work/qemu.err" | sed -u 's/\r$//'
 	qrc=${PIPESTATUS[0]}
+	if [ -s "$work/qemu.err" ]; then
+		echo "run-vm: QEMU's stderr ($work/qemu.err):" >&2
+		head -5 "$work/qemu.err" | sed 's/^/  /' >&2
+	fi
 fi
 set -e
 ms=$((($(date +%s%N) - start) / 1000000))
@@ -278,8 +284,10 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	why="timed out after $timeout_s s (QEMU killed)"
 elif grep -aq 'Kernel panic' "$log" 2>/dev/null; then
 	why="the guest kernel panicked: $(grep -a -m1 'Kernel panic' "$log" | tr -d '\r')"
+elif [ -z "$rc" ] && [ "$qrc" != 0 ]; then
+	why="QEMU exited with status $qrc before the guest reported an exit status"
 elif [ -z "$rc" ]; then
-	why="the guest ended without reporting an exit status (QEMU exit $qrc; boot failure?)"
+	why="the guest powered off without reporting an exit status (boot failure?)"
 fi
 if [ -n "$keep_dir" ]; then
 	mkdir -p "$keep_dir"
