@@ -30,8 +30,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "bind") == 0) {
 		rc = xpdk_pci_vfio_bind(argv[2], 0, 0, &info);
 		if (rc == 0)
-			printf("%s: bound to vfio-pci, group %d (%s), previous driver %s\n", argv[2],
-			       info.iommu_group, info.vfio_path,
+			printf("%s: bound to vfio-pci, group %d (%s), previous driver %s\n",
+			       argv[2], info.iommu_group, info.vfio_path,
 			       info.previous_driver[0] ? info.previous_driver : "none");
 	} else {
 		rc = xpdk_pci_vfio_release(argv[2], &info);
