@@ -11,12 +11,12 @@
  * 8-byte access below 0x80 reads all-ones (edu's own check), a 1- or 2-byte access anywhere
  * reads 0 (QEMU's memory core refuses sizes below edu's minimum of 4 before the device sees
  * them, and answers 0, as the vm tier measured), and such writes are dropped; the factorial
- * runs on the device thread with STATUS.COMPUTING set meanwhile (32-bit arithmetic, as QEMU); DMA addresses are clamped to
- * the DMA mask (28 bits unless the dma_mask argument widens it); DMA registers ignore writes
- * while a transfer runs. Where QEMU would overrun its 4 KiB buffer (a transfer outside
- * 0x40000..0x40fff only logs there), the model refuses the transfer and logs it; a transfer to
- * client memory that is not mapped moves no data and is logged: the driver sees it by checking
- * its data, as with an IOMMU fault on real hardware.
+ * runs on the device thread with STATUS.COMPUTING set meanwhile (32-bit arithmetic, as QEMU);
+ * DMA addresses are clamped to the DMA mask (28 bits unless the dma_mask argument widens it); DMA
+ * registers ignore writes while a transfer runs. Where QEMU would overrun its 4 KiB buffer (a
+ * transfer outside 0x40000..0x40fff only logs there), the model refuses the transfer and logs
+ * it; a transfer to client memory that is not mapped moves no data and is logged: the driver
+ * sees it by checking its data, as with an IOMMU fault on real hardware.
  */
 
 #include <errno.h>
