@@ -49,24 +49,10 @@ sysfs_driver() {
 		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
 }
 
-out=$(modprobe -d "${XPDK_VM_MODROOT:-/}" -a vfio-pci vfio_iommu_type1 2>&1)
-ok $? "modprobe vfio-pci vfio_iommu_type1" "$out"
-[ -d /sys/bus/pci/drivers/vfio-pci ] && [ -d /sys/module/vfio_iommu_type1 ]
-ok $? "vfio-pci and vfio_iommu_type1 are loaded"
-[ -n "$(ls /sys/class/iommu 2>/dev/null)" ]
-ok $? "the guest has an IOMMU (intel_iommu=on)" "$(dmesg | grep -i -m5 'dmar\|iommu')"
-
 hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 echo 256 >$hp
 [ "$(cat $hp)" -ge 64 ]
 ok $? "hugepages reserved ($(cat $hp) x 2 MiB)"
-
-# QEMU before 8.2.1 aborts on an edu DMA ending at the buffer's last byte (edu_conformance.c)
-quirks=
-case "${XPDK_VM_QEMU_VERSION:-0}" in
-[0-7].* | 8.[01].* | 8.2.0) quirks=--avoid-buffer-end ;;
-esac
-[ -n "$quirks" ] && echo "# QEMU ${XPDK_VM_QEMU_VERSION:-?}: edu_conformance $quirks"
 
 edus=
 for d in /sys/bus/pci/devices/*; do
@@ -75,6 +61,27 @@ for d in /sys/bus/pci/devices/*; do
 done
 [ -n "$edus" ]
 ok $? "edu functions found:${edus:- none}" "$(ls /sys/bus/pci/devices)"
+
+first=$(echo $edus | cut -d' ' -f1)
+if [ -n "$first" ]; then
+	out=$("$conformance" -l 0 -- "$first" 2>&1)
+	[ $? -ne 0 ] && echo "$out" | grep -q "VFIO was not available"
+	ok $? "without vfio loaded, opening $first says to load vfio-pci" "$out"
+fi
+
+out=$(modprobe -d "${XPDK_VM_MODROOT:-/}" -a vfio-pci vfio_iommu_type1 2>&1)
+ok $? "modprobe vfio-pci vfio_iommu_type1" "$out"
+[ -d /sys/bus/pci/drivers/vfio-pci ] && [ -d /sys/module/vfio_iommu_type1 ]
+ok $? "vfio-pci and vfio_iommu_type1 are loaded"
+[ -n "$(ls /sys/class/iommu 2>/dev/null)" ]
+ok $? "the guest has an IOMMU (intel_iommu=on)" "$(dmesg | grep -i -m5 'dmar\|iommu')"
+
+# QEMU before 8.2.1 aborts on an edu DMA ending at the buffer's last byte (edu_conformance.c)
+quirks=
+case "${XPDK_VM_QEMU_VERSION:-0}" in
+[0-7].* | 8.[01].* | 8.2.0) quirks=--avoid-buffer-end ;;
+esac
+[ -n "$quirks" ] && echo "# QEMU ${XPDK_VM_QEMU_VERSION:-?}: edu_conformance $quirks"
 
 for addr in $edus; do
 	dev=/sys/bus/pci/devices/$addr
