@@ -114,7 +114,8 @@ kver=$(sed -n 's/^kernel=//p' "$kdir/PACKAGE")
 
 # --- initramfs: busybox, the modules below with their dependencies, /init; rebuilt on change ----
 # 9p over virtio reaches the host root; vfio for the tests (loaded by them with modprobe -d).
-modules=(virtio_pci 9pnet_virtio 9p vfio-pci vfio_iommu_type1 ${XPDK_VM_MODULES:-})
+read -r -a extra_modules <<<"${XPDK_VM_MODULES:-}"
+modules=(virtio_pci 9pnet_virtio 9p vfio-pci vfio_iommu_type1 "${extra_modules[@]}")
 boot_modules=(virtio_pci 9pnet_virtio 9p)
 moddir=$kdir/lib/modules/$kver
 
@@ -130,7 +131,7 @@ module_closure() {
 				die "kernel module $m is neither in $kpkg nor built in"
 			continue
 		fi
-		deps=(${line#*:})
+		read -r -a deps <<<"${line#*:}"
 		# modules.dep lists every dependency, the deepest last
 		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do echo "${deps[i]}"; done
 		echo "${line%%:*}"
@@ -246,6 +247,7 @@ qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9.]*\).*
 	echo
 } >"$work/job/job"
 
+# shellcheck disable=SC2054 # commas are QEMU's option syntax
 qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot
 	-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m "$mem"
 	-device intel-iommu,intremap=on,caching-mode=on,aw-bits=48
