@@ -58,6 +58,11 @@ static int vfio_open(struct xpdk_dev *dev, const char *target)
 	rc = xpdk_pci_func_get(target, &f);
 	if (rc < 0)
 		return rc;
+	/* EAL opens its VFIO container at start-up only if the vfio module is loaded by then;
+	 * without it rte_vfio_setup_device() fails with no word of why */
+	if (rte_vfio_is_enabled("vfio") != 1)
+		return xpdk_err(ENODEV, "VFIO was not available when the environment started: load "
+					"vfio-pci ('modprobe vfio-pci') before starting the program");
 	if (strcmp(f.driver, "vfio-pci") != 0)
 		return xpdk_err(ENODEV, "%s is not bound to vfio-pci (driver: %s); run: xpdk-io init "
 					"-d %s $USER",

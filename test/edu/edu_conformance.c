@@ -6,10 +6,13 @@
  * The edu conformance set: one program, run unchanged against devsim's edu model over
  * vfio-user (integration suite) and against QEMU's edu behind the kernel's vfio-pci (vm suite).
  *
- *   edu_conformance [EAL args] -- DEVICE [--dma-mask MASK]
+ *   edu_conformance [EAL args] -- DEVICE [--dma-mask MASK] [--avoid-buffer-end]
  *
  * DEVICE is "vfio-user:PATH" or a PCI address. MASK is the DMA mask the device was started with
  * (devsim dma_mask=, QEMU -device edu,dma_mask=); the DMA cases need it to cover the buffers.
+ * --avoid-buffer-end makes the whole-buffer transfers one byte short: QEMU before 8.2.1 aborts
+ * (hw_error) on a DMA that ends at the last byte of edu's buffer (an off-by-one in its range
+ * check, fixed upstream by "edu: fix DMA range upper bound check"); Debian 12 has QEMU 7.2.
  * Prints one TAP line per check; exits 0 when all pass.
  */
 
@@ -21,6 +24,8 @@
 #include "xpdk_edu.h"
 
 static int ntests, nfailed;
+/* bytes moved by the whole-buffer transfers (see --avoid-buffer-end) */
+static uint32_t full_len = XPDK_EDU_DMA_BUF_SIZE;
 
 static void check(bool ok, const char *what, const char *detail)
 {
@@ -53,12 +58,16 @@ static void test_access_rules(struct xpdk_dev *dev)
 {
 	const struct xpdk_region *bar0 = xpdk_dev_region(dev, 0);
 	uint64_t v = 0;
+	char got[160];
+	int rc;
 
-	/* below 0x80 only 4-byte accesses: others read all-ones */
+	/* below 0x80 only 4-byte accesses: an 8-byte read gets all-ones from edu; a 2-byte read
+	 * never reaches it (QEMU's memory core refuses sizes below 4 and answers 0) */
 	check(xpdk_region_read(bar0, XPDK_EDU_REG_ID, 64, &v) == 0 && v == UINT64_MAX,
 	      "an 8-byte read below 0x80 reads all-ones", last());
-	check(xpdk_region_read(bar0, XPDK_EDU_REG_ID, 16, &v) == 0 && v == 0xffff,
-	      "a 2-byte read below 0x80 reads all-ones", last());
+	rc = xpdk_region_read(bar0, XPDK_EDU_REG_ID, 16, &v);
+	snprintf(got, sizeof(got), "rc %d, read 0x%llx %s", rc, (unsigned long long)v, last());
+	check(rc == 0 && v == 0, "a 2-byte read is refused by the device and reads 0", got);
 	/* 0x80 and up: 4 or 8 bytes */
 	check(xpdk_region_write(bar0, XPDK_EDU_REG_DMA_COUNT, 64, 0x1122334455667788ULL) == 0 &&
 		      xpdk_region_read(bar0, XPDK_EDU_REG_DMA_COUNT, 64, &v) == 0 &&
@@ -114,6 +123,7 @@ static void test_dma(struct xpdk_dev *dev, uint64_t mask)
 	struct xpdk_dma_buf *dst = xpdk_dma_alloc(8192, 4096, XPDK_DMA_F_ZERO);
 	unsigned char *s, *d;
 	bool same = true;
+	char what[64];
 
 	if (src == NULL || dst == NULL) {
 		check(false, "allocate DMA buffers", last());
@@ -131,14 +141,14 @@ static void test_dma(struct xpdk_dev *dev, uint64_t mask)
 		      "a DMA beyond the 28-bit mask is refused", last());
 	xpdk_edu_set_dma_mask(dev, mask);
 
-	check(xpdk_edu_dma_to_device(dev, src, 0, 0, 4096, 0) == 0,
-	      "DMA 4096 bytes host -> device (polling)", last());
-	check(xpdk_edu_dma_from_device(dev, dst, 100, 0, 4096, 0) == 0,
-	      "DMA 4096 bytes device -> host (polling)", last());
-	for (size_t i = 0; i < 4096; i++)
+	snprintf(what, sizeof(what), "DMA %u bytes host -> device (polling)", full_len);
+	check(xpdk_edu_dma_to_device(dev, src, 0, 0, full_len, 0) == 0, what, last());
+	snprintf(what, sizeof(what), "DMA %u bytes device -> host (polling)", full_len);
+	check(xpdk_edu_dma_from_device(dev, dst, 100, 0, full_len, 0) == 0, what, last());
+	for (size_t i = 0; i < full_len; i++)
 		same = same && d[100 + i] == s[i];
-	check(same && d[99] == 0 && d[4196] == 0, "data round trip is exact, neighbours untouched",
-	      NULL);
+	check(same && d[99] == 0 && d[100 + full_len] == 0,
+	      "data round trip is exact, neighbours untouched", NULL);
 
 	check(xpdk_edu_dma_to_device(dev, src, 5000, 1000, 100, XPDK_EDU_F_IRQ) == 0,
 	      "DMA 100 bytes host -> device at an offset (interrupt)", last());
@@ -168,8 +178,9 @@ static void test_dma_to_unmapped_address(struct xpdk_dev *dev)
 	}
 	/* fill the device buffer with a known pattern, then DMA into it from nowhere */
 	memset(b->va, 0x5a, 4096);
-	check(xpdk_edu_dma_to_device(dev, b, 0, 0, 4096, 0) == 0, "seed the device buffer", last());
-	check(xpdk_edu_dma_raw(dev, unmapped, 0, 4096, true, 0) == 0,
+	check(xpdk_edu_dma_to_device(dev, b, 0, 0, full_len, 0) == 0, "seed the device buffer",
+	      last());
+	check(xpdk_edu_dma_raw(dev, unmapped, 0, full_len, true, 0) == 0,
 	      "a DMA to an unmapped address completes (the fault is the device's)", last());
 	check(xpdk_edu_liveness(dev, 7, &ans) == 0 && ans == ~7u,
 	      "the device still answers after a faulting DMA", last());
@@ -189,14 +200,26 @@ int main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (argc < 2) {
-		fprintf(stderr, "usage: edu_conformance [EAL args] -- DEVICE [--dma-mask MASK]\n");
+		fprintf(stderr, "usage: edu_conformance [EAL args] -- DEVICE [--dma-mask MASK] "
+				"[--avoid-buffer-end]\n");
 		xpdk_env_cleanup();
 		return 2;
 	}
-	if (argc >= 4 && strcmp(argv[2], "--dma-mask") == 0 && xpdk_parse_u64(argv[3], &mask) < 0) {
-		fprintf(stderr, "edu_conformance: --dma-mask: %s\n", xpdk_strerror_last());
-		xpdk_env_cleanup();
-		return 2;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--dma-mask") == 0 && i + 1 < argc) {
+			if (xpdk_parse_u64(argv[++i], &mask) < 0) {
+				fprintf(stderr, "edu_conformance: --dma-mask: %s\n",
+					xpdk_strerror_last());
+				xpdk_env_cleanup();
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--avoid-buffer-end") == 0) {
+			full_len = XPDK_EDU_DMA_BUF_SIZE - 1;
+		} else {
+			fprintf(stderr, "edu_conformance: unknown option %s\n", argv[i]);
+			xpdk_env_cleanup();
+			return 2;
+		}
 	}
 	dev = xpdk_dev_open(argv[1]);
 	if (dev == NULL || xpdk_dev_probe(dev) < 0) {

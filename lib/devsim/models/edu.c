@@ -7,14 +7,16 @@
  * (docs/specs/edu.rst), so that the same driver and tests run against this model and against
  * QEMU's edu behind the kernel's vfio-pci.
  *
- * Behaviour follows QEMU's device: accesses below 0x80 must be 4 bytes and others 4 or 8, any
- * other access reads all-ones and writes are dropped; the factorial runs on the device thread
- * with STATUS.COMPUTING set meanwhile (32-bit arithmetic, as QEMU); DMA addresses are clamped to
- * the DMA mask (28 bits unless the dma_mask argument widens it); DMA registers ignore writes
- * while a transfer runs. Where QEMU would overrun its 4 KiB buffer (a transfer outside
- * 0x40000..0x40fff only logs there), the model refuses the transfer and logs it; a transfer to
- * client memory that is not mapped moves no data and is logged: the driver sees it by checking
- * its data, as with an IOMMU fault on real hardware.
+ * Behaviour follows QEMU's device: accesses below 0x80 must be 4 bytes and others 4 or 8; an
+ * 8-byte access below 0x80 reads all-ones (edu's own check), a 1- or 2-byte access anywhere
+ * reads 0 (QEMU's memory core refuses sizes below edu's minimum of 4 before the device sees
+ * them, and answers 0, as the vm tier measured), and such writes are dropped; the factorial
+ * runs on the device thread with STATUS.COMPUTING set meanwhile (32-bit arithmetic, as QEMU);
+ * DMA addresses are clamped to the DMA mask (28 bits unless the dma_mask argument widens it); DMA
+ * registers ignore writes while a transfer runs. Where QEMU would overrun its 4 KiB buffer (a
+ * transfer outside 0x40000..0x40fff only logs there), the model refuses the transfer and logs
+ * it; a transfer to client memory that is not mapped moves no data and is logged: the driver
+ * sees it by checking its data, as with an IOMMU fault on real hardware.
  */
 
 #include <errno.h>
@@ -96,7 +98,11 @@ static uint64_t edu_mmio_read(struct xpdk_devsim_dev *dev, unsigned int bar, uin
 {
 	struct edu *e = xpdk_devsim_priv(dev);
 
-	if (bar != 0 || !edu_size_ok(off, size))
+	if (bar != 0)
+		return ~0ULL;
+	if (size < 4)
+		return 0; /* refused by QEMU's memory core, which answers 0 */
+	if (!edu_size_ok(off, size))
 		return ~0ULL;
 	switch (off) {
 	case XPDK_EDU_REG_ID:

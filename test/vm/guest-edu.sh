@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Runs inside the vm tier's guest (test/vm/run-vm.sh): QEMU's edu through the kernel's vfio-pci
+# and the emulated IOMMU, driven by the unchanged edu conformance program over lib/dev's vfio
+# transport. Prints TAP; exits 0 when every check passes.
+#
+#   guest-edu.sh BUILD_DIR
+#
+# Steps: load vfio-pci and vfio_iommu_type1, reserve hugepages, find every edu function
+# (1234:11e8), bind it to vfio-pci (test/vm/vfio_bind, lib/dev's xpdk_pci API), run
+# edu_conformance against it, check the IOMMU blocked the test's stray DMA, release it and check
+# that it is back as it was (no driver, no override), and that opening it now fails clearly.
+set -u
+
+build=${1:?usage: guest-edu.sh BUILD_DIR}
+bind=$build/test/vm/vfio_bind
+conformance=$build/test/edu/edu_conformance
+mask=0xffffffffffff
+n=0
+failed=0
+
+ok() { # ok STATUS DESCRIPTION [DETAIL...]: one TAP line
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+		shift 2
+		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
+	fi
+}
+
+# Pass a program's TAP through, numbered after ours; its plan line is dropped.
+tap_through() {
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "[0-9]*) n=$((n + 1)); echo "ok $n ${line#ok [0-9]* }" ;;
+		"not ok "[0-9]*)
+			n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n ${line#not ok [0-9]* }" ;;
+		1..[0-9]*) ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+
+sysfs_driver() {
+	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
+		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
+}
+
+hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+echo 256 >$hp
+[ "$(cat $hp)" -ge 64 ]
+ok $? "hugepages reserved ($(cat $hp) x 2 MiB)"
+
+edus=
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x11e8 ] &&
+		edus="$edus ${d##*/}"
+done
+[ -n "$edus" ]
+ok $? "edu functions found:${edus:- none}" "$(ls /sys/bus/pci/devices)"
+
+first=$(echo $edus | cut -d' ' -f1)
+if [ -n "$first" ]; then
+	out=$("$conformance" -l 0 -- "$first" 2>&1)
+	[ $? -ne 0 ] && echo "$out" | grep -q "VFIO was not available"
+	ok $? "without vfio loaded, opening $first says to load vfio-pci" "$out"
+fi
+
+out=$(modprobe -d "${XPDK_VM_MODROOT:-/}" -a vfio-pci vfio_iommu_type1 2>&1)
+ok $? "modprobe vfio-pci vfio_iommu_type1" "$out"
+[ -d /sys/bus/pci/drivers/vfio-pci ] && [ -d /sys/module/vfio_iommu_type1 ]
+ok $? "vfio-pci and vfio_iommu_type1 are loaded"
+[ -n "$(ls /sys/class/iommu 2>/dev/null)" ]
+ok $? "the guest has an IOMMU (intel_iommu=on)" "$(dmesg | grep -i -m5 'dmar\|iommu')"
+
+# QEMU before 8.2.1 aborts on an edu DMA ending at the buffer's last byte (edu_conformance.c)
+quirks=
+case "${XPDK_VM_QEMU_VERSION:-0}" in
+[0-7].* | 8.[01].* | 8.2.0) quirks=--avoid-buffer-end ;;
+esac
+[ -n "$quirks" ] && echo "# QEMU ${XPDK_VM_QEMU_VERSION:-?}: edu_conformance $quirks"
+
+for addr in $edus; do
+	dev=/sys/bus/pci/devices/$addr
+	before=$(sysfs_driver "$addr")
+	[ -z "$before" ]
+	ok $? "$addr has no kernel driver before binding" "driver: $before"
+
+	out=$("$bind" bind "$addr" 2>&1)
+	ok $? "bind $addr to vfio-pci" "$out"
+	echo "# $out"
+	group=$(basename "$(readlink "$dev/iommu_group")")
+	[ "$(sysfs_driver "$addr")" = vfio-pci ] && [ -c "/dev/vfio/$group" ] &&
+		[ "$(cat "$dev/driver_override")" = vfio-pci ]
+	ok $? "$addr is on vfio-pci, /dev/vfio/$group exists, driver_override is vfio-pci"
+
+	dmesg -c >/dev/null
+	"$conformance" -l 0 -- "$addr" --dma-mask $mask $quirks >/tmp/conformance.out 2>&1
+	rc=$?
+	tap_through </tmp/conformance.out
+	ok $rc "edu_conformance over kernel vfio on $addr exits 0" "exit status $rc"
+	# the conformance set's DMA to an unmapped address must be stopped by the IOMMU
+	dmesg | grep -Eq "DMAR: \[DMA (Read|Write).*device \[$(echo "$addr" | cut -c6-)\]"
+	ok $? "the IOMMU blocked and reported the stray DMA" "$(dmesg | tail -20)"
+
+	out=$("$bind" release "$addr" 2>&1)
+	ok $? "release $addr" "$out"
+	echo "# $out"
+	after=$(sysfs_driver "$addr")
+	ovr=$(cat "$dev/driver_override")
+	[ -z "$after" ] && [ "$ovr" = "(null)" ] && [ ! -e "/run/xpdk/pci/$addr.state" ]
+	ok $? "$addr is back as before: no driver, no override, no state file" \
+		"driver: $after" "driver_override: $ovr"
+
+	out=$("$conformance" -l 0 -- "$addr" 2>&1)
+	[ $? -ne 0 ] && echo "$out" | grep -q "not bound to vfio-pci"
+	ok $? "opening $addr after release fails with a clear message" "$out"
+done
+
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ $failed -eq 0 ]
