@@ -200,11 +200,12 @@ static void fill(uint8_t *p, size_t len, uint64_t pattern)
 }
 
 /*
- * Move @p len bytes at byte @p off of the run's buffers. Returns 0 or the exerciser error code
- * with *fault set to the IOVA that faulted.
+ * Move @p len bytes at byte @p off of the run's buffers, @p passes times over the same bytes
+ * (small runs repeat within one pin). Returns 0 or the exerciser error code with *fault set
+ * to the IOVA that faulted. Read mode sets *fold_out to the fold of the range (last pass).
  */
 static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t off, size_t len,
-		   uint64_t *checksum, uint64_t *fault)
+		   uint64_t passes, uint64_t *fold_out, uint64_t *fault)
 {
 	bool rd = he->r_mode != XPDK_HE_MODE_WRITE, wr = he->r_mode != XPDK_HE_MODE_READ;
 	uint64_t src = he->r_src + off, dst = he->r_dst + off;
@@ -218,16 +219,21 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 		pinned_t = true;
 	if ((!rd || pinned_s) && (!wr || pinned_t)) {
 		/* zero copy: both sides are in memory the client mapped with an fd */
-		if (he->r_mode == XPDK_HE_MODE_READ)
-			*checksum ^= fold(s, len);
-		else if (he->r_mode == XPDK_HE_MODE_WRITE)
-			fill(t, len, he->r_pattern);
-		else
-			memcpy(t, s, len);
+		for (uint64_t p = 0; p < passes; p++) {
+			if (he->r_mode == XPDK_HE_MODE_READ)
+				*fold_out = fold(s, len);
+			else if (he->r_mode == XPDK_HE_MODE_WRITE)
+				fill(t, len, he->r_pattern);
+			else
+				memcpy(t, s, len);
+		}
 	} else {
 		uint8_t bounce[4096];
 
 		/* page by page: a buffer across two mappings, or the exact page that faults */
+		if (passes != 1)
+			err = -1; /* the caller retries pass by pass */
+		*fold_out = 0;
 		for (size_t o = 0; o < len && err == 0; o += sizeof(bounce)) {
 			size_t n = len - o < sizeof(bounce) ? len - o : sizeof(bounce);
 
@@ -237,7 +243,7 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 				break;
 			}
 			if (he->r_mode == XPDK_HE_MODE_READ)
-				*checksum ^= fold(bounce, n);
+				*fold_out ^= fold(bounce, n);
 			else if (he->r_mode == XPDK_HE_MODE_WRITE)
 				fill(bounce, n, he->r_pattern);
 			if (wr && xpdk_devsim_dma_write(dev, dst + o, bounce, n) < 0) {
@@ -332,7 +338,7 @@ static void he_start(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 static uint64_t he_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 {
 	struct he run;
-	uint64_t budget = SLICE_BYTES, checksum, fault = 0, lines_per_pass;
+	uint64_t budget = SLICE_BYTES, checksum, chunk = 0, fault = 0, lines_per_pass;
 	int err = 0;
 	bool rd, wr;
 
@@ -354,15 +360,31 @@ static uint64_t he_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	wr = run.r_mode != XPDK_HE_MODE_READ;
 	lines_per_pass = run.r_len / XPDK_HE_LINE;
 	while (budget > 0 && run.r_pass < run.r_repeat && err == 0) {
-		uint64_t n = run.r_len - run.r_done;
+		uint64_t n = run.r_len - run.r_done, passes = 1;
 
+		if (run.r_done == 0 && run.r_len <= budget) {
+			/* whole passes: as many as the budget holds, in one pin */
+			passes = budget / run.r_len;
+			if (passes > run.r_repeat - run.r_pass)
+				passes = run.r_repeat - run.r_pass;
+			if (passes > 1 && he_move(dev, &run, 0, n, passes, &chunk, &fault) != 0)
+				passes = 1; /* not in one mapping: pass by pass finds out why */
+			if (passes > 1) {
+				checksum = chunk;
+				run.r_pass += passes;
+				run.r_read += rd ? passes * lines_per_pass : 0;
+				run.r_written += wr ? passes * lines_per_pass : 0;
+				budget -= passes * n;
+				continue;
+			}
+		}
 		if (n > budget)
 			n = budget;
-		if (run.r_done == 0 && run.r_mode == XPDK_HE_MODE_READ)
-			checksum = 0; /* the DSM reports the last pass */
-		err = he_move(dev, &run, run.r_done, n, &checksum, &fault);
+		err = he_move(dev, &run, run.r_done, n, 1, &chunk, &fault);
 		if (err != 0)
 			break;
+		/* the DSM reports the fold of the last whole pass */
+		checksum = run.r_done == 0 ? chunk : checksum ^ chunk;
 		run.r_done += n;
 		budget -= n;
 		if (run.r_done == run.r_len) {
