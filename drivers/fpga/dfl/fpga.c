@@ -245,7 +245,7 @@ static int need(const struct xpdk_fpga *f, uint64_t feature, const char *what)
 
 int xpdk_fpga_fme_info(struct xpdk_fpga *f, struct xpdk_fpga_fme_info *info)
 {
-	uint64_t cap, lo, hi;
+	uint64_t cap = 0, lo = 0, hi = 0;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -297,7 +297,7 @@ int xpdk_fpga_fme_info(struct xpdk_fpga *f, struct xpdk_fpga_fme_info *info)
 
 int xpdk_fpga_temperature(struct xpdk_fpga *f, unsigned int *celsius)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = need(f, f->thermal, "thermal management");
 
 	if (rc == 0)
@@ -309,7 +309,7 @@ int xpdk_fpga_temperature(struct xpdk_fpga *f, unsigned int *celsius)
 
 int xpdk_fpga_power(struct xpdk_fpga *f, unsigned int *watts)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = need(f, f->power, "power management");
 
 	if (rc == 0)
@@ -383,7 +383,7 @@ int xpdk_fpga_errors_format(const struct xpdk_fpga_errors *e, char *buf, size_t 
 
 int xpdk_fpga_perf_fabric(struct xpdk_fpga *f, unsigned int event, uint64_t *count)
 {
-	uint64_t v;
+	uint64_t v = 0;
 	int rc = need(f, f->perf, "global performance");
 
 	if (rc == 0 && event > 15)
@@ -423,7 +423,7 @@ int fpga_port_check(struct xpdk_fpga *f, unsigned int port)
 
 int xpdk_fpga_port_info(struct xpdk_fpga *f, unsigned int port, struct xpdk_fpga_port_info *pi)
 {
-	uint64_t cap, ctrl, lo = 0, hi = 0;
+	uint64_t cap = 0, ctrl = 0, lo = 0, hi = 0;
 	int rc = fpga_port_check(f, port);
 
 	memset(pi, 0, sizeof(*pi));

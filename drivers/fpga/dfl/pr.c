@@ -93,6 +93,7 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 	uint64_t ctrl = 0, err = 0, seen = 0;
 	int rc, rc2;
 
+	memset(&fme, 0, sizeof(fme));
 	rc = fpga_port_check(f, port);
 	if (rc == 0)
 		rc = xpdk_gbs_parse(gbs, len, &info);
