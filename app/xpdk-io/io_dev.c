@@ -157,7 +157,6 @@ static void owner_names(const struct stat *st, char *buf, size_t len)
 static int check_pci(const struct io_opts *o, const struct io_target *t)
 {
 	const char *devfs = getenv("XPDK_DEVFS");
-	const struct passwd *me = getpwuid(geteuid());
 	struct xpdk_pci_func f;
 	char path[PATH_MAX], owner[96];
 	struct stat st;
@@ -182,13 +181,18 @@ static int check_pci(const struct io_opts *o, const struct io_target *t)
 	if (access(path, R_OK | W_OK) < 0) {
 		int err = errno;
 
+		const struct passwd *me;
+		char my_name[64];
+
 		owner_names(&st, owner, sizeof(owner));
+		me = getpwuid(geteuid()); /* static storage: after owner_names() */
+		snprintf(my_name, sizeof(my_name), "%s", me ? me->pw_name : "another user");
 		if (err == EACCES || err == EPERM)
 			return io_fail(o, IO_EXIT_DEVICE,
 				       "permission denied on %s: it belongs to %s (mode %04o) and "
 				       "you are %s; run as root: xpdk-io init -d %s $USER",
-				       path, owner, (unsigned int)(st.st_mode & 07777),
-				       me ? me->pw_name : "another user", f.addr);
+				       path, owner, (unsigned int)(st.st_mode & 07777), my_name,
+				       f.addr);
 		return io_fail(o, IO_EXIT_DEVICE, "%s: %s", path, strerror(err));
 	}
 	return IO_EXIT_OK;
