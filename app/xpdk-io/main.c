@@ -33,8 +33,6 @@ struct io_command {
 	const char *help;
 };
 
-static int cmd_walk(const struct io_opts *o);
-
 static const char general_help[] =
     "Usage: xpdk-io ls [-v VID:DID] [--all] [--json]\n"
     "       xpdk-io init [-d ADDR] USER[:GROUP] [--json]\n"
@@ -82,10 +80,13 @@ static const struct io_command commands[] = {
 	  "\n"
 	  "Unbind PCI function ADDR from vfio-pci and give it back to the driver it had before\n"
 	  "'xpdk-io init'. Needs root. Without -d: the one accelerator bound to vfio-pci.\n" },
-	{ "walk", cmd_walk, "dru", 0, 1,
+	{ "walk", io_cmd_walk, "dru", 0, 1,
 	  "Usage: xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u] [--json]\n"
 	  "\n"
-	  "Walk the Device Feature List of the region from OFFSET (default 0).\n"
+	  "Walk the Device Feature List of the region. Without OFFSET on region 0, the whole\n"
+	  "device as Linux's dfl-pci sees it (FME, its ports, their AFUs; nested features are\n"
+	  "indented); with OFFSET, the one chain starting there (NEXT until EOL). A broken list\n"
+	  "prints what was walked, then the error, and exits with 1.\n"
 	  "\n"
 	  "  -u, --show-uuid   show each feature's GUID\n" },
 	{ "peek", io_cmd_peek, "drw", 1, 1,
@@ -151,15 +152,6 @@ struct json_object *io_json_hex(uint64_t v, unsigned int digits)
 
 	snprintf(buf, sizeof(buf), "0x%0*llx", (int)digits, (unsigned long long)v);
 	return json_object_new_string(buf);
-}
-
-/* ---- walk: waits for lib/dfl ------------------------------------------------------------ */
-
-static int cmd_walk(const struct io_opts *o)
-{
-	return io_fail(o, IO_EXIT_USAGE,
-		       "walk is not available yet: it needs lib/dfl (the Device Feature List "
-		       "walker), which has not landed");
 }
 
 /* ---- command line ----------------------------------------------------------------------- */

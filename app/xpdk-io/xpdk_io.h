@@ -134,6 +134,7 @@ int io_cmd_init(const struct io_opts *o);    /* io_bind.c */
 int io_cmd_release(const struct io_opts *o); /* io_bind.c */
 int io_cmd_peek(const struct io_opts *o);    /* io_csr.c */
 int io_cmd_poke(const struct io_opts *o);    /* io_csr.c */
+int io_cmd_walk(const struct io_opts *o);    /* io_walk.c */
 /**@}*/
 
 #endif /* XPDK_IO_H */

@@ -278,9 +278,82 @@ def test_init_and_release_refuse_vfio_user_devices(edu):
     assert r.returncode == 2
 
 
-def test_walk_is_not_available_yet(edu):
+def dfh(ftype, fid, nxt, eol=0, rev=0):
+    """A DFHv0 header: type 63:60, EOL 40, NEXT 39:16, revision 15:12, ID 11:0."""
+    return "0x%016x" % (ftype << 60 | eol << 40 | nxt << 16 | rev << 12 | fid)
+
+
+def poke_chain(env, *values):
+    """edu's 64-bit registers 0x80, 0x88 and 0x90 (DMA source, destination, count) hold what is
+    written to them while no transfer runs: enough for a small DFL at 0x80."""
+    for i, v in enumerate(values):
+        r = xio("poke", hex(0x80 + 8 * i), v, env=env)
+        assert r.returncode == 0, r.stderr
+
+
+def test_walk_follows_a_chain_line_by_line(edu):
+    poke_chain(edu.env, dfh(3, 0x10, 8), dfh(3, 0x13, 8, rev=1), dfh(3, 0x14, 0, eol=1))
+    r = xio("walk", "0x80", env=edu.env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "OFFSET      TYPE       ID     REV  VER  NEXT        EOL  NAME",
+        "0x00000080  private    0x010  0    0    0x00000088  0    port error",
+        "0x00000088  private    0x013  1    0    0x00000090  0    signal tap",
+        "0x00000090  private    0x014  0    0    -           1    user clock",
+    ]
+    doc = json.loads(xio("walk", "0x80", "--json", env=edu.env).stdout)
+    assert doc["start"] == "0x80" and doc["whole_device"] is False and "error" not in doc
+    f = doc["features"]
+    assert [x["offset"] for x in f] == ["0x80", "0x88", "0x90"]
+    assert [x["next_offset"] for x in f] == ["0x88", "0x90", None]
+    assert [x["eol"] for x in f] == [False, False, True]
+    assert f[1] == {"offset": "0x88", "dfh": dfh(3, 0x13, 8, rev=1), "type": 3,
+                    "type_name": "private", "id": "0x013", "name": "signal tap", "revision": 1,
+                    "dfh_version": 0, "next": "0x8", "next_offset": "0x90", "eol": False,
+                    "depth": 0}
+
+
+def test_walk_shows_the_guid_with_u(edu):
+    # an AFU header: DFH, then GUID_L at +8 and GUID_H at +0x10
+    poke_chain(edu.env, dfh(1, 0, 0, eol=1), "0x0123456789abcdef", "0xfedcba9876543210")
+    guid = "fedcba98-7654-3210-0123-456789abcdef"
+    r = xio("walk", "0x80", "-u", env=edu.env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "GUID" in lines[0]
+    assert lines[1].split() == ["0x00000080", "AFU", "0x000", "0", "0", "-", "1", guid, "AFU"]
+    assert guid not in xio("walk", "0x80", env=edu.env).stdout
+    doc = json.loads(xio("--json", "walk", "0x80", "--show-uuid", env=edu.env).stdout)
+    assert doc["features"][0]["guid"] == guid
+
+
+def test_walk_of_a_broken_list_prints_what_was_walked_then_the_error(edu):
+    poke_chain(edu.env, dfh(3, 0x10, 8), dfh(3, 0x13, 0x100000), dfh(3, 0x14, 0, eol=1))
+    r = xio("walk", "0x80", env=edu.env)
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[1].startswith("0x00000080  private    0x010")
+    assert len(r.stdout.splitlines()) == 2
+    assert "the DFL of vfio-user:%s region 0 is broken after 1 feature: NEXT of the DFH at "            "0x88 points to 0x100088, past the region end (0x100000)" % edu.sock("edu0")         in r.stderr
+    doc = json.loads(xio("walk", "0x80", "--json", env=edu.env).stdout)
+    assert len(doc["features"]) == 1 and doc["exit_code"] == 1
+    assert doc["error"]["offset"] == "0x88" and "past the region end" in doc["error"]["message"]
+
+
+def test_walk_of_a_region_without_a_dfl(edu):
+    """edu reads all-ones for 8-byte accesses below 0x80: no DFH there."""
     r = xio("walk", env=edu.env)
-    assert r.returncode == 2 and "walk is not available yet" in r.stderr
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert "is broken after 0 features: DFH at 0x0 has unknown version 255" in r.stderr
+
+
+def test_walk_offset_errors(edu):
+    r = xio("walk", "0x84", env=edu.env)
+    assert r.returncode == 2 and "a DFH is a 64-bit register (use a multiple of 8)" in r.stderr
+    r = xio("walk", "0x100000", env=edu.env)
+    assert r.returncode == 2 and "offset 0x100000 is out of range" in r.stderr
+    r = xio("-r", "2", "walk", env=edu.env)
+    assert r.returncode == 2 and "region 2 does not exist" in r.stderr
 
 
 # ---- ls --------------------------------------------------------------------------------------
