@@ -61,18 +61,18 @@ struct xpdk_dfl_region {
 
 /** What went wrong, in struct xpdk_dfl_error::code. */
 enum xpdk_dfl_errcode {
-	XPDK_DFL_E_NONE = 0,	  /**< no error */
-	XPDK_DFL_E_ARG,		  /**< bad argument (NULL region or read64): -EINVAL */
-	XPDK_DFL_E_READ,	  /**< read64 failed: -EIO */
-	XPDK_DFL_E_RANGE,	  /**< a DFH or header register is outside the region: -ERANGE */
-	XPDK_DFL_E_UNALIGNED,	  /**< an offset is not a multiple of 8: -EINVAL */
-	XPDK_DFL_E_SELF_LOOP,	  /**< a pointer leads back to the feature holding it: -ELOOP */
-	XPDK_DFL_E_CYCLE,	  /**< a DFH is reached a second time: -ELOOP */
-	XPDK_DFL_E_PAST_END,	  /**< NEXT/NEXT_AFU/port offset beyond the region: -ERANGE */
-	XPDK_DFL_E_OVERLAP,	  /**< a DFH lies inside another feature's header: -EINVAL */
-	XPDK_DFL_E_TOO_LONG,	  /**< more than XPDK_DFL_MAX_FEATURES features: -E2BIG */
-	XPDK_DFL_E_TOO_DEEP,	  /**< nesting beyond XPDK_DFL_MAX_DEPTH: -E2BIG */
-	XPDK_DFL_E_PARAM_OVERRUN, /**< DFHv1 parameters run past the feature: -ERANGE */
+	XPDK_DFL_E_NONE = 0,	    /**< no error */
+	XPDK_DFL_E_ARG,		    /**< bad argument (NULL region or read64): -EINVAL */
+	XPDK_DFL_E_READ,	    /**< read64 failed: -EIO */
+	XPDK_DFL_E_RANGE,	    /**< a DFH or header register is outside the region: -ERANGE */
+	XPDK_DFL_E_UNALIGNED,	    /**< an offset is not a multiple of 8: -EINVAL */
+	XPDK_DFL_E_SELF_LOOP,	    /**< a pointer leads back to the feature holding it: -ELOOP */
+	XPDK_DFL_E_CYCLE,	    /**< a DFH is reached a second time: -ELOOP */
+	XPDK_DFL_E_PAST_END,	    /**< NEXT/NEXT_AFU/port offset beyond the region: -ERANGE */
+	XPDK_DFL_E_OVERLAP,	    /**< a DFH lies inside another feature's header: -EINVAL */
+	XPDK_DFL_E_TOO_LONG,	    /**< more than XPDK_DFL_MAX_FEATURES features: -E2BIG */
+	XPDK_DFL_E_TOO_DEEP,	    /**< nesting beyond XPDK_DFL_MAX_DEPTH: -E2BIG */
+	XPDK_DFL_E_PARAM_OVERRUN,   /**< DFHv1 parameters run past the feature: -ERANGE */
 	XPDK_DFL_E_PARAM_ZERO_NEXT, /**< DFHv1 parameter with a zero NEXT: -EINVAL */
 	XPDK_DFL_E_PARAM_COUNT,	    /**< more than XPDK_DFL_MAX_PARAMS parameters: -E2BIG */
 	XPDK_DFL_E_VERSION,	    /**< DFH version other than 0 or 1: -EINVAL */
