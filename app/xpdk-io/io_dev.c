@@ -198,7 +198,8 @@ static int check_pci(const struct io_opts *o, const struct io_target *t)
 	return IO_EXIT_OK;
 }
 
-/* EAL for kernel VFIO: no hugepages (MMIO needs none), one lcore; XPDK_EAL_ARGS replaces it. */
+/* EAL for kernel VFIO: no hugepages (MMIO needs none), one lcore, no telemetry socket;
+ * XPDK_EAL_ARGS replaces it. */
 static int start_env(const struct io_opts *o)
 {
 	static char args[1024];
@@ -207,7 +208,7 @@ static int start_env(const struct io_opts *o)
 	int argc = 1, rc;
 
 	snprintf(args, sizeof(args), "%s",
-		 user != NULL && user[0] != '\0' ? user : "-l 0 --no-huge -m 64");
+		 user != NULL && user[0] != '\0' ? user : IO_EAL_ARGS_DEFAULT);
 	for (char *save = NULL, *tok = strtok_r(args, " \t", &save);
 	     tok != NULL && argc < MAX_EAL_ARGS; tok = strtok_r(NULL, " \t", &save))
 		argv[argc++] = tok;
@@ -216,7 +217,7 @@ static int start_env(const struct io_opts *o)
 	if (rc < 0)
 		return io_fail(o, IO_EXIT_DEVICE,
 			       "cannot start the environment (EAL args '%s'): %s",
-			       user != NULL && user[0] != '\0' ? user : "-l 0 --no-huge -m 64",
+			       user != NULL && user[0] != '\0' ? user : IO_EAL_ARGS_DEFAULT,
 			       xpdk_strerror_last());
 	return IO_EXIT_OK;
 }

@@ -53,7 +53,7 @@ static const char general_help[] =
     "Numbers (offsets, values, regions) are read as Python's int(x, 0): 0x1f, 31, 0o37, 0b11111.\n"
     "Exit status: 0 success, 1 device or I/O error, 2 usage error.\n"
     "Environment: XPDK_DEVSIM_DIR (devsim sockets, default " IO_DEVSIM_DIR_DEFAULT "),\n"
-    "XPDK_EAL_ARGS (EAL arguments for PCI devices, default '-l 0 --no-huge -m 64').\n"
+    "XPDK_EAL_ARGS (EAL arguments for PCI devices, default '" IO_EAL_ARGS_DEFAULT "').\n"
     "Script and interactive Python modes come with the Python bindings (not available yet).\n";
 
 static const struct io_command commands[] = {

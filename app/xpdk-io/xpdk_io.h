@@ -25,7 +25,9 @@
 #define IO_EXIT_USAGE  2 /**< usage error: a bad argument, or one the device refuses */
 
 #define IO_DEVSIM_DIR_DEFAULT "/run/xpdk/devsim"
-#define IO_NAME_LEN	      300
+/** EAL arguments for PCI functions unless $XPDK_EAL_ARGS is set. */
+#define IO_EAL_ARGS_DEFAULT "-l 0 --no-huge -m 16 --no-telemetry"
+#define IO_NAME_LEN	    300
 
 /** The command line, parsed. */
 struct io_opts {
