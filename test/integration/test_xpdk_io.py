@@ -562,6 +562,15 @@ def test_init_binds_to_vfio_pci_and_release_restores(kernel):
     assert not os.path.exists(kernel.path("dev/vfio/3"))
 
 
+def test_release_of_a_function_that_had_no_driver_leaves_it_unbound(kernel):
+    r = xio("release", "-d", "5e:00.0", env=kernel.env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "0000:5e:00.0: released from vfio-pci; it had no driver before init, " \
+                       "so it is left unbound (IOMMU group 9)\n"
+    assert kernel.driver_of("0000:5e:00.0") == ""
+    assert not os.path.exists(kernel.path("dev/vfio/9"))
+
+
 def test_init_and_release_json(kernel):
     r = xio("init", "-d", "0000:00:04.0", "%d:%d" % (NOBODY, 0), "--json", env=kernel.env)
     assert r.returncode == 0, r.stderr
