@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * xpdk-io: the CSR tool, with the command line of OPAE's opae.io.
+ *
+ *   xpdk-io ls [-v VID:DID] [--all]
+ *   xpdk-io init [-d ADDR] USER[:GROUP]
+ *   xpdk-io release [-d ADDR]
+ *   xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u]
+ *   xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w WIDTH]
+ *   xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w WIDTH]
+ *
+ * This file parses the command line, prints help, and sends each command to its file; errors
+ * leave through io_fail() with exit code 1 (device or I/O) or 2 (usage).
+ */
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xpdk_io.h"
+
+struct io_command {
+	const char *name;
+	int (*run)(const struct io_opts *o);
+	const char *options; /* option letters it accepts besides --json and -h */
+	int min_pos, max_pos;
+	const char *help;
+};
+
+static const char general_help[] =
+    "Usage: xpdk-io ls [-v VID:DID] [--all] [--json]\n"
+    "       xpdk-io init [-d ADDR] USER[:GROUP] [--json]\n"
+    "       xpdk-io release [-d ADDR] [--json]\n"
+    "       xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u] [--json]\n"
+    "       xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w 8|16|32|64] [--json]\n"
+    "       xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w 8|16|32|64] [--json]\n"
+    "\n"
+    "Read and write the registers (CSRs) of accelerators, as OPAE's opae.io does.\n"
+    "\n"
+    "  -d, --device ADDR   a PCI address (0000:3f:00.0 or 3f:00.0), vfio-user:PATH, or the name\n"
+    "                      of a devsim device (edu0: $XPDK_DEVSIM_DIR/edu0.sock); without -d,\n"
+    "                      the one device present (see 'xpdk-io ls')\n"
+    "  -r, --region N      region (BAR) index, default 0\n"
+    "      --json          machine-readable output (errors too, on stdout)\n"
+    "  -h, --help          this text; 'xpdk-io COMMAND -h' for a command\n"
+    "\n"
+    "Numbers (offsets, values, regions) are read as Python's int(x, 0): 0x1f, 31, 0o37, 0b11111.\n"
+    "Exit status: 0 success, 1 device or I/O error, 2 usage error.\n"
+    "Environment: XPDK_DEVSIM_DIR (devsim sockets, default " IO_DEVSIM_DIR_DEFAULT "),\n"
+    "XPDK_EAL_ARGS (EAL arguments for PCI devices, default '" IO_EAL_ARGS_DEFAULT "').\n"
+    "Script and interactive Python modes come with the Python bindings (not available yet).\n";
+
+static const struct io_command commands[] = {
+	{ "ls", io_cmd_ls, "va", 0, 0,
+	  "Usage: xpdk-io ls [-v VID:DID] [--all] [--json]\n"
+	  "\n"
+	  "List accelerators: PCI functions an XPDK driver knows or that are bound to vfio-pci,\n"
+	  "and the simulated devices in $XPDK_DEVSIM_DIR (default " IO_DEVSIM_DIR_DEFAULT "),\n"
+	  "one per line: address, VID:DID, kernel driver, IOMMU group, description.\n"
+	  "\n"
+	  "  -v, --viddid VID:DID  only devices with these IDs (hex; either may be empty or *)\n"
+	  "      --all             every PCI function, accelerator or not\n"
+	  "      --json            one JSON document\n" },
+	{ "init", io_cmd_init, "d", 1, 1,
+	  "Usage: xpdk-io init [-d ADDR] USER[:GROUP] [--json]\n"
+	  "\n"
+	  "Bind PCI function ADDR to vfio-pci and give its /dev/vfio/GROUP file to USER (and "
+	  "GROUP,\n"
+	  "default USER's group), so that USER can use it without root. Records the driver it had\n"
+	  "so that 'xpdk-io release' restores it. Needs root. Without -d: the one accelerator not\n"
+	  "yet bound to vfio-pci.\n" },
+	{ "release", io_cmd_release, "d", 0, 0,
+	  "Usage: xpdk-io release [-d ADDR] [--json]\n"
+	  "\n"
+	  "Unbind PCI function ADDR from vfio-pci and give it back to the driver it had before\n"
+	  "'xpdk-io init'. Needs root. Without -d: the one accelerator bound to vfio-pci.\n" },
+	{ "walk", io_cmd_walk, "dru", 0, 1,
+	  "Usage: xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u] [--json]\n"
+	  "\n"
+	  "Walk the Device Feature List of the region. Without OFFSET on region 0, the whole\n"
+	  "device as Linux's dfl-pci sees it (FME, its ports, their AFUs; nested features are\n"
+	  "indented); with OFFSET, the one chain starting there (NEXT until EOL). A broken list\n"
+	  "prints what was walked, then the error, and exits with 1.\n"
+	  "\n"
+	  "  -u, --show-uuid   show each feature's GUID\n" },
+	{ "peek", io_cmd_peek, "drw", 1, 1,
+	  "Usage: xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w 8|16|32|64] [--json]\n"
+	  "\n"
+	  "Read the register at OFFSET of the region and print it as 0x followed by WIDTH/4 hex\n"
+	  "digits. OFFSET must be a multiple of the access size.\n"
+	  "\n"
+	  "  -w, --width BITS   access width, default 64\n" },
+	{ "poke", io_cmd_poke, "drw", 2, 2,
+	  "Usage: xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w 8|16|32|64] [--json]\n"
+	  "\n"
+	  "Write VALUE to the register at OFFSET of the region. VALUE must fit in WIDTH bits.\n"
+	  "\n"
+	  "  -w, --width BITS   access width, default 64\n" },
+};
+
+static const struct option longopts[] = {
+	{ "device", required_argument, NULL, 'd' },
+	{ "region", required_argument, NULL, 'r' },
+	{ "width", required_argument, NULL, 'w' },
+	{ "viddid", required_argument, NULL, 'v' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "show-uuid", no_argument, NULL, 'u' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* ---- errors and JSON -------------------------------------------------------------------- */
+
+int io_fail(const struct io_opts *o, int code, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	/* clang-analyzer 14 does not see the va_start above */
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "xpdk-io: %s\n", msg);
+	if (o != NULL && o->json) {
+		struct json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "error", json_object_new_string(msg));
+		json_object_object_add(doc, "exit_code", json_object_new_int(code));
+		io_json_print(doc);
+	}
+	return code;
+}
+
+void io_json_print(struct json_object *doc)
+{
+	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+}
+
+struct json_object *io_json_hex(uint64_t v, unsigned int digits)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%0*llx", (int)digits, (unsigned long long)v);
+	return json_object_new_string(buf);
+}
+
+/* ---- command line ----------------------------------------------------------------------- */
+
+static const struct io_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < XPDK_ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static bool takes_value(const char *arg)
+{
+	static const char *const with_value[] = { "-d",	      "-r",	  "-w",	     "-v",
+						  "--device", "--region", "--width", "--viddid" };
+
+	for (size_t i = 0; i < XPDK_ARRAY_SIZE(with_value); i++)
+		if (strcmp(arg, with_value[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The first argument that is not an option or an option's value, or NULL. */
+static const char *first_word(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' || a[1] == '\0')
+			return a;
+		if (takes_value(a))
+			i++;
+	}
+	return NULL;
+}
+
+/* "-w/--width", or "--all" for options without a short form. */
+static const char *option_name(int c)
+{
+	static char buf[32];
+
+	for (const struct option *lo = longopts; lo->name != NULL; lo++) {
+		if (lo->val != c)
+			continue;
+		if (c == 'a')
+			snprintf(buf, sizeof(buf), "--%s", lo->name);
+		else
+			snprintf(buf, sizeof(buf), "-%c/--%s", c, lo->name);
+		return buf;
+	}
+	return "?";
+}
+
+static int parse_uint(const struct io_opts *o, const char *what, const char *s, uint64_t max,
+		      uint64_t *out)
+{
+	if (xpdk_parse_u64(s, out) < 0)
+		return io_fail(o, IO_EXIT_USAGE, "%s '%s': %s", what, s, xpdk_strerror_last());
+	if (*out > max)
+		return io_fail(o, IO_EXIT_USAGE, "%s '%s' is out of range (at most %llu)", what, s,
+			       (unsigned long long)max);
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, const struct io_command *cmd, struct io_opts *o)
+{
+	uint64_t v;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:r:w:v:auh", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+
+			return io_fail(o, IO_EXIT_USAGE, "%s '%s'; try 'xpdk-io %s -h'",
+				       c == ':' ? "missing value for option" : "unknown option",
+				       bad, cmd->name);
+		}
+		if (c != 'j' && c != 'h' && strchr(cmd->options, c) == NULL)
+			return io_fail(o, IO_EXIT_USAGE,
+				       "%s does not take option %s; try 'xpdk-io %s -h'", cmd->name,
+				       option_name(c), cmd->name);
+		switch (c) {
+		case 'd':
+			o->dev_arg = optarg;
+			break;
+		case 'r':
+			if (parse_uint(o, "region", optarg, XPDK_DEV_MAX_REGIONS - 1, &v) != 0)
+				return IO_EXIT_USAGE;
+			o->region = (unsigned int)v;
+			o->region_set = true;
+			break;
+		case 'w':
+			if (xpdk_parse_u64(optarg, &v) < 0 ||
+			    (v != 8 && v != 16 && v != 32 && v != 64))
+				return io_fail(o, IO_EXIT_USAGE,
+					       "width '%s' is not 8, 16, 32 or 64 (bits)", optarg);
+			o->width = (unsigned int)v;
+			o->width_set = true;
+			break;
+		case 'v':
+			o->viddid = optarg;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'u':
+			o->show_uuid = true;
+			break;
+		default: /* --json and -h were seen before */
+			break;
+		}
+	}
+	/* getopt moved the non-options to the end, in order: the command word comes first */
+	o->pos = argv + optind + 1;
+	o->npos = argc - optind - 1;
+	if (o->npos < cmd->min_pos || o->npos > cmd->max_pos) {
+		if (o->npos < cmd->min_pos)
+			return io_fail(o, IO_EXIT_USAGE, "%s needs %s; try 'xpdk-io %s -h'",
+				       cmd->name,
+				       strcmp(cmd->name, "init") == 0	? "USER[:GROUP]"
+				       : strcmp(cmd->name, "poke") == 0 ? "OFFSET and VALUE"
+									: "OFFSET",
+				       cmd->name);
+		return io_fail(o, IO_EXIT_USAGE, "unexpected argument '%s'; try 'xpdk-io %s -h'",
+			       o->pos[cmd->max_pos], cmd->name);
+	}
+	return 0;
+}
+
+static bool has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], flag) == 0)
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct io_opts o = { .width = 64 };
+	const struct io_command *cmd;
+	bool help = has_flag(argc, argv, "-h") || has_flag(argc, argv, "--help");
+	const char *word = first_word(argc, argv);
+	struct stat st;
+
+	o.json = has_flag(argc, argv, "--json");
+	if (word == NULL) {
+		if (help) {
+			fputs(general_help, stdout);
+			return IO_EXIT_OK;
+		}
+		return io_fail(&o, IO_EXIT_USAGE,
+			       "interactive Python mode is not available yet (it comes with the "
+			       "Python bindings); give a command: ls, init, release, walk, peek, "
+			       "poke (xpdk-io -h)");
+	}
+	cmd = find_command(word);
+	if (cmd == NULL) {
+		if (stat(word, &st) == 0 || strstr(word, ".py") != NULL)
+			return io_fail(&o, IO_EXIT_USAGE,
+				       "script mode (xpdk-io SCRIPT ARGS...) is not available yet "
+				       "(it comes with the Python bindings); cannot run '%s'",
+				       word);
+		return io_fail(&o, IO_EXIT_USAGE,
+			       "unknown command '%s': use ls, init, release, walk, peek or poke "
+			       "(xpdk-io -h)",
+			       word);
+	}
+	if (help) {
+		fputs(cmd->help, stdout);
+		return IO_EXIT_OK;
+	}
+	if (parse_options(argc, argv, cmd, &o) != 0)
+		return IO_EXIT_USAGE;
+	return cmd->run(&o);
+}
