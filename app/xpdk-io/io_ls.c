@@ -56,7 +56,8 @@ void io_list_free(struct io_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Description from pci.ids, else from the matching XPDK driver table entry. */
+/* Description from pci.ids when it knows the device, else from the matching XPDK driver
+ * table entry, else pci.ids' vendor name. */
 static void describe(struct io_entry *e)
 {
 	struct xpdk_pci_func f = { .vendor = e->vendor, .device = e->device };
@@ -65,12 +66,13 @@ static void describe(struct io_entry *e)
 	    xpdk_driver_lookup(e->vendor, e->device, e->subsystem_vendor, e->subsystem_device, &id);
 
 	e->xpdk_driver = drv ? drv->name : NULL;
-	if (e->description[0] == '\0') {
-		xpdk_pci_describe(&f);
-		snprintf(e->description, sizeof(e->description), "%s", f.description);
-	}
-	if (e->description[0] == '\0' && id != NULL && id->description != NULL)
+	if (e->description[0] != '\0')
+		return;
+	xpdk_pci_describe(&f);
+	if (id != NULL && id->description != NULL && !f.device_named)
 		snprintf(e->description, sizeof(e->description), "%s", id->description);
+	else
+		snprintf(e->description, sizeof(e->description), "%s", f.description);
 }
 
 struct scan_ctx {

@@ -262,6 +262,7 @@ void xpdk_pci_describe(struct xpdk_pci_func *f)
 			   sscanf(line + 1, "%4x %n", &id, &n) == 1 && id == f->device) {
 			snprintf(f->description, sizeof(f->description), "%.60s %.60s", vendor_name,
 				 line + 1 + n);
+			f->device_named = true;
 			break;
 		}
 	}

@@ -15,6 +15,7 @@
 #ifndef XPDK_PCI_H
 #define XPDK_PCI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -42,6 +43,7 @@ struct xpdk_pci_func {
 	char driver_override[64]; /**< driver_override, "" when none */
 	int iommu_group;         /**< IOMMU group number, -1 when none */
 	char description[128];   /**< vendor and device names from pci.ids, or "" */
+	bool device_named;       /**< pci.ids named the device, not only its vendor */
 };
 
 /**
