@@ -16,10 +16,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <linux/vfio.h>
 
+#include <rte_memory.h>
 #include <rte_vfio.h>
 
 #include "dev_priv.h"
@@ -50,6 +52,7 @@ static int vfio_open(struct xpdk_dev *dev, const char *target)
 	struct xpdk_pci_func f;
 	struct vfio_tp *tp;
 	int group = -1, rc;
+	struct rlimit lim;
 
 	if (!xpdk_env_ready())
 		return xpdk_err(EINVAL, "opening %s needs the environment: call xpdk_env_init() "
@@ -82,12 +85,21 @@ static int vfio_open(struct xpdk_dev *dev, const char *target)
 		char path[64];
 
 		snprintf(path, sizeof(path), "/dev/vfio/%d", group);
-		rc = access(path, R_OK | W_OK) != 0 ? -EACCES : -EIO;
+		rc = access(path, R_OK | W_OK) != 0 && errno == EACCES ? -EACCES : -EIO;
 		free(tp);
 		if (rc == -EACCES)
 			return xpdk_err(EACCES, "permission denied on %s: give it to your user with "
 						"'xpdk-io init -d %s $USER'",
 					path, f.addr);
+		if (getrlimit(RLIMIT_MEMLOCK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+		    geteuid() != 0 && rte_eal_get_physmem_size() > lim.rlim_cur)
+			return xpdk_err(ENOMEM,
+					"VFIO could not map this process's %llu MiB of DMA memory into "
+					"the IOMMU for %s: vfio pins it, and the locked-memory limit is "
+					"%llu KiB; raise it ('ulimit -l unlimited', or 'memlock' in "
+					"/etc/security/limits.conf)",
+					(unsigned long long)(rte_eal_get_physmem_size() >> 20), f.addr,
+					(unsigned long long)(lim.rlim_cur >> 10));
 		return xpdk_err(EIO, "VFIO could not set up %s (group %d busy or in another "
 				     "container? see the EAL messages above)",
 				f.addr, group);

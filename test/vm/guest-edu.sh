@@ -6,14 +6,16 @@
 #
 #   guest-edu.sh BUILD_DIR
 #
-# Steps: load vfio-pci and vfio_iommu_type1, reserve hugepages, find every edu function
-# (1234:11e8), bind it to vfio-pci (test/vm/vfio_bind, lib/dev's xpdk_pci API), run
-# edu_conformance against it, check the IOMMU blocked the test's stray DMA, release it and check
-# that it is back as it was (no driver, no override), and that opening it now fails clearly.
+# Steps, as a new user would take them: load vfio-pci and vfio_iommu_type1, reserve hugepages,
+# find every edu function (1234:11e8) with `xpdk-io ls`, bind it with `xpdk-io init -d ADDR
+# nobody` (the group's device node then belongs to nobody), peek and poke it with xpdk-io (as
+# that user too), run edu_conformance against it, check the IOMMU blocked the test's stray DMA,
+# `xpdk-io release` it and check that it is back as it was (no driver, no override, no state
+# file), and that opening it now fails clearly.
 set -u
 
 build=${1:?usage: guest-edu.sh BUILD_DIR}
-bind=$build/test/vm/vfio_bind
+xio=$build/app/xpdk-io/xpdk-io
 conformance=$build/test/edu/edu_conformance
 mask=0xffffffffffff
 n=0
@@ -61,6 +63,11 @@ for d in /sys/bus/pci/devices/*; do
 done
 [ -n "$edus" ]
 ok $? "edu functions found:${edus:- none}" "$(ls /sys/bus/pci/devices)"
+out=$("$xio" ls 2>&1)
+for addr in $edus; do
+	echo "$out" | grep -q "^$addr  *1234:11e8 "
+	ok $? "xpdk-io ls lists $addr as 1234:11e8" "$out"
+done
 
 first=$(echo $edus | cut -d' ' -f1)
 if [ -n "$first" ]; then
@@ -89,13 +96,33 @@ for addr in $edus; do
 	[ -z "$before" ]
 	ok $? "$addr has no kernel driver before binding" "driver: $before"
 
-	out=$("$bind" bind "$addr" 2>&1)
-	ok $? "bind $addr to vfio-pci" "$out"
-	echo "# $out"
+	out=$("$xio" init -d "$addr" nobody 2>&1)
+	ok $? "xpdk-io init -d $addr nobody" "$out"
+	echo "$out" | sed 's/^/# /'
 	group=$(basename "$(readlink "$dev/iommu_group")")
 	[ "$(sysfs_driver "$addr")" = vfio-pci ] && [ -c "/dev/vfio/$group" ] &&
 		[ "$(cat "$dev/driver_override")" = vfio-pci ]
 	ok $? "$addr is on vfio-pci, /dev/vfio/$group exists, driver_override is vfio-pci"
+	[ "$(stat -c %U "/dev/vfio/$group")" = nobody ]
+	ok $? "/dev/vfio/$group belongs to nobody" "$(ls -l "/dev/vfio/$group")"
+
+	out=$("$xio" -d "$addr" peek -w 32 0x0 2>&1)
+	[ "$out" = 0x010000ed ]
+	ok $? "xpdk-io peek -w 32 0x0 reads the identification 0x010000ed" "$out"
+	out=$("$xio" -d "$addr" poke -w 32 0x4 0x12345678 2>&1 &&
+		"$xio" -d "$addr" peek -w 32 0x4 2>&1)
+	[ "$out" = 0xedcba987 ]
+	ok $? "xpdk-io poke/peek of the liveness register inverts" "$out"
+	# as that user: vfio pins the process's DMA memory, which needs a locked-memory limit
+	# above it (root has no such limit)
+	out=$(prlimit --memlock=65536 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$xio" -d "$addr" peek -w 32 0x0 2>&1)
+	[ $? -eq 1 ] && echo "$out" | grep -q "locked-memory limit is 64 KiB; raise it"
+	ok $? "as nobody with a 64 KiB memlock limit, xpdk-io says to raise the limit" "$out"
+	out=$(prlimit --memlock=unlimited setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$xio" -d "$addr" peek -w 32 0x0 2>&1)
+	[ "$out" = 0x010000ed ]
+	ok $? "as nobody with memlock raised, xpdk-io peek reads 0x010000ed" "$out"
 
 	dmesg -c >/dev/null
 	"$conformance" -l 0 -- "$addr" --dma-mask $mask $quirks >/tmp/conformance.out 2>&1
@@ -106,9 +133,9 @@ for addr in $edus; do
 	dmesg | grep -Eq "DMAR: \[DMA (Read|Write).*device \[$(echo "$addr" | cut -c6-)\]"
 	ok $? "the IOMMU blocked and reported the stray DMA" "$(dmesg | tail -20)"
 
-	out=$("$bind" release "$addr" 2>&1)
-	ok $? "release $addr" "$out"
-	echo "# $out"
+	out=$("$xio" release -d "$addr" 2>&1)
+	ok $? "xpdk-io release -d $addr" "$out"
+	echo "$out" | sed 's/^/# /'
 	after=$(sysfs_driver "$addr")
 	ovr=$(cat "$dev/driver_override")
 	[ -z "$after" ] && [ "$ovr" = "(null)" ] && [ ! -e "/run/xpdk/pci/$addr.state" ]
