@@ -2,7 +2,10 @@
 # The main job on a fresh machine: install, build, reserve hugepages, then
 #  1. dma_hello: the environment and DMA buffers;
 #  2. xpdk-devsim serving a simulated edu device over vfio-user, driven by edu_hello through
-#     XPDK's device layer and edu driver (registers, interrupt, DMA).
+#     XPDK's device layer and edu driver (registers, interrupt, DMA);
+#  3. a simulated OPAE FPGA (dfl-fpga): xpdk-io walks its Device Feature List, fpga_hello reads
+#     its FME and port, copies 4 MiB through its host exerciser, and swaps its AFU by partial
+#     reconfiguration from a green bitstream.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -38,5 +41,28 @@ wait "$devsim" || true
 echo
 echo "xpdk-devsim's log:"
 sed 's/^/  /' "$sockdir/devsim.log"
+
 echo
-echo "Next: doc/getting-started.md, doc/devices.md, doc/devsim.md, doc/vfio-user.md"
+echo "== 3. a simulated OPAE FPGA: Device Feature List, host exerciser, partial reconfiguration"
+echo "\$ xpdk-devsim --model dfl-fpga &"
+build/app/xpdk-devsim/xpdk-devsim --model dfl-fpga >"$sockdir/fpga.log" 2>&1 &
+devsim=$!
+for _ in $(seq 100); do [ -S "$sockdir/dfl-fpga0.sock" ] && break; sleep 0.05; done
+echo "\$ xpdk-io ls"
+build/app/xpdk-io/xpdk-io ls
+echo "\$ xpdk-io -d dfl-fpga0 walk"
+build/app/xpdk-io/xpdk-io -d dfl-fpga0 walk
+fpga=vfio-user:$sockdir/dfl-fpga0.sock
+echo "\$ build/examples/fpga_hello/fpga_hello -l 0 -- $fpga --size 4M"
+build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --size 4M
+echo "\$ devtools/make-devsim-gbs.py --afu counter -o counter.gbs"
+devtools/make-devsim-gbs.py --afu counter -o "$sockdir/counter.gbs"
+echo "\$ build/examples/fpga_hello/fpga_hello -l 0 -- $fpga --gbs counter.gbs"
+build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --gbs "$sockdir/counter.gbs"
+devtools/make-devsim-gbs.py --afu he -o "$sockdir/he.gbs" >/dev/null
+echo "\$ build/examples/fpga_hello/fpga_hello -l 0 -- $fpga --gbs he.gbs   # and back"
+build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --gbs "$sockdir/he.gbs" --size 4M
+kill "$devsim"
+wait "$devsim" || true
+echo
+echo "Next: doc/getting-started.md, doc/devices.md, doc/devsim.md, doc/fpga-dfl.md, doc/xpdk-io.md"

@@ -150,8 +150,10 @@ int xpdk_env_init(int argc, char **argv)
 	}
 	if (!seen.iova_mode)
 		defaults[ndef++] = "--iova-mode=va";
-	if (!seen.log_level)
+	if (!seen.log_level) {
 		defaults[ndef++] = "--log-level=lib.eal:error";
+		defaults[ndef++] = "--log-level=lib.telemetry:error";
+	}
 
 	if (!seen.no_huge && xpdk_env_hugepages_free() == 0) {
 		env.file_prefix[0] = '\0';

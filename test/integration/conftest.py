@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 BUILD = os.environ.get("XPDK_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
+SOURCE = os.environ.get("XPDK_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
 
 
 def run(args, timeout=60, **kw):

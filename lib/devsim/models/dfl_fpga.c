@@ -1027,7 +1027,7 @@ static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
 	rc = xpdk_devsim_args("dfl-fpga", args, dfl_arg, d);
 	if (rc < 0)
 		return rc;
-	d->bs_id = XPDK_FIELD_PREP(XPDK_FME_BS_ID_HASH, (uint32_t)(d->seed * 2654435761u)) |
+	d->bs_id = XPDK_FIELD_PREP(XPDK_FME_BS_ID_HASH, (uint32_t)((d->seed + 1) * 2654435761u)) |
 		   XPDK_FIELD_PREP(XPDK_FME_BS_ID_MAJOR, 1) |
 		   XPDK_FIELD_PREP(XPDK_FME_BS_ID_MINOR, 2) | XPDK_FIELD_PREP(XPDK_FME_BS_ID_PATCH, 0);
 	d->bs_md = XPDK_FIELD_PREP(XPDK_FME_BS_MD_YEAR, 0x26) |
