@@ -166,14 +166,25 @@ mount -t sysfs sys $h/sys
 mount -t devtmpfs dev $h/dev
 mkdir -p $h/dev/pts $h/dev/shm $h/dev/hugepages
 mount -t devpts devpts $h/dev/pts
+. /job/job
+# writable tmpfs over the host's scratch directories, but the job's own directories (a clone
+# in /tmp, say) stay visible through bind mounts taken before they are covered
+mkdir -p /mnt/keep
 for d in /dev/shm /tmp /run /var/tmp /root; do
-	[ -d $h$d ] && [ ! -L $h$d ] && mount -t tmpfs -o mode=1777 tmpfs $h$d
+	[ -d $h$d ] && [ ! -L $h$d ] || continue
+	mkdir -p /mnt/keep$d
+	mount --bind $h$d /mnt/keep$d
+	mount -t tmpfs -o mode=1777 tmpfs $h$d
+	for p in $XPDK_VM_KEEP; do
+		case "$p" in
+		"$d"/*) mkdir -p "$h$p" && mount --bind "/mnt/keep$p" "$h$p" ;;
+		esac
+	done
 done
 mount -t hugetlbfs -o pagesize=2M nodev $h/dev/hugepages
 # the guest kernel's modules, for 'modprobe -d $XPDK_VM_MODROOT'
 mkdir -p "$h/run/xpdk-vm/lib/modules/$(uname -r)"
 mount --bind "/lib/modules/$(uname -r)" "$h/run/xpdk-vm/lib/modules/$(uname -r)"
-. /job/job
 cd /
 if [ "$XPDK_VM_INTERACTIVE" = 1 ]; then
 	in=/dev/console
@@ -236,8 +247,19 @@ quote() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 interactive=0
 qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/.*version \([0-9.]*\).*/\1/p')
 [ -t 0 ] && [ -t 1 ] && interactive=1
+# directories the job names that the guest covers with tmpfs: shown through bind mounts
+keep=
+for p in "$cwd" "$script" "$@"; do
+	[ -e "$p" ] || continue
+	p=$(realpath "$p")
+	[ -d "$p" ] || p=$(dirname "$p")
+	case "$p" in
+	/tmp/* | /run/* | /var/tmp/* | /root/* | /dev/shm/*) keep="$keep $p" ;;
+	esac
+done
 {
 	echo "XPDK_VM_CWD=$(quote "$cwd")"
+	echo "XPDK_VM_KEEP=$(quote "$keep")"
 	echo "XPDK_VM_INTERACTIVE=$interactive"
 	echo "XPDK_VM_TERM=$(quote "${TERM:-dumb}")"
 	echo "XPDK_VM_QEMU_VERSION=$(quote "$qemu_version")"
