@@ -22,6 +22,10 @@
 #ifndef XPDK_DEVSIM_DFL_H
 #define XPDK_DEVSIM_DFL_H
 
+#include <string.h>
+
+#include "xpdk_common.h"
+
 #define XPDK_DEVSIM_DFL_BAR0_SIZE   0x100000 /* 1 MiB */
 #define XPDK_DEVSIM_DFL_FME	    0x0	     /* FME DFH */
 #define XPDK_DEVSIM_DFL_PORT	    0x40000  /* port DFH */
@@ -43,5 +47,24 @@
 #define XPDK_DEVSIM_RBF_VERSION	   1
 #define XPDK_DEVSIM_RBF_HDR_SIZE   0x30
 #define XPDK_DEVSIM_RBF_MAX	   (16u << 20) /* the model's PR buffer */
+
+/**
+ * Write the raw bitstream header for @p payload_len bytes of @p payload (which follow it at
+ * @p hdr + XPDK_DEVSIM_RBF_HDR_SIZE or anywhere else) into @p hdr, for AFU ID (@p afu_l,
+ * @p afu_h) built for interface (@p if_l, @p if_h): GUID_L/GUID_H register values.
+ */
+static inline void xpdk_devsim_rbf_header(uint8_t hdr[XPDK_DEVSIM_RBF_HDR_SIZE], uint64_t afu_l,
+					  uint64_t afu_h, uint64_t if_l, uint64_t if_h,
+					  const void *payload, uint32_t payload_len)
+{
+	const uint32_t w[2] = {XPDK_DEVSIM_RBF_MAGIC, XPDK_DEVSIM_RBF_VERSION};
+	const uint64_t ids[4] = {afu_l, afu_h, if_l, if_h};
+	const uint32_t tail[2] = {payload_len, xpdk_crc32(0, payload, payload_len)};
+
+	/* little endian, as x86 stores them */
+	memcpy(hdr, w, sizeof(w));
+	memcpy(hdr + 0x08, ids, sizeof(ids));
+	memcpy(hdr + 0x28, tail, sizeof(tail));
+}
 
 #endif /* XPDK_DEVSIM_DFL_H */

@@ -39,22 +39,25 @@ def empty_sysfs(tmp_path):
     return str(d)
 
 
-@pytest.fixture
-def edu(tmp_path, empty_sysfs):
+def devsim_only(tmp_path, sysfs, model):
+    """xpdk-devsim with one device of @model, the only one xpdk-io can see."""
     sock_dir = tmp_path / "devsim"
     sock_dir.mkdir()
-    d = Devsim(sock_dir, "--model", "edu")
-    d.env = {"XPDK_DEVSIM_DIR": str(sock_dir), "XPDK_SYSFS": empty_sysfs}
+    d = Devsim(sock_dir, "--model", model)
+    d.env = {"XPDK_DEVSIM_DIR": str(sock_dir), "XPDK_SYSFS": sysfs}
+    return d
+
+
+@pytest.fixture
+def edu(tmp_path, empty_sysfs):
+    d = devsim_only(tmp_path, empty_sysfs, "edu")
     yield d
     d.stop()
 
 
 @pytest.fixture
 def fpga(tmp_path, empty_sysfs):
-    sock_dir = tmp_path / "devsim"
-    sock_dir.mkdir()
-    d = Devsim(sock_dir, "--model", "dfl-fpga")
-    d.env = {"XPDK_DEVSIM_DIR": str(sock_dir), "XPDK_SYSFS": empty_sysfs}
+    d = devsim_only(tmp_path, empty_sysfs, "dfl-fpga")
     yield d
     d.stop()
 

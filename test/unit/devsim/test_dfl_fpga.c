@@ -667,21 +667,9 @@ static void test_stop_and_client_leaving_mid_run(void **state)
 static size_t make_rbf(uint8_t *buf, uint64_t afu_h, uint64_t afu_l, uint64_t if_h, uint64_t if_l,
 		       size_t payload)
 {
-	uint32_t v32;
-
-	v32 = XPDK_DEVSIM_RBF_MAGIC;
-	memcpy(buf, &v32, 4);
-	v32 = XPDK_DEVSIM_RBF_VERSION;
-	memcpy(buf + 4, &v32, 4);
-	memcpy(buf + 0x08, &afu_l, 8);
-	memcpy(buf + 0x10, &afu_h, 8);
-	memcpy(buf + 0x18, &if_l, 8);
-	memcpy(buf + 0x20, &if_h, 8);
-	v32 = (uint32_t)payload;
-	memcpy(buf + 0x28, &v32, 4);
 	fill_random(buf + XPDK_DEVSIM_RBF_HDR_SIZE, payload, 3);
-	v32 = xpdk_crc32(0, buf + XPDK_DEVSIM_RBF_HDR_SIZE, payload);
-	memcpy(buf + 0x2c, &v32, 4);
+	xpdk_devsim_rbf_header(buf, afu_l, afu_h, if_l, if_h, buf + XPDK_DEVSIM_RBF_HDR_SIZE,
+			       (uint32_t)payload);
 	return XPDK_DEVSIM_RBF_HDR_SIZE + payload;
 }
 

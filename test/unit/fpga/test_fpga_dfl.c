@@ -342,20 +342,10 @@ static uint8_t *make_gbs(const char *iface, uint64_t afu_h, uint64_t afu_l, size
 	{
 		uint8_t *r = b + 20 + jlen;
 
-		v = XPDK_DEVSIM_RBF_MAGIC;
-		memcpy(r, &v, 4);
-		v = XPDK_DEVSIM_RBF_VERSION;
-		memcpy(r + 4, &v, 4);
-		memcpy(r + 0x08, &afu_l, 8);
-		memcpy(r + 0x10, &afu_h, 8);
-		memcpy(r + 0x18, &il, 8);
-		memcpy(r + 0x20, &ih, 8);
-		v = (uint32_t)payload;
-		memcpy(r + 0x28, &v, 4);
 		for (size_t i = 0; i < payload; i++)
 			r[XPDK_DEVSIM_RBF_HDR_SIZE + i] = (uint8_t)(i * 7);
-		v = xpdk_crc32(0, r + XPDK_DEVSIM_RBF_HDR_SIZE, payload);
-		memcpy(r + 0x2c, &v, 4);
+		xpdk_devsim_rbf_header(r, afu_l, afu_h, il, ih, r + XPDK_DEVSIM_RBF_HDR_SIZE,
+				       (uint32_t)payload);
 	}
 	return b;
 }
