@@ -79,8 +79,13 @@ struct he {
 	uint64_t r_pass, r_done, r_read, r_written, r_checksum, r_t0;
 };
 
+/* faults= injection, for drivers' error paths */
+#define FAULT_PORT_RESET_ACK XPDK_BIT(0) /* soft reset is never acknowledged */
+#define FAULT_PR_COMPLETE    XPDK_BIT(1) /* PR never completes (start stays set) */
+
 struct dfl_fpga {
 	uint64_t seed, rng, temp;
+	uint64_t faults;
 	uint64_t pr_id_l, pr_id_h;
 	enum afu_kind afu;
 	uint64_t bs_id, bs_md;
@@ -152,6 +157,21 @@ static int dfl_arg(const char *key, const char *val, void *arg)
 					"dfl-fpga: pr_id '%s' is not a GUID "
 					"(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
 					val);
+	} else if (strcmp(key, "faults") == 0) {
+		char buf[128], *save = NULL;
+
+		snprintf(buf, sizeof(buf), "%s", val);
+		for (char *t = strtok_r(buf, "+", &save); t != NULL; t = strtok_r(NULL, "+", &save)) {
+			if (strcmp(t, "port-reset-ack") == 0)
+				d->faults |= FAULT_PORT_RESET_ACK;
+			else if (strcmp(t, "pr-complete") == 0)
+				d->faults |= FAULT_PR_COMPLETE;
+			else
+				return xpdk_err(EINVAL,
+						"dfl-fpga: fault '%s' is unknown (port-reset-ack, "
+						"pr-complete)",
+						t);
+		}
 	} else if (strcmp(key, "afu") == 0) {
 		if (strcmp(val, "he") == 0)
 			d->afu = AFU_HE;
@@ -161,7 +181,9 @@ static int dfl_arg(const char *key, const char *val, void *arg)
 			return xpdk_err(EINVAL, "dfl-fpga: afu '%s' is unknown (he, counter)", val);
 	} else {
 		return xpdk_err(EINVAL,
-				"dfl-fpga: unknown model argument '%s' (known: seed, pr_id, afu)", key);
+				"dfl-fpga: unknown model argument '%s' (known: seed, pr_id, afu, "
+				"faults)",
+				key);
 	}
 	return 0;
 }
@@ -760,6 +782,10 @@ static void pr_ctrl_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint6
 		d->pr_len = 0;
 		d->pr_ctrl |= XPDK_FME_PR_CTRL_START;
 	}
+	if ((val & XPDK_FME_PR_CTRL_COMPLETE) && d->pr_active && (d->faults & FAULT_PR_COMPLETE)) {
+		d->pr_ctrl |= XPDK_FME_PR_CTRL_COMPLETE; /* and start stays set: never done */
+		return;
+	}
 	if ((val & XPDK_FME_PR_CTRL_COMPLETE) && d->pr_active) {
 		if (d->pr_err == 0)
 			d->pr_err |= pr_load(dev, d);
@@ -919,7 +945,8 @@ static void port_write(struct dfl_fpga *d, uint64_t off, uint64_t val)
 		if (val & XPDK_PORT_CTRL_SFTRST) {
 			/* reset asserted: the AFU stops at once and acknowledges */
 			he_power_on(&d->he);
-			d->port_ctrl = XPDK_PORT_CTRL_SFTRST | XPDK_PORT_CTRL_SFTRST_ACK;
+			d->port_ctrl = XPDK_PORT_CTRL_SFTRST |
+				       (d->faults & FAULT_PORT_RESET_ACK ? 0 : XPDK_PORT_CTRL_SFTRST_ACK);
 		} else if (port_in_reset(d)) {
 			afu_power_on(d);
 			d->port_ctrl = 0;
@@ -1097,7 +1124,9 @@ static const struct xpdk_devsim_model dfl_fpga_model = {
 		   "reconfiguration",
 	.args_help = "seed=N  seed of the live readings (default 0)\n"
 		     "pr_id=GUID  PR interface ID (default " XPDK_DEVSIM_DFL_PR_ID ")\n"
-		     "afu=he|counter  AFU loaded at power-on (default he)",
+		     "afu=he|counter  AFU loaded at power-on (default he)\n"
+		     "faults=F[+F]  inject faults: port-reset-ack (never acknowledged), pr-complete "
+		     "(PR never completes)",
 	.priv_size = sizeof(struct dfl_fpga),
 	.init = dfl_init,
 	.fini = dfl_fini,

@@ -450,6 +450,44 @@ static void test_partial_reconfiguration(void **state)
 	free(b);
 }
 
+/* A device that never acknowledges: the driver gives up with a sentence, never hangs. */
+static void test_timeouts_are_reported(void **state)
+{
+	char path[64], name[80];
+	struct xpdk_devsim_dev *bad;
+	struct xpdk_fpga *f;
+	size_t len;
+	uint8_t *b;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/xpdk-test-fpga-bad-%d.sock", (int)getpid());
+	snprintf(name, sizeof(name), "vfio-user:%s", path);
+	bad = xpdk_devsim_create("dfl-fpga", "faults=port-reset-ack+pr-complete", "bad0", path,
+				 -1);
+	assert_non_null(bad);
+	assert_int_equal(xpdk_devsim_start(bad), 0);
+	f = xpdk_fpga_open(name);
+	assert_non_null(f);
+	assert_int_equal(xpdk_fpga_port_reset(f, 0), -ETIMEDOUT);
+	assert_non_null(strstr(xpdk_strerror_last(),
+			       "port 0: soft reset assert not acknowledged within 1000 ms"));
+	xpdk_fpga_close(f);
+	xpdk_devsim_destroy(bad);
+
+	bad = xpdk_devsim_create("dfl-fpga", "faults=pr-complete", "bad1", path, -1);
+	assert_non_null(bad);
+	assert_int_equal(xpdk_devsim_start(bad), 0);
+	f = xpdk_fpga_open(name);
+	assert_non_null(f);
+	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, XPDK_DEVSIM_COUNTER_GUID_H, XPDK_DEVSIM_COUNTER_GUID_L,
+		     16, &len, NULL);
+	assert_int_equal(xpdk_fpga_pr(f, 0, b, len, NULL, NULL), -ETIMEDOUT);
+	assert_non_null(strstr(xpdk_strerror_last(), "PR did not complete within 1000 ms"));
+	free(b);
+	xpdk_fpga_close(f);
+	xpdk_devsim_destroy(bad);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +504,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_gbs_parse),
 		cmocka_unit_test_setup_teardown(test_partial_reconfiguration, open_fpga,
 						close_fpga),
+		cmocka_unit_test(test_timeouts_are_reported),
 	};
 
 	g_argc = argc;
