@@ -27,7 +27,9 @@ static double ratio(double a, double b)
 /* A number, or "-" when it was not measured, in a column of @p w characters. */
 static void col(double v, int w, int prec)
 {
-	if (v > 0 && isfinite(v))
+	if (v > 0 && isfinite(v) && v < 0.5 * pow(10, -prec))
+		printf(" %*.1e", w, v); /* too small for the column's decimals */
+	else if (v > 0 && isfinite(v))
 		printf(" %*.*f", w, prec, v);
 	else
 		printf(" %*s", w, "-");
@@ -174,9 +176,12 @@ static void plot_data(FILE *g, const struct dma_row *r, int n)
 
 int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r, int n)
 {
+	bool skel = false;
 	FILE *g;
 	int st;
 
+	for (int i = 0; i < n; i++)
+		skel |= r[i].skel_gbps > 0;
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
 		fprintf(stderr, "xpdk-bench: --plot needs gnuplot: install gnuplot-nox "
 				"(devtools/install-deps.sh)\n");
@@ -192,17 +197,17 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 	plot_data(g, r, n);
 	fprintf(g, "set multiplot layout 2,1 title 'xpdk-bench dma: %s engine, %s mode (%s)'\n",
 		engine_names[o->engine], mode_names[o->mode], dev);
-	fprintf(g, "set logscale x 2\nset format x '%%.0b%%B'\nset grid\nset key top left\n"
+	fprintf(g, "set logscale x 2\nset format x '%%.0b %%BB'\nset grid\nset key top left\n"
 		   "set xlabel 'transfer size [bytes]'\n");
 	fprintf(g, "set ylabel 'bandwidth [GB/s]'\nset yrange [0:*]\n");
 	fprintf(g,
 		"plot $d using 1:2 with linespoints lw 2 title '%s (host time)', "
-		"$d using 1:3 with linespoints lw 2 title 'single-thread %s', "
-		"$d using 1:4 with linespoints lw 2 title 'DPDK dma\\_skeleton'\n",
-		engine_names[o->engine], base_names[o->mode]);
+		"$d using 1:3 with linespoints lw 2 title 'single-thread %s'%s\n",
+		engine_names[o->engine], base_names[o->mode],
+		skel ? ", $d using 1:4 with linespoints lw 2 title 'DPDK dma\\_skeleton'" : "");
 	fprintf(g, "set ylabel 'completion latency [us]'\nset logscale y 10\nset yrange [*:*]\n"
 		   "set key top left\n");
-	fprintf(g, "plot $d using 1:5 with linespoints lw 2 title 'p50', "
+	fprintf(g, "plot $d using 1:5 with linespoints lw 2 title 'p50 (one operation per start)', "
 		   "$d using 1:6 with linespoints lw 2 title 'p99'\n");
 	fprintf(g, "unset multiplot\n");
 	st = pclose(g);
