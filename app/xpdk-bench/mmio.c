@@ -103,16 +103,16 @@ static void mmio_usage(FILE *o)
 		switch (t->op) {                                                                   \
 		case OP_READ:                                                                      \
 			for (uint64_t i = 0; i < (n); i++)                                         \
-				acc += READ;                                                       \
+				acc += (READ);                                                     \
 			break;                                                                     \
 		case OP_WRITE:                                                                     \
 			for (uint64_t i = 0; i < (n); i++)                                         \
-				WRITE;                                                             \
+				(WRITE);                                                           \
 			break;                                                                     \
 		default:                                                                           \
 			for (uint64_t i = 0; i < (n); i += 2) {                                    \
-				WRITE;                                                             \
-				acc += READ;                                                       \
+				(WRITE);                                                           \
+				acc += (READ);                                                     \
 			}                                                                          \
 		}                                                                                  \
 		sink += acc;                                                                       \
@@ -235,7 +235,8 @@ static int trapped_one(const struct xpdk_region *r, const struct mmio_opts *o, b
 
 static int measure_trapped(const struct mmio_opts *o, const struct xpdk_region *r, struct path *p)
 {
-	uint64_t hz = bench_tsc_hz(), start = rte_rdtsc(), end = start + (uint64_t)(o->time * hz);
+	uint64_t hz = bench_tsc_hz(), start = rte_rdtsc(),
+		 end = start + (uint64_t)(o->time * (double)hz);
 	uint64_t last = start;
 
 	path_init(p, "xpdk-trapped", 1);
