@@ -245,7 +245,7 @@ static int need(const struct xpdk_fpga *f, uint64_t feature, const char *what)
 
 int xpdk_fpga_fme_info(struct xpdk_fpga *f, struct xpdk_fpga_fme_info *info)
 {
-	uint64_t cap, lo, hi;
+	uint64_t cap = 0, lo = 0, hi = 0;
 	int rc;
 
 	memset(info, 0, sizeof(*info));
@@ -423,7 +423,7 @@ int fpga_port_check(struct xpdk_fpga *f, unsigned int port)
 
 int xpdk_fpga_port_info(struct xpdk_fpga *f, unsigned int port, struct xpdk_fpga_port_info *pi)
 {
-	uint64_t cap, ctrl, lo = 0, hi = 0;
+	uint64_t cap = 0, ctrl = 0, lo = 0, hi = 0;
 	int rc = fpga_port_check(f, port);
 
 	memset(pi, 0, sizeof(*pi));
