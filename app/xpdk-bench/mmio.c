@@ -118,14 +118,21 @@ static void mmio_usage(FILE *o)
 		sink += acc;                                                                       \
 	} while (0)
 
+/*
+ * The region is copied to a local, as a data-path loop holds its region: the accessors' I/O
+ * barriers are compiler memory barriers, after which a region read through a pointer to
+ * memory would be reloaded on every access (measured: half the rate for 32-bit rw).
+ */
 static void __attribute__((noinline)) ops_fast(const struct target *t, uint64_t n)
 {
+	const struct xpdk_region fast = t->fast;
+	const uint64_t off = t->foff;
+
 	if (t->width == 64)
-		RUN_LOOP(n, xpdk_region_read64(&t->fast, t->foff),
-			 xpdk_region_write64(&t->fast, t->foff, i));
+		RUN_LOOP(n, xpdk_region_read64(&fast, off), xpdk_region_write64(&fast, off, i));
 	else
-		RUN_LOOP(n, xpdk_region_read32(&t->fast, t->foff),
-			 xpdk_region_write32(&t->fast, t->foff, (uint32_t)i));
+		RUN_LOOP(n, xpdk_region_read32(&fast, off),
+			 xpdk_region_write32(&fast, off, (uint32_t)i));
 }
 
 static void __attribute__((noinline)) ops_raw(const struct target *t, uint64_t n)
