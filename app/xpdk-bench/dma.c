@@ -91,12 +91,18 @@ static uint64_t cpu_fold(const uint8_t *p, size_t len)
 	return a0 ^ a1 ^ a2 ^ a3;
 }
 
+/* Whole 64-byte lines from a prepared line (vector stores), then the words left over. */
 static void cpu_fill(uint8_t *p, size_t len, uint64_t v)
 {
-	uint64_t *w = (uint64_t *)(void *)p;
+	uint8_t line[64];
+	size_t i = 0;
 
-	for (size_t i = 0; i < len / 8; i++)
-		w[i] = v;
+	for (size_t k = 0; k < sizeof(line); k += 8)
+		memcpy(line + k, &v, 8);
+	for (; i + sizeof(line) <= len; i += sizeof(line))
+		memcpy(p + i, line, sizeof(line));
+	for (; i < len; i += 8)
+		memcpy(p + i, &v, 8);
 }
 
 static void cpu_baseline(struct ctx *c, uint64_t size, double secs, struct dma_row *row)
