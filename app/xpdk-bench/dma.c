@@ -14,8 +14,9 @@
  * trapped register writes) is amortised; 64-byte passes are the batch-descriptor case. And
  * edu's engine: one transfer of at most 4 KiB at a time (correctness and latency).
  *
- * Each size gets --time seconds: 50% engine bandwidth, 15% engine latency (one pass or
- * transfer per start), 15% CPU baseline, 20% dma_skeleton.
+ * Each size gets --time seconds: 50% engine bandwidth, 15% CPU baseline, 20% dma_skeleton,
+ * taking turns in ROUNDS rounds, then 15% engine latency (one pass per start; edu times every
+ * transfer of its 65% instead).
  */
 
 #include <getopt.h>
@@ -34,6 +35,7 @@
 #define MAX_SIZE      (64ull << 20)
 #define RUN_TARGET_S  0.02 /* device work per HE start in the bandwidth phase */
 #define PATTERN	      0x5a5aa5a5c3c33c3cull
+#define ROUNDS	      4 /* engine and baselines take turns this many times per size */
 
 struct ctx {
 	struct dma_opts *o;
@@ -42,6 +44,15 @@ struct ctx {
 	struct xpdk_dma_buf *src, *dst;
 	int16_t skel; /* dmadev id, -1 when absent */
 	uint64_t hz;
+};
+
+/* What the rounds of one size add up. */
+struct acc {
+	uint64_t base_ops, base_cycles;	  /* CPU baseline */
+	uint64_t skel_ops, skel_cycles;	  /* dma_skeleton */
+	uint64_t passes, host_ns, dev_ns; /* HE bandwidth runs */
+	uint64_t edu_busy;		  /* edu: cycles in transfers */
+	struct hist lat;		  /* HE: ns; edu: cycles */
 };
 
 static volatile uint64_t sink;
@@ -105,7 +116,7 @@ static void cpu_fill(uint8_t *p, size_t len, uint64_t v)
 		memcpy(p + i, &v, 8);
 }
 
-static void cpu_baseline(struct ctx *c, uint64_t size, double secs, struct dma_row *row)
+static void cpu_baseline(struct ctx *c, uint64_t size, double secs, struct acc *a)
 {
 	uint64_t per = size >= 65536 ? 1 : 65536 / size, ops = 0, t0 = rte_rdtsc(), t;
 	uint64_t end = t0 + (uint64_t)(secs * (double)c->hz);
@@ -123,8 +134,8 @@ static void cpu_baseline(struct ctx *c, uint64_t size, double secs, struct dma_r
 		ops += per;
 		t = rte_rdtsc();
 	} while (t < end);
-	row->base_gbps = (double)(ops * size) / cycles_to_s(t - t0) / 1e9;
-	row->base_mpps = (double)ops / cycles_to_s(t - t0) / 1e6;
+	a->base_ops += ops;
+	a->base_cycles += t - t0;
 }
 
 /* ---- dma_skeleton ---- */
@@ -160,7 +171,7 @@ static int skeleton_setup(int16_t id, unsigned int depth)
 
 /* Copies of @p size with up to depth in flight for @p secs; started and stopped around the
  * measurement so that its worker thread does not compete with the engine under test. */
-static int skeleton_run(struct ctx *c, uint64_t size, double secs, struct dma_row *row)
+static int skeleton_run(struct ctx *c, uint64_t size, double secs, struct acc *a)
 {
 	uint64_t done = 0, inflight = 0, t0, end;
 	uint16_t last;
@@ -191,8 +202,8 @@ static int skeleton_run(struct ctx *c, uint64_t size, double secs, struct dma_ro
 		inflight -= n;
 		done += n;
 	}
-	row->skel_gbps = (double)(done * size) / cycles_to_s(rte_rdtsc() - t0) / 1e9;
-	row->skel_mpps = (double)done / cycles_to_s(rte_rdtsc() - t0) / 1e6;
+	a->skel_ops += done;
+	a->skel_cycles += rte_rdtsc() - t0;
 	rte_dma_stop(c->skel);
 	if (err || inflight > 0) {
 		fprintf(stderr, "xpdk-bench: dma_skeleton: %s\n",
@@ -273,41 +284,45 @@ static int he_calibrate(struct ctx *c, uint64_t size, double target_s, uint32_t 
 	return BENCH_OK;
 }
 
-static int he_size(struct ctx *c, uint64_t size, struct dma_row *row)
+static int he_prepare(struct ctx *c, uint64_t size, struct dma_row *row)
 {
-	double t = c->o->time, target = RUN_TARGET_S;
-	uint64_t host_ns = 0, dev_ns = 0, passes = 0, t0, end;
-	struct xpdk_he_result res;
-	struct hist h;
+	double target = RUN_TARGET_S;
 
-	if (target > t / 5)
-		target = t / 5;
+	if (target > c->o->time / 5)
+		target = c->o->time / 5;
 	if (he_verify(c, size) != BENCH_OK || he_calibrate(c, size, target, &row->repeat) != 0)
 		return BENCH_FAIL;
-	t0 = rte_rdtsc();
-	end = t0 + (uint64_t)(t * 0.5 * (double)c->hz);
+	return BENCH_OK;
+}
+
+/* Bandwidth runs of row->repeat passes for @p secs (at least one run). */
+static int he_bw(struct ctx *c, uint64_t size, double secs, struct dma_row *row, struct acc *a)
+{
+	uint64_t end = rte_rdtsc() + (uint64_t)(secs * (double)c->hz);
+	struct xpdk_he_result res;
+
 	do {
 		if (he_once(c, size, row->repeat, &res) < 0)
 			return BENCH_FAIL;
-		host_ns += res.host_ns;
-		dev_ns += res.device_ns;
-		passes += row->repeat;
+		a->host_ns += res.host_ns;
+		a->dev_ns += res.device_ns;
+		a->passes += row->repeat;
 		row->runs++;
 	} while (rte_rdtsc() < end);
-	row->iters = passes;
-	row->seconds = (double)host_ns / 1e9;
-	row->gbps = (double)(passes * size) / (double)host_ns;
-	row->mpps = (double)passes / (double)host_ns * 1e3;
-	row->dev_gbps = (double)(passes * size) / (double)dev_ns;
+	return BENCH_OK;
+}
 
-	hist_reset(&h);
-	end = rte_rdtsc() + (uint64_t)(t * 0.15 * (double)c->hz);
+/* Completion latency: one pass per start, doorbell to DSM, in ns. */
+static int he_latency(struct ctx *c, uint64_t size, double secs, struct acc *a)
+{
+	uint64_t end = rte_rdtsc() + (uint64_t)(secs * (double)c->hz);
+	struct xpdk_he_result res;
+
 	do {
 		if (he_once(c, size, 1, &res) < 0)
 			return BENCH_FAIL;
-		hist_add(&h, res.host_ns);
-	} while (rte_rdtsc() < end || h.count < 3);
-	hist_summary(&h, 1000000000ull, &row->lat);
+		hist_add(&a->lat, res.host_ns);
+	} while (rte_rdtsc() < end || a->lat.count < 3);
 	return BENCH_OK;
 }
 
@@ -327,12 +342,9 @@ static int edu_op(struct ctx *c, uint32_t size)
 	return rc;
 }
 
-static int edu_size(struct ctx *c, uint64_t size, struct dma_row *row)
+/* A round trip through the device buffer, checked. */
+static int edu_verify(struct ctx *c, uint64_t size)
 {
-	uint64_t end, start, busy = 0;
-	struct hist h;
-
-	/* correctness: a round trip through the device buffer */
 	memset(c->dst->va, 0, size);
 	if (xpdk_edu_dma_to_device(c->dev, c->src, 0, 0, (uint32_t)size, 0) < 0 ||
 	    xpdk_edu_dma_from_device(c->dev, c->dst, 0, 0, (uint32_t)size, 0) < 0) {
@@ -346,23 +358,23 @@ static int edu_size(struct ctx *c, uint64_t size, struct dma_row *row)
 			size);
 		return BENCH_FAIL;
 	}
-	hist_reset(&h);
-	start = rte_rdtsc();
-	end = start + (uint64_t)(c->o->time * 0.65 * (double)c->hz);
+	return BENCH_OK;
+}
+
+/* Transfers one at a time for @p secs, each timed (bandwidth and latency together). */
+static int edu_run(struct ctx *c, uint64_t size, double secs, struct acc *a)
+{
+	uint64_t end = rte_rdtsc() + (uint64_t)(secs * (double)c->hz), n = 0;
+
 	do {
 		uint64_t t0 = rte_rdtsc(), dt;
 
 		if (edu_op(c, (uint32_t)size) < 0)
 			return BENCH_FAIL;
 		dt = rte_rdtsc() - t0;
-		busy += dt;
-		hist_add(&h, dt);
-	} while (rte_rdtsc() < end || h.count < 3);
-	row->iters = h.count;
-	row->seconds = cycles_to_s(busy);
-	row->gbps = (double)(h.count * size) / row->seconds / 1e9;
-	row->mpps = (double)h.count / row->seconds / 1e6;
-	hist_summary(&h, c->hz, &row->lat);
+		a->edu_busy += dt;
+		hist_add(&a->lat, dt);
+	} while (rte_rdtsc() < end || ++n < 3);
 	return BENCH_OK;
 }
 
@@ -448,26 +460,82 @@ static int setup(struct ctx *c)
 	return 0;
 }
 
+/* Rates of one size from what its rounds added up. */
+static void finish_row(struct ctx *c, const struct acc *a, struct dma_row *row)
+{
+	uint64_t size = row->bytes;
+
+	if (c->o->engine == ENGINE_HE) {
+		row->iters = a->passes;
+		row->seconds = (double)a->host_ns / 1e9;
+		row->gbps = (double)(a->passes * size) / (double)a->host_ns;
+		row->mpps = (double)a->passes / (double)a->host_ns * 1e3;
+		row->dev_gbps = (double)(a->passes * size) / (double)a->dev_ns;
+		hist_summary(&a->lat, 1000000000ull, &row->lat);
+	} else {
+		row->iters = a->lat.count;
+		row->seconds = cycles_to_s(a->edu_busy);
+		row->gbps = (double)(a->lat.count * size) / row->seconds / 1e9;
+		row->mpps = (double)a->lat.count / row->seconds / 1e6;
+		hist_summary(&a->lat, c->hz, &row->lat);
+	}
+	row->base_gbps = (double)(a->base_ops * size) / cycles_to_s(a->base_cycles) / 1e9;
+	row->base_mpps = (double)a->base_ops / cycles_to_s(a->base_cycles) / 1e6;
+	if (a->skel_cycles > 0) {
+		row->skel_gbps = (double)(a->skel_ops * size) / cycles_to_s(a->skel_cycles) / 1e9;
+		row->skel_mpps = (double)a->skel_ops / cycles_to_s(a->skel_cycles) / 1e6;
+	}
+}
+
+/*
+ * One size: the engine, the CPU baseline and dma_skeleton take turns in ROUNDS rounds, so that
+ * all three see the same machine (other processes come and go on a shared VM); then the HE's
+ * latency runs.
+ */
+static int run_size(struct ctx *c, uint64_t s, struct dma_row *row, struct acc *a)
+{
+	double t = c->o->time;
+	bool he = c->o->engine == ENGINE_HE;
+	int rc = he ? he_prepare(c, s, row) : edu_verify(c, s);
+
+	for (int r = 0; r < ROUNDS && rc == 0; r++) {
+		rc = he ? he_bw(c, s, t * 0.5 / ROUNDS, row, a)
+			: edu_run(c, s, t * 0.65 / ROUNDS, a);
+		if (rc == 0)
+			cpu_baseline(c, s, t * 0.15 / ROUNDS, a);
+		if (rc == 0 && c->skel >= 0)
+			rc = skeleton_run(c, s, t * 0.2 / ROUNDS, a);
+	}
+	if (rc == 0 && he)
+		rc = he_latency(c, s, t * 0.15, a);
+	return rc;
+}
+
 static int run_sizes(struct ctx *c, struct dma_row *rows)
 {
+	struct acc *a = malloc(sizeof(*a));
+
+	if (a == NULL)
+		return BENCH_FAIL;
 	for (int i = 0; i < c->o->nsizes; i++) {
 		uint64_t s = c->o->sizes[i];
 		char sz[32];
-		int rc;
 
 		memset(&rows[i], 0, sizeof(rows[i]));
+		memset(a, 0, sizeof(*a));
+		hist_reset(&a->lat);
 		rows[i].bytes = s;
 		bench_progress("dma %s %s: size %s (%d of %d)", engine_names[c->o->engine],
 			       mode_names[c->o->mode], size_str(s, sz, sizeof(sz)), i + 1,
 			       c->o->nsizes);
-		rc = c->o->engine == ENGINE_HE ? he_size(c, s, &rows[i]) : edu_size(c, s, &rows[i]);
-		if (rc != 0)
-			return rc;
-		cpu_baseline(c, s, c->o->time * 0.15, &rows[i]);
-		if (c->skel >= 0 && skeleton_run(c, s, c->o->time * 0.2, &rows[i]) != 0)
+		if (run_size(c, s, &rows[i], a) != 0) {
+			free(a);
 			return BENCH_FAIL;
+		}
+		finish_row(c, a, &rows[i]);
 	}
 	bench_progress_end();
+	free(a);
 	return 0;
 }
 
