@@ -45,6 +45,7 @@ struct mmio_opts {
 	uint64_t count;
 	double time; /* 0: use count */
 	bool trapped;
+	bool width_set;
 	struct out_opts out;
 };
 
@@ -345,7 +346,8 @@ static int default_offset(struct xpdk_dev *dev, const struct xpdk_region *r, str
 	drv = xpdk_dev_driver(dev);
 	if (drv != NULL && strcmp(drv->name, "edu") == 0) {
 		o->off = XPDK_EDU_REG_LIVENESS;
-		o->width = 32;
+		if (!o->width_set)
+			o->width = 32; /* edu's registers below 0x80 take 4-byte accesses only */
 		return 0;
 	}
 	if (drv != NULL && strcmp(drv->name, "dfl-fpga") == 0) {
@@ -416,7 +418,6 @@ static int parse_mmio(int argc, char **argv, struct mmio_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool width_set = false;
 	uint64_t v;
 	int c;
 
@@ -442,7 +443,7 @@ static int parse_mmio(int argc, char **argv, struct mmio_opts *o)
 			if (strcmp(optarg, "32") != 0 && strcmp(optarg, "64") != 0)
 				goto bad;
 			o->width = (unsigned int)atoi(optarg);
-			width_set = true;
+			o->width_set = true;
 			break;
 		case 'p':
 			for (v = 0; v < 3 && strcmp(optarg, op_names[v]) != 0; v++)
@@ -494,7 +495,6 @@ static int parse_mmio(int argc, char **argv, struct mmio_opts *o)
 			o->off, o->width / 8);
 		return BENCH_USAGE;
 	}
-	(void)width_set;
 	return 0;
 bad:
 	fprintf(stderr, "xpdk-bench: mmio: bad value '%s' for %s; see mmio --help\n", optarg,
