@@ -85,7 +85,7 @@ static int pr_stream(struct xpdk_fpga *f, const uint8_t *bits, size_t len,
 int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t len,
 		 void (*progress)(size_t done, size_t total, void *arg), void *arg)
 {
-	struct xpdk_fpga_fme_info fme;
+	struct xpdk_fpga_fme_info fme = {0};
 	struct xpdk_fpga_port_info pi;
 	struct xpdk_gbs_info info;
 	char want[XPDK_GUID_STR_LEN + 1], have[XPDK_GUID_STR_LEN + 1], errs[160];

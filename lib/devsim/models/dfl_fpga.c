@@ -215,9 +215,21 @@ static uint64_t fold(const uint8_t *p, size_t len)
 	return acc[0] ^ acc[1] ^ acc[2] ^ acc[3];
 }
 
+/*
+ * Fill @p len bytes (a multiple of 8) with @p pattern: whole 64-byte lines from a prepared line
+ * (the compiler turns each fixed-size copy into vector stores; a word loop stays scalar, and
+ * was 95% of write-mode time), then the words left over.
+ */
 static void fill(uint8_t *p, size_t len, uint64_t pattern)
 {
-	for (size_t i = 0; i < len; i += 8)
+	uint8_t line[XPDK_HE_LINE];
+	size_t i = 0;
+
+	for (size_t k = 0; k < sizeof(line); k += 8)
+		memcpy(line + k, &pattern, 8);
+	for (; i + sizeof(line) <= len; i += sizeof(line))
+		memcpy(p + i, line, sizeof(line));
+	for (; i < len; i += 8)
 		memcpy(p + i, &pattern, 8);
 }
 

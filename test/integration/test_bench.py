@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""xpdk-bench smoke test: tiny runs against devsim's dfl-fpga and edu that check that every
+figure is produced, parses, and is sane (positive, finite ratios, ordered percentiles). It does
+not check performance targets: those are benchmarks (devtools/bench.sh, doc/performance.md)."""
+import csv
+import io
+import json
+import math
+import os
+import shutil
+
+import pytest
+
+from conftest import BUILD, run
+from devsim import Devsim
+
+BENCH = os.path.join(BUILD, "app/xpdk-bench/xpdk-bench")
+WIDE = "0xffffffffffff"
+
+
+@pytest.fixture(scope="module")
+def devsim(tmp_path_factory):
+    d = Devsim(tmp_path_factory.mktemp("bench"), "--model", "dfl-fpga", "--model", "edu",
+               "--model-args", "dma_mask=" + WIDE)
+    yield d
+    d.stop()
+
+
+def bench(*args, timeout=120):
+    return run([BENCH, "-l", "0", "--", *args], timeout=timeout)
+
+
+def check_lat(lat):
+    assert lat["samples"] > 0
+    assert 0 <= lat["min"] <= lat["p50"] <= lat["p99"] <= lat["p99_9"] <= lat["max"]
+    assert lat["max"] > 0
+
+
+def finite_positive(v):
+    return v is not None and math.isfinite(v) and v > 0
+
+
+def test_mmio_fast_path_against_volatile_baseline(devsim):
+    r = bench("mmio", "-d", "vfio-user:" + devsim.sock("dfl-fpga0"), "--count", "200000",
+              "--op", "rw", "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    doc = json.loads(r.stdout)
+    assert doc["offset"] == 0x81000  # the AFU's mapped memory, by default
+    paths = {p["path"]: p for p in doc["paths"]}
+    assert set(paths) == {"raw-volatile", "xpdk-fast"}
+    for p in paths.values():
+        assert p["ops"] >= 200000 and p["ops_per_s"] > 0
+        check_lat(p["latency_ns"])
+    assert finite_positive(doc["ratio"])
+
+
+@pytest.mark.parametrize("dev,offset", [("dfl-fpga0", 0x80100), ("edu0", 0x4)])
+def test_mmio_trapped_latency(devsim, dev, offset):
+    r = bench("mmio", "-d", "vfio-user:" + devsim.sock(dev), "--trapped", "--count", "200",
+              "--op", "rw", "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    doc = json.loads(r.stdout)
+    assert doc["offset"] == offset and doc["trapped"]
+    (p,) = doc["paths"]
+    assert p["ops"] == 200 and p["ops_per_s"] > 0
+    check_lat(p["latency_ns"])
+    assert p["latency_ns"]["p50"] > 1000  # a message round trip is microseconds, not cycles
+
+
+def test_mmio_table_and_csv(devsim):
+    sock = "vfio-user:" + devsim.sock("dfl-fpga0")
+    r = bench("mmio", "-d", sock, "--count", "100000")
+    assert r.returncode == 0, r.stderr
+    assert "xpdk-fast" in r.stdout and "ratio xpdk-fast / raw-volatile" in r.stdout
+    r = bench("mmio", "-d", sock, "--count", "100000", "--csv", "--width", "32")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["path"] for row in rows] == ["raw-volatile", "xpdk-fast"]
+    assert finite_positive(float(rows[1]["ratio"]))
+
+
+def check_dma_rows(doc, sizes, skeleton):
+    assert [row["bytes"] for row in doc["results"]] == sizes
+    for row in doc["results"]:
+        assert row["iterations"] > 0
+        for key in ("bw_gbps", "mpps", "baseline_gbps", "ratio_baseline"):
+            assert finite_positive(row[key]), (key, row)
+        check_lat(row["latency_ns"])
+        if skeleton:
+            for key in ("skeleton_gbps", "skeleton_mpps", "ratio_skeleton",
+                        "ratio_skeleton_ops"):
+                assert finite_positive(row[key]), (key, row)
+
+
+def test_dma_host_exerciser_copy_with_both_baselines(devsim):
+    r = bench("dma", "-d", "vfio-user:" + devsim.sock("dfl-fpga0"), "--sizes", "64,4K,64K",
+              "--time", "0.05", "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    doc = json.loads(r.stdout)
+    assert doc["engine"] == "he" and doc["mode"] == "copy" and doc["baseline"] == "memcpy"
+    check_dma_rows(doc, [64, 4096, 65536], skeleton=True)
+    for row in doc["results"]:
+        assert row["repeat"] >= 1 and finite_positive(row["device_bw_gbps"])
+
+
+@pytest.mark.parametrize("mode", ["read", "write"])
+def test_dma_host_exerciser_read_write(devsim, mode):
+    r = bench("dma", "-d", "vfio-user:" + devsim.sock("dfl-fpga0"), "--sizes", "256",
+              "--time", "0.05", "--mode", mode, "--csv")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    (row,) = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert float(row["bw_gbps"]) > 0 and float(row["ratio_baseline"]) > 0
+    assert row["skeleton_gbps"] == ""  # dma_skeleton only copies
+
+
+def test_dma_edu_engine(devsim):
+    r = bench("dma", "-d", "vfio-user:" + devsim.sock("edu0"), "--sizes", "64,4K",
+              "--time", "0.05", "--dma-mask", WIDE, "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    doc = json.loads(r.stdout)
+    assert doc["engine"] == "edu"
+    check_dma_rows(doc, [64, 4096], skeleton=False)
+
+
+def test_dma_table_and_plot(devsim, tmp_path):
+    png = tmp_path / "dma.png"
+    args = ["dma", "-d", "vfio-user:" + devsim.sock("dfl-fpga0"), "--sizes", "64,1K",
+            "--time", "0.05"]
+    if shutil.which("gnuplot"):
+        args += ["--plot", str(png)]
+    r = bench(*args)
+    assert r.returncode == 0, r.stderr
+    head = r.stdout.splitlines()[4].split()
+    assert head[:4] == ["#bytes", "#iterations", "BW[GB/s]", "MsgRate"]
+    rows = [line.split() for line in r.stdout.splitlines() if line[:1].isdigit()]
+    assert [row[0] for row in rows] == ["64", "1024"]
+    if shutil.which("gnuplot"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_usage_errors_and_help(devsim):
+    r = run([BENCH, "--", "dma", "--help"])
+    assert r.returncode == 0 and "--sizes" in r.stdout
+    r = run([BENCH, "--help"])
+    assert r.returncode == 0 and "mmio" in r.stdout
+    assert bench("mmio").returncode == 2  # no device
+    assert bench("frobnicate").returncode == 2
+    r = bench("dma", "-d", "vfio-user:" + devsim.sock("dfl-fpga0"), "--sizes", "100")
+    assert r.returncode == 2 and "multiples of 64" in r.stderr
+    r = bench("dma", "-d", "vfio-user:" + devsim.sock("edu0"), "--sizes", "8K")
+    assert r.returncode == 2 and "up to 4K" in r.stderr
+    r = bench("mmio", "-d", "vfio-user:" + devsim.sock("edu0"))
+    assert r.returncode == 2 and "--trapped" in r.stderr  # edu's BAR0 is all trapped
+    r = bench("mmio", "-d", "vfio-user:" + devsim.sock("nothing"))
+    assert r.returncode == 1 and "no vfio-user socket" in r.stderr
