@@ -10,6 +10,9 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,45 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	if (rc < 0)
 		return -errno;
 	return 0;
+}
+
+uint64_t vfu_spin_ns(void)
+{
+	static _Atomic int64_t spin = -1;
+	int64_t v = atomic_load(&spin);
+
+	if (v < 0) {
+		const char *e = getenv("XPDK_VFU_SPIN_US");
+		uint64_t us = VFU_SPIN_US_DEFAULT;
+
+		if (e != NULL && xpdk_parse_u64(e, &us) < 0)
+			us = VFU_SPIN_US_DEFAULT;
+		v = (int64_t)(us > 1000000 ? 1000000 : us) * 1000;
+		atomic_store(&spin, v);
+	}
+	return (uint64_t)v;
+}
+
+bool vfu_spin_readable(int sock)
+{
+	uint64_t budget = vfu_spin_ns(), t0;
+	struct timespec ts;
+	char b;
+
+	if (budget == 0)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	for (;;) {
+		ssize_t n = recv(sock, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			return true; /* data, end of stream or an error: the caller reads it */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - t0 > budget)
+			return false;
+		sched_yield(); /* a peer on this core runs now; on another core this returns */
+	}
 }
 
 int vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
@@ -158,6 +200,7 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 		.msg_controllen = sizeof(ctl.buf),
 	};
 	struct cmsghdr *cm;
+	bool spun = false;
 	ssize_t n;
 	int rc;
 
@@ -171,6 +214,13 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 			break;
 		if (errno == EINTR)
 			continue;
+		/* a peer on another core answers within microseconds: spin a little before
+		 * sleeping, as a wake-up across cores can cost tens of them */
+		if (!spun) {
+			spun = true;
+			if (vfu_spin_readable(sock))
+				continue;
+		}
 		rc = wait_fd(sock, POLLIN, timeout_ms);
 		if (rc == -ETIMEDOUT)
 			return xpdk_err(ETIMEDOUT, "no vfio-user message within %d ms", timeout_ms);

@@ -39,6 +39,13 @@ int vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t e
  * -EPROTO for a malformed header or truncated ancillary data, -EMSGSIZE when too large. */
 int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms);
 
+/* How long a side waiting for a message spins before it sleeps (XPDK_VFU_SPIN_US, default
+ * VFU_SPIN_US_DEFAULT; 0 never spins). */
+#define VFU_SPIN_US_DEFAULT 50
+uint64_t vfu_spin_ns(void);
+/* Spin (yielding) up to vfu_spin_ns() until @sock has something to read; true if it has. */
+bool vfu_spin_readable(int sock);
+
 /* Close the fds the handler did not take (set to -1 those it took) and free the payload. */
 void vfu_msg_release(struct vfu_msg *m);
 
