@@ -116,6 +116,8 @@ int main(int argc, char **argv)
 		has_vdev |= strncmp(argv[i], "--vdev", 6) == 0;
 		eal[neal++] = argv[i];
 	}
+	for (int i = dd + 2; i < argc; i++)
+		has_vdev |= strcmp(argv[i], "--no-skeleton") == 0; /* no baseline device needed */
 	if (!has_vdev && strcmp(argv[dd + 1], "dma") == 0)
 		eal[neal++] = vdev;
 	eal[neal] = NULL;
