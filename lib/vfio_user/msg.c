@@ -216,7 +216,7 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 			continue;
 		/* a peer on another core answers within microseconds: spin a little before
 		 * sleeping, as a wake-up across cores can cost tens of them */
-		if (!spun) {
+		if (!spun && timeout_ms != 0) {
 			spun = true;
 			if (vfu_spin_readable(sock))
 				continue;

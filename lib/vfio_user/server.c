@@ -334,6 +334,9 @@ static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
 		start = dm.offset / blk * blk;
 		if (dm.offset + dm.size < dm.offset)
 			return EINVAL;
+		/* memory past the end of a regular file (or memfd) would SIGBUS us on access */
+		if (S_ISREG(st.st_mode) && dm.offset + dm.size > (uint64_t)st.st_size)
+			return EINVAL;
 		end = (dm.offset + dm.size + blk - 1) / blk * blk;
 		w.map_len = end - start;
 		w.map_base = mmap(NULL, w.map_len, prot ? prot : PROT_NONE, MAP_SHARED, m->fds[0],
@@ -653,13 +656,15 @@ static int serve(struct xpdk_vfu_server *s)
 static void end_client(struct xpdk_vfu_server *s)
 {
 	atomic_store(&s->connected, false);
+	/* the device abandons its in-flight DMA first, so that it does not see the memory
+	 * vanish under a transfer and report a fault the next client would inherit */
+	if (s->desc.detach)
+		s->desc.detach(s->desc.arg);
 	drop_client_state(s);
 	if (s->conn_fd >= 0)
 		close(s->conn_fd);
 	s->conn_fd = -1;
 	s->versioned = false;
-	if (s->desc.detach)
-		s->desc.detach(s->desc.arg);
 }
 
 int xpdk_vfu_server_run(struct xpdk_vfu_server *s)

@@ -458,12 +458,17 @@ int fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
 	if (rc == 0)
 		rc = fpga_poll(f, ctl, XPDK_PORT_CTRL_SFTRST_ACK,
 			       reset ? XPDK_PORT_CTRL_SFTRST_ACK : 0, XPDK_FPGA_TIMEOUT_MS, &seen);
-	if (rc == -ETIMEDOUT)
+	if (rc == -ETIMEDOUT) {
+		/* do not leave the AFU held in a reset that never took */
+		bool undone = reset && fpga_wr(f, ctl, v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST) == 0;
+
 		return xpdk_err(ETIMEDOUT,
 				"%s port %u: soft reset %s not acknowledged within %d ms (control "
-				"register 0x%016llx)",
+				"register 0x%016llx)%s",
 				xpdk_dev_info(f->dev)->name, port, reset ? "assert" : "release",
-				XPDK_FPGA_TIMEOUT_MS, (unsigned long long)seen);
+				XPDK_FPGA_TIMEOUT_MS, (unsigned long long)seen,
+				undone ? "; reset released again" : "");
+	}
 	return rc;
 }
 

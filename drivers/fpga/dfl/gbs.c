@@ -119,6 +119,18 @@ int xpdk_gbs_parse(const void *buf, size_t len, struct xpdk_gbs_info *info)
 				e == json_tokener_continue ? "it ends early"
 							   : json_tokener_error_desc(e));
 	}
+	/* after the object only padding (spaces, NULs) may follow within the length */
+	for (size_t i = json_tokener_get_parse_end(tok); i < mlen; i++) {
+		char c = (char)b[GBS_HDR + i];
+
+		if (c != '\0' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+			json_tokener_free(tok);
+			json_object_put(root);
+			return xpdk_err(EINVAL, "GBS metadata has data after its JSON object (at "
+						"byte %zu of %u)",
+					i, mlen);
+		}
+	}
 	json_tokener_free(tok);
 	rc = parse_metadata(root, info);
 	json_object_put(root);

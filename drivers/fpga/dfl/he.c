@@ -8,6 +8,8 @@
  */
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -79,8 +81,10 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 			f->he_irq = true;
 		xpdk_err_clear();
 	}
-	f->he_port = (int)port;
-	return fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_RESET);
+	rc = fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
+	if (rc == 0)
+		f->he_port = (int)port;
+	return rc;
 }
 
 static int check_buf(const struct xpdk_fpga *f, const struct xpdk_dma_buf *b, uint64_t bytes,
@@ -99,11 +103,40 @@ static uint64_t dsm_get(const struct xpdk_fpga *f, unsigned int off)
 	return *(volatile const uint64_t *)((const uint8_t *)f->dsm->va + off);
 }
 
+/* Stop a run and wait until the exerciser is idle (reset it if it does not stop), so that it
+ * no longer touches the caller's buffers once we return. */
+static int he_quiesce(struct xpdk_fpga *f)
+{
+	uint64_t st = 0;
+	int rc = fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_STOP);
+
+	if (rc == 0)
+		rc = fpga_poll(f, he_reg(f, XPDK_HE_STATUS), XPDK_HE_STATUS_BUSY, 0,
+			       XPDK_FPGA_TIMEOUT_MS, &st);
+	if (rc == -ETIMEDOUT)
+		rc = fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_RESET);
+	return rc;
+}
+
+static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes,
+			 uint32_t passes)
+{
+	int rc = he_quiesce(f);
+
+	return xpdk_err(ETIMEDOUT,
+			"%s: the exerciser did not complete within %llu ms (%llu bytes, %u "
+			"passes); %s",
+			xpdk_dev_info(f->dev)->name, (unsigned long long)timeout_ms,
+			(unsigned long long)bytes, passes,
+			rc == 0 ? "it was stopped" : "it could not be stopped");
+}
+
 int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res)
 {
-	uint64_t bytes, t0, deadline, status;
+	uint64_t bytes, t0, deadline, status, timeout_ms, busy = 0;
+	uint32_t passes = cfg->repeat ? cfg->repeat : 1;
 	bool rd, wr;
-	int rc, timeout_ms;
+	int rc;
 
 	memset(res, 0, sizeof(*res));
 	if (f->he_port < 0)
@@ -121,10 +154,16 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 		rc = xpdk_dev_dma_check(f->dev, f->dsm->iova, XPDK_HE_DSM_SIZE);
 	if (rc < 0)
 		return rc;
-	timeout_ms = cfg->timeout_ms;
-	if (timeout_ms <= 0)
-		timeout_ms = XPDK_FPGA_TIMEOUT_MS +
-			     (int)(bytes * (cfg->repeat ? cfg->repeat : 1) / (1u << 20));
+	/* a run left busy (another program's, or one that would not stop) ignores us */
+	rc = fpga_rd(f, he_reg(f, XPDK_HE_STATUS), &busy);
+	if (rc < 0)
+		return rc;
+	if (busy & XPDK_HE_STATUS_BUSY)
+		return xpdk_err(EBUSY, "%s: the exerciser is busy with another run",
+				xpdk_dev_info(f->dev)->name);
+	/* default: 1 s plus 1 ms per MiB moved (at most 2^52 MiB: no overflow) */
+	timeout_ms = cfg->timeout_ms > 0 ? (uint64_t)cfg->timeout_ms
+					 : XPDK_FPGA_TIMEOUT_MS + (bytes >> 20) * passes;
 
 	memset(f->dsm->va, 0, XPDK_HE_DSM_SIZE);
 	rte_wmb();
@@ -149,22 +188,24 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 	if (rc < 0)
 		return rc;
 
-	deadline = t0 + (uint64_t)timeout_ms * 1000000ull;
+	deadline = timeout_ms > (UINT64_MAX - t0) / 1000000ull ? UINT64_MAX
+								: t0 + timeout_ms * 1000000ull;
 	while (!((status = dsm_get(f, XPDK_HE_DSM_STATUS)) & XPDK_HE_DSM_COMPLETE)) {
 		uint64_t t = now_ns();
 
-		if (t > deadline) {
-			(void)fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_STOP);
-			return xpdk_err(ETIMEDOUT,
-					"%s: the exerciser did not complete within %d ms (%llu "
-					"bytes, %u passes)",
-					xpdk_dev_info(f->dev)->name, timeout_ms,
-					(unsigned long long)bytes, cfg->repeat ? cfg->repeat : 1);
-		}
+		if (t > deadline)
+			return timeout_error(f, timeout_ms, bytes, passes);
 		if (cfg->irq && f->he_irq) {
-			rc = xpdk_dev_irq_wait(f->dev, 0, (int)((deadline - t) / 1000000) + 1);
-			if (rc < 0 && rc != -ETIMEDOUT)
-				return rc;
+			uint64_t left_ms = (deadline - t) / 1000000 + 1;
+
+			rc = xpdk_dev_irq_wait(f->dev, 0, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
+				char msg[256];
+
+				snprintf(msg, sizeof(msg), "%s", xpdk_strerror_last());
+				(void)he_quiesce(f);
+				return xpdk_err(-rc, "%s", msg);
+			}
 		} else {
 			rte_pause();
 		}

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "fpga_priv.h"
 #include "xpdk_dfl_regs.h"
@@ -43,36 +44,49 @@ int xpdk_fpga_pr_errors_format(uint64_t err, char *buf, size_t len)
 	return (int)n;
 }
 
-/* Push the bitstream; the last word is padded with zeros. */
+/* Wait until the PR FIFO has more than one free slot (Linux never spends the last one). */
+static int pr_credits(struct xpdk_fpga *f, unsigned int *credits)
+{
+	uint64_t sts = 0, deadline_polls = 0;
+	int rc;
+
+	for (;;) {
+		rc = fpga_rd(f, f->pr + XPDK_FME_PR_STS, &sts);
+		if (rc < 0)
+			return rc;
+		*credits = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PR_STS_CREDIT, sts);
+		if (*credits > 1)
+			return 0;
+		/* 1 us apart, XPDK_FPGA_TIMEOUT_MS in all (at least; reads take time too) */
+		if (++deadline_polls > (uint64_t)XPDK_FPGA_TIMEOUT_MS * 1000)
+			return xpdk_err(ETIMEDOUT,
+					"PR FIFO gave no credits within %d ms (status 0x%llx)",
+					XPDK_FPGA_TIMEOUT_MS, (unsigned long long)sts);
+		struct timespec us = {0, 1000};
+
+		nanosleep(&us, NULL);
+	}
+}
+
+/* Push the bitstream, 32 bits at a time, within the credits. */
 static int pr_stream(struct xpdk_fpga *f, const uint8_t *bits, size_t len,
 		     void (*progress)(size_t done, size_t total, void *arg), void *arg)
 {
-	uint64_t sts = 0;
 	size_t done = 0, next_report = 0;
 	unsigned int credits = 0;
 	int rc = 0;
 
 	while (done < len && rc == 0) {
-		uint32_t w = 0;
+		uint32_t w;
 
-		if (credits == 0) {
-			/* wait for FIFO space */
-			rc = fpga_poll(f, f->pr + XPDK_FME_PR_STS, 0, 0, 0, &sts);
-			credits = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PR_STS_CREDIT, sts);
-			for (int spin = 0; rc == 0 && credits == 0; spin++) {
-				if (spin > 100000)
-					return xpdk_err(ETIMEDOUT, "PR FIFO gave no credits for a "
-								   "long time (status 0x%llx)",
-							(unsigned long long)sts);
-				rc = fpga_rd(f, f->pr + XPDK_FME_PR_STS, &sts);
-				credits = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PR_STS_CREDIT, sts);
-			}
+		if (credits <= 1) {
+			rc = pr_credits(f, &credits);
 			if (rc < 0)
 				return rc;
 		}
-		memcpy(&w, bits + done, len - done < 4 ? len - done : 4);
+		memcpy(&w, bits + done, 4);
 		rc = fpga_wr(f, f->pr + XPDK_FME_PR_DATA, w);
-		done += len - done < 4 ? len - done : 4;
+		done += 4;
 		credits--;
 		if (progress != NULL && (done >= next_report || done == len)) {
 			progress(done, len, arg);
@@ -103,6 +117,11 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 		return rc;
 	if (!fme.has_pr)
 		return xpdk_err(ENOTSUP, "%s has no partial reconfiguration feature", name);
+	if (info.bitstream_len % 4 != 0)
+		return xpdk_err(EINVAL,
+				"%s: the bitstream is %zu bytes, not a whole number of 32-bit words; "
+				"nothing was loaded",
+				name, info.bitstream_len);
 	if (!xpdk_guid_equal(&info.interface_id, &fme.pr_interface_id)) {
 		xpdk_guid_format(&info.interface_id, want, sizeof(want));
 		xpdk_guid_format(&fme.pr_interface_id, have, sizeof(have));
@@ -120,14 +139,21 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 	if (rc == 0)
 		rc = fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST_ACK,
 			       XPDK_FME_PR_CTRL_RST_ACK, XPDK_FPGA_TIMEOUT_MS, &seen);
-	if (rc == 0)
-		rc = fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, 0);
-	if (rc == 0)
-		rc = fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST_ACK, 0,
-			       XPDK_FPGA_TIMEOUT_MS, &seen);
 	if (rc == -ETIMEDOUT)
 		rc = xpdk_err(ETIMEDOUT, "%s: PR engine reset not acknowledged (control 0x%llx)",
 			      name, (unsigned long long)seen);
+	if (rc == 0)
+		rc = fpga_rd(f, f->pr + XPDK_FME_PR_CTRL, &ctrl);
+	if (rc == 0)
+		rc = fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl & ~(uint64_t)XPDK_FME_PR_CTRL_RST);
+	/* then wait for the engine to be idle, as dfl-fme-mgr does */
+	if (rc == 0) {
+		rc = fpga_poll(f, f->pr + XPDK_FME_PR_STS, XPDK_FME_PR_STS_BUSY, 0,
+			       XPDK_FPGA_TIMEOUT_MS, &seen);
+		if (rc == -ETIMEDOUT)
+			rc = xpdk_err(ETIMEDOUT, "%s: PR engine not idle after reset (status 0x%llx)",
+				      name, (unsigned long long)seen);
+	}
 	/* clear stale errors, then region and start */
 	if (rc == 0)
 		rc = fpga_rd(f, f->pr + XPDK_FME_PR_ERR, &err);
@@ -166,6 +192,12 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 		rc2 = fpga_port_hold(f, port, false);
 		if (rc < 0 && rc2 == 0)
 			xpdk_err(-rc, "%s", first);
+		else if (rc < 0) {
+			char second[256];
+
+			snprintf(second, sizeof(second), "%s", xpdk_strerror_last());
+			xpdk_err(-rc, "%s; releasing the port failed too: %s", first, second);
+		}
 	}
 	if (rc == 0)
 		rc = rc2;

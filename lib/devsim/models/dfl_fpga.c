@@ -259,7 +259,7 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 			else if (he->r_mode == XPDK_HE_MODE_WRITE)
 				fill(t, len, he->r_pattern);
 			else
-				memcpy(t, s, len);
+				memmove(t, s, len); /* source and destination may overlap */
 		}
 	} else {
 		uint8_t bounce[4096];
@@ -268,8 +268,16 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 		if (passes != 1)
 			err = -1; /* the caller retries pass by pass */
 		*fold_out = 0;
-		for (size_t o = 0; o < len && err == 0; o += sizeof(bounce)) {
-			size_t n = len - o < sizeof(bounce) ? len - o : sizeof(bounce);
+		for (size_t o = 0, n; o < len && err == 0; o += n) {
+			/* up to the next page boundary of both sides, where a mapping may end */
+			uint64_t room_s = sizeof(bounce) - ((src + o) & (sizeof(bounce) - 1));
+			uint64_t room_t = sizeof(bounce) - ((dst + o) & (sizeof(bounce) - 1));
+
+			n = len - o;
+			if (rd && n > room_s)
+				n = room_s;
+			if (wr && n > room_t)
+				n = room_t;
 
 			if (rd && xpdk_devsim_dma_read(dev, src + o, bounce, n) < 0) {
 				err = XPDK_HE_ERR_SRC;
@@ -374,7 +382,7 @@ static uint64_t he_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	struct he run;
 	uint64_t budget = SLICE_BYTES, checksum, chunk = 0, fault = 0, lines_per_pass;
 	int err = 0;
-	bool rd, wr;
+	bool rd, wr, busy;
 
 	xpdk_devsim_lock(dev);
 	if (!d->he.busy) {
@@ -445,8 +453,9 @@ static uint64_t he_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	d->he.r_checksum = checksum;
 	if (err != 0 || run.r_pass == run.r_repeat)
 		he_finish(dev, d, err, fault);
+	busy = d->he.busy;
 	xpdk_devsim_unlock(dev);
-	return d->he.busy ? 0 : XPDK_DEVSIM_IDLE;
+	return busy ? 0 : XPDK_DEVSIM_IDLE;
 }
 
 static uint64_t he_read(struct dfl_fpga *d, uint64_t off)
@@ -1085,7 +1094,7 @@ static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
 		d->afu_ram = xpdk_devsim_bar_mem(dev, 0, AFU + XPDK_DEVSIM_DFL_AFU_RAM,
 						 XPDK_DEVSIM_DFL_AFU_SIZE - XPDK_DEVSIM_DFL_AFU_RAM);
 		if (d->afu_ram == NULL)
-			rc = -ENOMEM;
+			rc = -errno;
 	}
 	if (rc < 0) {
 		free(d->pr_buf);

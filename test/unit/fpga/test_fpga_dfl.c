@@ -261,6 +261,24 @@ static void test_exerciser_runs(void **state)
 	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), 0);
 	memcpy(&w, (uint8_t *)dst->va + 4088, 8);
 	assert_int_equal(w, 0x5a5a5a5a01020304ULL);
+	/* a run that times out is stopped before the call returns: the next one works at once */
+	cfg.mode = XPDK_HE_MODE_COPY;
+	cfg.src = src;
+	cfg.dst = dst;
+	cfg.lines = 16384;
+	cfg.repeat = 1000000;
+	cfg.timeout_ms = 5;
+	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), -ETIMEDOUT);
+	assert_non_null(strstr(xpdk_strerror_last(), "did not complete within 5 ms"));
+	assert_non_null(strstr(xpdk_strerror_last(), "it was stopped"));
+	cfg.lines = 64;
+	cfg.repeat = 1;
+	cfg.timeout_ms = 0;
+	memset(dst->va, 0, 4096);
+	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), 0);
+	assert_int_equal(res.lines_read, 64);
+	assert_memory_equal(dst->va, src->va, 4096);
+	cfg.mode = XPDK_HE_MODE_WRITE;
 	/* a buffer too small is refused before anything starts */
 	cfg.lines = (1u << 20) / 64 + 1;
 	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), -EINVAL);
@@ -382,6 +400,10 @@ static void test_gbs_parse(void **state)
 	assert_int_equal(xpdk_gbs_parse(b, len, &info), -EINVAL);
 	assert_non_null(strstr(xpdk_strerror_last(), "not valid JSON"));
 	free(b);
+	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, 1, 2, 8, &len, "{\"version\": 1} trailing");
+	assert_int_equal(xpdk_gbs_parse(b, len, &info), -EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "data after its JSON object"));
+	free(b);
 	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, 1, 2, 8, &len,
 		     "{\"afu-image\": {\"accelerator-clusters\": []}}");
 	assert_int_equal(xpdk_gbs_parse(b, len, &info), -EINVAL);
@@ -429,6 +451,14 @@ static void test_partial_reconfiguration(void **state)
 	xpdk_guid_format(&pi.afu_id, g, sizeof(g));
 	assert_string_equal(g, XPDK_HE_GUID);
 	free(b);
+	/* a bitstream that is not whole 32-bit words is refused before anything is written */
+	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, XPDK_DEVSIM_COUNTER_GUID_H, XPDK_DEVSIM_COUNTER_GUID_L,
+		     255, &len, NULL);
+	w0 = mmio_writes();
+	assert_int_equal(xpdk_fpga_pr(fpga, 0, b, len, NULL, NULL), -EINVAL);
+	assert_int_equal(mmio_writes() - w0, 1);
+	assert_non_null(strstr(xpdk_strerror_last(), "not a whole number of 32-bit words"));
+	free(b);
 	/* a good one: the counter AFU */
 	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, XPDK_DEVSIM_COUNTER_GUID_H, XPDK_DEVSIM_COUNTER_GUID_L,
 		     256, &len, NULL);
@@ -471,6 +501,13 @@ static void test_timeouts_are_reported(void **state)
 	assert_int_equal(xpdk_fpga_port_reset(f, 0), -ETIMEDOUT);
 	assert_non_null(strstr(xpdk_strerror_last(),
 			       "port 0: soft reset assert not acknowledged within 1000 ms"));
+	assert_non_null(strstr(xpdk_strerror_last(), "reset released again"));
+	{
+		struct xpdk_fpga_port_info pi;
+
+		assert_int_equal(xpdk_fpga_port_info(f, 0, &pi), 0);
+		assert_false(pi.in_reset);
+	}
 	xpdk_fpga_close(f);
 	xpdk_devsim_destroy(bad);
 

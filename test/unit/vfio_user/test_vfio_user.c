@@ -505,6 +505,11 @@ static void test_dma_map_by_fd_gives_server_access(void **state)
 	/* one byte past the window */
 	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x1007fff9, buf, 8), -EFAULT);
 	assert_non_null(strstr(xpdk_strerror_last(), "not in memory the client mapped"));
+	/* memory past the end of the file would fault the server: refused */
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x30000000, 0x2000, mfd,
+						    (1 << 20) - 0x1000,
+						    XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE),
+			 -EINVAL);
 	/* a read-only window refuses device writes */
 	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x20000000, 4096, mfd, 0,
 						    XPDK_VFU_DMA_F_READ),
