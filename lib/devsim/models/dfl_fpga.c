@@ -557,7 +557,8 @@ static void afu_power_on(struct dfl_fpga *d)
 	he_power_on(&d->he);
 	d->cnt_scratch = 0;
 	d->cnt_count = 0;
-	memset(d->afu_ram, 0, XPDK_DEVSIM_DFL_AFU_SIZE - XPDK_DEVSIM_DFL_AFU_RAM);
+	if (d->afu_ram != NULL)
+		memset(d->afu_ram, 0, XPDK_DEVSIM_DFL_AFU_SIZE - XPDK_DEVSIM_DFL_AFU_RAM);
 }
 
 static uint64_t afu_read(struct dfl_fpga *d, uint64_t off)
@@ -1094,7 +1095,7 @@ static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
 		d->afu_ram = xpdk_devsim_bar_mem(dev, 0, AFU + XPDK_DEVSIM_DFL_AFU_RAM,
 						 XPDK_DEVSIM_DFL_AFU_SIZE - XPDK_DEVSIM_DFL_AFU_RAM);
 		if (d->afu_ram == NULL)
-			rc = -errno;
+			rc = errno ? -errno : -ENOMEM;
 	}
 	if (rc < 0) {
 		free(d->pr_buf);
