@@ -63,8 +63,8 @@ def main():
                    help="PR interface ID the bitstream is built for (default: the model's, "
                         + DEFAULT_INTERFACE + ")")
     p.add_argument("--payload", type=int, default=1024,
-                   help="bytes of bitstream payload (default 1024; PR streams it 4 bytes at a "
-                        "time)")
+                   help="bytes of bitstream payload, a multiple of 4 (default 1024; PR streams "
+                        "it 4 bytes at a time)")
     p.add_argument("-o", "--output", required=True, help="file to write")
     a = p.parse_args()
     afu, name = AFUS.get(a.afu, (a.afu, "custom"))
@@ -74,8 +74,10 @@ def main():
     except ValueError as e:
         print("make-devsim-gbs: not a GUID: %s" % e, file=sys.stderr)
         return 2
-    if not 0 <= a.payload <= 16 << 20:
-        print("make-devsim-gbs: --payload must be 0 to 16 MiB", file=sys.stderr)
+    # PR streams 32-bit words, and the model's PR buffer holds header and payload
+    if a.payload % 4 or not 0 <= a.payload <= (16 << 20) - 0x30:
+        print("make-devsim-gbs: --payload must be a multiple of 4 from 0 to 16 MiB - 48",
+              file=sys.stderr)
         return 2
     with open(a.output, "wb") as f:
         f.write(gbs_image(str(uuid.UUID(afu)), str(uuid.UUID(a.interface)), a.payload, name))

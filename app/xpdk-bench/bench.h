@@ -67,6 +67,9 @@ int parse_seconds(const char *s, double *out);
 /* Human size: 64, 4K, 1M */
 const char *size_str(uint64_t v, char *buf, size_t len);
 
+/** Print @p s as a JSON string (quoted, escaped) to stdout. */
+void json_string(const char *s);
+
 /* ---- subcommands: argc/argv start at the subcommand name ---- */
 int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);

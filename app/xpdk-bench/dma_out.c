@@ -45,9 +45,11 @@ static void json_num(const char *key, double v, bool comma)
 
 static void print_json(const struct dma_opts *o, const char *dev, const struct dma_row *r, int n)
 {
-	printf("{\"command\":\"dma\",\"device\":\"%s\",\"engine\":\"%s\",\"mode\":\"%s\","
+	printf("{\"command\":\"dma\",\"device\":");
+	json_string(dev);
+	printf(",\"engine\":\"%s\",\"mode\":\"%s\","
 	       "\"baseline\":\"%s\",\"depth\":%u,\"time_per_size\":%.3f,\"results\":[",
-	       dev, engine_names[o->engine], mode_names[o->mode], base_names[o->mode], o->depth,
+	       engine_names[o->engine], mode_names[o->mode], base_names[o->mode], o->depth,
 	       o->time);
 	for (int i = 0; i < n; i++) {
 		printf("%s{\"bytes\":%" PRIu64 ",\"iterations\":%" PRIu64 ",\"seconds\":%.6f",
@@ -193,10 +195,21 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 		return BENCH_FAIL;
 	}
 	fprintf(g, "set terminal pngcairo size 1000,800 font 'sans,10'\n");
-	fprintf(g, "set output '%s'\n", o->out.plot);
+	fprintf(g, "set output '");
+	for (const char *c = o->out.plot; *c != '\0'; c++)
+		fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, g); /* gnuplot: '' inside '…' */
+	fprintf(g, "'\n");
 	plot_data(g, r, n);
-	fprintf(g, "set multiplot layout 2,1 title 'xpdk-bench dma: %s engine, %s mode (%s)'\n",
-		engine_names[o->engine], mode_names[o->mode], dev);
+	/* the device's base name only: a path says little in a title, and may hold quotes */
+	{
+		const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
+
+		fprintf(g, "set multiplot layout 2,1 title 'xpdk-bench dma: %s engine, %s mode (",
+			engine_names[o->engine], mode_names[o->mode]);
+		for (const char *c = base; *c != '\0'; c++)
+			fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, g);
+		fprintf(g, ")'\n");
+	}
 	fprintf(g, "set logscale x 2\nset format x '%%.0b %%BB'\nset grid\nset key top left\n"
 		   "set xlabel 'transfer size [bytes]'\n");
 	fprintf(g, "set ylabel 'bandwidth [GB/s]'\nset yrange [0:*]\n");

@@ -279,10 +279,12 @@ static void print_paths(const struct mmio_opts *o, const struct xpdk_region *r, 
 	const char *dev = xpdk_dev_info(r->dev)->name;
 
 	if (o->out.fmt == FMT_JSON) {
-		printf("{\"command\":\"mmio\",\"device\":\"%s\",\"region\":%u,\"offset\":%" PRIu64
+		printf("{\"command\":\"mmio\",\"device\":");
+		json_string(dev);
+		printf(",\"region\":%u,\"offset\":%" PRIu64
 		       ",\"width\":%u,\"op\":\"%s\",\"trapped\":%s,\"tsc_hz\":%" PRIu64
 		       ",\"paths\":[",
-		       dev, o->region, o->off, o->width, op_names[o->op],
+		       o->region, o->off, o->width, op_names[o->op],
 		       o->trapped ? "true" : "false", bench_tsc_hz());
 		for (int i = 0; i < n; i++)
 			printf(
@@ -382,7 +384,8 @@ static int setup_target(const struct xpdk_region *r, const struct mmio_opts *o, 
 	for (unsigned int i = 0; i < r->nareas; i++) {
 		const struct xpdk_region_area *a = &r->areas[i];
 
-		if (o->off >= a->offset && o->off + len <= a->offset + a->size) {
+		if (o->off >= a->offset && o->off - a->offset <= a->size &&
+		    a->size - (o->off - a->offset) >= len) {
 			t->fast.map = a->ptr;
 			t->foff = o->off - a->offset;
 			t->ptr = a->ptr + t->foff;
@@ -526,7 +529,13 @@ int bench_mmio(int argc, char **argv)
 	}
 	if (!o.off_set && (rc = default_offset(dev, r, &o)) != 0)
 		goto out;
-	if (o.off + o.width / 8 > r->size) {
+	if (o.off % (o.width / 8) != 0) {
+		fprintf(stderr, "xpdk-bench: mmio: offset 0x%" PRIx64 " is not %u-byte aligned\n",
+			o.off, o.width / 8);
+		rc = BENCH_USAGE;
+		goto out;
+	}
+	if (o.off >= r->size || r->size - o.off < o.width / 8) {
 		fprintf(stderr,
 			"xpdk-bench: mmio: offset 0x%" PRIx64 " is past the end of region %u "
 			"(size 0x%" PRIx64 ")\n",

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 
@@ -120,8 +121,18 @@ void bench_progress(const char *fmt, ...)
 	char line[160];
 	va_list ap;
 
+	static uint64_t last_ns;
+	struct timespec ts;
+	uint64_t now;
+
 	if (!bench_progress_on)
 		return;
+	/* at most four updates a second, however often the loops call */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (progress_shown && now - last_ns < 250000000ull)
+		return;
+	last_ns = now;
 	va_start(ap, fmt);
 	/* clang-analyzer 14 does not see the va_start above */
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
@@ -176,4 +187,20 @@ const char *size_str(uint64_t v, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%llu", (unsigned long long)v);
 	return buf;
+}
+
+void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
 }

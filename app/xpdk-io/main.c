@@ -285,11 +285,18 @@ static int parse_options(int argc, char **argv, const struct io_command *cmd, st
 	return 0;
 }
 
+/* @flag anywhere before "--"; a long flag also as the unambiguous abbreviation getopt_long
+ * accepts ("--hel", "--js": no other long option shares their first letter). */
 static bool has_flag(int argc, char **argv, const char *flag)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], flag) == 0)
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		size_t n = strlen(argv[i]);
+
+		if (strcmp(argv[i], flag) == 0 ||
+		    (flag[1] == '-' && n >= 3 && strncmp(argv[i], "--", 2) == 0 &&
+		     strncmp(argv[i], flag, n) == 0))
 			return true;
+	}
 	return false;
 }
 

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -53,16 +54,42 @@ static int digit_value(char c)
 	return 99;
 }
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 int xpdk_parse_u64(const char *s, uint64_t *out)
 {
-	const char *p = s;
+	char buf[128];
+	const char *p;
 	unsigned int base = 10;
 	uint64_t v = 0;
 	int ndigits = 0;
 	int prev_underscore = 0;
+	bool negative = false;
+	size_t len;
 
-	if (s == NULL || *s == '\0')
+	if (s == NULL)
 		return xpdk_err(EINVAL, "empty number");
+	/* as Python: surrounding whitespace and a sign are allowed */
+	while (is_space(*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && is_space(s[len - 1]))
+		len--;
+	if (len >= sizeof(buf))
+		return xpdk_err(EINVAL, "'%.40s…' is too long for a number", s);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	s = buf;
+	p = s;
+	if (*p == '+' || *p == '-') {
+		negative = *p == '-';
+		p++;
+	}
+	if (*p == '\0')
+		return xpdk_err(EINVAL, "'%s' is not a number", s);
 	if (p[0] == '0' && p[1] != '\0' && strchr("xXoObB", p[1]) != NULL) {
 		base = (p[1] == 'x' || p[1] == 'X') ? 16 : (p[1] == 'o' || p[1] == 'O') ? 8 : 2;
 		p += 2;
@@ -97,6 +124,8 @@ int xpdk_parse_u64(const char *s, uint64_t *out)
 	}
 	if (ndigits == 0)
 		return xpdk_err(EINVAL, "'%s' is not a number", s);
+	if (negative && v != 0)
+		return xpdk_err(ERANGE, "'%s' is negative", s);
 	*out = v;
 	return 0;
 }

@@ -73,12 +73,14 @@ void xpdk_err_clear(void);
 
 /**
  * Parse an unsigned 64-bit number as Python's int(x, 0) does: decimal, 0x hex, 0o octal,
- * 0b binary, optional '_' between digits; no sign, no surrounding spaces, no trailing junk.
- * A leading "0" followed by more digits is rejected (as in Python) to avoid octal surprises.
+ * 0b binary, optional '_' between digits, surrounding whitespace and a '+' sign allowed ('-'
+ * only for zero), no trailing junk. A leading "0" followed by more digits is rejected (as in
+ * Python) to avoid octal surprises.
  *
  * @param s     the text (not NULL).
  * @param[out] out the value.
- * @return 0, or -EINVAL (not a number) / -ERANGE (does not fit 64 bits) with the last-error set.
+ * @return 0, or -EINVAL (not a number) / -ERANGE (negative, or does not fit 64 bits) with the
+ *         last-error set.
  */
 int xpdk_parse_u64(const char *s, uint64_t *out);
 

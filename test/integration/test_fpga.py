@@ -86,6 +86,8 @@ def test_make_devsim_gbs_usage(tmp_path):
     assert r.returncode == 0 and "--interface" in r.stdout
     r = run([MAKE_GBS, "--afu", "not-a-guid", "-o", str(tmp_path / "x.gbs")])
     assert r.returncode == 2 and "not a GUID" in r.stderr
+    r = run([MAKE_GBS, "--afu", "he", "--payload", "1023", "-o", str(tmp_path / "x.gbs")])
+    assert r.returncode == 2 and "multiple of 4" in r.stderr
 
 
 def test_usage_and_device_errors(tmp_path):

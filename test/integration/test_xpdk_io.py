@@ -693,3 +693,19 @@ def test_peek_poke_the_exerciser_scratch_and_afu_memory(fpga):
     # the AFU memory (the mapped fast path) keeps what was written, across processes
     assert xio("-d", "dfl-fpga0", "poke", "-w", "32", "0x81000", "0xcafe", env=fpga.env).returncode == 0
     assert xio("-d", "dfl-fpga0", "peek", "-w", "32", "0x81000", env=fpga.env).stdout == "0x0000cafe\n"
+
+
+def test_abbreviated_long_options_act_as_the_full_ones(edu):
+    """getopt_long accepts --hel for --help: it must print help, not peek or poke."""
+    r = xio("-d", "edu0", "poke", "-w", "32", "0x4", "0x1", "--hel", env=edu.env)
+    assert r.returncode == 0 and "poke" in r.stdout
+    assert xio("-d", "edu0", "peek", "-w", "32", "0x4", env=edu.env).stdout != "0xfffffffe\n"
+    r = xio("-d", "edu0", "peek", "-w", "32", "0", "--js", env=edu.env)
+    assert json.loads(r.stdout)["value"] == EDU_ID
+
+
+def test_numbers_as_python_int(edu):
+    r = xio("-d", "edu0", "peek", "-w", "32", " +0x0 ", env=edu.env)
+    assert (r.returncode, r.stdout) == (0, EDU_ID + "\n")
+    r = xio("-d", "edu0", "peek", "-w", "32", " -4", env=edu.env)
+    assert r.returncode == 2 and "negative" in r.stderr

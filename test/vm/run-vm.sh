@@ -6,7 +6,8 @@
 #
 #   --edu N          number of edu devices (default 1), at PCI 0000:00:0a.0, 0000:00:0b.0, ...
 #                    with a 48-bit DMA mask (-device edu,dma_mask=0xffffffffffff)
-#   --timeout S      hard limit for the whole run in seconds (default 300); QEMU is killed
+#   --timeout S      hard limit in seconds (default 300) for QEMU, which is then killed, and for
+#                    waiting on the cache lock (the kernel download itself is apt's)
 #   --keep-log DIR   copy the serial console log to DIR/console.log (kept on failure anyway)
 #   --mem M          guest memory in MiB (default 2048)
 #
@@ -70,7 +71,7 @@ cwd=$(pwd -P)
 cache=${XPDK_VM_CACHE:-/var/cache/xpdk-vm}
 mkdir -p "$cache" 2>/dev/null || die "cannot create the cache $cache (run as root or set XPDK_VM_CACHE)"
 exec 9>"$cache/lock"
-flock 9
+flock -w "$timeout_s" 9 || die "the VM cache $cache stayed locked by another run for ${timeout_s} s"
 
 # --- kernel: Debian's linux-image-*-amd64, downloaded and unpacked once -----------------------
 resolve_kernel_pkg() {
@@ -235,7 +236,9 @@ if [ ! -f "$initrd" ]; then
 	mv "$initrd.tmp" "$initrd"
 	rm -rf "$stage"
 	# keep only the current image
-	find "$cache" -maxdepth 1 -name 'initramfs-*.cpio' ! -name "${initrd##*/}" -delete
+	# other images may be in use by a concurrent run with other inputs: drop only old ones
+	find "$cache" -maxdepth 1 -name 'initramfs-*.cpio' ! -name "${initrd##*/}" -mmin +1440 \
+		-delete
 fi
 flock -u 9
 
@@ -290,7 +293,9 @@ if [ $interactive = 1 ]; then
 		-mon chardev=con
 	qrc=$?
 else
-	timeout -k 5 "$timeout_s" "${qemu[@]}" -chardev "stdio,id=con,logfile=$log" \
+	# --foreground keeps timeout (and QEMU) in our process group, so that whoever kills the
+	# test's group (meson on its own timeout, CI on cancel) kills QEMU too
+	timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" -chardev "stdio,id=con,logfile=$log" \
 		-serial chardev:con </dev/null 2>"$work/qemu.err" | sed -u 's/\r$//'
 	qrc=${PIPESTATUS[0]}
 	if [ -s "$work/qemu.err" ]; then

@@ -67,6 +67,10 @@ static void test_parse_u64_like_python_int(void **state)
 	expect_u64("0", 0);
 	expect_u64("00", 0);
 	expect_u64("42", 42);
+	/* as Python: int(" +4 ", 0) == 4, int("-0", 0) == 0, int("0x10\n", 0) == 16 */
+	expect_u64(" +4 ", 4);
+	expect_u64("-0", 0);
+	expect_u64("0x10\n", 16);
 	expect_u64("0x2A", 42);
 	expect_u64("0X2a", 42);
 	expect_u64("0o52", 42);
@@ -77,9 +81,11 @@ static void test_parse_u64_like_python_int(void **state)
 	expect_u64("18446744073709551615", UINT64_MAX);
 	expect_u64_error("", EINVAL);
 	expect_u64_error("010", EINVAL);
-	expect_u64_error("-1", EINVAL);
-	expect_u64_error(" 1", EINVAL);
-	expect_u64_error("1 ", EINVAL);
+	expect_u64_error("-1", ERANGE);
+	expect_u64_error("+", EINVAL);
+	expect_u64_error(" ", EINVAL);
+	expect_u64_error("+-1", EINVAL);
+	expect_u64_error("1 2", EINVAL);
 	expect_u64_error("0x", EINVAL);
 	expect_u64_error("0xg", EINVAL);
 	expect_u64_error("0o8", EINVAL);
