@@ -31,13 +31,20 @@ echo "\$ xpdk-devsim --model edu --model-args dma_mask=0xffffffffffff &"
 build/app/xpdk-devsim/xpdk-devsim --model edu --model-args dma_mask=0xffffffffffff \
 	>"$sockdir/devsim.log" 2>&1 &
 devsim=$!
-trap 'kill $devsim 2>/dev/null; wait $devsim 2>/dev/null; rm -rf "$sockdir"' EXIT
-for _ in $(seq 100); do [ -S "$sockdir/edu0.sock" ] && break; sleep 0.05; done
+trap '[ -n "$devsim" ] && kill $devsim 2>/dev/null; wait 2>/dev/null; rm -rf "$sockdir"' EXIT
+wait_socket() { # wait_socket PATH LOG: the device is up, or say why not
+	for _ in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
+	echo "demo: xpdk-devsim did not start; its log:" >&2
+	cat "$2" >&2
+	exit 1
+}
+wait_socket "$sockdir/edu0.sock" "$sockdir/devsim.log"
 echo "\$ build/examples/edu_hello/edu_hello -l 0 -- vfio-user:$sockdir/edu0.sock --dma-mask 0xffffffffffff"
 build/examples/edu_hello/edu_hello -l 0 -- "vfio-user:$sockdir/edu0.sock" \
 	--dma-mask 0xffffffffffff
 kill "$devsim"
 wait "$devsim" || true
+devsim=
 echo
 echo "xpdk-devsim's log:"
 sed 's/^/  /' "$sockdir/devsim.log"
@@ -47,7 +54,7 @@ echo "== 3. a simulated OPAE FPGA: Device Feature List, host exerciser, partial 
 echo "\$ xpdk-devsim --model dfl-fpga &"
 build/app/xpdk-devsim/xpdk-devsim --model dfl-fpga >"$sockdir/fpga.log" 2>&1 &
 devsim=$!
-for _ in $(seq 100); do [ -S "$sockdir/dfl-fpga0.sock" ] && break; sleep 0.05; done
+wait_socket "$sockdir/dfl-fpga0.sock" "$sockdir/fpga.log"
 echo "\$ xpdk-io ls"
 build/app/xpdk-io/xpdk-io ls
 echo "\$ xpdk-io -d dfl-fpga0 walk"
@@ -64,5 +71,6 @@ echo "\$ build/examples/fpga_hello/fpga_hello -l 0 -- $fpga --gbs he.gbs   # and
 build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --gbs "$sockdir/he.gbs" --size 4M
 kill "$devsim"
 wait "$devsim" || true
+devsim=
 echo
 echo "Next: doc/getting-started.md, doc/devices.md, doc/devsim.md, doc/fpga-dfl.md, doc/xpdk-io.md"
