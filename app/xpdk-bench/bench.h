@@ -67,6 +67,12 @@ int parse_seconds(const char *s, double *out);
 /* Human size: 64, 4K, 1M */
 const char *size_str(uint64_t v, char *buf, size_t len);
 
+/**
+ * After a subcommand's getopt loop: a device was given (-d) and nothing else is left.
+ * @return 0, or BENCH_USAGE with the reason on stderr.
+ */
+int require_device(const char *cmd, const char *dev, int optind_, int argc);
+
 /** Print @p s as a JSON string (quoted, escaped) to stdout. */
 void json_string(const char *s);
 

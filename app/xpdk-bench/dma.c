@@ -625,13 +625,8 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 			return BENCH_USAGE;
 		}
 	}
-	if (o->dev == NULL || optind != argc) {
-		fprintf(stderr, "xpdk-bench: dma: %s\n",
-			o->dev == NULL ? "-d DEV is required (e.g. -d "
-					 "vfio-user:/run/xpdk/devsim/dfl-fpga0.sock)"
-				       : "unexpected argument");
+	if (require_device("dma", o->dev, optind, argc) != 0)
 		return BENCH_USAGE;
-	}
 	return 0;
 bad:
 	fprintf(stderr, "xpdk-bench: dma: bad value '%s' for %s; see dma --help\n", optarg,

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 	char *eal[MAX_ARGS + 4];
 	char vdev[] = "--vdev=dma_skeleton";
 	int dd = find_dashdash(argc, argv), neal = 0, n, rc;
-	bool has_vdev = false;
+	bool has_vdev = false, want_skeleton;
 
 	if (argc > MAX_ARGS) {
 		fprintf(stderr, "xpdk-bench: too many arguments\n");
@@ -116,9 +116,11 @@ int main(int argc, char **argv)
 		has_vdev |= strncmp(argv[i], "--vdev", 6) == 0;
 		eal[neal++] = argv[i];
 	}
+	/* dma's baseline device, unless the user gave devices or skips the baseline */
+	want_skeleton = !has_vdev && strcmp(argv[dd + 1], "dma") == 0;
 	for (int i = dd + 2; i < argc; i++)
-		has_vdev |= strcmp(argv[i], "--no-skeleton") == 0; /* no baseline device needed */
-	if (!has_vdev && strcmp(argv[dd + 1], "dma") == 0)
+		want_skeleton &= strcmp(argv[i], "--no-skeleton") != 0;
+	if (want_skeleton)
 		eal[neal++] = vdev;
 	eal[neal] = NULL;
 	n = xpdk_env_init(neal, eal);

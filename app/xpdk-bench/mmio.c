@@ -480,13 +480,8 @@ static int parse_mmio(int argc, char **argv, struct mmio_opts *o)
 			return BENCH_USAGE;
 		}
 	}
-	if (o->dev == NULL || optind != argc) {
-		fprintf(stderr, "xpdk-bench: mmio: %s\n",
-			o->dev == NULL ? "-d DEV is required (e.g. -d "
-					 "vfio-user:/run/xpdk/devsim/dfl-fpga0.sock)"
-				       : "unexpected argument");
+	if (require_device("mmio", o->dev, optind, argc) != 0)
 		return BENCH_USAGE;
-	}
 	if (o->count != 0 && o->time > 0) {
 		fprintf(stderr, "xpdk-bench: mmio: give --count or --time, not both\n");
 		return BENCH_USAGE;

@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 
@@ -122,14 +121,11 @@ void bench_progress(const char *fmt, ...)
 	va_list ap;
 
 	static uint64_t last_ns;
-	struct timespec ts;
-	uint64_t now;
+	uint64_t now = xpdk_now_ns();
 
 	if (!bench_progress_on)
 		return;
 	/* at most four updates a second, however often the loops call */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	if (progress_shown && now - last_ns < 250000000ull)
 		return;
 	last_ns = now;
@@ -203,4 +199,14 @@ void json_string(const char *s)
 			putchar(c);
 	}
 	putchar('"');
+}
+
+int require_device(const char *cmd, const char *dev, int optind_, int argc)
+{
+	if (dev != NULL && optind_ == argc)
+		return 0;
+	fprintf(stderr, "xpdk-bench: %s: %s\n", cmd,
+		dev == NULL ? "-d DEV is required (e.g. -d vfio-user:/run/xpdk/devsim/dfl-fpga0.sock)"
+			    : "unexpected argument");
+	return BENCH_USAGE;
 }

@@ -98,6 +98,9 @@ int xpdk_parse_size(const char *s, uint64_t *out);
  */
 uint32_t xpdk_crc32(uint32_t crc, const void *buf, size_t len);
 
+/** CLOCK_MONOTONIC in nanoseconds (for deadlines and durations). */
+uint64_t xpdk_now_ns(void);
+
 #ifdef __cplusplus
 }
 #endif

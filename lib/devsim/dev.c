@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "devsim_priv.h"
@@ -203,14 +202,6 @@ void devsim_detach(struct xpdk_devsim_dev *dev)
 		dev->model->detach(dev);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The device thread: sleeps on the kick eventfd (no CPU when idle) and runs the model. */
 static void *device_thread(void *arg)
 {
@@ -220,7 +211,7 @@ static void *device_thread(void *arg)
 	while (!atomic_load(&dev->stopping)) {
 		struct pollfd pfd = {.fd = dev->kick_fd, .events = POLLIN};
 		int timeout_ms = -1;
-		uint64_t t = now_ns();
+		uint64_t t = xpdk_now_ns();
 
 		if (deadline != UINT64_MAX)
 			timeout_ms = deadline <= t ? 0 : (int)((deadline - t + 999999) / 1000000);
@@ -234,7 +225,7 @@ static void *device_thread(void *arg)
 		if (dev->model->work) {
 			uint64_t delay = dev->model->work(dev);
 
-			deadline = delay == XPDK_DEVSIM_IDLE ? UINT64_MAX : now_ns() + delay;
+			deadline = delay == XPDK_DEVSIM_IDLE ? UINT64_MAX : xpdk_now_ns() + delay;
 		}
 	}
 	return NULL;

@@ -98,7 +98,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 		size_t l2, const int *fds, unsigned int nfds, struct vfu_msg *reply)
 {
 	uint16_t id = c->next_id++;
-	uint64_t deadline = vfu_now_ms() + (uint64_t)c->timeout_ms;
+	uint64_t deadline = (xpdk_now_ns() / 1000000) + (uint64_t)c->timeout_ms;
 	int rc;
 
 	if (c->sock < 0)
@@ -107,7 +107,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 	if (rc < 0)
 		return rc;
 	for (;;) {
-		uint64_t now = vfu_now_ms();
+		uint64_t now = (xpdk_now_ns() / 1000000);
 		int left = now >= deadline ? 0 : (int)(deadline - now);
 
 		rc = vfu_recv(c->sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, left);

@@ -17,20 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "vfu_priv.h"
-
-uint64_t vfu_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int wait_fd(int fd, short events, int timeout_ms)
 {
@@ -67,20 +58,17 @@ uint64_t vfu_spin_ns(void)
 bool vfu_spin_readable(int sock)
 {
 	uint64_t budget = vfu_spin_ns(), t0;
-	struct timespec ts;
 	char b;
 
 	if (budget == 0)
 		return false;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t0 = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	t0 = xpdk_now_ns();
 	for (;;) {
 		ssize_t n = recv(sock, &b, 1, MSG_PEEK | MSG_DONTWAIT);
 
 		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
 			return true; /* data, end of stream or an error: the caller reads it */
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - t0 > budget)
+		if (xpdk_now_ns() - t0 > budget)
 			return false;
 		sched_yield(); /* a peer on this core runs now; on another core this returns */
 	}

@@ -57,6 +57,5 @@ int vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size
 int vfu_caps_json(char *buf, size_t len, unsigned int max_fds);
 
 /* Monotonic milliseconds. */
-uint64_t vfu_now_ms(void);
 
 #endif /* XPDK_VFU_PRIV_H */

@@ -24,18 +24,10 @@ int fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val)
 	return xpdk_region_write(f->bar0, off, 64, val);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
 	      uint64_t *seen)
 {
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms, v = 0;
+	uint64_t deadline = (xpdk_now_ns() / 1000000) + (uint64_t)timeout_ms, v = 0;
 	int rc;
 
 	for (;;) {
@@ -44,7 +36,7 @@ int fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, i
 			return rc;
 		if ((v & mask) == want)
 			break;
-		if (now_ms() > deadline) {
+		if ((xpdk_now_ns() / 1000000) > deadline) {
 			if (seen)
 				*seen = v;
 			return -ETIMEDOUT;

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <rte_atomic.h>
 #include <rte_pause.h>
@@ -37,14 +36,6 @@ const char *xpdk_he_strerror(unsigned int code)
 	default:
 		return "unknown error";
 	}
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t he_reg(const struct xpdk_fpga *f, uint64_t reg)
@@ -133,7 +124,7 @@ static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t byte
 
 int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res)
 {
-	uint64_t bytes, t0, deadline, status, timeout_ms, busy = 0;
+	uint64_t bytes, t0, deadline, status, timeout_ms;
 	uint32_t passes = cfg->repeat ? cfg->repeat : 1;
 	bool rd, wr;
 	int rc;
@@ -154,13 +145,8 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 		rc = xpdk_dev_dma_check(f->dev, f->dsm->iova, XPDK_HE_DSM_SIZE);
 	if (rc < 0)
 		return rc;
-	/* a run left busy (another program's, or one that would not stop) ignores us */
-	rc = fpga_rd(f, he_reg(f, XPDK_HE_STATUS), &busy);
-	if (rc < 0)
-		return rc;
-	if (busy & XPDK_HE_STATUS_BUSY)
-		return xpdk_err(EBUSY, "%s: the exerciser is busy with another run",
-				xpdk_dev_info(f->dev)->name);
+	/* no run can be left busy here: attach resets the exerciser (stopping a run an earlier
+	 * program left), and every return after a start waits for the end or stops it */
 	/* default: 1 s plus 1 ms per MiB moved (at most 2^52 MiB: no overflow) */
 	timeout_ms = cfg->timeout_ms > 0 ? (uint64_t)cfg->timeout_ms
 					 : XPDK_FPGA_TIMEOUT_MS + (bytes >> 20) * passes;
@@ -183,7 +169,7 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 				     (cfg->irq && f->he_irq ? XPDK_HE_CFG_IRQ : 0));
 	if (rc < 0)
 		return rc;
-	t0 = now_ns();
+	t0 = xpdk_now_ns();
 	rc = fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_START);
 	if (rc < 0)
 		return rc;
@@ -191,7 +177,7 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 	deadline = timeout_ms > (UINT64_MAX - t0) / 1000000ull ? UINT64_MAX
 								: t0 + timeout_ms * 1000000ull;
 	while (!((status = dsm_get(f, XPDK_HE_DSM_STATUS)) & XPDK_HE_DSM_COMPLETE)) {
-		uint64_t t = now_ns();
+		uint64_t t = xpdk_now_ns();
 
 		if (t > deadline)
 			return timeout_error(f, timeout_ms, bytes, passes);
@@ -210,7 +196,7 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 			rte_pause();
 		}
 	}
-	res->host_ns = now_ns() - t0;
+	res->host_ns = xpdk_now_ns() - t0;
 	rte_rmb();
 	res->error = (unsigned int)XPDK_FIELD_GET(XPDK_HE_DSM_ERROR, status);
 	res->device_ns = dsm_get(f, XPDK_HE_DSM_TICKS);

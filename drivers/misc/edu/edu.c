@@ -9,7 +9,6 @@
  */
 
 #include <errno.h>
-#include <time.h>
 
 #include "xpdk_edu.h"
 
@@ -42,23 +41,15 @@ static int wr64(struct xpdk_dev *dev, uint64_t off, uint64_t v)
 	return xpdk_region_write(drv_of(dev)->bar0, off, 64, v);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Poll register @p off until (value & mask) == 0. */
 static int poll_clear(struct xpdk_dev *dev, uint64_t off, uint32_t mask, const char *what)
 {
-	uint64_t deadline = now_ms() + XPDK_EDU_TIMEOUT_MS;
+	uint64_t deadline = (xpdk_now_ns() / 1000000) + XPDK_EDU_TIMEOUT_MS;
 	uint32_t v = 0;
 	int rc;
 
 	while ((rc = rd32(dev, off, &v)) == 0 && (v & mask) != 0) {
-		if (now_ms() > deadline)
+		if ((xpdk_now_ns() / 1000000) > deadline)
 			return xpdk_err(ETIMEDOUT, "%s: %s did not finish within %d ms",
 					xpdk_dev_info(dev)->name, what, XPDK_EDU_TIMEOUT_MS);
 	}
@@ -109,12 +100,12 @@ int xpdk_edu_irq_wait(struct xpdk_dev *dev, int timeout_ms, uint32_t *status)
 /* Wait for an interrupt whose status has @p bit, then acknowledge it. */
 static int wait_irq_bit(struct xpdk_dev *dev, uint32_t bit, const char *what)
 {
-	uint64_t deadline = now_ms() + XPDK_EDU_TIMEOUT_MS;
+	uint64_t deadline = (xpdk_now_ns() / 1000000) + XPDK_EDU_TIMEOUT_MS;
 	uint32_t st = 0;
 	int rc;
 
 	for (;;) {
-		int left = (int)(deadline > now_ms() ? deadline - now_ms() : 0);
+		int left = (int)(deadline > (xpdk_now_ns() / 1000000) ? deadline - (xpdk_now_ns() / 1000000) : 0);
 
 		rc = xpdk_edu_irq_wait(dev, left, &st);
 		if (rc == -ETIMEDOUT)

@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../xpdk_devsim.h"
 #include "../xpdk_devsim_dfl.h"
@@ -107,14 +106,6 @@ struct dfl_fpga {
 	uint64_t cnt_scratch, cnt_count;
 	uint8_t *afu_ram;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t dfh(unsigned int type, unsigned int id, unsigned int rev, uint64_t next, bool eol)
 {
@@ -317,7 +308,7 @@ static void he_finish(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, int err, 
 	memset(dsm, 0, sizeof(dsm));
 	v = XPDK_HE_DSM_COMPLETE | XPDK_FIELD_PREP(XPDK_HE_DSM_ERROR, (uint64_t)err);
 	memcpy(dsm + XPDK_HE_DSM_STATUS, &v, 8);
-	v = now_ns() - he->r_t0;
+	v = xpdk_now_ns() - he->r_t0;
 	memcpy(dsm + XPDK_HE_DSM_TICKS, &v, 8);
 	memcpy(dsm + XPDK_HE_DSM_LINES_READ, &he->r_read, 8);
 	memcpy(dsm + XPDK_HE_DSM_LINES_WRITTEN, &he->r_written, 8);
@@ -361,7 +352,7 @@ static void he_start(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	he->r_pattern = he->pattern;
 	he->r_irq = he->cfg & XPDK_HE_CFG_IRQ;
 	he->r_pass = he->r_done = he->r_read = he->r_written = he->r_checksum = 0;
-	he->r_t0 = now_ns();
+	he->r_t0 = xpdk_now_ns();
 	he->busy = true;
 	he->status = XPDK_HE_STATUS_BUSY;
 	if (mode > XPDK_HE_MODE_COPY || he->num_lines == 0 || he->num_lines > XPDK_HE_MAX_LINES ||
@@ -682,7 +673,7 @@ static uint64_t fme_read(struct dfl_fpga *d, uint64_t off)
 	case PERF + XPDK_FME_PERF_FAB_CNTR:
 		return fab_counter(d);
 	case PERF + XPDK_FME_PERF_CLK_CNTR:
-		return (now_ns() - d->t0) / 4; /* a 250 MHz fabric clock */
+		return (xpdk_now_ns() - d->t0) / 4; /* a 250 MHz fabric clock */
 	/* global error */
 	case GERR + XPDK_DFH:
 		return dfh(XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_GLOBAL_ERR, 1, FEAT_SIZE, false);
@@ -1048,7 +1039,7 @@ static void dfl_power_on(struct dfl_fpga *d, uint64_t seed)
 	memset(d->fab_events, 0, sizeof(d->fab_events));
 	memset(d->fab_base, 0, sizeof(d->fab_base));
 	memset(d->fab_frozen, 0, sizeof(d->fab_frozen));
-	d->t0 = now_ns();
+	d->t0 = xpdk_now_ns();
 	d->pr_ctrl = d->pr_err = 0;
 	d->pr_active = false;
 	d->pr_len = 0;
