@@ -34,7 +34,7 @@ struct xpdk_devsim_dev {
 	char socket_path[512];
 	int conn_fd; /* --fd mode: the connected socket, else -1 */
 	struct xpdk_pci_cfg cfg;
-	struct devsim_bar bars[XPDK_PCI_NUM_BARS];
+	struct devsim_bar bars[PCI_STD_NUM_BARS];
 	pthread_mutex_t lock;
 
 	/* device thread */
@@ -56,13 +56,13 @@ struct xpdk_devsim_dev {
 
 /* dev.c, for server.c: a client's REGION_READ/WRITE of @p count bytes at @p off of region
  * @p index (BARs 0-5, config space 7). Returns 0 or a negative errno (out of range: -EINVAL). */
-int devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
+int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
 			 void *buf, size_t count, bool write);
 /* dev.c, for server.c: device reset and client-gone notifications. */
-void devsim_reset(struct xpdk_devsim_dev *dev);
-void devsim_detach(struct xpdk_devsim_dev *dev);
+void xpdk_devsim_reset(struct xpdk_devsim_dev *dev);
+void xpdk_devsim_detach(struct xpdk_devsim_dev *dev);
 
 /* server.c, for dev.c */
-int devsim_server_open(struct xpdk_devsim_dev *dev);
-int devsim_server_start(struct xpdk_devsim_dev *dev);
-void devsim_server_close(struct xpdk_devsim_dev *dev);
+int xpdk_devsim_server_open(struct xpdk_devsim_dev *dev);
+int xpdk_devsim_server_start(struct xpdk_devsim_dev *dev);
+void xpdk_devsim_server_close(struct xpdk_devsim_dev *dev);

@@ -20,57 +20,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/pci_regs.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** @name Standard header offsets and bits (PCI Local Bus spec 3.0, type-0 header) */
-/**@{*/
-#define XPDK_PCI_VENDOR_ID 0x00
-#define XPDK_PCI_DEVICE_ID 0x02
-#define XPDK_PCI_COMMAND 0x04
-#define XPDK_PCI_COMMAND_IO (1u << 0)
-#define XPDK_PCI_COMMAND_MEMORY (1u << 1)
-#define XPDK_PCI_COMMAND_MASTER (1u << 2)
-#define XPDK_PCI_COMMAND_INTX_DISABLE (1u << 10)
-#define XPDK_PCI_STATUS 0x06
-#define XPDK_PCI_STATUS_CAP_LIST (1u << 4)
-#define XPDK_PCI_REVISION_ID 0x08
-#define XPDK_PCI_CLASS_PROG 0x09
-#define XPDK_PCI_CLASS_DEVICE 0x0a
-#define XPDK_PCI_HEADER_TYPE 0x0e
-#define XPDK_PCI_BAR0 0x10
-#define XPDK_PCI_BAR_MEM_64 (2u << 1)
-#define XPDK_PCI_BAR_PREFETCH (1u << 3)
-#define XPDK_PCI_SUBSYSTEM_VENDOR_ID 0x2c
-#define XPDK_PCI_SUBSYSTEM_ID 0x2e
-#define XPDK_PCI_CAPABILITY_LIST 0x34
-#define XPDK_PCI_INTERRUPT_LINE 0x3c
-#define XPDK_PCI_INTERRUPT_PIN 0x3d
-/**@}*/
-
-/** @name Capability IDs and the registers XPDK emulates */
-/**@{*/
-#define XPDK_PCI_CAP_ID_MSI 0x05
-#define XPDK_PCI_CAP_ID_EXP 0x10
-#define XPDK_PCI_CAP_ID_MSIX 0x11
-#define XPDK_PCI_MSI_FLAGS 2 /* message control */
-#define XPDK_PCI_MSI_FLAGS_ENABLE (1u << 0)
-#define XPDK_PCI_MSI_FLAGS_64BIT (1u << 7)
-#define XPDK_PCI_MSIX_FLAGS_ENABLE (1u << 15)
-#define XPDK_PCI_MSIX_FLAGS_MASKALL (1u << 14)
-/**@}*/
-
-#define XPDK_PCI_CFG_SIZE 256       /**< conventional PCI */
-#define XPDK_PCIE_CFG_SIZE 4096     /**< PCI Express */
-#define XPDK_PCI_NUM_BARS 6
+/* Register offsets and bits: the kernel's <linux/pci_regs.h>, the one source XPDK uses. */
 
 /** An emulated configuration space. */
 struct xpdk_pci_cfg {
-	uint8_t data[XPDK_PCIE_CFG_SIZE];  /**< current contents */
-	uint8_t wmask[XPDK_PCIE_CFG_SIZE]; /**< writable bits of each byte */
+	uint8_t data[PCI_CFG_SPACE_EXP_SIZE];  /**< current contents */
+	uint8_t wmask[PCI_CFG_SPACE_EXP_SIZE]; /**< writable bits of each byte */
 	size_t size;                       /**< 256 or 4096 */
-	uint64_t bar_size[XPDK_PCI_NUM_BARS]; /**< size of each BAR, 0 when absent */
+	uint64_t bar_size[PCI_STD_NUM_BARS]; /**< size of each BAR, 0 when absent */
 	uint8_t bar_used;                  /**< bit n: BAR slot n taken (64-bit BARs take two) */
 	uint8_t next_cap;                  /**< where the next capability goes */
 	uint8_t msi_cap;                   /**< offset of the MSI capability, 0 if none */

@@ -30,31 +30,31 @@ struct vfu_msg {
 };
 
 /* Send one message: header + up to two payload pieces + fds, the fds with the first byte. */
-int vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
+int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
 	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
 	     unsigned int nfds);
 
 /* Receive one message of at most @p max_size bytes with at most @p max_fds fds, waiting at most
  * @p timeout_ms (-1: forever) for each part. -ENOTCONN on EOF/short read/reset, -ETIMEDOUT,
  * -EPROTO for a malformed header or truncated ancillary data, -EMSGSIZE when too large. */
-int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms);
+int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms);
 
 /* How long a side waiting for a message spins before it sleeps (XPDK_VFU_SPIN_US, default
  * VFU_SPIN_US_DEFAULT; 0 never spins). */
 #define VFU_SPIN_US_DEFAULT 50
-uint64_t vfu_spin_ns(void);
-/* Spin (yielding) up to vfu_spin_ns() until @sock has something to read; true if it has. */
-bool vfu_spin_readable(int sock);
+uint64_t xpdk_vfu_spin_ns(void);
+/* Spin (yielding) up to xpdk_vfu_spin_ns() until @sock has something to read; true if it has. */
+bool xpdk_vfu_spin_readable(int sock);
 
 /* Close the fds the handler did not take (set to -1 those it took) and free the payload. */
-void vfu_msg_release(struct vfu_msg *m);
+void xpdk_vfu_msg_release(struct vfu_msg *m);
 
 /* Reply to command @p req: header only with the error flag when @p err != 0. */
-int vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
+int xpdk_vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
 	      const void *p2, size_t l2, const int *fds, unsigned int nfds);
 
 /* JSON capabilities we announce. */
-int vfu_caps_json(char *buf, size_t len, unsigned int max_fds);
+int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds);
 
 /* Monotonic milliseconds. */
 

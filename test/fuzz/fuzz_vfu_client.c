@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the whole stream must fit the socket buffer: the "server" writes it up front */
 	if (size > 100000 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return 0;
-	vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, ver, 4, NULL, 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, ver, 4, NULL, 0, NULL, 0);
 	if (size > 0 && send(sv[0], data, size, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 		close(sv[0]);
 		close(sv[1]);

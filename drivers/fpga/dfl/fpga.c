@@ -14,24 +14,24 @@
 #include "fpga_priv.h"
 #include "xpdk_dfl_regs.h"
 
-int fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val)
+int xpdk_fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val)
 {
 	return xpdk_region_read(f->bar0, off, 64, val);
 }
 
-int fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val)
+int xpdk_fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val)
 {
 	return xpdk_region_write(f->bar0, off, 64, val);
 }
 
-int fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
+int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
 	      uint64_t *seen)
 {
 	uint64_t deadline = (xpdk_now_ns() / 1000000) + (uint64_t)timeout_ms, v = 0;
 	int rc;
 
 	for (;;) {
-		rc = fpga_rd(f, off, &v);
+		rc = xpdk_fpga_rd(f, off, &v);
 		if (rc < 0)
 			return rc;
 		if ((v & mask) == want)
@@ -244,11 +244,11 @@ int xpdk_fpga_fme_info(struct xpdk_fpga *f, struct xpdk_fpga_fme_info *info)
 	if (!f->has_fme)
 		return 0;
 	info->present = true;
-	rc = fpga_rd(f, f->fme + XPDK_FME_HDR_CAP, &cap);
+	rc = xpdk_fpga_rd(f, f->fme + XPDK_FME_HDR_CAP, &cap);
 	if (rc == 0)
-		rc = fpga_rd(f, f->fme + XPDK_FME_HDR_BITSTREAM_ID, &info->bitstream_id);
+		rc = xpdk_fpga_rd(f, f->fme + XPDK_FME_HDR_BITSTREAM_ID, &info->bitstream_id);
 	if (rc == 0)
-		rc = fpga_rd(f, f->fme + XPDK_FME_HDR_BITSTREAM_MD, &info->bitstream_md);
+		rc = xpdk_fpga_rd(f, f->fme + XPDK_FME_HDR_BITSTREAM_MD, &info->bitstream_md);
 	if (rc < 0)
 		return rc;
 	info->fabric_version = (unsigned int)XPDK_FIELD_GET(XPDK_FME_CAP_FABRIC_VERID, cap);
@@ -277,9 +277,9 @@ int xpdk_fpga_fme_info(struct xpdk_fpga *f, struct xpdk_fpga_fme_info *info)
 	info->has_perf = f->perf != 0;
 	info->has_pr = f->pr != 0;
 	if (f->pr != 0) {
-		rc = fpga_rd(f, f->pr + XPDK_FME_PR_INTFC_ID_L, &lo);
+		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_INTFC_ID_L, &lo);
 		if (rc == 0)
-			rc = fpga_rd(f, f->pr + XPDK_FME_PR_INTFC_ID_H, &hi);
+			rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_INTFC_ID_H, &hi);
 		if (rc < 0)
 			return rc;
 		info->pr_interface_id = xpdk_guid_from_regs(lo, hi);
@@ -293,7 +293,7 @@ int xpdk_fpga_temperature(struct xpdk_fpga *f, unsigned int *celsius)
 	int rc = need(f, f->thermal, "thermal management");
 
 	if (rc == 0)
-		rc = fpga_rd(f, f->thermal + XPDK_FME_THERM_RDSENSOR, &v);
+		rc = xpdk_fpga_rd(f, f->thermal + XPDK_FME_THERM_RDSENSOR, &v);
 	if (rc == 0)
 		*celsius = (unsigned int)XPDK_FIELD_GET(XPDK_FME_THERM_TEMPERATURE, v);
 	return rc;
@@ -305,7 +305,7 @@ int xpdk_fpga_power(struct xpdk_fpga *f, unsigned int *watts)
 	int rc = need(f, f->power, "power management");
 
 	if (rc == 0)
-		rc = fpga_rd(f, f->power + XPDK_FME_PWR_STATUS, &v);
+		rc = xpdk_fpga_rd(f, f->power + XPDK_FME_PWR_STATUS, &v);
 	if (rc == 0)
 		*watts = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PWR_CONSUMED, v);
 	return rc;
@@ -332,7 +332,7 @@ int xpdk_fpga_errors(struct xpdk_fpga *f, struct xpdk_fpga_errors *e)
 
 	memset(e, 0, sizeof(*e));
 	for (size_t i = 0; rc == 0 && i < sizeof(err_regs) / sizeof(err_regs[0]); i++)
-		rc = fpga_rd(f, f->gerr + err_regs[i].reg,
+		rc = xpdk_fpga_rd(f, f->gerr + err_regs[i].reg,
 			     (uint64_t *)((char *)e + err_regs[i].field));
 	return rc;
 }
@@ -346,7 +346,7 @@ int xpdk_fpga_errors_clear(struct xpdk_fpga *f)
 		uint64_t v = *(const uint64_t *)((const char *)&e + err_regs[i].field);
 
 		if (err_regs[i].w1c && v != 0)
-			rc = fpga_wr(f, f->gerr + err_regs[i].reg, v);
+			rc = xpdk_fpga_wr(f, f->gerr + err_regs[i].reg, v);
 	}
 	return rc;
 }
@@ -381,10 +381,10 @@ int xpdk_fpga_perf_fabric(struct xpdk_fpga *f, unsigned int event, uint64_t *cou
 	if (rc == 0 && event > 15)
 		rc = xpdk_err(EINVAL, "fabric event %u does not exist (0..15)", event);
 	if (rc == 0)
-		rc = fpga_wr(f, f->perf + XPDK_FME_PERF_FAB_CTRL,
+		rc = xpdk_fpga_wr(f, f->perf + XPDK_FME_PERF_FAB_CTRL,
 			     XPDK_FIELD_PREP(XPDK_FME_PERF_CTRL_EVNT, event));
 	if (rc == 0)
-		rc = fpga_rd(f, f->perf + XPDK_FME_PERF_FAB_CNTR, &v);
+		rc = xpdk_fpga_rd(f, f->perf + XPDK_FME_PERF_FAB_CNTR, &v);
 	if (rc == 0)
 		*count = XPDK_FIELD_GET(XPDK_FME_PERF_FAB_CNTR_VAL, v);
 	return rc;
@@ -394,7 +394,7 @@ int xpdk_fpga_perf_clock(struct xpdk_fpga *f, uint64_t *ticks)
 {
 	int rc = need(f, f->perf, "global performance");
 
-	return rc == 0 ? fpga_rd(f, f->perf + XPDK_FME_PERF_CLK_CNTR, ticks) : rc;
+	return rc == 0 ? xpdk_fpga_rd(f, f->perf + XPDK_FME_PERF_CLK_CNTR, ticks) : rc;
 }
 
 /* ---- ports ----------------------------------------------------------------------------- */
@@ -404,7 +404,7 @@ unsigned int xpdk_fpga_num_ports(const struct xpdk_fpga *f)
 	return f->nports;
 }
 
-int fpga_port_check(struct xpdk_fpga *f, unsigned int port)
+int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port)
 {
 	if (port >= f->nports)
 		return xpdk_err(EINVAL, "%s has %u port%s; port %u does not exist",
@@ -416,17 +416,17 @@ int fpga_port_check(struct xpdk_fpga *f, unsigned int port)
 int xpdk_fpga_port_info(struct xpdk_fpga *f, unsigned int port, struct xpdk_fpga_port_info *pi)
 {
 	uint64_t cap = 0, ctrl = 0, lo = 0, hi = 0;
-	int rc = fpga_port_check(f, port);
+	int rc = xpdk_fpga_port_check(f, port);
 
 	memset(pi, 0, sizeof(*pi));
 	if (rc == 0)
-		rc = fpga_rd(f, f->port[port].hdr + XPDK_PORT_HDR_CAP, &cap);
+		rc = xpdk_fpga_rd(f, f->port[port].hdr + XPDK_PORT_HDR_CAP, &cap);
 	if (rc == 0)
-		rc = fpga_rd(f, f->port[port].hdr + XPDK_PORT_HDR_CTRL, &ctrl);
+		rc = xpdk_fpga_rd(f, f->port[port].hdr + XPDK_PORT_HDR_CTRL, &ctrl);
 	if (rc == 0 && f->port[port].afu != 0)
-		rc = fpga_rd(f, f->port[port].afu + XPDK_DFH_GUID_L, &lo);
+		rc = xpdk_fpga_rd(f, f->port[port].afu + XPDK_DFH_GUID_L, &lo);
 	if (rc == 0 && f->port[port].afu != 0)
-		rc = fpga_rd(f, f->port[port].afu + XPDK_DFH_GUID_H, &hi);
+		rc = xpdk_fpga_rd(f, f->port[port].afu + XPDK_DFH_GUID_H, &hi);
 	if (rc < 0)
 		return rc;
 	pi->offset = f->port[port].hdr;
@@ -439,20 +439,20 @@ int xpdk_fpga_port_info(struct xpdk_fpga *f, unsigned int port, struct xpdk_fpga
 	return 0;
 }
 
-int fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
+int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
 {
 	uint64_t ctl = f->port[port].hdr + XPDK_PORT_HDR_CTRL, v = 0, seen = 0;
-	int rc = fpga_rd(f, ctl, &v);
+	int rc = xpdk_fpga_rd(f, ctl, &v);
 
 	if (rc == 0)
-		rc = fpga_wr(f, ctl, reset ? (v | XPDK_PORT_CTRL_SFTRST)
+		rc = xpdk_fpga_wr(f, ctl, reset ? (v | XPDK_PORT_CTRL_SFTRST)
 					   : (v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST));
 	if (rc == 0)
-		rc = fpga_poll(f, ctl, XPDK_PORT_CTRL_SFTRST_ACK,
+		rc = xpdk_fpga_poll(f, ctl, XPDK_PORT_CTRL_SFTRST_ACK,
 			       reset ? XPDK_PORT_CTRL_SFTRST_ACK : 0, XPDK_FPGA_TIMEOUT_MS, &seen);
 	if (rc == -ETIMEDOUT) {
 		/* do not leave the AFU held in a reset that never took */
-		bool undone = reset && fpga_wr(f, ctl, v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST) == 0;
+		bool undone = reset && xpdk_fpga_wr(f, ctl, v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST) == 0;
 
 		return xpdk_err(ETIMEDOUT,
 				"%s port %u: soft reset %s not acknowledged within %d ms (control "
@@ -466,22 +466,22 @@ int fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
 
 int xpdk_fpga_port_reset(struct xpdk_fpga *f, unsigned int port)
 {
-	int rc = fpga_port_check(f, port);
+	int rc = xpdk_fpga_port_check(f, port);
 
 	if (rc == 0)
-		rc = fpga_port_hold(f, port, true);
+		rc = xpdk_fpga_port_hold(f, port, true);
 	if (rc == 0)
-		rc = fpga_port_hold(f, port, false);
+		rc = xpdk_fpga_port_hold(f, port, false);
 	return rc;
 }
 
 int xpdk_fpga_port_errors(struct xpdk_fpga *f, unsigned int port, uint64_t *errors)
 {
-	int rc = fpga_port_check(f, port);
+	int rc = xpdk_fpga_port_check(f, port);
 
 	*errors = 0;
 	if (rc == 0 && f->port[port].err != 0)
-		rc = fpga_rd(f, f->port[port].err + XPDK_PORT_ERR, errors);
+		rc = xpdk_fpga_rd(f, f->port[port].err + XPDK_PORT_ERR, errors);
 	return rc;
 }
 
@@ -491,7 +491,7 @@ int xpdk_fpga_port_errors_clear(struct xpdk_fpga *f, unsigned int port)
 	int rc = xpdk_fpga_port_errors(f, port, &e);
 
 	if (rc == 0 && e != 0)
-		rc = fpga_wr(f, f->port[port].err + XPDK_PORT_ERR, e);
+		rc = xpdk_fpga_wr(f, f->port[port].err + XPDK_PORT_ERR, e);
 	return rc;
 }
 

@@ -29,13 +29,13 @@ struct xpdk_fpga {
 	bool he_irq; /* MSI or INTx enabled for it */
 };
 
-int fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val);
-int fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val);
+int xpdk_fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val);
+int xpdk_fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val);
 /* Poll @off until (value & mask) == want, at most timeout_ms; the last value in *seen. */
-int fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
+int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
 	      uint64_t *seen);
-int fpga_port_check(struct xpdk_fpga *f, unsigned int port);
+int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port);
 /* Assert (true) or release (false) @port's soft reset and wait for the acknowledgement. */
-int fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset);
+int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset);
 
 #endif /* XPDK_FPGA_PRIV_H */

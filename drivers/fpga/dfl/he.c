@@ -72,7 +72,7 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 			f->he_irq = true;
 		xpdk_err_clear();
 	}
-	rc = fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
+	rc = xpdk_fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
 	if (rc == 0)
 		f->he_port = (int)port;
 	return rc;
@@ -99,13 +99,13 @@ static uint64_t dsm_get(const struct xpdk_fpga *f, unsigned int off)
 static int he_quiesce(struct xpdk_fpga *f)
 {
 	uint64_t st = 0;
-	int rc = fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_STOP);
+	int rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_STOP);
 
 	if (rc == 0)
-		rc = fpga_poll(f, he_reg(f, XPDK_HE_STATUS), XPDK_HE_STATUS_BUSY, 0,
+		rc = xpdk_fpga_poll(f, he_reg(f, XPDK_HE_STATUS), XPDK_HE_STATUS_BUSY, 0,
 			       XPDK_FPGA_TIMEOUT_MS, &st);
 	if (rc == -ETIMEDOUT)
-		rc = fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_RESET);
+		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_RESET);
 	return rc;
 }
 
@@ -153,24 +153,24 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 
 	memset(f->dsm->va, 0, XPDK_HE_DSM_SIZE);
 	rte_wmb();
-	rc = fpga_wr(f, he_reg(f, XPDK_HE_DSM_BASE), f->dsm->iova);
+	rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_DSM_BASE), f->dsm->iova);
 	if (rc == 0 && rd)
-		rc = fpga_wr(f, he_reg(f, XPDK_HE_SRC_ADDR), cfg->src->iova);
+		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_SRC_ADDR), cfg->src->iova);
 	if (rc == 0 && wr)
-		rc = fpga_wr(f, he_reg(f, XPDK_HE_DST_ADDR), cfg->dst->iova);
+		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_DST_ADDR), cfg->dst->iova);
 	if (rc == 0)
-		rc = fpga_wr(f, he_reg(f, XPDK_HE_NUM_LINES), cfg->lines);
+		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_NUM_LINES), cfg->lines);
 	if (rc == 0 && cfg->mode == XPDK_HE_MODE_WRITE)
-		rc = fpga_wr(f, he_reg(f, XPDK_HE_PATTERN), cfg->pattern);
+		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_PATTERN), cfg->pattern);
 	if (rc == 0)
-		rc = fpga_wr(f, he_reg(f, XPDK_HE_CFG),
+		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CFG),
 			     XPDK_FIELD_PREP(XPDK_HE_CFG_MODE, cfg->mode) |
 				     XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, cfg->repeat) |
 				     (cfg->irq && f->he_irq ? XPDK_HE_CFG_IRQ : 0));
 	if (rc < 0)
 		return rc;
 	t0 = xpdk_now_ns();
-	rc = fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_START);
+	rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_START);
 	if (rc < 0)
 		return rc;
 

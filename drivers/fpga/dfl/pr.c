@@ -51,7 +51,7 @@ static int pr_credits(struct xpdk_fpga *f, unsigned int *credits)
 	int rc;
 
 	for (;;) {
-		rc = fpga_rd(f, f->pr + XPDK_FME_PR_STS, &sts);
+		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_STS, &sts);
 		if (rc < 0)
 			return rc;
 		*credits = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PR_STS_CREDIT, sts);
@@ -85,7 +85,7 @@ static int pr_stream(struct xpdk_fpga *f, const uint8_t *bits, size_t len,
 				return rc;
 		}
 		memcpy(&w, bits + done, 4);
-		rc = fpga_wr(f, f->pr + XPDK_FME_PR_DATA, w);
+		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_DATA, w);
 		done += 4;
 		credits--;
 		if (progress != NULL && (done >= next_report || done == len)) {
@@ -108,7 +108,7 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 	int rc, rc2;
 
 	memset(&fme, 0, sizeof(fme));
-	rc = fpga_port_check(f, port);
+	rc = xpdk_fpga_port_check(f, port);
 	if (rc == 0)
 		rc = xpdk_gbs_parse(gbs, len, &info);
 	if (rc == 0)
@@ -131,24 +131,24 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 				name, want, have);
 	}
 
-	rc = fpga_port_hold(f, port, true);
+	rc = xpdk_fpga_port_hold(f, port, true);
 	if (rc < 0)
 		return rc;
 	/* PR engine reset, acknowledged */
-	rc = fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST);
+	rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST);
 	if (rc == 0)
-		rc = fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST_ACK,
+		rc = xpdk_fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST_ACK,
 			       XPDK_FME_PR_CTRL_RST_ACK, XPDK_FPGA_TIMEOUT_MS, &seen);
 	if (rc == -ETIMEDOUT)
 		rc = xpdk_err(ETIMEDOUT, "%s: PR engine reset not acknowledged (control 0x%llx)",
 			      name, (unsigned long long)seen);
 	if (rc == 0)
-		rc = fpga_rd(f, f->pr + XPDK_FME_PR_CTRL, &ctrl);
+		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_CTRL, &ctrl);
 	if (rc == 0)
-		rc = fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl & ~(uint64_t)XPDK_FME_PR_CTRL_RST);
+		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl & ~(uint64_t)XPDK_FME_PR_CTRL_RST);
 	/* then wait for the engine to be idle, as dfl-fme-mgr does */
 	if (rc == 0) {
-		rc = fpga_poll(f, f->pr + XPDK_FME_PR_STS, XPDK_FME_PR_STS_BUSY, 0,
+		rc = xpdk_fpga_poll(f, f->pr + XPDK_FME_PR_STS, XPDK_FME_PR_STS_BUSY, 0,
 			       XPDK_FPGA_TIMEOUT_MS, &seen);
 		if (rc == -ETIMEDOUT)
 			rc = xpdk_err(ETIMEDOUT, "%s: PR engine not idle after reset (status 0x%llx)",
@@ -156,20 +156,20 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 	}
 	/* clear stale errors, then region and start */
 	if (rc == 0)
-		rc = fpga_rd(f, f->pr + XPDK_FME_PR_ERR, &err);
+		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_ERR, &err);
 	if (rc == 0 && err != 0)
-		rc = fpga_wr(f, f->pr + XPDK_FME_PR_ERR, err);
+		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_ERR, err);
 	if (rc == 0)
-		rc = fpga_wr(f, f->pr + XPDK_FME_PR_CTRL,
+		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL,
 			     XPDK_FIELD_PREP(XPDK_FME_PR_CTRL_RGN_ID, port) | XPDK_FME_PR_CTRL_START);
 	if (rc == 0)
 		rc = pr_stream(f, info.bitstream, info.bitstream_len, progress, arg);
 	if (rc == 0)
-		rc = fpga_rd(f, f->pr + XPDK_FME_PR_CTRL, &ctrl);
+		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_CTRL, &ctrl);
 	if (rc == 0)
-		rc = fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl | XPDK_FME_PR_CTRL_COMPLETE);
+		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl | XPDK_FME_PR_CTRL_COMPLETE);
 	if (rc == 0) {
-		rc = fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_START, 0,
+		rc = xpdk_fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_START, 0,
 			       XPDK_FPGA_TIMEOUT_MS, &seen);
 		if (rc == -ETIMEDOUT)
 			rc = xpdk_err(ETIMEDOUT, "%s: PR did not complete within %d ms (control "
@@ -177,19 +177,19 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 				      name, XPDK_FPGA_TIMEOUT_MS, (unsigned long long)seen);
 	}
 	if (rc == 0)
-		rc = fpga_rd(f, f->pr + XPDK_FME_PR_ERR, &err);
+		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_ERR, &err);
 	if (rc == 0 && err != 0) {
 		xpdk_fpga_pr_errors_format(err, errs, sizeof(errs));
 		rc = xpdk_err(EIO, "%s: partial reconfiguration failed: %s (PR error 0x%llx)", name,
 			      errs, (unsigned long long)err);
-		(void)fpga_wr(f, f->pr + XPDK_FME_PR_ERR, err);
+		(void)xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_ERR, err);
 	}
 	/* release the port in every case, keeping the first error */
 	{
 		char first[256];
 
 		snprintf(first, sizeof(first), "%s", xpdk_strerror_last());
-		rc2 = fpga_port_hold(f, port, false);
+		rc2 = xpdk_fpga_port_hold(f, port, false);
 		if (rc < 0 && rc2 == 0)
 			xpdk_err(-rc, "%s", first);
 		else if (rc < 0) {

@@ -118,11 +118,11 @@ static void test_capability_list_links_msi(void **state)
 	(void)state;
 	xpdk_pci_cfg_init(&cfg, &ids, true);
 	assert_int_equal(xpdk_pci_cfg_msi(&cfg, 1), 0);
-	assert_true(rd32(&cfg, 0x04) & (XPDK_PCI_STATUS_CAP_LIST << 16));
-	ptr = cfg.data[XPDK_PCI_CAPABILITY_LIST];
-	assert_int_equal(cfg.data[ptr], XPDK_PCI_CAP_ID_EXP);
+	assert_true(rd32(&cfg, 0x04) & (PCI_STATUS_CAP_LIST << 16));
+	ptr = cfg.data[PCI_CAPABILITY_LIST];
+	assert_int_equal(cfg.data[ptr], PCI_CAP_ID_EXP);
 	ptr = cfg.data[ptr + 1];
-	assert_int_equal(cfg.data[ptr], XPDK_PCI_CAP_ID_MSI);
+	assert_int_equal(cfg.data[ptr], PCI_CAP_ID_MSI);
 	assert_int_equal(cfg.data[ptr + 1], 0); /* end of list */
 	assert_false(xpdk_pci_cfg_msi_enabled(&cfg));
 	wr32(&cfg, ptr, rd32(&cfg, ptr) | (1u << 16)); /* MSI enable, as a driver writes it */

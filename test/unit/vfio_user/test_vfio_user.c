@@ -198,9 +198,9 @@ static int teardown(void **state)
 static int raw_call(int sock, uint16_t cmd, const void *p, size_t len, const int *fds,
 		    unsigned int nfds, struct vfu_msg *reply)
 {
-	int rc = vfu_send(sock, 7, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p, len, NULL, 0, fds, nfds);
+	int rc = xpdk_vfu_send(sock, 7, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p, len, NULL, 0, fds, nfds);
 
-	return rc < 0 ? rc : vfu_recv(sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, 2000);
+	return rc < 0 ? rc : xpdk_vfu_recv(sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, 2000);
 }
 
 static void raw_version(int sock)
@@ -212,7 +212,7 @@ static void raw_version(int sock)
 	memcpy(buf + 4, caps, sizeof(caps));
 	assert_int_equal(raw_call(sock, XPDK_VFU_VERSION, buf, sizeof(buf), NULL, 0, &r), 0);
 	assert_false(r.hdr.flags & XPDK_VFU_F_ERROR);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 }
 
 /* ==== tests ==== */
@@ -270,15 +270,15 @@ static void test_server_answers_lower_minor_and_rejects_other_major(void **state
 	assert_int_equal(((struct xpdk_vfu_version *)r.payload)->minor, 1);
 	assert_int_equal(r.payload[r.len - 1], '\0'); /* JSON is NUL-terminated */
 	assert_non_null(strstr((char *)r.payload + 4, "\"max_msg_fds\":16"));
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 
 	start_server(&p);
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_VERSION, v10, 4, NULL, 0, &r), 0);
 	assert_true(r.hdr.flags & XPDK_VFU_F_ERROR);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	/* and then the server hangs up */
-	assert_int_equal(vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
+	assert_int_equal(xpdk_vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
 	stop_pair(&p);
 }
 
@@ -295,7 +295,7 @@ static void test_command_before_version_is_refused(void **state)
 	assert_true(r.hdr.flags & XPDK_VFU_F_ERROR);
 	assert_int_equal(r.hdr.error, EINVAL);
 	assert_int_equal(r.hdr.msg_size, 16); /* an error reply is the header alone */
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 }
 
@@ -357,7 +357,7 @@ static void test_region_info_small_argsz_gets_no_fd_and_says_size(void **state)
 	assert_int_equal(ri.argsz, 32 + 16 + 16); /* what the caps need: ask again with that */
 	assert_int_equal(r.nfds, 0);
 	assert_false(ri.flags & VFIO_REGION_INFO_FLAG_CAPS);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	req.argsz = 64;
 	assert_int_equal(
 		raw_call(p.peer, XPDK_VFU_DEVICE_GET_REGION_INFO, &req, sizeof(req), NULL, 0, &r),
@@ -367,7 +367,7 @@ static void test_region_info_small_argsz_gets_no_fd_and_says_size(void **state)
 	assert_true(ri.flags & VFIO_REGION_INFO_FLAG_CAPS);
 	assert_int_equal(ri.cap_offset, 32);
 	assert_int_equal(r.len, 64);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 }
 
@@ -426,7 +426,7 @@ static void test_region_write_with_wrong_length_is_einval(void **state)
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_REGION_WRITE, &w, sizeof(w), NULL, 0, &r), 0);
 	assert_true(r.hdr.flags & XPDK_VFU_F_ERROR);
 	assert_int_equal(r.hdr.error, EINVAL);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 }
 
@@ -472,13 +472,13 @@ static void test_set_irqs_bad_argsz_and_flags(void **state)
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_DEVICE_SET_IRQS, &set, sizeof(set), NULL, 0, &r),
 			 0);
 	assert_int_equal(r.hdr.error, EINVAL);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	set.argsz = sizeof(set);
 	set.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER;
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_DEVICE_SET_IRQS, &set, sizeof(set), NULL, 0, &r),
 			 0);
 	assert_int_equal(r.hdr.error, EINVAL);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 }
 
@@ -558,15 +558,15 @@ static void test_dma_unmap_reply_echoes_request(void **state)
 	raw_version(p.peer);
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_DMA_MAP, &dm, sizeof(dm), NULL, 0, &r), 0);
 	assert_int_equal(r.hdr.msg_size, 16); /* DMA_MAP: no reply payload */
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_DMA_UNMAP, &du, sizeof(du), NULL, 0, &r), 0);
 	assert_int_equal(r.hdr.msg_size, 16 + 24);
 	assert_memory_equal(r.payload, &du, 24);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	dm.argsz = 28; /* bad argsz */
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_DMA_MAP, &dm, sizeof(dm), NULL, 0, &r), 0);
 	assert_int_equal(r.hdr.error, EINVAL);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 }
 
@@ -600,11 +600,11 @@ static void test_client_dma_map_wire_layout(void **state)
 		uint8_t v[4 + sizeof(caps)] = {0, 0, 2, 0};
 
 		memcpy(v + 4, caps, sizeof(caps));
-		assert_int_equal(vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v,
+		assert_int_equal(xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v,
 					  sizeof(v), NULL, 0, NULL, 0),
 				 0);
 		/* and the DMA_MAP reply (msg_id 2) */
-		assert_int_equal(vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL,
+		assert_int_equal(xpdk_vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL,
 					  0, NULL, 0, NULL, 0),
 				 0);
 	}
@@ -615,11 +615,11 @@ static void test_client_dma_map_wire_layout(void **state)
 						    XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE),
 			 0);
 	/* what the client sent: VERSION then DMA_MAP */
-	assert_int_equal(vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
+	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
 	assert_int_equal(m.hdr.cmd, XPDK_VFU_VERSION);
 	assert_int_equal(m.payload[m.len - 1], '\0');
-	vfu_msg_release(&m);
-	assert_int_equal(vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
+	xpdk_vfu_msg_release(&m);
+	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
 	assert_int_equal(m.hdr.cmd, XPDK_VFU_DMA_MAP);
 	assert_int_equal(m.hdr.msg_id, 2);
 	assert_int_equal(m.hdr.msg_size, 48);
@@ -636,7 +636,7 @@ static void test_client_dma_map_wire_layout(void **state)
 	u64 = 0x200000;
 	memcpy(expect + 24, &u64, 8); /* size */
 	assert_memory_equal(m.payload, expect, 32);
-	vfu_msg_release(&m);
+	xpdk_vfu_msg_release(&m);
 	xpdk_vfu_client_close(c);
 	close(sv[0]);
 	close(mfd);
@@ -665,47 +665,47 @@ static void test_client_serves_dma_messages_while_waiting(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	/* queued in advance: VERSION reply, DMA_MAP reply, then during DEVICE_GET_INFO a DMA_WRITE
 	 * and a DMA_READ from the "server", then the GET_INFO reply */
-	vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v, 4, NULL, 0, NULL, 0);
-	vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL, 0, NULL, 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v, 4, NULL, 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL, 0, NULL, 0, NULL, 0);
 	c = xpdk_vfu_client_attach(sv[1], &o);
 	assert_non_null(c);
 	assert_int_equal(xpdk_vfu_client_dma_map_mem(c, 0x9000, sizeof(mem), mem,
 						     XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE),
 			 0);
-	vfu_send(sv[0], 50, XPDK_VFU_DMA_WRITE, XPDK_VFU_F_TYPE_COMMAND, 0, &w, sizeof(w), NULL, 0,
+	xpdk_vfu_send(sv[0], 50, XPDK_VFU_DMA_WRITE, XPDK_VFU_F_TYPE_COMMAND, 0, &w, sizeof(w), NULL, 0,
 		 NULL, 0);
-	vfu_send(sv[0], 51, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd), NULL, 0,
+	xpdk_vfu_send(sv[0], 51, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd), NULL, 0,
 		 NULL, 0);
 	di = (struct xpdk_vfu_device_info){16, 3, 9, 5};
-	vfu_send(sv[0], 3, XPDK_VFU_DEVICE_GET_INFO, XPDK_VFU_F_TYPE_REPLY, 0, &di, sizeof(di), NULL,
+	xpdk_vfu_send(sv[0], 3, XPDK_VFU_DEVICE_GET_INFO, XPDK_VFU_F_TYPE_REPLY, 0, &di, sizeof(di), NULL,
 		 0, NULL, 0);
 	assert_int_equal(xpdk_vfu_client_device_info(c, &di), 0);
 	assert_int_equal(di.num_regions, 9);
 	assert_memory_equal(mem + 10, "wxyz", 4); /* the DMA_WRITE landed */
 	/* skip what the client sent (VERSION, DMA_MAP, GET_INFO) to its DMA replies */
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
-		vfu_msg_release(&m);
+		assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
+		xpdk_vfu_msg_release(&m);
 	}
-	assert_int_equal(vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
+	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
 	assert_int_equal(m.hdr.msg_id, 50);
 	assert_int_equal(m.hdr.flags, XPDK_VFU_F_TYPE_REPLY);
 	assert_int_equal(m.len, 16); /* DMA_WRITE reply: address and count */
-	vfu_msg_release(&m);
-	assert_int_equal(vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
+	xpdk_vfu_msg_release(&m);
+	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
 	assert_int_equal(m.hdr.msg_id, 51);
 	assert_int_equal(m.len, 16 + 3); /* DMA_READ reply: head + data at offset 16 */
 	assert_memory_equal(m.payload + 16, "abc", 3);
-	vfu_msg_release(&m);
+	xpdk_vfu_msg_release(&m);
 	/* a DMA outside the window gets an error reply */
 	rd.addr = 0x9000 + 255;
-	vfu_send(sv[0], 52, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd), NULL, 0,
+	xpdk_vfu_send(sv[0], 52, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd), NULL, 0,
 		 NULL, 0);
 	assert_int_equal(xpdk_vfu_client_poll(c, 1000), 1);
-	assert_int_equal(vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
+	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
 	assert_true(m.hdr.flags & XPDK_VFU_F_ERROR);
 	assert_int_equal(m.hdr.error, EFAULT);
-	vfu_msg_release(&m);
+	xpdk_vfu_msg_release(&m);
 	xpdk_vfu_client_close(c);
 	close(sv[0]);
 }
@@ -767,7 +767,7 @@ static void test_server_survives_truncated_and_oversized_messages(void **state)
 	{
 		struct vfu_msg r;
 
-		assert_int_equal(vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
+		assert_int_equal(xpdk_vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
 	}
 	stop_pair(&p);
 	/* smaller than a header */
@@ -777,7 +777,7 @@ static void test_server_survives_truncated_and_oversized_messages(void **state)
 	{
 		struct vfu_msg r;
 
-		assert_int_equal(vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
+		assert_int_equal(xpdk_vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
 	}
 	stop_pair(&p);
 }
@@ -813,7 +813,7 @@ static void test_too_many_fds_are_refused_and_closed(void **state)
 		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
 		assert_int_equal(sendmsg(p.peer, &mh, 0), 20);
 	}
-	assert_int_equal(vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
+	assert_int_equal(xpdk_vfu_recv(p.peer, &r, 4096, 4, 2000), -ENOTCONN);
 	stop_pair(&p);
 	after = count_dir("/proc/self/fd");
 	/* the server closed every fd it received (and its end of the pair) */
@@ -838,11 +838,11 @@ static void test_fds_not_consumed_are_closed(void **state)
 	for (int i = 0; i < 10; i++) {
 		assert_int_equal(
 			raw_call(p.peer, XPDK_VFU_DEVICE_GET_INFO, &di, sizeof(di), &efd, 1, &r), 0);
-		vfu_msg_release(&r);
+		xpdk_vfu_msg_release(&r);
 	}
 	/* the server releases a message after replying: one more exchange orders us after that */
 	assert_int_equal(raw_call(p.peer, XPDK_VFU_DEVICE_GET_INFO, &di, sizeof(di), NULL, 0, &r), 0);
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	assert_int_equal(count_dir("/proc/self/fd"), before);
 	stop_pair(&p);
 	close(efd);

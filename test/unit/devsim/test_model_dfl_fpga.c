@@ -163,7 +163,7 @@ static void test_config_space_ids_and_bar(void **state)
 	cfg_read(&f, 8, &class_rev, 4);
 	assert_int_equal(class_rev >> 8, 0x120000);
 	cfg_read(&f, 0x10, &bar_lo, 4);
-	assert_int_equal(bar_lo & 0x6, XPDK_PCI_BAR_MEM_64);
+	assert_int_equal(bar_lo & 0x6, PCI_BASE_ADDRESS_MEM_TYPE_64);
 	assert_int_equal(xpdk_vfu_client_device_info(f.c, &info), 0);
 	assert_int_equal(xpdk_vfu_client_region(f.c, 0, &r), 0);
 	assert_int_equal(r->size, XPDK_DEVSIM_DFL_BAR0_SIZE);

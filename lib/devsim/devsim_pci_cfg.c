@@ -54,29 +54,29 @@ uint32_t xpdk_pci_cfg_get32(const struct xpdk_pci_cfg *cfg, unsigned int off)
 void xpdk_pci_cfg_init(struct xpdk_pci_cfg *cfg, const struct xpdk_pci_ids *ids, bool express)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->size = express ? XPDK_PCIE_CFG_SIZE : XPDK_PCI_CFG_SIZE;
-	put16(cfg, XPDK_PCI_VENDOR_ID, ids->vendor);
-	put16(cfg, XPDK_PCI_DEVICE_ID, ids->device);
-	cfg->data[XPDK_PCI_REVISION_ID] = ids->revision;
-	cfg->data[XPDK_PCI_CLASS_PROG] = (uint8_t)ids->class_code;
-	put16(cfg, XPDK_PCI_CLASS_DEVICE, (uint16_t)(ids->class_code >> 8));
-	put16(cfg, XPDK_PCI_SUBSYSTEM_VENDOR_ID, ids->subsystem_vendor);
-	put16(cfg, XPDK_PCI_SUBSYSTEM_ID, ids->subsystem);
-	wmask16(cfg, XPDK_PCI_COMMAND,
-		XPDK_PCI_COMMAND_IO | XPDK_PCI_COMMAND_MEMORY | XPDK_PCI_COMMAND_MASTER |
-			XPDK_PCI_COMMAND_INTX_DISABLE);
+	cfg->size = express ? PCI_CFG_SPACE_EXP_SIZE : PCI_CFG_SPACE_SIZE;
+	put16(cfg, PCI_VENDOR_ID, ids->vendor);
+	put16(cfg, PCI_DEVICE_ID, ids->device);
+	cfg->data[PCI_REVISION_ID] = ids->revision;
+	cfg->data[PCI_CLASS_PROG] = (uint8_t)ids->class_code;
+	put16(cfg, PCI_CLASS_DEVICE, (uint16_t)(ids->class_code >> 8));
+	put16(cfg, PCI_SUBSYSTEM_VENDOR_ID, ids->subsystem_vendor);
+	put16(cfg, PCI_SUBSYSTEM_ID, ids->subsystem);
+	wmask16(cfg, PCI_COMMAND,
+		PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+			PCI_COMMAND_INTX_DISABLE);
 	cfg->wmask[0x0c] = 0xff; /* cache line size */
 	cfg->wmask[0x0d] = 0xff; /* latency timer */
-	cfg->wmask[XPDK_PCI_INTERRUPT_LINE] = 0xff;
+	cfg->wmask[PCI_INTERRUPT_LINE] = 0xff;
 	cfg->next_cap = 0x40;
 	if (express) {
 		/* PCI Express capability: endpoint, version 2 */
 		uint8_t at = cfg->next_cap;
 
-		cfg->data[at] = XPDK_PCI_CAP_ID_EXP;
+		cfg->data[at] = PCI_CAP_ID_EXP;
 		put16(cfg, at + 2, 0x0002);
-		cfg->data[XPDK_PCI_CAPABILITY_LIST] = at;
-		cfg->data[XPDK_PCI_STATUS] |= XPDK_PCI_STATUS_CAP_LIST;
+		cfg->data[PCI_CAPABILITY_LIST] = at;
+		cfg->data[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
 		cfg->next_cap = (uint8_t)(at + PCI_CAP_EXP_SIZE);
 	}
 }
@@ -84,12 +84,12 @@ void xpdk_pci_cfg_init(struct xpdk_pci_cfg *cfg, const struct xpdk_pci_ids *ids,
 int xpdk_pci_cfg_bar(struct xpdk_pci_cfg *cfg, unsigned int bar, uint64_t size, bool mem64,
 		     bool prefetch)
 {
-	unsigned int off = XPDK_PCI_BAR0 + 4 * bar;
+	unsigned int off = PCI_BASE_ADDRESS_0 + 4 * bar;
 	uint64_t mask;
 	uint32_t flags;
 	uint8_t slots;
 
-	if (bar >= XPDK_PCI_NUM_BARS || (mem64 && bar + 1 >= XPDK_PCI_NUM_BARS))
+	if (bar >= PCI_STD_NUM_BARS || (mem64 && bar + 1 >= PCI_STD_NUM_BARS))
 		return xpdk_err(EINVAL, "BAR %u does not exist%s", bar, mem64 ? " (64-bit)" : "");
 	if (!XPDK_IS_POW2(size) || size < 16 || (!mem64 && size > (1ULL << 31)))
 		return xpdk_err(EINVAL, "BAR size 0x%llx is not a power of two in range",
@@ -98,7 +98,7 @@ int xpdk_pci_cfg_bar(struct xpdk_pci_cfg *cfg, unsigned int bar, uint64_t size, 
 	if (cfg->bar_used & slots)
 		return xpdk_err(EINVAL, "BAR %u is already declared", bar);
 	cfg->bar_used |= slots;
-	flags = (mem64 ? XPDK_PCI_BAR_MEM_64 : 0) | (prefetch ? XPDK_PCI_BAR_PREFETCH : 0);
+	flags = (mem64 ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) | (prefetch ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
 	mask = ~(size - 1);
 	put32(cfg, off, flags);
 	wmask32(cfg, off, (uint32_t)mask & ~0xfu);
@@ -110,23 +110,23 @@ int xpdk_pci_cfg_bar(struct xpdk_pci_cfg *cfg, unsigned int bar, uint64_t size, 
 
 void xpdk_pci_cfg_intx(struct xpdk_pci_cfg *cfg, uint8_t pin)
 {
-	cfg->data[XPDK_PCI_INTERRUPT_PIN] = pin;
+	cfg->data[PCI_INTERRUPT_PIN] = pin;
 }
 
 /* Link a new capability of @p size bytes at the end of the list; returns its offset or 0. */
 static uint8_t cap_add(struct xpdk_pci_cfg *cfg, uint8_t id, unsigned int size)
 {
 	uint8_t at = cfg->next_cap;
-	uint8_t *link = &cfg->data[XPDK_PCI_CAPABILITY_LIST];
+	uint8_t *link = &cfg->data[PCI_CAPABILITY_LIST];
 
-	if (at + size > XPDK_PCI_CFG_SIZE)
+	if (at + size > PCI_CFG_SPACE_SIZE)
 		return 0;
 	while (*link != 0)
 		link = &cfg->data[*link + 1];
 	*link = at;
 	cfg->data[at] = id;
 	cfg->data[at + 1] = 0;
-	cfg->data[XPDK_PCI_STATUS] |= XPDK_PCI_STATUS_CAP_LIST;
+	cfg->data[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
 	cfg->next_cap = (uint8_t)XPDK_ALIGN_UP(at + size, 4u);
 	return at;
 }
@@ -140,13 +140,13 @@ int xpdk_pci_cfg_msi(struct xpdk_pci_cfg *cfg, unsigned int vectors)
 		return xpdk_err(EINVAL, "MSI vector count %u is not 1, 2, 4, 8, 16 or 32", vectors);
 	while ((1u << log2v) < vectors)
 		log2v++;
-	at = cap_add(cfg, XPDK_PCI_CAP_ID_MSI, PCI_CAP_MSI_SIZE);
+	at = cap_add(cfg, PCI_CAP_ID_MSI, PCI_CAP_MSI_SIZE);
 	if (at == 0)
 		return xpdk_err(ENOSPC, "no room for an MSI capability");
 	cfg->msi_cap = at;
-	put16(cfg, at + XPDK_PCI_MSI_FLAGS, (uint16_t)(XPDK_PCI_MSI_FLAGS_64BIT | (log2v << 1)));
+	put16(cfg, at + PCI_MSI_FLAGS, (uint16_t)(PCI_MSI_FLAGS_64BIT | (log2v << 1)));
 	/* enable and multiple-message-enable are writable */
-	wmask16(cfg, at + XPDK_PCI_MSI_FLAGS, XPDK_PCI_MSI_FLAGS_ENABLE | (7u << 4));
+	wmask16(cfg, at + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE | (7u << 4));
 	wmask32(cfg, at + 4, 0xfffffffcu); /* address low, dword aligned */
 	wmask32(cfg, at + 8, 0xffffffffu); /* address high */
 	wmask16(cfg, at + 12, 0xffff);     /* data */
@@ -158,15 +158,15 @@ int xpdk_pci_cfg_msix(struct xpdk_pci_cfg *cfg, unsigned int vectors, unsigned i
 {
 	uint8_t at;
 
-	if (vectors == 0 || vectors > 2048 || bar >= XPDK_PCI_NUM_BARS || (table_off & 7) ||
+	if (vectors == 0 || vectors > 2048 || bar >= PCI_STD_NUM_BARS || (table_off & 7) ||
 	    (pba_off & 7))
 		return xpdk_err(EINVAL, "bad MSI-X layout (%u vectors in BAR %u)", vectors, bar);
-	at = cap_add(cfg, XPDK_PCI_CAP_ID_MSIX, PCI_CAP_MSIX_SIZE);
+	at = cap_add(cfg, PCI_CAP_ID_MSIX, PCI_CAP_MSIX_SIZE);
 	if (at == 0)
 		return xpdk_err(ENOSPC, "no room for an MSI-X capability");
 	cfg->msix_cap = at;
 	put16(cfg, at + 2, (uint16_t)(vectors - 1));
-	wmask16(cfg, at + 2, XPDK_PCI_MSIX_FLAGS_ENABLE | XPDK_PCI_MSIX_FLAGS_MASKALL);
+	wmask16(cfg, at + 2, PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
 	put32(cfg, at + 4, table_off | bar);
 	put32(cfg, at + 8, pba_off | bar);
 	return 0;
@@ -209,11 +209,11 @@ int xpdk_pci_cfg_write(struct xpdk_pci_cfg *cfg, uint64_t off, const void *buf, 
 bool xpdk_pci_cfg_msi_enabled(const struct xpdk_pci_cfg *cfg)
 {
 	return cfg->msi_cap != 0 &&
-	       (xpdk_pci_cfg_get16(cfg, cfg->msi_cap + XPDK_PCI_MSI_FLAGS) &
-		XPDK_PCI_MSI_FLAGS_ENABLE);
+	       (xpdk_pci_cfg_get16(cfg, cfg->msi_cap + PCI_MSI_FLAGS) &
+		PCI_MSI_FLAGS_ENABLE);
 }
 
 bool xpdk_pci_cfg_bus_master(const struct xpdk_pci_cfg *cfg)
 {
-	return xpdk_pci_cfg_get16(cfg, XPDK_PCI_COMMAND) & XPDK_PCI_COMMAND_MASTER;
+	return xpdk_pci_cfg_get16(cfg, PCI_COMMAND) & PCI_COMMAND_MASTER;
 }

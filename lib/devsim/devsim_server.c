@@ -16,12 +16,12 @@
 static int on_region_access(void *arg, unsigned int index, uint64_t off, void *buf, size_t count,
 			    bool write)
 {
-	return devsim_region_access(arg, index, off, buf, count, write);
+	return xpdk_devsim_region_access(arg, index, off, buf, count, write);
 }
 
 static void on_reset(void *arg)
 {
-	devsim_reset(arg);
+	xpdk_devsim_reset(arg);
 }
 
 static void on_attach(void *arg)
@@ -31,7 +31,7 @@ static void on_attach(void *arg)
 
 static void on_detach(void *arg)
 {
-	devsim_detach(arg);
+	xpdk_devsim_detach(arg);
 	xpdk_devsim_log(arg, 2, "client left; its DMA maps and interrupts are dropped, the device "
 				"keeps its state");
 }
@@ -45,7 +45,7 @@ static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d
 	d->num_irqs = VFIO_PCI_NUM_IRQS;
 	for (unsigned int i = 0; i < XPDK_VFU_MAX_REGIONS; i++)
 		d->regions[i].fd = -1;
-	for (unsigned int i = 0; i < XPDK_PCI_NUM_BARS; i++) {
+	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++) {
 		const struct devsim_bar *b = &dev->bars[i];
 		struct xpdk_vfu_region_desc *r = &d->regions[i];
 
@@ -62,9 +62,9 @@ static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d
 	}
 	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].size = dev->cfg.size;
 	d->regions[VFIO_PCI_CONFIG_REGION_INDEX].flags = rw;
-	d->irq_count[VFIO_PCI_INTX_IRQ_INDEX] = dev->cfg.data[XPDK_PCI_INTERRUPT_PIN] ? 1 : 0;
+	d->irq_count[VFIO_PCI_INTX_IRQ_INDEX] = dev->cfg.data[PCI_INTERRUPT_PIN] ? 1 : 0;
 	if (dev->cfg.msi_cap) {
-		uint16_t ctl = xpdk_pci_cfg_get16(&dev->cfg, dev->cfg.msi_cap + XPDK_PCI_MSI_FLAGS);
+		uint16_t ctl = xpdk_pci_cfg_get16(&dev->cfg, dev->cfg.msi_cap + PCI_MSI_FLAGS);
 
 		d->irq_count[VFIO_PCI_MSI_IRQ_INDEX] = 1u << ((ctl >> 1) & 7);
 	}
@@ -79,7 +79,7 @@ static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d
 	d->detach = on_detach;
 }
 
-int devsim_server_open(struct xpdk_devsim_dev *dev)
+int xpdk_devsim_server_open(struct xpdk_devsim_dev *dev)
 {
 	struct xpdk_vfu_device_desc d;
 
@@ -101,7 +101,7 @@ static void *server_thread(void *arg)
 	return NULL;
 }
 
-int devsim_server_start(struct xpdk_devsim_dev *dev)
+int xpdk_devsim_server_start(struct xpdk_devsim_dev *dev)
 {
 	int rc = pthread_create(&dev->srv_thread, NULL, server_thread, dev);
 
@@ -111,7 +111,7 @@ int devsim_server_start(struct xpdk_devsim_dev *dev)
 	return 0;
 }
 
-void devsim_server_close(struct xpdk_devsim_dev *dev)
+void xpdk_devsim_server_close(struct xpdk_devsim_dev *dev)
 {
 	if (dev->server == NULL)
 		return;

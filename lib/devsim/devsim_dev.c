@@ -68,7 +68,7 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 	struct devsim_mem_area *a;
 	void *p;
 
-	if (bar >= XPDK_PCI_NUM_BARS || dev->bars[bar].size == 0) {
+	if (bar >= PCI_STD_NUM_BARS || dev->bars[bar].size == 0) {
 		xpdk_err(EINVAL, "BAR %u is not declared", bar);
 		return NULL;
 	}
@@ -148,7 +148,7 @@ static void trapped_access(struct xpdk_devsim_dev *dev, unsigned int bar, uint64
 	}
 }
 
-int devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
+int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
 			 void *buf, size_t count, bool write)
 {
 	struct devsim_bar *b;
@@ -161,7 +161,7 @@ int devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64
 			   : xpdk_pci_cfg_read(&dev->cfg, off, buf, count);
 		goto out;
 	}
-	if (index >= XPDK_PCI_NUM_BARS || dev->bars[index].size == 0) {
+	if (index >= PCI_STD_NUM_BARS || dev->bars[index].size == 0) {
 		rc = xpdk_err(EINVAL, "region %u does not exist", index);
 		goto out;
 	}
@@ -187,7 +187,7 @@ out:
 	return rc;
 }
 
-void devsim_reset(struct xpdk_devsim_dev *dev)
+void xpdk_devsim_reset(struct xpdk_devsim_dev *dev)
 {
 	pthread_mutex_lock(&dev->lock);
 	if (dev->model->reset)
@@ -196,7 +196,7 @@ void devsim_reset(struct xpdk_devsim_dev *dev)
 	xpdk_devsim_log(dev, 2, "device reset");
 }
 
-void devsim_detach(struct xpdk_devsim_dev *dev)
+void xpdk_devsim_detach(struct xpdk_devsim_dev *dev)
 {
 	if (dev->model->detach)
 		dev->model->detach(dev);
@@ -253,7 +253,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 	dev->model = m;
 	dev->conn_fd = fd;
 	dev->kick_fd = -1;
-	for (unsigned int i = 0; i < XPDK_PCI_NUM_BARS; i++)
+	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++)
 		dev->bars[i].memfd = -1;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
 	if (socket_path != NULL)
@@ -267,7 +267,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 	rc = m->init(dev, args ? args : "");
 	if (rc < 0)
 		goto fail;
-	if (devsim_server_open(dev) < 0)
+	if (xpdk_devsim_server_open(dev) < 0)
 		goto fail;
 	return dev;
 fail:
@@ -282,7 +282,7 @@ int xpdk_devsim_start(struct xpdk_devsim_dev *dev)
 	if (rc != 0)
 		return xpdk_err(rc, "cannot start the device thread: %s", strerror(rc));
 	dev->dev_thread_started = true;
-	return devsim_server_start(dev);
+	return xpdk_devsim_server_start(dev);
 }
 
 bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev)
@@ -295,14 +295,14 @@ void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
 	if (dev == NULL)
 		return;
 	atomic_store(&dev->stopping, true);
-	devsim_server_close(dev); /* joins the server thread, removes the socket */
+	xpdk_devsim_server_close(dev); /* joins the server thread, removes the socket */
 	if (dev->dev_thread_started) {
 		xpdk_devsim_kick(dev);
 		pthread_join(dev->dev_thread, NULL);
 	}
 	if (dev->model->fini)
 		dev->model->fini(dev);
-	for (unsigned int i = 0; i < XPDK_PCI_NUM_BARS; i++) {
+	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++) {
 		struct devsim_bar *b = &dev->bars[i];
 
 		for (unsigned int j = 0; j < b->nareas; j++)

@@ -290,20 +290,20 @@ static int handle_version(struct xpdk_vfu_server *s, struct vfu_msg *m)
 	if (m->len > sizeof(v) && m->payload[m->len - 1] != '\0')
 		return EINVAL; /* capabilities must be NUL-terminated */
 	if (v.major != XPDK_VFU_MAJOR) {
-		vfu_reply(s->conn_fd, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
+		xpdk_vfu_reply(s->conn_fd, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
 		return xpdk_err(ENOTSUP, "client speaks vfio-user %u.%u; we speak %u.x", v.major,
 				v.minor, XPDK_VFU_MAJOR);
 	}
 	if (xpdk_vfu_caps_parse(m->len > sizeof(v) ? (const char *)m->payload + sizeof(v) : NULL,
 				&s->peer) < 0)
 		return EINVAL;
-	n = vfu_caps_json(json, sizeof(json), XPDK_VFU_MAX_FDS);
+	n = xpdk_vfu_caps_json(json, sizeof(json), XPDK_VFU_MAX_FDS);
 	if (n < 0)
 		return EINVAL;
 	ours.major = XPDK_VFU_MAJOR;
 	ours.minor = v.minor < XPDK_VFU_MINOR ? v.minor : XPDK_VFU_MINOR;
 	s->versioned = true;
-	return vfu_reply(s->conn_fd, m, 0, &ours, sizeof(ours), json, (size_t)n + 1, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, &ours, sizeof(ours), json, (size_t)n + 1, NULL, 0);
 }
 
 static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -359,7 +359,7 @@ static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
 		win_unmap(&w);
 		return rc;
 	}
-	return vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
 }
 
 static int handle_dma_unmap(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -394,7 +394,7 @@ static int handle_dma_unmap(struct xpdk_vfu_server *s, struct vfu_msg *m)
 	if (rc != 0)
 		return rc;
 	/* the reply echoes the request's 24 bytes */
-	return vfu_reply(s->conn_fd, m, 0, &du, sizeof(du), NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, &du, sizeof(du), NULL, 0, NULL, 0);
 }
 
 static int handle_device_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -410,7 +410,7 @@ static int handle_device_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 	info.flags = VFIO_DEVICE_FLAGS_PCI | (s->desc.can_reset ? VFIO_DEVICE_FLAGS_RESET : 0);
 	info.num_regions = s->desc.num_regions;
 	info.num_irqs = s->desc.num_irqs;
-	return vfu_reply(s->conn_fd, m, 0, &info, sizeof(info), NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, &info, sizeof(info), NULL, 0, NULL, 0);
 }
 
 static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -460,7 +460,7 @@ static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			cap_len = 0;
 		}
 	}
-	return vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), capbuf.bytes, cap_len, fd >= 0 ? &fd : NULL,
+	return xpdk_vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), capbuf.bytes, cap_len, fd >= 0 ? &fd : NULL,
 			 fd >= 0 ? 1 : 0);
 }
 
@@ -476,7 +476,7 @@ static int handle_irq_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 	info.argsz = sizeof(info);
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	info.count = s->desc.irq_count[info.index];
-	return vfu_reply(s->conn_fd, m, 0, &info, sizeof(info), NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, &info, sizeof(info), NULL, 0, NULL, 0);
 }
 
 static int set_irq_fds(struct xpdk_vfu_server *s, unsigned int index, unsigned int start,
@@ -540,7 +540,7 @@ static int handle_set_irqs(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			if (data == VFIO_IRQ_SET_DATA_NONE || m->payload[sizeof(set) + i])
 				(void)xpdk_vfu_server_irq_trigger(s, set.index, set.start + i);
 	}
-	return vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
 }
 
 static int handle_region_rw(struct xpdk_vfu_server *s, struct vfu_msg *m, bool write)
@@ -565,13 +565,13 @@ static int handle_region_rw(struct xpdk_vfu_server *s, struct vfu_msg *m, bool w
 	if (write) {
 		rc = s->desc.region_access(s->desc.arg, a.region, a.offset, m->payload + sizeof(a),
 					   a.count, true);
-		return rc < 0 ? -rc : vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
+		return rc < 0 ? -rc : xpdk_vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
 	}
 	data = malloc(a.count);
 	if (data == NULL)
 		return ENOMEM;
 	rc = s->desc.region_access(s->desc.arg, a.region, a.offset, data, a.count, false);
-	rc = rc < 0 ? -rc : vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), data, a.count, NULL, 0);
+	rc = rc < 0 ? -rc : xpdk_vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), data, a.count, NULL, 0);
 	free(data);
 	return rc;
 }
@@ -584,7 +584,7 @@ static int handle_reset(struct xpdk_vfu_server *s, struct vfu_msg *m)
 		return ENOTSUP;
 	if (s->desc.reset)
 		s->desc.reset(s->desc.arg);
-	return vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, NULL, 0, NULL, 0, NULL, 0);
 }
 
 static int dispatch(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -630,7 +630,7 @@ static int serve(struct xpdk_vfu_server *s)
 
 		/* the next request of a busy client comes within microseconds: catch it
 		 * spinning rather than after a cross-core wake-up */
-		if (!vfu_spin_readable(s->conn_fd)) {
+		if (!xpdk_vfu_spin_readable(s->conn_fd)) {
 			if (poll(p, 2, -1) < 0 && errno != EINTR)
 				return -errno;
 			if (atomic_load(&s->stopping))
@@ -640,14 +640,14 @@ static int serve(struct xpdk_vfu_server *s)
 		} else if (atomic_load(&s->stopping)) {
 			return 0;
 		}
-		rc = vfu_recv(s->conn_fd, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
+		rc = xpdk_vfu_recv(s->conn_fd, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
 			      MSG_TIMEOUT_MS);
 		if (rc < 0)
 			return rc; /* disconnect or protocol error: the stream cannot go on */
 		rc = dispatch(s, &m);
 		if (rc > 0)
-			rc = vfu_reply(s->conn_fd, &m, rc, NULL, 0, NULL, 0, NULL, 0);
-		vfu_msg_release(&m);
+			rc = xpdk_vfu_reply(s->conn_fd, &m, rc, NULL, 0, NULL, 0, NULL, 0);
+		xpdk_vfu_msg_release(&m);
 		if (rc < 0)
 			return rc;
 	}

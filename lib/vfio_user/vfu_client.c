@@ -61,10 +61,10 @@ static int serve_dma(struct xpdk_vfu_client *c, struct vfu_msg *m)
 	struct mem_win *w = NULL;
 
 	if (m->len < sizeof(a))
-		return vfu_reply(c->sock, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
+		return xpdk_vfu_reply(c->sock, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
 	memcpy(&a, m->payload, sizeof(a));
 	if (a.count > XPDK_VFU_MAX_DATA_XFER || m->len != sizeof(a) + (write ? a.count : 0))
-		return vfu_reply(c->sock, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
+		return xpdk_vfu_reply(c->sock, m, EINVAL, NULL, 0, NULL, 0, NULL, 0);
 	for (unsigned int i = 0; i < c->nmem; i++) {
 		struct mem_win *x = &c->mem[i];
 
@@ -74,12 +74,12 @@ static int serve_dma(struct xpdk_vfu_client *c, struct vfu_msg *m)
 	}
 	/* DMA_WRITE is the device writing our memory: it needs the WRITE permission */
 	if (w == NULL || !(w->prot & (write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ)))
-		return vfu_reply(c->sock, m, EFAULT, NULL, 0, NULL, 0, NULL, 0);
+		return xpdk_vfu_reply(c->sock, m, EFAULT, NULL, 0, NULL, 0, NULL, 0);
 	if (write) {
 		memcpy(w->vaddr + (a.addr - w->iova), m->payload + sizeof(a), a.count);
-		return vfu_reply(c->sock, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
+		return xpdk_vfu_reply(c->sock, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
 	}
-	return vfu_reply(c->sock, m, 0, &a, sizeof(a), w->vaddr + (a.addr - w->iova), a.count, NULL,
+	return xpdk_vfu_reply(c->sock, m, 0, &a, sizeof(a), w->vaddr + (a.addr - w->iova), a.count, NULL,
 			 0);
 }
 
@@ -87,7 +87,7 @@ static int handle_incoming(struct xpdk_vfu_client *c, struct vfu_msg *m)
 {
 	if (m->hdr.cmd == XPDK_VFU_DMA_READ || m->hdr.cmd == XPDK_VFU_DMA_WRITE)
 		return serve_dma(c, m);
-	return vfu_reply(c->sock, m, ENOTSUP, NULL, 0, NULL, 0, NULL, 0);
+	return xpdk_vfu_reply(c->sock, m, ENOTSUP, NULL, 0, NULL, 0, NULL, 0);
 }
 
 /*
@@ -103,14 +103,14 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 
 	if (c->sock < 0)
 		return xpdk_err(ENOTCONN, "the vfio-user server has gone away");
-	rc = vfu_send(c->sock, id, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p1, l1, p2, l2, fds, nfds);
+	rc = xpdk_vfu_send(c->sock, id, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p1, l1, p2, l2, fds, nfds);
 	if (rc < 0)
 		return rc;
 	for (;;) {
 		uint64_t now = (xpdk_now_ns() / 1000000);
 		int left = now >= deadline ? 0 : (int)(deadline - now);
 
-		rc = vfu_recv(c->sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, left);
+		rc = xpdk_vfu_recv(c->sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, left);
 		if (rc == -ETIMEDOUT)
 			return xpdk_err(ETIMEDOUT, "no reply to %s within %d ms", cmd_name(cmd),
 					c->timeout_ms);
@@ -118,7 +118,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 			return rc;
 		if ((reply->hdr.flags & XPDK_VFU_F_TYPE_MASK) == XPDK_VFU_F_TYPE_COMMAND) {
 			rc = handle_incoming(c, reply);
-			vfu_msg_release(reply);
+			xpdk_vfu_msg_release(reply);
 			if (rc < 0)
 				return rc;
 			continue;
@@ -126,7 +126,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 		if (reply->hdr.msg_id != id || reply->hdr.cmd != cmd) {
 			uint16_t rid = reply->hdr.msg_id, rcmd = reply->hdr.cmd;
 
-			vfu_msg_release(reply);
+			xpdk_vfu_msg_release(reply);
 			return xpdk_err(EPROTO, "reply %u/%s does not answer %u/%s", rid,
 					cmd_name(rcmd), id, cmd_name(cmd));
 		}
@@ -134,7 +134,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 			int err = reply->hdr.error > 0 && reply->hdr.error < 4096 ? (int)reply->hdr.error
 										  : EIO;
 
-			vfu_msg_release(reply);
+			xpdk_vfu_msg_release(reply);
 			return xpdk_err(err, "the vfio-user server refused %s: %s", cmd_name(cmd),
 					strerror(err));
 		}
@@ -150,7 +150,7 @@ static int call_simple(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, 
 	int rc = call(c, cmd, p1, l1, p2, l2, fds, nfds, &r);
 
 	if (rc == 0)
-		vfu_msg_release(&r);
+		xpdk_vfu_msg_release(&r);
 	return rc;
 }
 
@@ -161,14 +161,14 @@ static int negotiate(struct xpdk_vfu_client *c)
 	struct vfu_msg r;
 	int n, rc;
 
-	n = vfu_caps_json(caps, sizeof(caps), XPDK_VFU_MAX_FDS);
+	n = xpdk_vfu_caps_json(caps, sizeof(caps), XPDK_VFU_MAX_FDS);
 	if (n < 0)
 		return xpdk_err(ENOSPC, "capabilities do not fit");
 	rc = call(c, XPDK_VFU_VERSION, &v, sizeof(v), caps, (size_t)n + 1, NULL, 0, &r);
 	if (rc < 0)
 		return rc;
 	if (r.len < sizeof(v) || r.nfds != 0) {
-		vfu_msg_release(&r);
+		xpdk_vfu_msg_release(&r);
 		return xpdk_err(EPROTO, "malformed VERSION reply");
 	}
 	memcpy(&v, r.payload, sizeof(v));
@@ -183,7 +183,7 @@ static int negotiate(struct xpdk_vfu_client *c)
 					 &c->caps);
 	if (rc == 0)
 		c->minor = v.minor;
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	return rc;
 }
 
@@ -285,7 +285,7 @@ int xpdk_vfu_client_device_info(struct xpdk_vfu_client *c, struct xpdk_vfu_devic
 		rc = xpdk_err(EPROTO, "DEVICE_GET_INFO reply of %zu bytes is too short", r.len);
 	else
 		memcpy(info, r.payload, sizeof(*info));
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	if (rc == 0 && (info->num_regions > XPDK_VFU_MAX_REGIONS ||
 			info->num_irqs > XPDK_VFU_MAX_IRQ_TYPES))
 		rc = xpdk_err(EPROTO, "server claims %u regions and %u IRQ types (at most %d, %d)",
@@ -371,7 +371,7 @@ int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
 	if (rc < 0)
 		return rc;
 	if (r.len < sizeof(ri) || r.nfds > 1) {
-		vfu_msg_release(&r);
+		xpdk_vfu_msg_release(&r);
 		return xpdk_err(EPROTO, "malformed DEVICE_GET_REGION_INFO reply");
 	}
 	memcpy(&ri, r.payload, sizeof(ri));
@@ -380,7 +380,7 @@ int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
 	reg->flags = ri.flags;
 	if ((ri.flags & VFIO_REGION_INFO_FLAG_MMAP) && r.nfds == 1 && ri.size > 0)
 		map_region(reg, &ri, &r, r.fds[0]);
-	vfu_msg_release(&r); /* closes the fd: the mappings stay */
+	xpdk_vfu_msg_release(&r); /* closes the fd: the mappings stay */
 	c->region_known[index] = true;
 	*region = reg;
 	return 0;
@@ -407,13 +407,13 @@ static int region_rw(struct xpdk_vfu_client *c, unsigned int index, uint64_t off
 			return rc;
 		if (!write) {
 			if (r.len != sizeof(a) + a.count) {
-				vfu_msg_release(&r);
+				xpdk_vfu_msg_release(&r);
 				return xpdk_err(EPROTO, "REGION_READ reply of %zu bytes for %u asked",
 						r.len, a.count);
 			}
 			memcpy(buf, r.payload + sizeof(a), a.count);
 		}
-		vfu_msg_release(&r);
+		xpdk_vfu_msg_release(&r);
 		off += a.count;
 		buf = (uint8_t *)buf + a.count;
 		count -= a.count;
@@ -446,7 +446,7 @@ int xpdk_vfu_client_irq_info(struct xpdk_vfu_client *c, unsigned int index,
 		rc = xpdk_err(EPROTO, "DEVICE_GET_IRQ_INFO reply is too short");
 	else
 		memcpy(info, r.payload, sizeof(*info));
-	vfu_msg_release(&r);
+	xpdk_vfu_msg_release(&r);
 	return rc;
 }
 
@@ -534,7 +534,7 @@ int xpdk_vfu_client_dma_unmap(struct xpdk_vfu_client *c, uint64_t iova, uint64_t
 
 	if (rc < 0)
 		return rc;
-	vfu_msg_release(&r); /* the echoed request: read whole, as msg_size says */
+	xpdk_vfu_msg_release(&r); /* the echoed request: read whole, as msg_size says */
 	for (unsigned int i = 0; i < c->nmem;) {
 		if (all || (c->mem[i].iova == iova && c->mem[i].size == size))
 			c->mem[i] = c->mem[--c->nmem];
@@ -555,7 +555,7 @@ int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms)
 
 	for (;;) {
 		struct vfu_msg m;
-		int rc = vfu_recv(c->sock, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
+		int rc = xpdk_vfu_recv(c->sock, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
 				  served ? 0 : timeout_ms);
 
 		if (rc == -ETIMEDOUT) {
@@ -568,7 +568,7 @@ int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms)
 			rc = handle_incoming(c, &m);
 			served++;
 		}
-		vfu_msg_release(&m);
+		xpdk_vfu_msg_release(&m);
 		if (rc < 0)
 			return rc;
 	}

@@ -38,7 +38,7 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	return 0;
 }
 
-uint64_t vfu_spin_ns(void)
+uint64_t xpdk_vfu_spin_ns(void)
 {
 	static _Atomic int64_t spin = -1;
 	int64_t v = atomic_load(&spin);
@@ -55,9 +55,9 @@ uint64_t vfu_spin_ns(void)
 	return (uint64_t)v;
 }
 
-bool vfu_spin_readable(int sock)
+bool xpdk_vfu_spin_readable(int sock)
 {
-	uint64_t budget = vfu_spin_ns(), t0;
+	uint64_t budget = xpdk_vfu_spin_ns(), t0;
 	char b;
 
 	if (budget == 0)
@@ -74,7 +74,7 @@ bool vfu_spin_readable(int sock)
 	}
 }
 
-int vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
+int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
 	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
 	     unsigned int nfds)
 {
@@ -174,7 +174,7 @@ static int read_full(int sock, void *buf, size_t len, int timeout_ms)
 	return 0;
 }
 
-int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms)
+int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * XPDK_VFU_MAX_FDS)];
@@ -206,7 +206,7 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 		 * sleeping, as a wake-up across cores can cost tens of them */
 		if (!spun && timeout_ms != 0) {
 			spun = true;
-			if (vfu_spin_readable(sock))
+			if (xpdk_vfu_spin_readable(sock))
 				continue;
 		}
 		rc = wait_fd(sock, POLLIN, timeout_ms);
@@ -235,33 +235,33 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 		}
 	}
 	if (mh.msg_flags & MSG_CTRUNC) {
-		vfu_msg_release(m);
+		xpdk_vfu_msg_release(m);
 		return xpdk_err(EPROTO, "vfio-user message carried more fds than we accept");
 	}
 	if ((size_t)n < sizeof(m->hdr)) {
 		rc = read_full(sock, (char *)&m->hdr + n, sizeof(m->hdr) - (size_t)n, timeout_ms);
 		if (rc < 0) {
-			vfu_msg_release(m);
+			xpdk_vfu_msg_release(m);
 			return rc;
 		}
 	}
 	if (m->nfds > max_fds) {
 		unsigned int nfds = m->nfds;
 
-		vfu_msg_release(m);
+		xpdk_vfu_msg_release(m);
 		return xpdk_err(EPROTO, "vfio-user message carried %u fds, at most %u allowed", nfds,
 				max_fds);
 	}
 	if (m->hdr.msg_size < sizeof(m->hdr)) {
 		uint32_t sz = m->hdr.msg_size;
 
-		vfu_msg_release(m);
+		xpdk_vfu_msg_release(m);
 		return xpdk_err(EPROTO, "vfio-user message size %u is smaller than its header", sz);
 	}
 	if (m->hdr.msg_size > max_size) {
 		uint32_t sz = m->hdr.msg_size;
 
-		vfu_msg_release(m);
+		xpdk_vfu_msg_release(m);
 		return xpdk_err(EMSGSIZE, "vfio-user message of %u bytes exceeds the %zu-byte limit",
 				sz, max_size);
 	}
@@ -269,19 +269,19 @@ int vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
 	if (m->len > 0) {
 		m->payload = malloc(m->len);
 		if (m->payload == NULL) {
-			vfu_msg_release(m);
+			xpdk_vfu_msg_release(m);
 			return xpdk_err(ENOMEM, "out of memory for a vfio-user message");
 		}
 		rc = read_full(sock, m->payload, m->len, timeout_ms);
 		if (rc < 0) {
-			vfu_msg_release(m);
+			xpdk_vfu_msg_release(m);
 			return rc;
 		}
 	}
 	return 0;
 }
 
-void vfu_msg_release(struct vfu_msg *m)
+void xpdk_vfu_msg_release(struct vfu_msg *m)
 {
 	for (unsigned int i = 0; i < m->nfds; i++)
 		if (m->fds[i] >= 0)
@@ -292,20 +292,20 @@ void vfu_msg_release(struct vfu_msg *m)
 	m->len = 0;
 }
 
-int vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
+int xpdk_vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
 	      const void *p2, size_t l2, const int *fds, unsigned int nfds)
 {
 	if (req->hdr.flags & XPDK_VFU_F_NO_REPLY)
 		return 0;
 	if (err != 0)
-		return vfu_send(sock, req->hdr.msg_id, req->hdr.cmd,
+		return xpdk_vfu_send(sock, req->hdr.msg_id, req->hdr.cmd,
 				XPDK_VFU_F_TYPE_REPLY | XPDK_VFU_F_ERROR, (uint32_t)err, NULL, 0, NULL,
 				0, NULL, 0);
-	return vfu_send(sock, req->hdr.msg_id, req->hdr.cmd, XPDK_VFU_F_TYPE_REPLY, 0, p1, l1, p2,
+	return xpdk_vfu_send(sock, req->hdr.msg_id, req->hdr.cmd, XPDK_VFU_F_TYPE_REPLY, 0, p1, l1, p2,
 			l2, fds, nfds);
 }
 
-int vfu_caps_json(char *buf, size_t len, unsigned int max_fds)
+int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds)
 {
 	int n = snprintf(buf, len,
 			 "{\"capabilities\":{\"max_msg_fds\":%u,\"max_data_xfer_size\":%u,"

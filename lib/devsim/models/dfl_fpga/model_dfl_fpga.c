@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * Model "dfl-fpga": an OPAE PCIe FPGA physical function (default 8086:0b30, the PAC N3000) whose
+ * BAR0 carries a Device Feature List as Linux's DFL driver and OPAE walk it:
+ *
+ *   0x00000 FME (FIU 0)            -> 0x01000 thermal -> 0x02000 power -> 0x03000 global perf
+ *                                   -> 0x04000 global error -> 0x05000 PR (EOL)
+ *   0x40000 port 0 (FIU 1), found through FME_PORT0 -> 0x41000 port error -> 0x42000 STP (EOL)
+ *   0x80000 AFU (port NEXT_AFU): the host exerciser (xpdk_he_regs.h) or, after partial
+ *           reconfiguration, the counter AFU; its first 4 KiB are registers, the rest of its
+ *           256 KiB window is plain memory the client maps (the MMIO fast path).
+ *
+ * Registers are 64 bits; 4-byte accesses reach the low or high half (a 4-byte write to a high
+ * half is ignored); other sizes read all-ones and are dropped. Live values (temperature, power)
+ * follow a random walk seeded by the seed= argument, so runs with one seed read the same
+ * sequence. The exerciser's engine runs on the device thread without the register lock, so
+ * register reads stay quick while it moves data; it works directly on the client's buffers
+ * (mapped with an fd), and page by page when a buffer spans two of the client's DMA mappings,
+ * which also finds the first page that faults.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_dfl_fpga.h"
+
+uint64_t xpdk_dflm_dfh(unsigned int type, unsigned int id, unsigned int rev, uint64_t next,
+		       bool eol)
+{
+	return XPDK_FIELD_PREP(XPDK_DFH_TYPE, type) | XPDK_FIELD_PREP(XPDK_DFH_ID, id) |
+	       XPDK_FIELD_PREP(XPDK_DFH_REVISION, rev) | XPDK_FIELD_PREP(XPDK_DFH_NEXT, next) |
+	       (eol ? XPDK_DFH_EOL : 0);
+}
+
+/* xorshift64*: the live readings' random walk */
+uint64_t xpdk_dflm_rng_next(struct dfl_fpga *d)
+{
+	d->rng ^= d->rng >> 12;
+	d->rng ^= d->rng << 25;
+	d->rng ^= d->rng >> 27;
+	return d->rng * 0x2545f4914f6cdd1dULL;
+}
+
+/* ---- arguments ---------------------------------------------------------------------------- */
+
+static int parse_guid(const char *str, uint64_t *hi, uint64_t *lo)
+{
+	struct xpdk_guid g;
+	int rc = xpdk_guid_parse(str, &g);
+
+	if (rc == 0)
+		xpdk_guid_to_regs(&g, lo, hi);
+	return rc;
+}
+
+static int dfl_arg(const char *key, const char *val, void *arg)
+{
+	struct dfl_fpga *d = arg;
+
+	if (strcmp(key, "seed") == 0) {
+		if (xpdk_parse_u64(val, &d->seed) < 0)
+			return xpdk_err(EINVAL, "dfl-fpga: seed '%s' is not a number", val);
+	} else if (strcmp(key, "pr_id") == 0) {
+		if (parse_guid(val, &d->pr_id_h, &d->pr_id_l) < 0)
+			return xpdk_err(EINVAL,
+					"dfl-fpga: pr_id '%s' is not a GUID "
+					"(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+					val);
+	} else if (strcmp(key, "faults") == 0) {
+		char buf[128], *save = NULL;
+
+		snprintf(buf, sizeof(buf), "%s", val);
+		for (char *t = strtok_r(buf, "+", &save); t != NULL;
+		     t = strtok_r(NULL, "+", &save)) {
+			if (strcmp(t, "port-reset-ack") == 0)
+				d->faults |= FAULT_PORT_RESET_ACK;
+			else if (strcmp(t, "pr-complete") == 0)
+				d->faults |= FAULT_PR_COMPLETE;
+			else
+				return xpdk_err(EINVAL,
+						"dfl-fpga: fault '%s' is unknown (port-reset-ack, "
+						"pr-complete)",
+						t);
+		}
+	} else if (strcmp(key, "afu") == 0) {
+		if (strcmp(val, "he") == 0)
+			d->afu = AFU_HE;
+		else if (strcmp(val, "counter") == 0)
+			d->afu = AFU_COUNTER;
+		else
+			return xpdk_err(EINVAL, "dfl-fpga: afu '%s' is unknown (he, counter)", val);
+	} else {
+		return xpdk_err(EINVAL,
+				"dfl-fpga: unknown model argument '%s' (known: seed, pr_id, afu, "
+				"faults)",
+				key);
+	}
+	return 0;
+}
+
+/* ---- model callbacks -------------------------------------------------------------------- */
+
+static uint64_t reg_read(struct dfl_fpga *d, uint64_t off)
+{
+	d->fab_events[EV_MMIO_RD]++;
+	if (off >= AFU)
+		return xpdk_dflm_afu_read(d, off - AFU);
+	if (off >= PORT)
+		return xpdk_dflm_port_read(d, off);
+	return xpdk_dflm_fme_read(d, off);
+}
+
+static void reg_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off, uint64_t val)
+{
+	d->fab_events[EV_MMIO_WR]++;
+	if (off >= AFU)
+		xpdk_dflm_afu_write(dev, d, off - AFU, val);
+	else if (off >= PORT)
+		xpdk_dflm_port_write(d, off, val);
+	else
+		xpdk_dflm_fme_write(dev, d, off, val);
+}
+
+static uint64_t dfl_mmio_read(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			      unsigned int size)
+{
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+	uint64_t v;
+
+	if (bar != 0 || (size != 8 && size != 4))
+		return ~0ULL;
+	v = reg_read(d, off & ~7ULL);
+	return size == 8 ? v : (off & 4) ? v >> 32 : (uint32_t)v;
+}
+
+static void dfl_mmio_write(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
+			   unsigned int size, uint64_t val)
+{
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+
+	if (bar != 0 || (size != 8 && size != 4) || (size == 4 && (off & 4)))
+		return;
+	reg_write(dev, d, off, size == 4 ? (uint32_t)val : val);
+}
+
+/* Power-on state of everything but the loaded AFU and the arguments. */
+static void dfl_power_on(struct dfl_fpga *d, uint64_t seed)
+{
+	d->seed = seed;
+	d->rng = seed * 0x9e3779b97f4a7c15ULL + 1;
+	d->temp = 40 + seed % 20;
+	d->therm_threshold = XPDK_FIELD_PREP(XPDK_FME_THERM_TRIP, 95);
+	d->pwr_threshold = 0;
+	d->err_fme_mask = d->err_fme = d->err_pcie0_mask = d->err_pcie0 = 0;
+	d->err_pcie1_mask = d->err_pcie1 = d->err_nonfat_mask = d->err_nonfat = 0;
+	d->err_catfat_mask = d->err_catfat = d->err_first = d->err_next = 0;
+	d->perf_fab_ctrl = d->perf_cache_ctrl = 0;
+	memset(d->fab_events, 0, sizeof(d->fab_events));
+	memset(d->fab_base, 0, sizeof(d->fab_base));
+	memset(d->fab_frozen, 0, sizeof(d->fab_frozen));
+	d->t0 = xpdk_now_ns();
+	d->pr_ctrl = d->pr_err = 0;
+	d->pr_active = false;
+	d->pr_len = 0;
+	d->port_ctrl = d->port_err_mask = d->port_err = d->port_first_err = 0;
+	xpdk_dflm_afu_power_on(d);
+}
+
+static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
+{
+	static const struct xpdk_pci_ids ids = {
+		.vendor = 0x8086,
+		.device = 0x0b30,
+		.subsystem_vendor = 0x8086,
+		.subsystem = 0x0b30,
+		.class_code = 0x120000, /* processing accelerator */
+		.revision = 0,
+	};
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+	struct xpdk_pci_cfg *cfg = xpdk_devsim_cfg(dev);
+	int rc;
+
+	d->afu = AFU_HE;
+	if (parse_guid(XPDK_DEVSIM_DFL_PR_ID, &d->pr_id_h, &d->pr_id_l) < 0)
+		return xpdk_err(EINVAL, "dfl-fpga: bad built-in PR interface ID");
+	rc = xpdk_devsim_args("dfl-fpga", args, dfl_arg, d);
+	if (rc < 0)
+		return rc;
+	d->bs_id = XPDK_FIELD_PREP(XPDK_FME_BS_ID_HASH, (uint32_t)((d->seed + 1) * 2654435761u)) |
+		   XPDK_FIELD_PREP(XPDK_FME_BS_ID_MAJOR, 1) |
+		   XPDK_FIELD_PREP(XPDK_FME_BS_ID_MINOR, 2) |
+		   XPDK_FIELD_PREP(XPDK_FME_BS_ID_PATCH, 0);
+	d->bs_md = XPDK_FIELD_PREP(XPDK_FME_BS_MD_YEAR, 0x26) |
+		   XPDK_FIELD_PREP(XPDK_FME_BS_MD_MONTH, 0x11) |
+		   XPDK_FIELD_PREP(XPDK_FME_BS_MD_DAY, 0x22) |
+		   XPDK_FIELD_PREP(XPDK_FME_BS_MD_SEED, d->seed & 0xf);
+	d->pr_buf = malloc(XPDK_DEVSIM_RBF_MAX);
+	if (d->pr_buf == NULL)
+		return xpdk_err(ENOMEM, "dfl-fpga: out of memory for the PR buffer");
+	xpdk_pci_cfg_init(cfg, &ids, true);
+	xpdk_pci_cfg_intx(cfg, 1);
+	rc = xpdk_pci_cfg_msi(cfg, 1);
+	if (rc == 0)
+		rc = xpdk_devsim_bar(dev, 0, XPDK_DEVSIM_DFL_BAR0_SIZE, true);
+	if (rc == 0) {
+		d->afu_ram =
+		    xpdk_devsim_bar_mem(dev, 0, AFU + XPDK_DEVSIM_DFL_AFU_RAM,
+					XPDK_DEVSIM_DFL_AFU_SIZE - XPDK_DEVSIM_DFL_AFU_RAM);
+		if (d->afu_ram == NULL)
+			rc = errno ? -errno : -ENOMEM;
+	}
+	if (rc < 0) {
+		free(d->pr_buf);
+		d->pr_buf = NULL;
+		return rc;
+	}
+	dfl_power_on(d, d->seed);
+	return 0;
+}
+
+static void dfl_fini(struct xpdk_devsim_dev *dev)
+{
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+
+	free(d->pr_buf);
+	d->pr_buf = NULL;
+}
+
+static void dfl_reset(struct xpdk_devsim_dev *dev)
+{
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+
+	dfl_power_on(d, d->seed);
+}
+
+static uint64_t dfl_work(struct xpdk_devsim_dev *dev)
+{
+	return xpdk_dflm_he_work(dev, xpdk_devsim_priv(dev));
+}
+
+static void dfl_detach(struct xpdk_devsim_dev *dev)
+{
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+
+	xpdk_devsim_lock(dev);
+	if (d->he.busy) {
+		d->he.busy = false; /* the client's memory is gone: no DSM write either */
+		d->he.gen++;
+		d->he.error = XPDK_HE_ERR_STOPPED;
+		d->he.status = XPDK_HE_STATUS_DONE | XPDK_HE_STATUS_ERROR;
+	}
+	xpdk_devsim_unlock(dev);
+}
+
+static const struct xpdk_devsim_model dfl_fpga_model = {
+	.name = "dfl-fpga",
+	.summary = "OPAE DFL FPGA PF (8086:0b30): FME, port, host-exerciser AFU, partial "
+		   "reconfiguration",
+	.args_help =
+	    "seed=N  seed of the live readings (default 0)\n"
+	    "pr_id=GUID  PR interface ID (default " XPDK_DEVSIM_DFL_PR_ID ")\n"
+	    "afu=he|counter  AFU loaded at power-on (default he)\n"
+	    "faults=F[+F]  inject faults: port-reset-ack (never acknowledged), pr-complete "
+	    "(PR never completes)",
+	.priv_size = sizeof(struct dfl_fpga),
+	.init = dfl_init,
+	.fini = dfl_fini,
+	.mmio_read = dfl_mmio_read,
+	.mmio_write = dfl_mmio_write,
+	.reset = dfl_reset,
+	.work = dfl_work,
+	.detach = dfl_detach,
+};
+
+XPDK_DEVSIM_MODEL(dfl_fpga_model)

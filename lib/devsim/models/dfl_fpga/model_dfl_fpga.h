@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * The dfl-fpga model's private header: its layout in BAR0, its state, and the functions its
+ * parts (model_dfl_fpga.c: arguments, power-on, callbacks; model_dfl_fpga_fme.c: FME and PR;
+ * model_dfl_fpga_port.c: port and AFU window; model_dfl_fpga_he.c: the host exerciser's engine)
+ * call across files.
+ */
+
+#ifndef XPDK_MODEL_DFL_FPGA_H
+#define XPDK_MODEL_DFL_FPGA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../xpdk_devsim.h"
+#include "../../xpdk_devsim_dfl.h"
+#include "xpdk_dfl.h"
+#include "xpdk_dfl_regs.h"
+#include "xpdk_he_regs.h"
+
+#define FME	  XPDK_DEVSIM_DFL_FME
+#define THERMAL	  0x1000
+#define POWER	  0x2000
+#define PERF	  0x3000
+#define GERR	  0x4000
+#define PR	  0x5000
+#define PORT	  XPDK_DEVSIM_DFL_PORT
+#define PORT_ERR  (PORT + 0x1000)
+#define PORT_STP  (PORT + 0x2000)
+#define AFU	  XPDK_DEVSIM_DFL_AFU
+#define FEAT_SIZE 0x1000
+
+#define FME_GUID_H  0xbfaf2ae94a5246e3ULL
+#define FME_GUID_L  0x82fe38f0f9e17764ULL
+#define PORT_GUID_H 0x3ab49893138d42ebULL
+#define PORT_GUID_L 0x9642b06c6b355b87ULL
+
+/* fabric counter events (the perf feature's event selector) */
+enum { EV_PCIE0_RD = 0, EV_PCIE0_WR = 1, EV_MMIO_RD = 6, EV_MMIO_WR = 7, EV_MAX = 8 };
+
+/* RAS bits the error injection register sets */
+#define CATFAT_INJ_CATAST XPDK_BIT(11)
+#define CATFAT_INJ_FATAL  XPDK_BIT(12)
+#define NONFAT_INJ_WARN	  XPDK_BIT(6)
+/* port error bits the exerciser's faults set */
+#define PORT_ERR_DMA_RD XPDK_BIT(0)
+#define PORT_ERR_DMA_WR XPDK_BIT(1)
+
+#define SLICE_BYTES (4u << 20) /* engine work between register-lock windows */
+#define BOUNCE	    (64u << 10)
+
+enum afu_kind { AFU_HE, AFU_COUNTER };
+
+struct he {
+	uint64_t scratch[2], dsm, src, dst, num_lines, cfg, pattern;
+	uint64_t status, error, err_addr, lines_read, lines_written, completions;
+	/* the run in progress (busy): fixed at start, progress kept by the device thread */
+	bool busy, stop;
+	uint64_t gen; /* bumped when a run is abandoned, so a slice in flight is discarded */
+	uint64_t r_mode, r_src, r_dst, r_len, r_repeat, r_dsm, r_pattern;
+	bool r_irq;
+	uint64_t r_pass, r_done, r_read, r_written, r_checksum, r_t0;
+};
+
+/* faults= injection, for drivers' error paths */
+#define FAULT_PORT_RESET_ACK XPDK_BIT(0) /* soft reset is never acknowledged */
+#define FAULT_PR_COMPLETE    XPDK_BIT(1) /* PR never completes (start stays set) */
+
+struct dfl_fpga {
+	uint64_t seed, rng, temp;
+	uint64_t faults;
+	uint64_t pr_id_l, pr_id_h;
+	enum afu_kind afu;
+	uint64_t bs_id, bs_md;
+	/* FME features */
+	uint64_t therm_threshold, pwr_threshold;
+	uint64_t err_fme_mask, err_fme, err_pcie0_mask, err_pcie0, err_pcie1_mask, err_pcie1;
+	uint64_t err_nonfat_mask, err_nonfat, err_catfat_mask, err_catfat, err_first, err_next;
+	uint64_t perf_fab_ctrl, perf_cache_ctrl, fab_events[EV_MAX], fab_base[EV_MAX],
+	    fab_frozen[EV_MAX], t0;
+	/* PR */
+	uint64_t pr_ctrl, pr_err;
+	bool pr_active;
+	uint8_t *pr_buf;
+	size_t pr_len;
+	/* port */
+	uint64_t port_ctrl, port_err_mask, port_err, port_first_err;
+	/* AFUs */
+	struct he he;
+	uint64_t cnt_scratch, cnt_count;
+	uint8_t *afu_ram;
+};
+
+/* model_dfl_fpga.c */
+uint64_t xpdk_dflm_dfh(unsigned int type, unsigned int id, unsigned int rev, uint64_t next,
+		       bool eol);
+uint64_t xpdk_dflm_rng_next(struct dfl_fpga *d);
+
+/* model_dfl_fpga_he.c: the host exerciser AFU */
+void xpdk_dflm_he_power_on(struct he *he);
+uint64_t xpdk_dflm_he_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d);
+uint64_t xpdk_dflm_he_read(struct dfl_fpga *d, uint64_t off);
+void xpdk_dflm_he_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
+			uint64_t val);
+
+/* model_dfl_fpga_port.c: the port and the AFU window */
+bool xpdk_dflm_port_in_reset(const struct dfl_fpga *d);
+void xpdk_dflm_afu_power_on(struct dfl_fpga *d);
+uint64_t xpdk_dflm_afu_read(struct dfl_fpga *d, uint64_t off);
+void xpdk_dflm_afu_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
+			 uint64_t val);
+uint64_t xpdk_dflm_port_read(struct dfl_fpga *d, uint64_t off);
+void xpdk_dflm_port_write(struct dfl_fpga *d, uint64_t off, uint64_t val);
+
+/* model_dfl_fpga_fme.c: the FME and partial reconfiguration */
+uint64_t xpdk_dflm_fme_read(struct dfl_fpga *d, uint64_t off);
+void xpdk_dflm_fme_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
+			 uint64_t val);
+
+#endif /* XPDK_MODEL_DFL_FPGA_H */
