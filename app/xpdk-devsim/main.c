@@ -34,10 +34,10 @@ struct dev_opts {
 	const char *args;
 	const char *name;
 	const char *socket_path;
-	int fd;
 	const char *pci_id;
-	int socket_mode; /* -1: the default, 0600 */
 	long socket_gid; /* -1: the process's group */
+	int fd;
+	int socket_mode; /* -1: the default, 0600 */
 	char auto_name[64];
 	char auto_path[512];
 };
