@@ -105,25 +105,28 @@ def test_device_survives_dma_memory_truncated_after_map(tmp_path, sysfs):
 
 def test_full_eventfd_does_not_hang_the_device_and_sigterm_works(tmp_path, sysfs):
     d = devsim(tmp_path, "--model", "edu")
-    c = Client(d.sock("edu0"), timeout=10)
     r_pipe, w_pipe = os.pipe()
-    with pytest.raises(VfuError) as e:
-        c.set_irq(0, w_pipe)  # a pipe is not an eventfd
-    assert e.value.err == errno.EINVAL
     efd = os.eventfd(0)
-    os.eventfd_write(efd, 0xfffffffffffffffe)  # its largest count: one more write would block
-    c.set_irq(0, efd)
-    c.write32(0, EDU_IRQ_RAISE, 1)  # answered: the device did not block signalling it
-    c.close()
-    r = xio(sysfs, "-d", "vfio-user:" + d.sock("edu0"), "peek", "-w", "32", "0", timeout=30)
-    assert r.returncode == 0, r.stderr
-    t0 = time.time()
-    d.proc.send_signal(15)
-    d.proc.wait(timeout=20)
-    assert time.time() - t0 < 20
-    assert not os.path.exists(d.sock("edu0"))
-    for fd in (efd, r_pipe, w_pipe):
-        os.close(fd)
+    try:
+        c = Client(d.sock("edu0"), timeout=10)
+        with pytest.raises(VfuError) as e:
+            c.set_irq(0, w_pipe)  # a pipe is not an eventfd
+        assert e.value.err == errno.EINVAL
+        os.eventfd_write(efd, 0xfffffffffffffffe)  # its largest count: one more write blocks
+        c.set_irq(0, efd)
+        c.write32(0, EDU_IRQ_RAISE, 1)  # answered: the device did not block signalling it
+        c.close()
+        r = xio(sysfs, "-d", "vfio-user:" + d.sock("edu0"), "peek", "-w", "32", "0", timeout=30)
+        assert r.returncode == 0, r.stderr
+        t0 = time.time()
+        d.proc.send_signal(15)
+        d.proc.wait(timeout=20)
+        assert time.time() - t0 < 20
+        assert not os.path.exists(d.sock("edu0"))
+    finally:
+        d.stop()
+        for fd in (efd, r_pipe, w_pipe):
+            os.close(fd)
 
 
 # ---- 4. a full listen backlog -----------------------------------------------------------------
