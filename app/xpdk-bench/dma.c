@@ -629,8 +629,9 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 		return BENCH_USAGE;
 	return 0;
 bad:
+	/* the option's own name: argv[optind - 1] is the value when it was a separate word */
 	fprintf(stderr, "xpdk-bench: dma: bad value '%s' for %s; see dma --help\n", optarg,
-		argv[optind - 1]);
+		bench_opt_name(lo, c));
 	return BENCH_USAGE;
 }
 

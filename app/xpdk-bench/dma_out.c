@@ -7,6 +7,7 @@
  * bandwidth and latency against transfer size.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -184,6 +185,13 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 
 	for (int i = 0; i < n; i++)
 		skel |= r[i].skel_gbps > 0;
+	/* gnuplot that cannot open its output writes the PNG to stdout: find out first */
+	g = fopen(o->out.plot, "w");
+	if (g == NULL) {
+		fprintf(stderr, "xpdk-bench: --plot %s: %s\n", o->out.plot, strerror(errno));
+		return BENCH_FAIL;
+	}
+	fclose(g);
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
 		fprintf(stderr, "xpdk-bench: --plot needs gnuplot: install gnuplot-nox "
 				"(devtools/install-deps.sh)\n");

@@ -495,8 +495,9 @@ static int parse_mmio(int argc, char **argv, struct mmio_opts *o)
 	}
 	return 0;
 bad:
+	/* the option's own name: argv[optind - 1] is the value when it was a separate word */
 	fprintf(stderr, "xpdk-bench: mmio: bad value '%s' for %s; see mmio --help\n", optarg,
-		argv[optind - 1]);
+		bench_opt_name(lo, c));
 	return BENCH_USAGE;
 }
 

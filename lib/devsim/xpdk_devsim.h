@@ -117,6 +117,14 @@ int xpdk_devsim_start(struct xpdk_devsim_dev *dev);
  */
 int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids);
 
+/**
+ * Let other users reach the instance's socket: @p mode (e.g. 0660; -1 keeps 0600) and group
+ * @p gid (-1 keeps the creator's). Call after xpdk_devsim_create(), before clients are expected;
+ * the socket is created 0600, so it is never wider than asked.
+ * @return 0, or a negative errno with the last-error sentence (-EINVAL for an fd instance).
+ */
+int xpdk_devsim_socket_access(struct xpdk_devsim_dev *dev, int mode, long gid);
+
 /** True once the instance stopped on its own (its `--fd` client left, or a fatal error). */
 bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev);
 
@@ -200,6 +208,17 @@ int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, 
 			void **ptr);
 /** End a pin from xpdk_devsim_dma_map(). */
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
+
+/**
+ * Run @p fn(@p arg), which touches memory pinned with xpdk_devsim_dma_map(), so that a client
+ * that truncated the file behind that memory makes the access fail (-EFAULT, the faulting
+ * address in @p fault) instead of killing the process with SIGBUS: report it to the driver as
+ * the device reports a DMA fault. @p fn is abandoned at the fault: it must take no lock and
+ * allocate nothing. xpdk_devsim_dma_read() and xpdk_devsim_dma_write() are guarded already.
+ * @return 0 or -EFAULT.
+ */
+int xpdk_devsim_dma_guarded(struct xpdk_devsim_dev *dev, void (*fn)(void *arg), void *arg,
+			    void **fault);
 
 /**
  * Signal interrupt vector @p vector: over MSI when the client set MSI eventfds, otherwise INTx

@@ -78,6 +78,7 @@ enum xpdk_dfl_errcode {
 	XPDK_DFL_E_VERSION,	    /**< DFH version other than 0 or 1: -EINVAL */
 	XPDK_DFL_E_NOMEM,	    /**< xpdk_dfl_enumerate() could not allocate: -ENOMEM */
 	XPDK_DFL_E_STOPPED,	    /**< not a failure: the callback returned non-zero */
+	XPDK_DFL_E_TYPE,	    /**< a DFH of type 0 (not a feature: empty or unprogrammed): -EINVAL */
 };
 
 /** Detail of a failed walk; filled by every walk function when given. */

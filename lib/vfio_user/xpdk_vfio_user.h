@@ -165,13 +165,15 @@ struct xpdk_vfu_client;
 
 /** Client options (all optional: zero means the default). */
 struct xpdk_vfu_client_opts {
-	int timeout_ms; /**< per reply, default 5000 */
+	int timeout_ms; /**< per call (connect, and each command with its whole reply), default 5000
+			 */
 };
 
 /**
- * Connect to the server at @p path and negotiate the version.
+ * Connect to the server at @p path and negotiate the version, all within the timeout.
  * @return the client, or NULL with errno and the last-error sentence (-ECONNREFUSED with "stale
- *         socket" when the path exists but nobody listens).
+ *         socket" when the path exists but nobody listens; -ENOTSOCK when it is not a socket;
+ *         -ETIMEDOUT when the server's backlog stays full or it does not answer VERSION).
  */
 struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts);
@@ -293,9 +295,11 @@ struct xpdk_vfu_device_desc {
 };
 
 /**
- * Create a server for @p desc listening on @p path (a stale socket file is replaced; mode 0600).
- * The description is copied; fds in it stay the caller's.
- * @return the server, or NULL with the last-error sentence.
+ * Create a server for @p desc listening on @p path, mode 0600. A stale socket there (nobody
+ * listening) is replaced; a live one, or anything that is not a socket, is left alone and
+ * refused. The description is copied; fds in it stay the caller's.
+ * @return the server, or NULL with the last-error sentence (-EADDRINUSE: another server listens
+ *         there; -EEXIST: the path is not a socket).
  */
 struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
 					       const struct xpdk_vfu_device_desc *desc);
@@ -325,7 +329,8 @@ bool xpdk_vfu_server_connected(const struct xpdk_vfu_server *s);
  * Copy @p len bytes between @p buf and client memory at @p iova (@p write: into client memory).
  * Thread-safe: a DMA_UNMAP or a disconnect waits until the copy has finished.
  * @return 0; -EFAULT when any byte of the range is not mapped by the client with the needed
- *         permission; -ENOTCONN without a client. Nothing is copied on error.
+ *         permission (nothing is copied), or when the client truncated the file behind it (part
+ *         may be copied); -ENOTCONN without a client.
  */
 int xpdk_vfu_server_dma_read(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len);
 int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf,
@@ -342,8 +347,29 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);
 
 /**
- * Signal vector @p vector of IRQ type @p index on the client's eventfd.
- * @return 0, or -ENOENT when the client set no eventfd for it (the interrupt is dropped).
+ * Run @p fn(@p arg), which touches client memory pinned with xpdk_vfu_server_dma_pin(), so that
+ * a client that truncated the file behind that memory makes it fail instead of killing the
+ * process with SIGBUS. @p fn is abandoned at the faulting access (it must hold no lock and
+ * allocate nothing that the abandonment would leak).
+ * @return 0; or -EFAULT, with the faulting address in @p fault (may be NULL).
+ */
+int xpdk_vfu_guarded(void (*fn)(void *arg), void *arg, void **fault);
+
+/** memcpy() under xpdk_vfu_guarded(): 0, or -EFAULT when the memory behind either side is gone. */
+int xpdk_vfu_guarded_copy(void *dst, const void *src, size_t len);
+
+/**
+ * Install the SIGBUS handler that xpdk_vfu_guarded() relies on (done by every server; a SIGBUS
+ * outside a guarded access goes to the handler installed before, or takes the default action).
+ * @return 0 or a negative errno.
+ */
+int xpdk_vfu_guard_init(void);
+
+/**
+ * Signal vector @p vector of IRQ type @p index on the client's eventfd, without ever blocking: an
+ * eventfd whose counter is full already has an interrupt pending.
+ * @return 0; -ENOENT when the client set no eventfd for it (the interrupt is dropped); -EAGAIN
+ *         when its counter is full.
  */
 int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
 				unsigned int vector);

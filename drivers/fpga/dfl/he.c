@@ -114,6 +114,15 @@ static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t byte
 {
 	int rc = he_quiesce(f);
 
+	if (rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
+		return xpdk_err(ENOTCONN,
+				"%s: the device went away during the exerciser run (no completion "
+				"within %llu ms, then: %s)",
+				xpdk_dev_info(f->dev)->name, (unsigned long long)timeout_ms, why);
+	}
 	return xpdk_err(ETIMEDOUT,
 			"%s: the exerciser did not complete within %llu ms (%llu bytes, %u "
 			"passes); %s",
