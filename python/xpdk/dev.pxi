@@ -121,17 +121,20 @@ cdef class Device:
 
     @property
     def regions(self):
-        """The regions that are mapped (at least in part), as opae.io lists them."""
+        """The device's BARs (regions 0-5 that exist), as opae.io lists its mappable regions
+        (``[0, 2]``); under vfio-pci these are the mappable ones, over vfio-user a BAR may be
+        trapped (edu's is) and is listed all the same."""
         out = []
-        for i in range(XPDK_DEV_MAX_REGIONS):
+        for i in range(6):
             r = xpdk_dev_region(self._get(), i)
-            if r != NULL and r.flags & XPDK_REGION_F_MMAP:
+            if r != NULL and r.size != 0:
                 out.append(self.region(i))
         return out
 
     @property
     def num_regions(self):
-        """Number of mapped regions (opae.io's meaning); ``info.num_regions`` counts all."""
+        """Number of BARs in ``regions`` (opae.io's meaning); ``info.num_regions`` counts
+        every region index the transport reports."""
         return len(self.regions)
 
     def reset(self):
@@ -389,6 +392,7 @@ cdef class Region:
     @property
     def flags(self):
         """XPDK_REGION_F_* flags: 1 readable, 2 writable, 4 (partly) mapped."""
+        self._device._get()
         return self._r.flags
 
     def index(self):

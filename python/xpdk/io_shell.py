@@ -46,7 +46,7 @@ def _start_env():
 
 
 def _parse(argv):
-    opts = {"device": None, "display": None, "region": 0, "note": None}
+    opts = {"device": None, "display": None, "region": "0", "note": None}
     i = 0
     while i < len(argv) and argv[i].startswith("--"):
         key = argv[i][2:]
