@@ -44,13 +44,15 @@ static int parse_py_options(int word, char **argv, struct io_opts *o)
 		else if (strncmp(a, "--region=", 9) == 0)
 			reg = true, val = a + 9;
 		if (!dev && !reg)
-			return io_fail(o, IO_EXIT_USAGE,
-				       "option '%s' is not one of script and interactive modes' (-d "
-				       "ADDR, -r REGION); try 'xpdk-io -h'",
-				       a);
+			return io_fail(
+			    o, IO_EXIT_USAGE,
+			    "option '%s' is not one of script and interactive modes' (-d "
+			    "ADDR, -r REGION); try 'xpdk-io -h'",
+			    a);
 		if (val == NULL) {
 			if (++i >= word)
-				return io_fail(o, IO_EXIT_USAGE, "missing value for option '%s'", a);
+				return io_fail(o, IO_EXIT_USAGE, "missing value for option '%s'",
+					       a);
 			val = argv[i];
 		}
 		if (dev) {
@@ -86,7 +88,8 @@ static void pick_device(struct io_target *t, char *note, size_t len)
 	if (count == 1)
 		snprintf(t->name, sizeof(t->name), "%s", l.v[pick].name);
 	else if (count == 0)
-		snprintf(note, len, "no accelerator bound to vfio-pci and no running devsim device");
+		snprintf(note, len,
+			 "no accelerator bound to vfio-pci and no running devsim device");
 	else
 		snprintf(note, len, "%zu devices present ('xpdk-io ls')", count);
 	io_list_free(&l);
