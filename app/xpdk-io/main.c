@@ -306,7 +306,7 @@ static int parse_options(int argc, char **argv, const struct io_command *cmd, st
  * accepts ("--hel", "--js": no other long option shares their first letter). */
 static bool has_flag(int argc, char **argv, const char *flag)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (int i = 1; i < argc && argv[i] != NULL && strcmp(argv[i], "--") != 0; i++) {
 		size_t n = strlen(argv[i]);
 
 		if (strcmp(argv[i], flag) == 0 ||
