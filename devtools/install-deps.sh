@@ -10,6 +10,8 @@ PKGS=(
 	libdpdk-dev dpdk libjson-c-dev libibverbs-dev rdma-core
 	# tests, sanitizers, fuzzing
 	libcmocka-dev python3 python3-pytest clang llvm libclang-rt-dev
+	# Python bindings (python/) and their tests
+	cython3 python3-dev python3-numpy python3-pexpect
 	# real-hardware tier (QEMU guest)
 	qemu-system-x86 busybox-static kmod cpio zstd
 	# benchmark plots

@@ -46,6 +46,17 @@ tap_through() {
 	done
 }
 
+# Lines "ok - X" / "not ok - X" from a script, as numbered TAP lines.
+tap_through_lines() {
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) n=$((n + 1)); echo "ok $n ${line#ok - }" ;;
+		"not ok - "*) n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n ${line#not ok - }" ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+
 sysfs_driver() {
 	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
 		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
@@ -143,6 +154,15 @@ for addr in $edus; do
 	echo "$out" | grep -q "^xpdk-fast"
 	ok $((rc + $?)) "xpdk-bench mmio on $addr's mapped BAR runs against the raw loop" "$out"
 	echo "$out" | grep "^# ratio" | sed 's/^/# /'
+
+	# the Python package on the real device (the build tree's, as a user's PYTHONPATH)
+	if [ -f "$build/python/xpdk/__init__.py" ]; then
+		PYTHONPATH=$build/python /usr/bin/python3 "$(dirname "$0")/edu_python.py" "$addr" \
+			>/tmp/python.out 2>&1
+		rc=$?
+		tap_through_lines </tmp/python.out
+		ok $rc "edu_python.py (xpdk package) on $addr exits 0" "exit status $rc"
+	fi
 
 	# the conformance set's DMA to an unmapped address must be stopped by the IOMMU
 	dmesg | grep -Eq "DMAR: \[DMA (Read|Write).*device \[$(echo "$addr" | cut -c6-)\]"
