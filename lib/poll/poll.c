@@ -69,6 +69,7 @@ static int state_init(void)
 	if (rte_lcore_count() == 0)
 		return xpdk_err(EINVAL,
 				"lib/poll needs the environment: call xpdk_env_init() first");
+	xpdk_poll_telemetry_register(); /* done by a constructor unless that was dropped */
 	sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 	v = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN_CEIL(sz, RTE_CACHE_LINE_SIZE));
 	if (v == NULL)

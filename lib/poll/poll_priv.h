@@ -95,6 +95,10 @@ bool xpdk_poll_in_loop(void);
 void xpdk_poll_stats_fill(const struct xpdk_poll_handler *h, struct xpdk_poll_handler_stats *st);
 void xpdk_poll_lcore_stats_fill(unsigned int lcore, struct xpdk_poll_lcore_stats *st);
 
+/* Register the /xpdk/poll/ telemetry commands (telemetry.c); called from the first
+ * initialisation rather than a constructor, which a static archive would drop. Lock held. */
+void xpdk_poll_telemetry_register(void);
+
 /* Name of a handler kind ("plain", "ring", "event", "timer"). */
 const char *xpdk_poll_kind_name(unsigned int kind);
 

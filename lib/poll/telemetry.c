@@ -131,12 +131,35 @@ static int tel_handler(const char *cmd, const char *params, struct rte_tel_data 
 	return 0;
 }
 
-RTE_INIT(xpdk_poll_telemetry)
+void xpdk_poll_telemetry_register(void)
 {
-	rte_telemetry_register_cmd("/xpdk/poll/lcores", tel_lcores,
-				   "XPDK poll loops: per lcore statistics. No parameters");
-	rte_telemetry_register_cmd("/xpdk/poll/handlers", tel_handlers,
-				   "XPDK poll handlers: their names. No parameters");
-	rte_telemetry_register_cmd("/xpdk/poll/handler", tel_handler,
-				   "XPDK poll handler statistics. Parameters: handler name");
+	static bool done;
+	int rc;
+
+	/* once per process: telemetry keeps its commands until exit */
+	if (done)
+		return;
+	done = true;
+	rc = rte_telemetry_register_cmd("/xpdk/poll/lcores", tel_lcores,
+					"XPDK poll loops: per lcore statistics. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/xpdk/poll/handlers", tel_handlers,
+						"XPDK poll handlers: their names. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd(
+		    "/xpdk/poll/handler", tel_handler,
+		    "XPDK poll handler statistics. Parameters: handler name");
+	/* DPDK 22.11 holds at most 64 commands, and its drivers register many */
+	if (rc < 0)
+		rte_log(RTE_LOG_WARNING, xpdk_logtype_poll,
+			"XPDK poll: telemetry commands not registered (%s): DPDK's telemetry "
+			"table is full\n",
+			strerror(-rc));
+}
+
+/* Before main(): ahead of the driver plugins EAL loads, which would fill the table first. The
+ * constructor lives in this file, which every user of lib/poll links. */
+RTE_INIT(xpdk_poll_telemetry_init)
+{
+	xpdk_poll_telemetry_register();
 }
