@@ -11,7 +11,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -27,6 +29,21 @@
 #define IDLE_STAMP_EVERY 64
 
 static __thread bool in_loop;
+
+/* The barrier between the "about to sleep" flag and the last poll. With membarrier(2) it is a
+ * full barrier on every CPU that runs a thread of this process, so producers need none on their
+ * side (xpdk_poll_lcore_notify()); it costs an IPI, once per sleep. */
+static void sleep_barrier(void)
+{
+	rte_smp_mb();
+	if (!xpdk_poll_state.membarrier ||
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
+		/* cannot happen once registered; producers fence themselves from now on */
+		for (unsigned int i = 0; i < RTE_MAX_LCORE; i++)
+			__atomic_store_n(&xpdk_poll_sleep_flags[i].fence, 1, __ATOMIC_RELAXED);
+		rte_smp_mb();
+	}
+}
 
 bool xpdk_poll_in_loop(void)
 {
@@ -237,7 +254,7 @@ int xpdk_poll_loop(unsigned int lc)
 			/* say we are about to sleep, then poll once more: a producer either sees
 			 * the flag and wakes us, or we see its work in that last poll */
 			__atomic_store_n(&xpdk_poll_sleep_flags[lc].sleeping, 1, __ATOMIC_RELAXED);
-			rte_smp_mb();
+			sleep_barrier();
 			announced = true;
 			continue;
 		}

@@ -11,8 +11,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -89,6 +91,11 @@ static int state_init(void)
 		l->epfd = -1;
 		__atomic_store_n(&l->wakefd, -1, __ATOMIC_RELAXED);
 	}
+	/* sleeping lcores pay for the producers' barrier (see xpdk_poll_lcore_notify()) */
+	S.membarrier =
+	    syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+	for (lc = 0; lc < RTE_MAX_LCORE; lc++)
+		__atomic_store_n(&xpdk_poll_sleep_flags[lc].fence, !S.membarrier, __ATOMIC_RELAXED);
 	__atomic_store_n(&S.qsbr, v, __ATOMIC_RELEASE);
 	return 0;
 }

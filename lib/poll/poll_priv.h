@@ -77,6 +77,7 @@ struct poll_state {
 	pthread_mutex_t lock;
 	struct rte_rcu_qsbr *qsbr; /* thread ids are lcore ids */
 	bool stop;		   /* a stop was requested (atomic) */
+	bool membarrier;	   /* registered for MEMBARRIER_CMD_PRIVATE_EXPEDITED */
 	struct poll_lcore lcore[RTE_MAX_LCORE];
 };
 

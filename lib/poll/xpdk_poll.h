@@ -306,6 +306,7 @@ int xpdk_poll_lcore_stats(unsigned int lcore, struct xpdk_poll_lcore_stats *st);
 /** Per-lcore "about to sleep" flags (internal to the inline calls below; do not write). */
 struct xpdk_poll_sleep_flag {
 	uint32_t sleeping; /**< set by the lcore before it sleeps */
+	uint32_t fence;	   /**< producers need a full barrier (no membarrier(2) in the kernel) */
 } __rte_cache_aligned;
 
 /** One flag per lcore, read by xpdk_poll_lcore_notify(). */
@@ -319,17 +320,24 @@ void xpdk_poll_lcore_wake(unsigned int lcore);
 
 /**
  * Tell @p lcore that there is work for it (after publishing the work, e.g. enqueuing to a ring
- * its handler reads). When the lcore is awake this is a full memory barrier and one load; only a
- * sleeping lcore costs a syscall. Safe from any thread; out-of-range lcores are ignored.
+ * its handler reads). When the lcore is awake this is one load of a read-mostly cache line: the
+ * lcore about to sleep pays for the memory barrier instead, with membarrier(2) (a full barrier
+ * on every CPU running this process), so that either it sees the work or we see its flag. Only
+ * a sleeping lcore costs the producer a syscall. On kernels without membarrier(2) the producer
+ * issues a full barrier itself. Safe from any thread; out-of-range lcores are ignored.
  */
 static inline void xpdk_poll_lcore_notify(unsigned int lcore)
 {
+	const struct xpdk_poll_sleep_flag *f;
+
 	if (unlikely(lcore >= RTE_MAX_LCORE))
 		return;
-	/* pairs with the barrier between the consumer's flag store and its last poll: either the
-	 * consumer sees our work, or we see its flag */
-	rte_smp_mb();
-	if (unlikely(__atomic_load_n(&xpdk_poll_sleep_flags[lcore].sleeping, __ATOMIC_RELAXED)))
+	f = &xpdk_poll_sleep_flags[lcore];
+	if (unlikely(__atomic_load_n(&f->fence, __ATOMIC_RELAXED)))
+		rte_smp_mb();
+	else
+		rte_compiler_barrier();
+	if (unlikely(__atomic_load_n(&f->sleeping, __ATOMIC_RELAXED)))
 		xpdk_poll_lcore_wake(lcore);
 }
 
