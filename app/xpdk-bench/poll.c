@@ -483,8 +483,9 @@ static void print_rows(const struct bench *b)
 		for (int i = 0; i < b->nrows; i++) {
 			const struct row *r = &b->rows[i];
 
-			printf("%s,%.6g,%s,%.6g,%s,%.6g,%s,%s\n", r->name, r->value, r->unit,
-			       r->base, r->base_name, r->ratio, r->target,
+			/* names hold commas: quoted (no quotes inside them) */
+			printf("\"%s\",%.6g,%s,%.6g,\"%s\",%.6g,%s,%s\n", r->name, r->value,
+			       r->unit, r->base, r->base_name, r->ratio, r->target,
 			       r->has_target ? (r->met ? "yes" : "no") : "");
 		}
 		return;
