@@ -77,11 +77,11 @@ struct pipeline {
 
 static volatile sig_atomic_t interrupted;
 
+/* Only a flag: the progress timer (every 100 ms) acts on it. */
 static void on_signal(int sig)
 {
 	(void)sig;
-	if (interrupted++)
-		xpdk_poll_request_stop(); /* second ^C: do not wait for the drain */
+	interrupted++;
 }
 
 static uint64_t word(uint64_t seq, size_t i)
@@ -223,6 +223,11 @@ static int progress_fn(void *ctx)
 {
 	struct pipeline *p = ctx;
 	bool timeout = p->duration_tsc && rte_get_tsc_cycles() - p->t0 >= p->duration_tsc;
+
+	if (interrupted > 1) { /* second ^C: do not wait for the drain */
+		xpdk_poll_request_stop();
+		return 1;
+	}
 
 	if ((interrupted || timeout) && p->limit > p->issued) {
 		p->limit = p->issued; /* issue no more; stage 3 stops once the rings drain */

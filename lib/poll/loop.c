@@ -222,10 +222,10 @@ int xpdk_poll_loop(unsigned int lc)
 			t_mark = now;
 		}
 		tc = now;
-		if (t != NULL && t->n_event > 0 && (force_events || it % ev_every == 0))
+		/* event fds every ev_every iterations; after a sleep also the wake-up fd */
+		if ((t != NULL && t->n_event > 0 && (force_events || it % ev_every == 0)) ||
+		    (force_events && intr))
 			events_check(l);
-		else if (force_events && intr)
-			events_check(l); /* drain the wake-up fd after a sleep */
 		force_events = false;
 		for (unsigned int i = 0; i < n; i++) {
 			struct xpdk_poll_handler *h = t->h[i];

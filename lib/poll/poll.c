@@ -214,7 +214,8 @@ static void publish(struct poll_lcore *l, struct poll_table *t)
 static struct poll_table *table_copy(const struct poll_table *old, unsigned int extra)
 {
 	unsigned int n = old != NULL ? old->n : 0;
-	struct poll_table *t = malloc(sizeof(*t) + sizeof(t->h[0]) * (n + extra));
+	struct poll_table *t =
+	    malloc(sizeof(*t) + sizeof(struct xpdk_poll_handler *) * (n + extra));
 
 	if (t == NULL)
 		return NULL;
@@ -222,7 +223,7 @@ static struct poll_table *table_copy(const struct poll_table *old, unsigned int 
 	t->n_event = old != NULL ? old->n_event : 0;
 	t->n_timer = old != NULL ? old->n_timer : 0;
 	if (n > 0)
-		memcpy(t->h, old->h, sizeof(t->h[0]) * n);
+		memcpy(t->h, old->h, sizeof(struct xpdk_poll_handler *) * n);
 	return t;
 }
 
@@ -318,7 +319,7 @@ static int unregister_locked(struct xpdk_poll_handler *h, unsigned int lc, unsig
 
 	if (t == NULL)
 		return xpdk_err(ENOMEM, "out of memory removing handler %s", h->name);
-	memmove(&t->h[idx], &t->h[idx + 1], sizeof(t->h[0]) * (t->n - idx - 1));
+	memmove(&t->h[idx], &t->h[idx + 1], sizeof(struct xpdk_poll_handler *) * (t->n - idx - 1));
 	t->n--;
 	if (h->kind == XPDK_POLL_EVENT) {
 		t->n_event--;
