@@ -6,8 +6,8 @@ set -euo pipefail
 PKGS=(
 	# build
 	build-essential pkg-config meson ninja-build
-	# libraries
-	libdpdk-dev dpdk libjson-c-dev libibverbs-dev rdma-core
+	# libraries (dpdk-dev: dpdk-telemetry.py, which the telemetry test uses)
+	libdpdk-dev dpdk dpdk-dev libjson-c-dev libibverbs-dev rdma-core
 	# tests, sanitizers, fuzzing
 	libcmocka-dev python3 python3-pytest clang llvm libclang-rt-dev
 	# Python bindings (python/) and their tests

@@ -82,5 +82,6 @@ void json_string(const char *s);
 /* ---- subcommands: argc/argv start at the subcommand name ---- */
 int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);
+int bench_poll(int argc, char **argv);
 
 #endif /* XPDK_BENCH_H */

@@ -153,3 +153,62 @@ def test_usage_errors_and_help(devsim):
     assert r.returncode == 2 and "--trapped" in r.stderr  # edu's BAR0 is all trapped
     r = bench("mmio", "-d", "vfio-user:" + devsim.sock("nothing"))
     assert r.returncode == 1 and "no vfio-user socket" in r.stderr
+
+
+def bench_poll(*args):
+    return run([BENCH, "-l", "0,1", "--", "poll", "--time", "0.2", "--samples", "50",
+                "--idle-time", "0.2", *args], timeout=120)
+
+
+def test_poll_figures_and_baselines():
+    r = bench_poll("--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["command"] == "poll" and doc["burst"] == 32 and doc["sync"] == "sp"
+    assert (doc["producer_lcore"], doc["consumer_lcore"]) == (0, 1)
+    rows = {row["name"]: row for row in doc["results"]}
+    assert list(rows) == [
+        "ring->handler, burst 32", "empty poll, 1 handler", "empty poll, 8 handlers",
+        "empty poll, 64 handlers", "wake-up p50, interrupt mode", "wake-up p99, interrupt mode",
+        "idle CPU, interrupt mode"]
+    for name, row in rows.items():
+        assert row["baseline_name"], name
+        if name.startswith("idle CPU"):
+            assert row["value"] is not None and row["value"] >= 0
+            assert row["baseline"] > 0  # a polled lcore spins
+        else:
+            assert finite_positive(row["value"]) and finite_positive(row["baseline"]), name
+            assert finite_positive(row["ratio"]), name
+    assert rows["ring->handler, burst 32"]["unit"] == "Mitems/s"
+    assert rows["wake-up p50, interrupt mode"]["value"] <= rows["wake-up p99, interrupt mode"][
+        "value"]
+    for name in ("ring->handler, burst 32", "empty poll, 1 handler",
+                 "wake-up p50, interrupt mode", "idle CPU, interrupt mode"):
+        assert rows[name]["met"] in (True, False) and rows[name]["target"]
+
+
+def test_poll_csv_table_and_one_lcore():
+    r = bench_poll("--csv", "--sync", "hts", "--burst", "8")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert rows[0]["name"] == "ring->handler, burst 8" and float(rows[0]["ratio"]) > 0
+    assert len(rows) == 7
+    r = bench_poll()
+    assert r.returncode == 0, r.stderr
+    assert "raw rte_ring loop" in r.stdout and "empty poll, 64 handlers" in r.stdout
+    r = run([BENCH, "-l", "0", "--", "poll", "--time", "0.2", "--json"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "only the empty poll runs" in r.stderr
+    assert [row["name"] for row in json.loads(r.stdout)["results"]] == [
+        "empty poll, 1 handler", "empty poll, 8 handlers", "empty poll, 64 handlers"]
+    r = run([BENCH, "-l", "0", "--", "poll", "--burst", "0"])
+    assert r.returncode == 2 and "bad value '0'" in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("gnuplot") is None, reason="gnuplot missing")
+def test_poll_plot(tmp_path):
+    png = str(tmp_path / "poll.png")
+    r = run([BENCH, "-l", "0", "--", "poll", "--time", "0.2", "--plot", png], timeout=60)
+    assert r.returncode == 0, r.stderr
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -167,6 +167,8 @@ static void dfl_remove(struct xpdk_dev *dev)
 {
 	struct xpdk_fpga *f = xpdk_dev_priv(dev);
 
+	/* a run left in flight must not write the DSM once it is freed */
+	(void)xpdk_he_stop(f);
 	xpdk_dma_free(f->dsm);
 	f->dsm = NULL;
 	if (f->he_irq)

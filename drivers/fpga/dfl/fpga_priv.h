@@ -27,6 +27,10 @@ struct xpdk_fpga {
 	int he_port; /* attached port, -1 if none */
 	struct xpdk_dma_buf *dsm;
 	bool he_irq; /* MSI or INTx enabled for it */
+	bool he_busy;	  /* started by xpdk_he_start(), its completion not yet seen */
+	uint64_t he_t0;	  /* xpdk_now_ns() at the start doorbell */
+	uint64_t he_bytes; /* lines * 64 of the run in flight */
+	uint32_t he_passes;
 };
 
 int xpdk_fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val);

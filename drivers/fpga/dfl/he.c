@@ -55,10 +55,11 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 	xpdk_guid_parse(XPDK_HE_GUID, &he);
 	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
 		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
-		return xpdk_err(ENODEV,
-				"%s port %u: the AFU is %s, not the XPDK host exerciser (" XPDK_HE_GUID
-				"); load it with partial reconfiguration",
-				xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
+		return xpdk_err(
+		    ENODEV,
+		    "%s port %u: the AFU is %s, not the XPDK host exerciser (" XPDK_HE_GUID
+		    "); load it with partial reconfiguration",
+		    xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
 	}
 	if (f->dsm == NULL) {
 		f->dsm = xpdk_dma_alloc(XPDK_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
@@ -73,8 +74,10 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 		xpdk_err_clear();
 	}
 	rc = xpdk_fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
-	if (rc == 0)
+	if (rc == 0) {
 		f->he_port = (int)port;
+		f->he_busy = false; /* the reset stopped any run */
+	}
 	return rc;
 }
 
@@ -109,8 +112,7 @@ static int he_quiesce(struct xpdk_fpga *f)
 	return rc;
 }
 
-static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes,
-			 uint32_t passes)
+static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes, uint32_t passes)
 {
 	int rc = he_quiesce(f);
 
@@ -131,16 +133,19 @@ static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t byte
 			rc == 0 ? "it was stopped" : "it could not be stopped");
 }
 
-int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res)
+int xpdk_he_start(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg)
 {
-	uint64_t bytes, t0, deadline, status, timeout_ms;
-	uint32_t passes = cfg->repeat ? cfg->repeat : 1;
+	uint64_t bytes;
 	bool rd, wr;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
 	if (f->he_port < 0)
 		return xpdk_err(EINVAL, "xpdk_he_attach() first");
+	if (f->he_busy)
+		return xpdk_err(EBUSY,
+				"%s: an exerciser run is in flight; complete it with "
+				"xpdk_he_poll() or stop it with xpdk_he_stop()",
+				xpdk_dev_info(f->dev)->name);
 	if (cfg->mode > XPDK_HE_MODE_COPY || cfg->lines == 0 || cfg->lines > XPDK_HE_MAX_LINES)
 		return xpdk_err(EINVAL, "exerciser run: mode %u with %llu lines (1 to %u)",
 				cfg->mode, (unsigned long long)cfg->lines, XPDK_HE_MAX_LINES);
@@ -155,11 +160,7 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 	if (rc < 0)
 		return rc;
 	/* no run can be left busy here: attach resets the exerciser (stopping a run an earlier
-	 * program left), and every return after a start waits for the end or stops it */
-	/* default: 1 s plus 1 ms per MiB moved (at most 2^52 MiB: no overflow) */
-	timeout_ms = cfg->timeout_ms > 0 ? (uint64_t)cfg->timeout_ms
-					 : XPDK_FPGA_TIMEOUT_MS + (bytes >> 20) * passes;
-
+	 * program left), and every run started is completed or stopped before the next */
 	memset(f->dsm->va, 0, XPDK_HE_DSM_SIZE);
 	rte_wmb();
 	rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_DSM_BASE), f->dsm->iova);
@@ -174,38 +175,33 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 	if (rc == 0)
 		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CFG),
 			     XPDK_FIELD_PREP(XPDK_HE_CFG_MODE, cfg->mode) |
-				     XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, cfg->repeat) |
-				     (cfg->irq && f->he_irq ? XPDK_HE_CFG_IRQ : 0));
+				 XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, cfg->repeat) |
+				 (cfg->irq && f->he_irq ? XPDK_HE_CFG_IRQ : 0));
 	if (rc < 0)
 		return rc;
-	t0 = xpdk_now_ns();
+	f->he_t0 = xpdk_now_ns();
 	rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_START);
 	if (rc < 0)
 		return rc;
+	f->he_busy = true;
+	f->he_bytes = bytes;
+	f->he_passes = cfg->repeat ? cfg->repeat : 1;
+	return 0;
+}
 
-	deadline = timeout_ms > (UINT64_MAX - t0) / 1000000ull ? UINT64_MAX
-								: t0 + timeout_ms * 1000000ull;
-	while (!((status = dsm_get(f, XPDK_HE_DSM_STATUS)) & XPDK_HE_DSM_COMPLETE)) {
-		uint64_t t = xpdk_now_ns();
+int xpdk_he_poll(struct xpdk_fpga *f, struct xpdk_he_result *res)
+{
+	uint64_t status;
 
-		if (t > deadline)
-			return timeout_error(f, timeout_ms, bytes, passes);
-		if (cfg->irq && f->he_irq) {
-			uint64_t left_ms = (deadline - t) / 1000000 + 1;
-
-			rc = xpdk_dev_irq_wait(f->dev, 0, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
-			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
-				char msg[256];
-
-				snprintf(msg, sizeof(msg), "%s", xpdk_strerror_last());
-				(void)he_quiesce(f);
-				return xpdk_err(-rc, "%s", msg);
-			}
-		} else {
-			rte_pause();
-		}
-	}
-	res->host_ns = xpdk_now_ns() - t0;
+	if (!f->he_busy)
+		return xpdk_err(EINVAL, "%s: no exerciser run in flight (xpdk_he_start() first)",
+				xpdk_dev_info(f->dev)->name);
+	status = dsm_get(f, XPDK_HE_DSM_STATUS);
+	if (!(status & XPDK_HE_DSM_COMPLETE))
+		return 0;
+	memset(res, 0, sizeof(*res));
+	res->host_ns = xpdk_now_ns() - f->he_t0;
+	f->he_busy = false;
 	rte_rmb();
 	res->error = (unsigned int)XPDK_FIELD_GET(XPDK_HE_DSM_ERROR, status);
 	res->device_ns = dsm_get(f, XPDK_HE_DSM_TICKS);
@@ -215,8 +211,80 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 	res->checksum = dsm_get(f, XPDK_HE_DSM_CHECKSUM);
 	res->error_addr = dsm_get(f, XPDK_HE_DSM_ERR_ADDR);
 	if (res->error != XPDK_HE_ERR_NONE)
-		return xpdk_err(EIO, "%s: exerciser %s at IOVA 0x%llx",
-				xpdk_dev_info(f->dev)->name, xpdk_he_strerror(res->error),
-				(unsigned long long)res->error_addr);
-	return 0;
+		return xpdk_err(EIO, "%s: exerciser %s at IOVA 0x%llx", xpdk_dev_info(f->dev)->name,
+				xpdk_he_strerror(res->error), (unsigned long long)res->error_addr);
+	return 1;
+}
+
+int xpdk_he_stop(struct xpdk_fpga *f)
+{
+	int rc;
+
+	if (!f->he_busy)
+		return 0;
+	rc = he_quiesce(f);
+	f->he_busy = false;
+	return rc;
+}
+
+int xpdk_he_irq_fd(const struct xpdk_fpga *f)
+{
+	return f->he_irq ? xpdk_dev_irq_fd(f->dev, 0) : -1;
+}
+
+int xpdk_he_irq_ack(struct xpdk_fpga *f)
+{
+	int rc;
+
+	if (!f->he_irq)
+		return xpdk_err(ENOTSUP, "%s: the exerciser has no interrupt",
+				xpdk_dev_info(f->dev)->name);
+	rc = xpdk_dev_irq_wait(f->dev, 0, 0);
+	if (rc == -ETIMEDOUT) {
+		xpdk_err_clear();
+		return 0;
+	}
+	return rc;
+}
+
+int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res)
+{
+	uint64_t deadline, timeout_ms, t0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = xpdk_he_start(f, cfg);
+	if (rc < 0)
+		return rc;
+	/* default: 1 s plus 1 ms per MiB moved (at most 2^52 MiB: no overflow) */
+	timeout_ms = cfg->timeout_ms > 0
+			 ? (uint64_t)cfg->timeout_ms
+			 : XPDK_FPGA_TIMEOUT_MS + (f->he_bytes >> 20) * f->he_passes;
+	t0 = f->he_t0;
+	deadline =
+	    timeout_ms > (UINT64_MAX - t0) / 1000000ull ? UINT64_MAX : t0 + timeout_ms * 1000000ull;
+	while ((rc = xpdk_he_poll(f, res)) == 0) {
+		uint64_t t = xpdk_now_ns();
+
+		if (t > deadline) {
+			f->he_busy = false;
+			return timeout_error(f, timeout_ms, f->he_bytes, f->he_passes);
+		}
+		if (cfg->irq && f->he_irq) {
+			uint64_t left_ms = (deadline - t) / 1000000 + 1;
+
+			rc = xpdk_dev_irq_wait(f->dev, 0,
+					       left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
+				char msg[256];
+
+				snprintf(msg, sizeof(msg), "%s", xpdk_strerror_last());
+				(void)xpdk_he_stop(f);
+				return xpdk_err(-rc, "%s", msg);
+			}
+		} else {
+			rte_pause();
+		}
+	}
+	return rc < 0 ? rc : 0;
 }

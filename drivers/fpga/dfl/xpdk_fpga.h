@@ -228,6 +228,40 @@ int xpdk_he_attach(struct xpdk_fpga *fpga, unsigned int port);
  */
 int xpdk_he_run(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res);
 
+/**
+ * Start a run without waiting for it (the asynchronous half of xpdk_he_run(), for poll loops):
+ * check the configuration, program the exerciser and ring the start doorbell. One run is in
+ * flight at a time; complete it with xpdk_he_poll() or cancel it with xpdk_he_stop().
+ * @return 0 when started; -EBUSY while a run is in flight, -EINVAL for a bad configuration
+ *         (as xpdk_he_run()), or an MMIO error. Not thread-safe on one FPGA.
+ */
+int xpdk_he_start(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg);
+
+/**
+ * Check, without blocking or any syscall (one load from the DSM in host memory), whether the run
+ * in flight has completed.
+ * @return 1 when it completed (@p res filled, a new run may start), 0 while it runs, -EIO when it
+ *         completed with a device error (@p res filled, the error decoded in the sentence),
+ *         -EINVAL when no run is in flight.
+ */
+int xpdk_he_poll(struct xpdk_fpga *fpga, struct xpdk_he_result *res);
+
+/** Stop the run in flight, if any, and wait until the exerciser is idle. @return 0 or an error. */
+int xpdk_he_stop(struct xpdk_fpga *fpga);
+
+/**
+ * The eventfd of the exerciser's completion interrupt (runs started with cfg.irq), for an epoll
+ * set or an XPDK_POLL_EVENT handler; -1 when the function has no interrupt (runs then poll).
+ */
+int xpdk_he_irq_fd(const struct xpdk_fpga *fpga);
+
+/**
+ * Consume the completion interrupt signalled on xpdk_he_irq_fd() and re-arm it (INTx unmask).
+ * Does not block. @return the number of interrupts counted (0 when none was pending), or a
+ * negative errno (-ENOTSUP without an interrupt).
+ */
+int xpdk_he_irq_ack(struct xpdk_fpga *fpga);
+
 /** Name of an exerciser error code ("source read fault", …). */
 const char *xpdk_he_strerror(unsigned int code);
 /**@}*/
