@@ -17,9 +17,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * @name Exported API
+ * XPDK's libraries are built with -fvisibility=hidden: a function is exported from its shared
+ * library only when its declaration in a public header sits between XPDK_API_BEGIN and
+ * XPDK_API_END (and its name starts with xpdk_, which the version script requires). Internal
+ * cross-file helpers, declared in private headers, stay hidden. See doc/sdk.md.
+ */
+/**@{*/
+/** Open the exported part of a public header (after its extern "C"). */
+#define XPDK_API_BEGIN _Pragma("GCC visibility push(default)")
+/** Close what XPDK_API_BEGIN opened (before the extern "C" closes). */
+#define XPDK_API_END _Pragma("GCC visibility pop")
+/**@}*/
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** Number of elements of a true array (not a pointer). */
 #define XPDK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -101,6 +116,7 @@ uint32_t xpdk_crc32(uint32_t crc, const void *buf, size_t len);
 /** CLOCK_MONOTONIC in nanoseconds (for deadlines and durations). */
 uint64_t xpdk_now_ns(void);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

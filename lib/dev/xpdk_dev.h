@@ -32,6 +32,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 struct xpdk_dev;
 
@@ -269,6 +270,7 @@ const struct xpdk_driver *xpdk_dev_driver(const struct xpdk_dev *dev);
 void *xpdk_dev_priv(const struct xpdk_dev *dev);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

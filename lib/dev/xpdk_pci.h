@@ -19,9 +19,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "xpdk_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** Length of a canonical PCI address "DDDD:BB:DD.F" plus NUL. */
 #define XPDK_PCI_ADDR_LEN 13
@@ -92,6 +95,7 @@ int xpdk_pci_vfio_bind(const char *addr, uid_t uid, gid_t gid, struct xpdk_pci_b
  */
 int xpdk_pci_vfio_release(const char *addr, struct xpdk_pci_bind_info *info);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

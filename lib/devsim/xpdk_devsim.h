@@ -33,6 +33,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 struct xpdk_devsim_dev;
 
@@ -209,6 +210,7 @@ void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
 void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

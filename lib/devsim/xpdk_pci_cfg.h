@@ -22,9 +22,12 @@
 
 #include <linux/pci_regs.h>
 
+#include "xpdk_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /* Register offsets and bits: the kernel's <linux/pci_regs.h>, the one source XPDK uses. */
 
@@ -106,6 +109,7 @@ bool xpdk_pci_cfg_msi_enabled(const struct xpdk_pci_cfg *cfg);
 /** True when bus mastering (DMA) is enabled in the command register. */
 bool xpdk_pci_cfg_bus_master(const struct xpdk_pci_cfg *cfg);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -31,6 +31,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** Longest chain xpdk_dfl_walk() follows, and most features xpdk_dfl_enumerate() visits. */
 #define XPDK_DFL_MAX_FEATURES 4096
@@ -211,6 +212,7 @@ int xpdk_guid_parse(const char *str, struct xpdk_guid *g);
 /** True when @p a and @p b are the same GUID. */
 bool xpdk_guid_equal(const struct xpdk_guid *a, const struct xpdk_guid *b);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

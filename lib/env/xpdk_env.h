@@ -29,6 +29,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /**
  * Initialise the environment (DPDK's EAL) from command-line arguments.
@@ -182,6 +183,7 @@ ssize_t xpdk_dma_compare(const struct xpdk_dma_buf *a, const struct xpdk_dma_buf
  */
 int xpdk_dma_fd(const struct xpdk_dma_buf *buf, int *fd, off_t *offset);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** @name Wire format */
 /**@{*/
@@ -349,6 +350,7 @@ int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
 				unsigned int vector);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 struct xpdk_fpga;
 
@@ -232,6 +233,7 @@ int xpdk_he_run(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg, struct xp
 const char *xpdk_he_strerror(unsigned int code);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** Wait for completion on the device's interrupt instead of polling its status register. */
 #define XPDK_EDU_F_IRQ (1u << 0)
@@ -90,6 +91,7 @@ int xpdk_edu_dma_from_device(struct xpdk_dev *dev, struct xpdk_dma_buf *buf, siz
 int xpdk_edu_dma_raw(struct xpdk_dev *dev, uint64_t iova, uint32_t dev_off, uint32_t len,
 		     bool to_ram, unsigned int flags);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif
