@@ -164,15 +164,25 @@ int xpdk_vfu_caps_parse(const char *json, struct xpdk_vfu_caps *caps);
 /**@{*/
 struct xpdk_vfu_client;
 
-/** Client options (all optional: zero means the default). */
+/**
+ * Client options. Zero-initialise them (`= {0}` or designated initialisers): zero means the
+ * default. The struct grows as rdma-core's _ex structs do: a member added after XPDK 0.1 is read
+ * only when its bit is set in @p comp_mask, so a program built against an older XPDK keeps
+ * working, and a bit this library does not know is refused with -EINVAL (doc/sdk.md).
+ */
 struct xpdk_vfu_client_opts {
-	int timeout_ms; /**< per reply, default 5000 */
+	uint32_t comp_mask; /**< which extension members are set (XPDK_VFU_CLIENT_OPTS_KNOWN) */
+	int timeout_ms;	    /**< per reply, default 5000 */
 };
+
+/** The comp_mask bits struct xpdk_vfu_client_opts knows in this version: none yet. */
+#define XPDK_VFU_CLIENT_OPTS_KNOWN 0u
 
 /**
  * Connect to the server at @p path and negotiate the version.
  * @return the client, or NULL with errno and the last-error sentence (-ECONNREFUSED with "stale
- *         socket" when the path exists but nobody listens).
+ *         socket" when the path exists but nobody listens; -EINVAL for unknown comp_mask bits
+ *         in @p opts, before connecting).
  */
 struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts);

@@ -192,8 +192,13 @@ int xpdk_fpga_pr_errors_format(uint64_t err, char *buf, size_t len);
 
 /** @name Host exerciser */
 /**@{*/
-/** A run of the host exerciser. */
+/**
+ * A run of the host exerciser. Zero-initialise it (`= {0}`, designated initialisers or memset):
+ * a member added after XPDK 0.1 is read only when its bit is set in @p comp_mask, and a bit this
+ * library does not know makes xpdk_he_run() fail with -EINVAL (doc/sdk.md).
+ */
 struct xpdk_he_cfg {
+	uint32_t comp_mask;	   /**< which extension members are set (XPDK_HE_CFG_KNOWN) */
 	unsigned int mode;	   /**< XPDK_HE_MODE_READ/WRITE/COPY */
 	const struct xpdk_dma_buf *src; /**< read, copy: source (>= lines * 64 bytes) */
 	struct xpdk_dma_buf *dst;	/**< write, copy: destination */
@@ -203,6 +208,9 @@ struct xpdk_he_cfg {
 	bool irq;		   /**< wait for the completion interrupt instead of polling */
 	int timeout_ms;		   /**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB moved */
 };
+
+/** The comp_mask bits struct xpdk_he_cfg knows in this version: none yet. */
+#define XPDK_HE_CFG_KNOWN 0u
 
 /** What a run did, from the DSM. */
 struct xpdk_he_result {
@@ -225,7 +233,8 @@ int xpdk_he_attach(struct xpdk_fpga *fpga, unsigned int port);
  * Run the exerciser and wait for its completion in the DSM (or its interrupt).
  * @return 0 when the run completed without error; -EIO with the device's error decoded (the
  *         result still filled); -ETIMEDOUT (the run is stopped); -EINVAL for a bad
- *         configuration caught before starting (buffer too small, beyond the DMA mask …).
+ *         configuration caught before starting (buffer too small, beyond the DMA mask,
+ *         comp_mask bits this library does not know …).
  */
 int xpdk_he_run(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res);
 
