@@ -103,6 +103,8 @@ int xpdk_parse_u64(const char *s, uint64_t *out);
  * Parse a size such as "4096", "4K", "64KiB", "2M", "1G" (powers of 1024, case-insensitive,
  * optional "B" or "iB" suffix) into bytes.
  *
+ * @param s   the text (not NULL).
+ * @param[out] out the size in bytes.
  * @return 0, or -EINVAL / -ERANGE with the last-error set.
  */
 int xpdk_parse_size(const char *s, uint64_t *out);
@@ -110,10 +112,20 @@ int xpdk_parse_size(const char *s, uint64_t *out);
 /**
  * CRC-32 (IEEE 802.3, reflected, as zlib's crc32()) of @p len bytes at @p buf, continuing from
  * @p crc (0 to start).
+ *
+ * @param crc the CRC so far, 0 to start.
+ * @param buf the bytes.
+ * @param len how many.
+ * @return the CRC including these bytes.
  */
 uint32_t xpdk_crc32(uint32_t crc, const void *buf, size_t len);
 
-/** CLOCK_MONOTONIC in nanoseconds (for deadlines and durations). */
+/**
+ * CLOCK_MONOTONIC in nanoseconds (for deadlines and durations). Thread-safe, no syscall on
+ * x86-64 (vDSO).
+ *
+ * @return nanoseconds since an arbitrary start.
+ */
 uint64_t xpdk_now_ns(void);
 
 XPDK_API_END
