@@ -12,7 +12,7 @@ cd "$top"
 mapfile -t srcs < <(git ls-files 'lib/*.c' 'drivers/*.c' 'app/*.c' 'examples/*.c')
 [ ${#srcs[@]} -gt 0 ] || { echo "lint: no sources"; exit 0; }
 incs=()
-for d in $(git ls-files 'lib/*.h' 'drivers/*.h' 'app/*.h' | xargs -n1 dirname | sort -u); do
+for d in $(git ls-files 'lib/*.h' 'drivers/*.h' 'app/*.h' 'include/*.h' | xargs -n1 dirname | sort -u); do
 	incs+=(-I "$d")
 done
 
