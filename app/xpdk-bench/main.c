@@ -81,7 +81,8 @@ static int dispatch(int argc, char **argv)
 		usage(stdout);
 		return BENCH_OK;
 	}
-	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio, dma or poll; see --help)\n", argv[0]);
+	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio, dma or poll; see --help)\n",
+		argv[0]);
 	return BENCH_USAGE;
 }
 

@@ -32,15 +32,16 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 struct xpdk_dev;
 
 /** @name Region indices (as VFIO's) */
 /**@{*/
-#define XPDK_REGION_BAR0 0
-#define XPDK_REGION_ROM 6
-#define XPDK_REGION_CONFIG 7
-#define XPDK_DEV_MAX_REGIONS 9
+#define XPDK_REGION_BAR0 0 /**< BAR 0; BARs 1 to 5 follow */
+#define XPDK_REGION_ROM 6 /**< expansion ROM */
+#define XPDK_REGION_CONFIG 7 /**< PCI configuration space */
+#define XPDK_DEV_MAX_REGIONS 9 /**< regions of a PCI device */
 /**@}*/
 
 /** @name Region flags */
@@ -50,26 +51,26 @@ struct xpdk_dev;
 #define XPDK_REGION_F_MMAP (1u << 2)  /**< at least part of it is mapped for the fast path */
 /**@}*/
 
-#define XPDK_REGION_MAX_AREAS 8
+#define XPDK_REGION_MAX_AREAS 8 /**< mapped parts a region may have */
 
 /** A mapped part of a region. */
 struct xpdk_region_area {
 	uint64_t offset; /**< within the region */
-	uint64_t size;
+	uint64_t size; /**< bytes */
 	uint8_t *ptr;    /**< where it is mapped */
 };
 
 /** A region of a device (a BAR, the ROM or config space). Owned by the device. */
 struct xpdk_region {
-	struct xpdk_dev *dev;
-	unsigned int index;
+	struct xpdk_dev *dev; /**< the device it belongs to */
+	unsigned int index; /**< region index, XPDK_REGION_* */
 	uint64_t size;  /**< 0 when the device has no such region */
 	uint32_t flags; /**< XPDK_REGION_F_* */
 	/** The whole region mapped: the fast-path accessors below use it. NULL when only parts
 	 *  (or nothing) are mapped; then use the checked calls. */
 	uint8_t *map;
 	unsigned int nareas; /**< mapped parts (sparse mmap) */
-	struct xpdk_region_area areas[XPDK_REGION_MAX_AREAS];
+	struct xpdk_region_area areas[XPDK_REGION_MAX_AREAS]; /**< the mapped parts */
 };
 
 /**
@@ -80,6 +81,62 @@ struct xpdk_region {
  * once at setup. Callable from any thread.
  */
 /**@{*/
+/**
+ * @fn static inline uint8_t xpdk_region_read8(const struct xpdk_region *r, uint64_t off)
+ * Read 8 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @return the value read.
+ */
+/**
+ * @fn static inline uint16_t xpdk_region_read16(const struct xpdk_region *r, uint64_t off)
+ * Read 16 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @return the value read.
+ */
+/**
+ * @fn static inline uint32_t xpdk_region_read32(const struct xpdk_region *r, uint64_t off)
+ * Read 32 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @return the value read.
+ */
+/**
+ * @fn static inline uint64_t xpdk_region_read64(const struct xpdk_region *r, uint64_t off)
+ * Read 64 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @return the value read.
+ */
+/**
+ * @fn static inline void xpdk_region_write8(const struct xpdk_region *r, uint64_t off, uint8_t v)
+ * Write 8 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @param v the value.
+ */
+/**
+ * @fn static inline void xpdk_region_write16(const struct xpdk_region *r, uint64_t off, uint16_t v)
+ * Write 16 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @param v the value.
+ */
+/**
+ * @fn static inline void xpdk_region_write32(const struct xpdk_region *r, uint64_t off, uint32_t v)
+ * Write 32 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @param v the value.
+ */
+/**
+ * @fn static inline void xpdk_region_write64(const struct xpdk_region *r, uint64_t off, uint64_t v)
+ * Write 64 bits at @p off of a mapped region.
+ * @param r a region whose map is not NULL.
+ * @param off byte offset, naturally aligned, within the region (not checked).
+ * @param v the value.
+ */
 static inline uint8_t xpdk_region_read8(const struct xpdk_region *r, uint64_t off)
 {
 	return rte_read8(r->map + off);
@@ -123,14 +180,44 @@ static inline void xpdk_region_write64(const struct xpdk_region *r, uint64_t off
  * such region), each with a sentence naming the region and its size.
  */
 /**@{*/
+/**
+ * Read @p width bits at @p off.
+ * @param r the region.
+ * @param off byte offset in the region.
+ * @param width 8, 16, 32 or 64.
+ * @param[out] val the value read.
+ * @return 0, or a negative errno as above.
+ */
 int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int width,
 		     uint64_t *val);
+/**
+ * Write the low @p width bits of @p val at @p off.
+ * @param r the region.
+ * @param off byte offset in the region.
+ * @param width 8, 16, 32 or 64.
+ * @param val the value.
+ * @return 0, or a negative errno as above.
+ */
 int xpdk_region_write(const struct xpdk_region *r, uint64_t off, unsigned int width,
 		      uint64_t val);
-/** Write @p count 32-bit words from @p src at consecutive offsets from @p off. */
+/**
+ * Write @p count 32-bit words from @p src at consecutive offsets from @p off.
+ * @param r the region.
+ * @param off byte offset of the first word, 4-byte aligned.
+ * @param src the words.
+ * @param count how many.
+ * @return 0, or a negative errno as above.
+ */
 int xpdk_region_write_burst32(const struct xpdk_region *r, uint64_t off, const uint32_t *src,
 			      size_t count);
-/** Write @p value to @p count consecutive 32-bit registers from @p off. */
+/**
+ * Write @p value to @p count consecutive 32-bit registers from @p off.
+ * @param r the region.
+ * @param off byte offset of the first register, 4-byte aligned.
+ * @param value the value.
+ * @param count how many registers.
+ * @return 0, or a negative errno as above.
+ */
 int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t value,
 			 size_t count);
 /**@}*/
@@ -143,59 +230,117 @@ struct xpdk_dev_info {
 	char name[280];      /**< as opened, canonical ("0000:3f:00.0", "vfio-user:/run/…") */
 	const char *transport; /**< "vfio" or "vfio-user" */
 	uint16_t vendor, device, subsystem_vendor, subsystem_device;
-	uint32_t class_code;
-	unsigned int num_regions;
+	uint32_t class_code; /**< 24 bits: base class, subclass, interface */
+	unsigned int num_regions; /**< regions (XPDK_DEV_MAX_REGIONS for PCI) */
 	unsigned int num_irqs; /**< IRQ index types (INTx, MSI, MSI-X, …) */
-	bool can_reset;
+	bool can_reset; /**< xpdk_dev_reset() is supported */
 };
+/** @var xpdk_dev_info::vendor
+ * PCI vendor ID. */
+/** @var xpdk_dev_info::device
+ * PCI device ID. */
+/** @var xpdk_dev_info::subsystem_vendor
+ * PCI subsystem vendor ID. */
+/** @var xpdk_dev_info::subsystem_device
+ * PCI subsystem ID. */
 
 /**
  * Open a device by name, map the mappable parts of its regions, and enable bus mastering.
+ * @param name a PCI address ("0000:3f:00.0") or "vfio-user:PATH".
  * @return the device, or NULL with errno and the last-error sentence set.
  */
 struct xpdk_dev *xpdk_dev_open(const char *name);
 
-/** Remove the driver (if probed), disable interrupts, unmap and close. NULL is ignored. */
+/**
+ * Remove the driver (if probed), disable interrupts, unmap and close. NULL is ignored.
+ * @param dev the device, or NULL.
+ */
 void xpdk_dev_close(struct xpdk_dev *dev);
 
-/** The device's information. */
+/**
+ * The device's information.
+ * @param dev the device.
+ * @return its information, valid while it is open.
+ */
 const struct xpdk_dev_info *xpdk_dev_info(const struct xpdk_dev *dev);
 
-/** Region @p index (0 … XPDK_DEV_MAX_REGIONS-1), or NULL with the last-error sentence. */
+/**
+ * Region @p index (0 … XPDK_DEV_MAX_REGIONS-1), or NULL with the last-error sentence.
+ * @param dev the device.
+ * @param index the region index.
+ * @return the region, owned by the device, or NULL.
+ */
 const struct xpdk_region *xpdk_dev_region(const struct xpdk_dev *dev, unsigned int index);
 
-/** Reset the device. @return 0, -ENOTSUP when it cannot be reset, or a negative errno. */
+/**
+ * @param dev the device.
+ * Reset the device. @return 0, -ENOTSUP when it cannot be reset, or a negative errno.
+ */
 int xpdk_dev_reset(struct xpdk_dev *dev);
 
-/** Read/write config space bytes (region 7) through the transport. */
+/**
+ * Read config space bytes (region 7) through the transport.
+ * @param dev the device.
+ * @param off offset in config space.
+ * @param[out] buf where to read.
+ * @param len bytes.
+ * @return 0, or a negative errno with the last-error sentence.
+ */
 int xpdk_dev_cfg_read(struct xpdk_dev *dev, uint64_t off, void *buf, size_t len);
+/**
+ * Write config space bytes (region 7) through the transport.
+ * @param dev the device.
+ * @param off offset in config space.
+ * @param buf what to write.
+ * @param len bytes.
+ * @return 0, or a negative errno with the last-error sentence.
+ */
 int xpdk_dev_cfg_write(struct xpdk_dev *dev, uint64_t off, const void *buf, size_t len);
 /**@}*/
 
 /** @name Interrupts */
 /**@{*/
-#define XPDK_IRQ_INTX 0
-#define XPDK_IRQ_MSI 1
-#define XPDK_IRQ_MSIX 2
+#define XPDK_IRQ_INTX 0 /**< IRQ type: legacy INTx */
+#define XPDK_IRQ_MSI 1 /**< IRQ type: MSI */
+#define XPDK_IRQ_MSIX 2 /**< IRQ type: MSI-X */
 
-/** Number of vectors of IRQ type @p type (0 when the device has none). */
+/**
+ * Number of vectors of IRQ type @p type (0 when the device has none).
+ * @param dev the device.
+ * @param type the IRQ type, XPDK_IRQ_*.
+ * @return the number of vectors.
+ */
 int xpdk_dev_irq_count(struct xpdk_dev *dev, unsigned int type);
 
 /**
  * Enable @p count vectors of IRQ type @p type, each signalling its own eventfd (created here,
  * owned by the device). Enabling another type first disables the current one.
+ * @param dev the device.
+ * @param type the IRQ type, XPDK_IRQ_*.
+ * @param count vectors to enable.
  * @return 0 or a negative errno.
  */
 int xpdk_dev_irq_enable(struct xpdk_dev *dev, unsigned int type, unsigned int count);
 
-/** Disable the enabled IRQ type and close its eventfds. */
+/**
+ * Disable the enabled IRQ type and close its eventfds.
+ * @param dev the device.
+ */
 void xpdk_dev_irq_disable(struct xpdk_dev *dev);
 
-/** The eventfd of vector @p vector (for the caller's own epoll), or -1. */
+/**
+ * The eventfd of vector @p vector (for the caller's own epoll), or -1.
+ * @param dev the device.
+ * @param vector the vector.
+ * @return the eventfd, owned by the device, or -1.
+ */
 int xpdk_dev_irq_fd(const struct xpdk_dev *dev, unsigned int vector);
 
 /**
  * Wait until vector @p vector fires, at most @p timeout_ms (-1: forever), and re-arm it
+ * @param dev the device.
+ * @param vector the vector.
+ * @param timeout_ms how long to wait, in milliseconds; -1: forever.
  * (unmask, for INTx). @return the number of interrupts counted (>= 1), -ETIMEDOUT, or a negative
  * errno.
  */
@@ -204,11 +349,18 @@ int xpdk_dev_irq_wait(struct xpdk_dev *dev, unsigned int vector, int timeout_ms)
 
 /** @name DMA */
 /**@{*/
-/** Limit the device addresses it can use (e.g. (1 << 28) - 1 for edu). Default: all 64 bits. */
+/**
+ * Limit the device addresses it can use (e.g. (1 << 28) - 1 for edu). Default: all 64 bits.
+ * @param dev the device.
+ * @param mask the mask of the addresses it can use.
+ */
 void xpdk_dev_set_dma_mask(struct xpdk_dev *dev, uint64_t mask);
 
 /**
  * Check that the device can reach [@p iova, @p iova + @p len): within its DMA mask.
+ * @param dev the device.
+ * @param iova the first device address.
+ * @param len bytes.
  * @return 0, or -ERANGE with a sentence giving the address, the mask and what to do.
  */
 int xpdk_dev_dma_check(const struct xpdk_dev *dev, uint64_t iova, uint64_t len);
@@ -221,8 +373,8 @@ int xpdk_dev_dma_check(const struct xpdk_dev *dev, uint64_t iova, uint64_t len);
 
 /** One entry of a driver's ID table; a table ends with an entry whose vendor is 0. */
 struct xpdk_pci_id {
-	uint16_t vendor;
-	uint16_t device;
+	uint16_t vendor; /**< vendor ID, or XPDK_PCI_ANY_ID */
+	uint16_t device; /**< device ID, or XPDK_PCI_ANY_ID */
 	uint16_t subsystem_vendor; /**< XPDK_PCI_ANY_ID (or 0) for any */
 	uint16_t subsystem_device; /**< XPDK_PCI_ANY_ID (or 0) for any */
 	const char *description;   /**< shown by `xpdk-io ls` */
@@ -230,8 +382,8 @@ struct xpdk_pci_id {
 
 /** A driver. */
 struct xpdk_driver {
-	const char *name;
-	const struct xpdk_pci_id *id_table;
+	const char *name; /**< the driver name ("edu", "dfl") */
+	const struct xpdk_pci_id *id_table; /**< devices it drives, ended by a zero vendor */
 	/** Optional: claim a device by its content (e.g. a DFL in BAR0) when no ID matches.
 	 *  @return true to claim it. */
 	bool (*match)(struct xpdk_dev *dev);
@@ -239,10 +391,13 @@ struct xpdk_driver {
 	int (*probe)(struct xpdk_dev *dev);
 	/** Undo probe. */
 	void (*remove)(struct xpdk_dev *dev);
-	size_t priv_size;
+	size_t priv_size; /**< bytes of per-device state */
 };
 
-/** Register a driver (done at load time by XPDK_DRIVER_REGISTER). */
+/**
+ * Register a driver (done at load time by XPDK_DRIVER_REGISTER).
+ * @param drv the driver, which must outlive the program.
+ */
 void xpdk_driver_register(const struct xpdk_driver *drv);
 
 /** Register @p drv when the program loads. */
@@ -252,23 +407,41 @@ void xpdk_driver_register(const struct xpdk_driver *drv);
 		xpdk_driver_register(&(drv));                                                      \
 	}
 
-/** The driver whose ID table matches these IDs, and the matching entry, or NULL. */
+/**
+ * The driver whose ID table matches these IDs, and the matching entry, or NULL.
+ * @param vendor vendor ID.
+ * @param device device ID.
+ * @param svendor subsystem vendor ID.
+ * @param sdevice subsystem ID.
+ * @param[out] entry the matching entry (may be NULL).
+ * @return the driver, or NULL.
+ */
 const struct xpdk_driver *xpdk_driver_lookup(uint16_t vendor, uint16_t device, uint16_t svendor,
 					     uint16_t sdevice, const struct xpdk_pci_id **entry);
 
 /**
  * Find the driver for @p dev (ID table first, then content match) and probe it.
+ * @param dev the device.
  * @return 0, -ENOENT when no driver matches, or the probe's error.
  */
 int xpdk_dev_probe(struct xpdk_dev *dev);
 
-/** The driver bound by xpdk_dev_probe(), or NULL. */
+/**
+ * The driver bound by xpdk_dev_probe(), or NULL.
+ * @param dev the device.
+ * @return the driver, or NULL.
+ */
 const struct xpdk_driver *xpdk_dev_driver(const struct xpdk_dev *dev);
 
-/** The bound driver's private state. */
+/**
+ * The bound driver's private state.
+ * @param dev the device.
+ * @return the driver's per-device state (priv_size bytes), or NULL.
+ */
 void *xpdk_dev_priv(const struct xpdk_dev *dev);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

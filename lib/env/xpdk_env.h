@@ -29,6 +29,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /**
  * Initialise the environment (DPDK's EAL) from command-line arguments.
@@ -52,6 +53,8 @@ extern "C" {
  * `argc -= ret; argv += ret;` leaves argv[0] as the program name followed by the application's
  * own arguments (after `--`).
  *
+ * @param argc the program's argc.
+ * @param argv the program's argv.
  * @return the number of arguments consumed (not counting argv[0]), or a negative errno with the
  *         last-error sentence set (-EALREADY when called again: DPDK's EAL starts once per
  *         process, even after xpdk_env_cleanup()). Not thread-safe.
@@ -64,29 +67,37 @@ int xpdk_env_init(int argc, char **argv);
  */
 void xpdk_env_cleanup(void);
 
-/** True between a successful xpdk_env_init() and xpdk_env_cleanup(). */
+/**
+ * True between a successful xpdk_env_init() and xpdk_env_cleanup().
+ * @return whether the environment is up.
+ */
 bool xpdk_env_ready(void);
 
-/** True when the environment runs on hugepages (not `--no-huge`). */
+/**
+ * True when the environment runs on hugepages (not `--no-huge`).
+ * @return whether its memory is hugepages.
+ */
 bool xpdk_env_hugepages(void);
 
 /**
  * Root of the sysfs tree XPDK reads: "/sys", or the value of the environment variable
  * XPDK_SYSFS when it is set (tests point it at a fake tree, as DPDK's SYSFS_PCI_DEVICES).
+ * @return the root path, never NULL.
  */
 const char *xpdk_sysfs_root(void);
 
 /**
  * Free hugepages on the system, in bytes, summed over all page sizes (from sysfs).
  * Does not need the environment to be initialised.
+ * @return the bytes, 0 when none or unknown.
  */
 uint64_t xpdk_env_hugepages_free(void);
 
 /** @name Log types, registered with rte_log as `xpdk.env`, `xpdk.dev`, `xpdk.app`. */
 /**@{*/
-extern int xpdk_logtype_env;
-extern int xpdk_logtype_dev;
-extern int xpdk_logtype_app;
+extern int xpdk_logtype_env; /**< lib/env's log type */
+extern int xpdk_logtype_dev; /**< lib/dev's and drivers' log type */
+extern int xpdk_logtype_app; /**< tools' and applications' log type */
 /**@}*/
 
 /** Log at @p lvl (ERR, WARNING, NOTICE, INFO, DEBUG) to XPDK log type @p type (env, dev, app). */
@@ -132,16 +143,26 @@ struct xpdk_dma_buf *xpdk_dma_alloc(size_t size, size_t align, unsigned int flag
  * Free a buffer from xpdk_dma_alloc(). NULL is ignored. Freeing a buffer twice is detected in the
  * common case (the object is poisoned) and reported with a warning rather than corrupting memory.
  * Thread-safe.
+ * @param buf the buffer, or NULL.
  */
 void xpdk_dma_free(struct xpdk_dma_buf *buf);
 
-/** Device address of byte @p off of @p buf (no bounds check). */
+/**
+ * Device address of byte @p off of @p buf (no bounds check).
+ * @param buf the buffer.
+ * @param off byte offset.
+ * @return the IOVA.
+ */
 static inline uint64_t xpdk_dma_iova(const struct xpdk_dma_buf *buf, size_t off)
 {
 	return buf->iova + off;
 }
 
-/** Number of whole 64-bit words in @p buf. */
+/**
+ * Number of whole 64-bit words in @p buf.
+ * @param buf the buffer.
+ * @return the number of words.
+ */
 static inline size_t xpdk_dma_len64(const struct xpdk_dma_buf *buf)
 {
 	return buf->size / sizeof(uint64_t);
@@ -153,16 +174,41 @@ static inline size_t xpdk_dma_len64(const struct xpdk_dma_buf *buf)
  * return -ERANGE (or -EINVAL for misalignment) with the last-error sentence on a bad index.
  */
 /**@{*/
-/** Read 64-bit word @p index into @p value. */
+/**
+ * Read 64-bit word @p index into @p value.
+ * @param buf the buffer.
+ * @param index the word index.
+ * @param[out] value the word.
+ * @return 0, or -ERANGE.
+ */
 int xpdk_dma_get64(const struct xpdk_dma_buf *buf, size_t index, uint64_t *value);
-/** Write @p value to 64-bit word @p index. */
+/**
+ * Write @p value to 64-bit word @p index.
+ * @param buf the buffer.
+ * @param index the word index.
+ * @param value the word.
+ * @return 0, or -ERANGE.
+ */
 int xpdk_dma_set64(struct xpdk_dma_buf *buf, size_t index, uint64_t value);
-/** Read the 64-bit value at byte @p offset (must be 8-byte aligned) into @p value. */
+/**
+ * Read the 64-bit value at byte @p offset (must be 8-byte aligned) into @p value.
+ * @param buf the buffer.
+ * @param offset the byte offset.
+ * @param[out] value the word.
+ * @return 0, -ERANGE or -EINVAL.
+ */
 int xpdk_dma_read64(const struct xpdk_dma_buf *buf, size_t offset, uint64_t *value);
-/** Write @p value to every whole 64-bit word of the buffer; a tail of < 8 bytes is untouched. */
+/**
+ * Write @p value to every whole 64-bit word of the buffer; a tail of < 8 bytes is untouched.
+ * @param buf the buffer.
+ * @param value the word.
+ * @return 0, or -EINVAL when @p buf is NULL.
+ */
 int xpdk_dma_fill64(struct xpdk_dma_buf *buf, uint64_t value);
 /**
  * Compare two buffers byte by byte over the shorter length.
+ * @param a one buffer.
+ * @param b the other.
  * @return the index of the first differing byte, or that common length when they are equal
  *         over it; -EINVAL when either is NULL.
  */
@@ -176,12 +222,16 @@ ssize_t xpdk_dma_compare(const struct xpdk_dma_buf *a, const struct xpdk_dma_buf
  * The fd belongs to the environment: do not close it; dup() it to keep it. The memory backing the
  * buffer is the range [*offset, *offset + buf->size) of that file.
  *
+ * @param buf the buffer.
+ * @param[out] fd the file descriptor.
+ * @param[out] offset where the buffer starts in it.
  * @return 0, or -ENOTSUP when the memory mode has no file behind its memory (e.g. `--legacy-mem`
  *         with `--no-huge`), or -EXDEV when the buffer spans two files (memory allocated without
  *         `--single-file-segments`), each with the last-error sentence set.
  */
 int xpdk_dma_fd(const struct xpdk_dma_buf *buf, int *fd, off_t *offset);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

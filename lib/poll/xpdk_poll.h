@@ -69,6 +69,8 @@
 extern "C" {
 #endif
 
+XPDK_API_BEGIN
+
 /** Longest handler name, including the terminating NUL. */
 #define XPDK_POLL_NAME_MAX 32
 /** Burst of a ring-fed handler when struct xpdk_poll_attr::burst is 0. */
@@ -357,6 +359,8 @@ static inline unsigned int xpdk_poll_ring_enqueue_burst(struct rte_ring *r, unsi
 	return done;
 }
 /**@}*/
+
+XPDK_API_END
 
 #ifdef __cplusplus
 }

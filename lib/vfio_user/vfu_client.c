@@ -189,11 +189,28 @@ static int negotiate(struct xpdk_vfu_client *c)
 	return rc;
 }
 
+/* Options from a newer XPDK than this one are refused, not half-applied (doc/sdk.md). */
+static int check_opts(const struct xpdk_vfu_client_opts *opts)
+{
+	if (opts != NULL && (opts->comp_mask & ~XPDK_VFU_CLIENT_OPTS_KNOWN) != 0)
+		return xpdk_err(
+		    EINVAL,
+		    "struct xpdk_vfu_client_opts: unknown comp_mask bits 0x%x (this XPDK "
+		    "knows 0x%x): the program was built against a newer XPDK",
+		    opts->comp_mask & ~XPDK_VFU_CLIENT_OPTS_KNOWN, XPDK_VFU_CLIENT_OPTS_KNOWN);
+	return 0;
+}
+
 struct xpdk_vfu_client *xpdk_vfu_client_attach(int sock, const struct xpdk_vfu_client_opts *opts)
 {
-	struct xpdk_vfu_client *c = calloc(1, sizeof(*c));
+	struct xpdk_vfu_client *c;
 	int rc;
 
+	if (check_opts(opts) < 0) {
+		close(sock);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		close(sock);
 		xpdk_err(ENOMEM, "out of memory");
@@ -277,6 +294,8 @@ struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int sock, rc;
 
+	if (check_opts(opts) < 0)
+		return NULL;
 	if (path == NULL || path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
 		xpdk_err(EINVAL, "socket path '%s' is empty or too long", path ? path : "");
 		return NULL;

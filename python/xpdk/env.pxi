@@ -7,7 +7,7 @@ import weakref as _weakref
 from cpython.buffer cimport PyBuffer_FillInfo
 from libc.errno cimport errno
 from libc.stdlib cimport malloc
-from libc.string cimport memcpy, memcmp
+from libc.string cimport memcpy, memcmp, memset
 
 cdef object _env_argv = None          # the bytes EAL was given: kept alive for the process
 _live_buffers = _weakref.WeakSet()    # freed at exit, before the environment goes

@@ -182,6 +182,8 @@ cdef class Fpga:
         cdef xpdk_he_result res
         cdef xpdk_fpga *f = self._get()
         cdef int rc
+        # every member zero, comp_mask included: the library refuses bits it does not know
+        memset(&cfg, 0, sizeof(cfg))
         if mode not in _HE_MODES:
             raise Error(_errno.EINVAL, "exerciser mode %r is not 'read', 'write' or 'copy'"
                         % (mode,))

@@ -139,6 +139,12 @@ int xpdk_he_start(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg)
 	bool rd, wr;
 	int rc;
 
+	/* a configuration from a newer XPDK is refused, not half-applied (doc/sdk.md) */
+	if ((cfg->comp_mask & ~XPDK_HE_CFG_KNOWN) != 0)
+		return xpdk_err(EINVAL,
+				"struct xpdk_he_cfg: unknown comp_mask bits 0x%x (this XPDK knows "
+				"0x%x): the program was built against a newer XPDK",
+				cfg->comp_mask & ~XPDK_HE_CFG_KNOWN, XPDK_HE_CFG_KNOWN);
 	if (f->he_port < 0)
 		return xpdk_err(EINVAL, "xpdk_he_attach() first");
 	if (f->he_busy)

@@ -646,6 +646,30 @@ static void test_client_dma_map_wire_layout(void **state)
 	close(mfd);
 }
 
+/* Options from a newer XPDK (a comp_mask bit this one does not know) are refused before
+ * anything is sent, and the socket handed to attach is closed. */
+static void test_client_refuses_unknown_comp_mask_bits(void **state)
+{
+	struct xpdk_vfu_client_opts o = { .comp_mask = 1u << 31, .timeout_ms = 200 };
+	int sv[2];
+	char c;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	errno = 0;
+	assert_null(xpdk_vfu_client_attach(sv[1], &o));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "unknown comp_mask bits 0x80000000"));
+	/* nothing was sent, and the client's end is closed: the peer reads end of file */
+	assert_int_equal(read(sv[0], &c, 1), 0);
+	close(sv[0]);
+	/* connect checks before connecting: EINVAL, not "no vfio-user socket" */
+	errno = 0;
+	assert_null(xpdk_vfu_client_connect("/nonexistent/xpdk.sock", &o));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "xpdk_vfu_client_opts"));
+}
+
 /* A server that sends DMA_READ and DMA_WRITE while the client waits for a reply: the client
  * serves them from memory it mapped without an fd. */
 static void test_client_serves_dma_messages_while_waiting(void **state)
@@ -1276,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(test_dma_unmap_reply_echoes_request),
 		cmocka_unit_test(test_reset_reaches_device),
 		cmocka_unit_test(test_client_dma_map_wire_layout),
+		cmocka_unit_test(test_client_refuses_unknown_comp_mask_bits),
 		cmocka_unit_test(test_client_serves_dma_messages_while_waiting),
 		cmocka_unit_test(test_client_times_out_when_server_never_replies),
 		cmocka_unit_test(test_client_sees_server_vanish_mid_message),

@@ -383,6 +383,28 @@ static void test_exerciser_fault_sets_port_error(void **state)
 	xpdk_dma_free(dst);
 }
 
+/* A configuration from a newer XPDK (a comp_mask bit this one does not know) is refused before
+ * the exerciser starts; the same configuration without it runs. */
+static void test_exerciser_refuses_unknown_comp_mask_bits(void **state)
+{
+	struct xpdk_dma_buf *src = xpdk_dma_alloc(4096, 4096, 0);
+	struct xpdk_he_cfg cfg = { .comp_mask = 1u << 0, .mode = XPDK_HE_MODE_READ, .lines = 64 };
+	struct xpdk_he_result res;
+
+	(void)state;
+	assert_non_null(src);
+	cfg.src = src;
+	assert_int_equal(xpdk_he_attach(fpga, 0), 0);
+	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), -EINVAL);
+	assert_non_null(
+	    strstr(xpdk_strerror_last(), "struct xpdk_he_cfg: unknown comp_mask bits 0x1"));
+	assert_int_equal(res.lines_read, 0);
+	cfg.comp_mask = 0;
+	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), 0);
+	assert_int_equal(res.lines_read, 64);
+	xpdk_dma_free(src);
+}
+
 /* ---- GBS and PR ---------------------------------------------------------------------------- */
 
 /* A GBS file image for the devsim model: header, JSON, raw bitstream (xpdk_devsim_dfl.h). */
@@ -599,6 +621,8 @@ int main(int argc, char **argv)
 						close_fpga),
 		cmocka_unit_test_setup_teardown(test_exerciser_fault_sets_port_error, open_fpga,
 						close_fpga),
+		cmocka_unit_test_setup_teardown(test_exerciser_refuses_unknown_comp_mask_bits,
+						open_fpga, close_fpga),
 		cmocka_unit_test(test_gbs_parse),
 		cmocka_unit_test_setup_teardown(test_partial_reconfiguration, open_fpga,
 						close_fpga),
