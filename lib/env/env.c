@@ -166,7 +166,7 @@ int xpdk_env_init(int argc, char **argv)
 		return xpdk_err(ENOMEM,
 				"no free hugepages: reserve some with 'devtools/hugepages.sh' (as "
 				"root, default 512 MiB of 2 MiB pages), or pass --no-huge to run "
-				"without them (DMA buffers then cannot be shared with devices)");
+				"without them (DMA buffers are then ordinary 4 KiB pages)");
 	}
 
 	/* argv[0], XPDK's defaults, then the user's arguments unchanged */

@@ -13,7 +13,8 @@
  * (as SPDK's env_dpdk). doc/memory.md describes the memory model.
  *
  * Lifetime: call xpdk_env_init() once per process before any other XPDK call that needs memory,
- * and xpdk_env_cleanup() once at exit, after every DMA buffer has been freed.
+ * and xpdk_env_cleanup() once at exit, after every DMA buffer has been freed. Memory-event
+ * subscriptions may be made before xpdk_env_init(); they are served when it succeeds.
  */
 
 #ifndef XPDK_ENV_H
@@ -41,9 +42,10 @@ extern "C" {
  * for what the user did not say:
  *  - `--no-pci` unless an allow-list (`-a`/`--allow`) or a block-list was given: XPDK never
  *    probes PCI devices the user did not name;
- *  - `--in-memory --single-file-segments` (or `--no-shconf` with `--no-huge`) unless
- *    `--file-prefix`, `--in-memory` or `--no-shconf` was given: no shared files, so processes
- *    never collide and nothing is left behind;
+ *  - `--in-memory --single-file-segments` (or `--no-shconf` with `--no-huge`, and
+ *    `--no-shconf --huge-unlink` with `--legacy-mem`) unless `--file-prefix`, `--in-memory` or
+ *    `--no-shconf` was given: no shared files, so processes never collide and nothing is left
+ *    behind;
  *  - `--iova-mode=va` unless `--iova-mode` was given (IOVA-contiguous buffers without physical
  *    addresses; pass `--iova-mode=pa` for vfio-pci in no-IOMMU mode);
  *  - `--log-level=lib.eal:error` unless a `--log-level` was given.
