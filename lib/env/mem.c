@@ -209,7 +209,7 @@ static void on_eal_event(enum rte_mem_event type, const void *addr, size_t len, 
 	(void)arg;
 	pthread_mutex_lock(&subs_lock);
 	for (size_t done = 0; done < len;) {
-		struct xpdk_env_mem_extent e;
+		struct xpdk_env_mem_extent e = { 0 };
 
 		if (xpdk_env_mem_addr_extent((const char *)addr + done, &e) < 0)
 			break; /* external memory: not ours to report */
