@@ -289,8 +289,6 @@ static void test_hotplugged_memory_is_mapped(void **state)
 	struct xpdk_dma_buf *b;
 
 	(void)state;
-	if (!mode->dynamic)
-		skip(); /* memory is fixed at start: there is no hotplug */
 	before = walk(0, UINT64_MAX);
 	b = xpdk_dma_alloc(size, 0, 0);
 	assert_non_null(b);
@@ -320,8 +318,6 @@ static void test_alloc_fails_when_new_memory_cannot_be_mapped(void **state)
 	struct xpdk_dma_buf *b;
 
 	(void)state;
-	if (!mode->dynamic)
-		skip();
 	assert_int_equal(xpdk_env_mem_event_register(refuse, &calls), 0);
 	assert_true(calls > 0 && calls < 1000); /* the memory that exists was replayed */
 	assert_int_equal(xpdk_env_mem_event_register(refuse, &calls), -EEXIST);
@@ -339,14 +335,43 @@ static void test_alloc_fails_when_new_memory_cannot_be_mapped(void **state)
 	xpdk_dma_free(b);
 }
 
+/* --legacy-mem, --no-huge: all memory exists and is mapped from the start; a buffer comes from
+ * it without any event, and a subscriber that would refuse new memory is never asked. */
+static void test_fixed_memory_is_mapped_from_the_start(void **state)
+{
+	const size_t size = 16u << 20;
+	struct count before = walk(0, UINT64_MAX), after;
+	struct xpdk_dma_buf *b;
+	int calls = 0;
+
+	(void)state;
+	assert_int_equal(xpdk_env_mem_event_register(refuse, &calls), 0);
+	calls = 1000;
+	b = xpdk_dma_alloc(size, 0, 0);
+	assert_non_null(b);
+	assert_int_equal(calls, 1000); /* no event */
+	after = walk(0, UINT64_MAX);
+	assert_int_equal(after.bytes, before.bytes);
+	assert_int_equal(xpdk_dev_dma_reachable(dev, b->iova, b->size), 0);
+	device_round_trip(b, 5);
+	xpdk_dma_free(b);
+	assert_int_equal(xpdk_env_mem_event_unregister(refuse, &calls), 0);
+}
+
 int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest dynamic_tests[] = {
 		cmocka_unit_test(test_open_before_init_gets_memory_when_env_starts),
 		cmocka_unit_test(test_walk_gives_file_extents_a_device_can_map),
 		cmocka_unit_test(test_dma_across_page_and_file_seams),
 		cmocka_unit_test(test_hotplugged_memory_is_mapped),
 		cmocka_unit_test(test_alloc_fails_when_new_memory_cannot_be_mapped),
+	};
+	const struct CMUnitTest fixed_tests[] = {
+		cmocka_unit_test(test_open_before_init_gets_memory_when_env_starts),
+		cmocka_unit_test(test_walk_gives_file_extents_a_device_can_map),
+		cmocka_unit_test(test_dma_across_page_and_file_seams),
+		cmocka_unit_test(test_fixed_memory_is_mapped_from_the_start),
 	};
 
 	for (size_t i = 0; argc == 2 && i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -357,5 +382,7 @@ int main(int argc, char **argv)
 				"legacy-mem|no-huge\n");
 		return 2;
 	}
-	return cmocka_run_group_tests_name(mode->name, tests, setup, teardown);
+	if (mode->dynamic)
+		return cmocka_run_group_tests_name(mode->name, dynamic_tests, setup, teardown);
+	return cmocka_run_group_tests_name(mode->name, fixed_tests, setup, teardown);
 }
