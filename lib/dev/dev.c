@@ -5,6 +5,7 @@
 /*
  * The device core: open by name over a transport, regions with the checked slow path,
  * interrupts as eventfds, DMA mask checks, and the driver registry with ID matching and probe.
+ * DMA maps are dev_dma.c's.
  */
 
 #include <errno.h>
@@ -215,6 +216,7 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 	dev->info.transport = ops->name;
 	dev->dma_mask = UINT64_MAX;
 	dev->irq_type = -1;
+	pthread_mutex_init(&dev->dma_lock, NULL);
 	snprintf(dev->info.name, sizeof(dev->info.name), "%s", name);
 	for (unsigned int i = 0; i < XPDK_DEV_MAX_REGIONS; i++) {
 		dev->regions[i].dev = dev;
@@ -222,6 +224,7 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 	}
 	rc = ops->open(dev, target);
 	if (rc < 0) {
+		pthread_mutex_destroy(&dev->dma_lock);
 		free(dev);
 		errno = -rc;
 		return NULL;
@@ -239,6 +242,8 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 	}
 	if (rc == 0)
 		rc = enable_device(dev);
+	if (rc == 0)
+		rc = xpdk_dev_dma_follow(dev);
 	if (rc < 0) {
 		char why[512];
 
@@ -279,7 +284,9 @@ void xpdk_dev_close(struct xpdk_dev *dev)
 	for (unsigned int i = 0; i < XPDK_DEV_MAX_REGIONS; i++)
 		if (dev->regions[i].nareas > 0 && dev->ops->region_unmap)
 			dev->ops->region_unmap(dev, i, &dev->regions[i]);
+	xpdk_dev_dma_unfollow(dev); /* before close: no memory event reaches a closed transport */
 	dev->ops->close(dev);
+	pthread_mutex_destroy(&dev->dma_lock);
 	free(dev);
 }
 

@@ -245,9 +245,20 @@ struct xpdk_dev_info {
  * PCI subsystem ID. */
 
 /**
- * Open a device by name, map the mappable parts of its regions, and enable bus mastering.
- * @param name a PCI address ("0000:3f:00.0") or "vfio-user:PATH".
- * @return the device, or NULL with errno and the last-error sentence set.
+ * Open a device by name, map the mappable parts of its regions, enable bus mastering, and give
+ * the device the environment's DMA memory.
+ *
+ * DMA memory (doc/memory.md): the device can reach every buffer from xpdk_dma_alloc() at its
+ * IOVA, including memory EAL adds later. For a PCI function the kernel's IOMMU does this
+ * through EAL's VFIO container, which needs the environment: opening one before
+ * xpdk_env_init() fails with -EINVAL. A vfio-user device may be opened before
+ * xpdk_env_init(): registers, configuration space, interrupts and reset work at once (as
+ * xpdk-io uses them), and the memory is mapped to it from within xpdk_env_init(), when it
+ * exists; xpdk_dev_dma_reachable() says so until then.
+ *
+ * @param name a PCI address or "vfio-user:PATH".
+ * @return the device, or NULL with errno and the last-error sentence set (for a vfio-user
+ *         device, also when the server refuses the memory, e.g. more maps than it takes).
  */
 struct xpdk_dev *xpdk_dev_open(const char *name);
 
@@ -364,6 +375,20 @@ void xpdk_dev_set_dma_mask(struct xpdk_dev *dev, uint64_t mask);
  * @return 0, or -ERANGE with a sentence giving the address, the mask and what to do.
  */
 int xpdk_dev_dma_check(const struct xpdk_dev *dev, uint64_t iova, uint64_t len);
+
+/**
+ * Check that [@p iova, @p iova + @p len) is mapped to the device, i.e. that it lies in the
+ * environment's DMA memory as the device was given it (see doc/memory.md). A setup-path check
+ * (it takes a lock), e.g. before starting a DMA engine on a buffer.
+ *
+ * @param dev  the device.
+ * @param iova first device address.
+ * @param len  bytes, at least 1.
+ * @return 0; -EFAULT naming the first address not mapped (and, before xpdk_env_init(), that
+ *         memory is mapped when the environment starts); -ENOTSUP when the device's transport
+ *         does no DMA; -EINVAL for an empty or wrapping range. Thread-safe.
+ */
+int xpdk_dev_dma_reachable(struct xpdk_dev *dev, uint64_t iova, uint64_t len);
 /**@}*/
 
 /** @name Drivers */

@@ -289,33 +289,74 @@ static int dma_gone(uint64_t iova, size_t len, bool write)
 	    write ? "write" : "read", len, (unsigned long long)iova);
 }
 
+/* Why window @p w (NULL: none) does not give a device access. */
+static const char *win_fault(const struct dma_win *w)
+{
+	if (w == NULL)
+		return "not in memory the client mapped";
+	if (w->vaddr == NULL)
+		return "mapped without an fd (no direct access)";
+	return "not mapped for this direction";
+}
+
+/*
+ * Copy between @p buf and client memory [iova, iova + len), which may run over several adjacent
+ * windows (a client maps its memory file by file, e.g. one window per hugepage). The whole range
+ * is checked before a byte moves.
+ */
+static int dma_copy(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len, bool write)
+{
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+	int rc = 0;
+
+	if (len == 0)
+		return 0;
+	if (iova + len - 1 < iova)
+		return xpdk_err(EFAULT, "DMA of %zu bytes at IOVA 0x%llx wraps", len,
+				(unsigned long long)iova);
+	pthread_rwlock_rdlock(&s->lock);
+	if (!atomic_load(&s->connected))
+		rc = xpdk_err(ENOTCONN, "no vfio-user client is connected");
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		for (size_t done = 0, n; done < len; done += n) {
+			uint64_t at = iova + done;
+			struct dma_win *w = win_find(s, at, 1);
+
+			if (w == NULL || w->vaddr == NULL || !(w->prot & need)) {
+				rc = xpdk_err(EFAULT, "DMA %s of %zu bytes at 0x%llx: 0x%llx is %s",
+					      write ? "write" : "read", len,
+					      (unsigned long long)iova, (unsigned long long)at,
+					      win_fault(w));
+				break;
+			}
+			n = w->size - (at - w->iova);
+			if (n > len - done)
+				n = len - done;
+			if (pass == 1 && write)
+				rc = xpdk_vfu_guarded_copy(w->vaddr + (at - w->iova),
+							   (uint8_t *)buf + done, n);
+			else if (pass == 1)
+				rc = xpdk_vfu_guarded_copy((uint8_t *)buf + done,
+							   w->vaddr + (at - w->iova), n);
+			if (rc < 0) {
+				rc = dma_gone(iova, len, write);
+				break;
+			}
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+	return rc;
+}
+
 int xpdk_vfu_server_dma_read(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len)
 {
-	void *p = NULL;
-	int rc = xpdk_vfu_server_dma_pin(s, iova, len, false, &p);
-
-	if (rc == 0 && p != NULL) {
-		rc = xpdk_vfu_guarded_copy(buf, p, len);
-		xpdk_vfu_server_dma_unpin(s);
-		if (rc < 0)
-			rc = dma_gone(iova, len, false);
-	}
-	return rc;
+	return dma_copy(s, iova, buf, len, false);
 }
 
 int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf,
 			      size_t len)
 {
-	void *p = NULL;
-	int rc = xpdk_vfu_server_dma_pin(s, iova, len, true, &p);
-
-	if (rc == 0 && p != NULL) {
-		rc = xpdk_vfu_guarded_copy(p, buf, len);
-		xpdk_vfu_server_dma_unpin(s);
-		if (rc < 0)
-			rc = dma_gone(iova, len, true);
-	}
-	return rc;
+	return dma_copy(s, iova, (void *)(uintptr_t)buf, len, true);
 }
 
 int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,

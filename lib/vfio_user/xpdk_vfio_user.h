@@ -447,7 +447,8 @@ void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s);
 bool xpdk_vfu_server_connected(const struct xpdk_vfu_server *s);
 
 /**
- * Copy @p len bytes from client memory at @p iova into @p buf.
+ * Copy @p len bytes between @p buf and client memory at @p iova (dma_write: into client memory).
+ * The range may run over several adjacent DMA_MAP windows (clients map memory file by file).
  * Thread-safe: a DMA_UNMAP or a disconnect waits until the copy has finished.
  * @param s the server.
  * @param iova the client address.
@@ -472,12 +473,13 @@ int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const vo
 /**
  * Zero-copy access: pin client memory [@p iova, @p iova + @p len) and return its local address
  * in @p ptr. Until xpdk_vfu_server_dma_unpin(), DMA_UNMAP and disconnects wait. Pins nest.
+ * The range must lie in one window (one local mapping); copy with dma_read/dma_write otherwise.
  * @param s the server.
  * @param iova the client address.
  * @param len bytes.
  * @param write true when the caller will write there.
  * @param[out] ptr the local address.
- * @return 0, -EFAULT (not mapped with @p write permission), or -ENOTCONN.
+ * @return 0, -EFAULT (not mapped with @p write permission, or over two windows), or -ENOTCONN.
  */
 int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
 			    void **ptr);

@@ -6,7 +6,8 @@
  * The device core over a mock transport: a device with a fully mapped BAR0, a BAR2 whose first
  * page is mapped and the rest trapped, config space, and MSI vectors. Checks the checked
  * accessors' exact errors, the fast/slow path split, bus-master enable at open, interrupts on
- * eventfds, DMA mask checks, and driver matching and probe.
+ * eventfds, DMA mask checks, DMA maps kept in step with memory events (extents fed to the
+ * core's callback directly: no EAL), and driver matching and probe.
  */
 
 #include <errno.h>
@@ -258,6 +259,160 @@ static void test_dma_mask_check(void **state)
 	xpdk_dev_close(dev);
 }
 
+/* ---- DMA maps: a transport that records what the core asks of it ---- */
+
+#define PG   0x200000ULL /* a 2 MiB page */
+#define BASE 0x7f0000000000ULL
+
+static struct {
+	struct xpdk_env_mem_extent maps[16];
+	unsigned int nmaps;
+	uint64_t unmaps[16][2];
+	unsigned int nunmaps;
+	int fail; /* next dma_map returns this */
+} dm;
+
+static int mock_dma_map(struct xpdk_dev *dev, const struct xpdk_env_mem_extent *ext)
+{
+	(void)dev;
+	if (dm.fail != 0)
+		return xpdk_err(-dm.fail, "mock server refused DMA_MAP");
+	assert_true(dm.nmaps < 16);
+	dm.maps[dm.nmaps++] = *ext;
+	return 0;
+}
+
+static int mock_dma_unmap(struct xpdk_dev *dev, uint64_t iova, uint64_t len)
+{
+	(void)dev;
+	assert_true(dm.nunmaps < 16);
+	dm.unmaps[dm.nunmaps][0] = iova;
+	dm.unmaps[dm.nunmaps++][1] = len;
+	return 0;
+}
+
+static struct xpdk_dev *open_mock_dma(void)
+{
+	static struct xpdk_transport_ops ops;
+	struct xpdk_dev *dev;
+
+	ops = mock_ops;
+	ops.dma_map = mock_dma_map;
+	ops.dma_unmap = mock_dma_unmap;
+	memset(&dm, 0, sizeof(dm));
+	dev = xpdk_dev_open_transport(&ops, "mock:dma", "dma");
+	assert_non_null(dev);
+	return dev;
+}
+
+/* @p pages pages at page @p first of a file whose page k is at offset k * PG (one file per
+ * segment list, as --single-file-segments) */
+static struct xpdk_env_mem_extent ext(unsigned int first, unsigned int pages, int fd)
+{
+	return (struct xpdk_env_mem_extent){
+		.va = (void *)(uintptr_t)(BASE + first * PG),
+		.iova = BASE + first * PG,
+		.len = pages * PG,
+		.fd = fd,
+		.fd_offset = fd >= 0 ? first * PG : 0,
+		.page_size = PG,
+	};
+}
+
+static void test_dma_maps_each_part_of_memory_once(void **state)
+{
+	struct xpdk_dev *dev = open_mock_dma();
+	struct xpdk_env_mem_extent e = ext(0, 4, 7);
+
+	(void)state;
+	/* before xpdk_env_init() nothing exists: the device says so, and why */
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE, 64), -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "before xpdk_env_init()"));
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	assert_int_equal(dm.nmaps, 1);
+	assert_memory_equal(&dm.maps[0], &e, sizeof(e));
+	/* the same memory reported again (replay and event racing) is not sent twice */
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	assert_int_equal(dm.nmaps, 1);
+	/* memory that overlaps what is mapped: only the new part, at its own file offset */
+	e = ext(2, 4, 7);
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	assert_int_equal(dm.nmaps, 2);
+	assert_int_equal(dm.maps[1].iova, BASE + 4 * PG);
+	assert_int_equal(dm.maps[1].len, 2 * PG);
+	assert_int_equal(dm.maps[1].fd_offset, 4 * PG);
+	assert_ptr_equal(dm.maps[1].va, (void *)(uintptr_t)(BASE + 4 * PG));
+	/* a range over both maps is reachable; one byte past them is not, and is named */
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE + PG - 8, 5 * PG), 0);
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE + 5 * PG, PG + 1), -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "IOVA 0x7f0000c00000 is not mapped"));
+	assert_int_equal(xpdk_dev_dma_reachable(dev, UINT64_MAX, 2), -EINVAL);
+	xpdk_dev_close(dev);
+}
+
+static void test_dma_free_unmaps_whole_maps_only(void **state)
+{
+	struct xpdk_dev *dev = open_mock_dma();
+	struct xpdk_env_mem_extent e;
+
+	(void)state;
+	/* one file per page: page by page */
+	for (unsigned int i = 0; i < 3; i++) {
+		e = ext(i, 1, 10 + (int)i);
+		e.fd_offset = 0;
+		assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	}
+	assert_int_equal(dm.nmaps, 3);
+	/* pages 1 and 2 go back to the system: their maps go, page 0's stays */
+	e = ext(1, 2, -1);
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_FREE, &e, dev), 0);
+	assert_int_equal(dm.nunmaps, 2);
+	assert_int_equal(dm.unmaps[0][1], PG);
+	assert_int_equal(dm.unmaps[1][1], PG);
+	assert_int_equal(dm.unmaps[0][0] + dm.unmaps[1][0], 2 * BASE + 3 * PG);
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE, PG), 0);
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE + PG, 1), -EFAULT);
+	/* the page comes back with a new file: it is mapped anew, not found stale */
+	e = ext(1, 1, 20);
+	e.fd_offset = 0;
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	assert_int_equal(dm.nmaps, 4);
+	assert_int_equal(dm.maps[3].fd, 20);
+	/* a map only partly freed stays (one file per list: pages return at the same offset) */
+	e = ext(4, 4, 7);
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	e = ext(5, 1, 7);
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_FREE, &e, dev), 0);
+	assert_int_equal(dm.nunmaps, 2);
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE + 4 * PG, 4 * PG), 0);
+	xpdk_dev_close(dev);
+}
+
+static void test_dma_map_failure_is_reported_and_not_remembered(void **state)
+{
+	struct xpdk_dev *dev = open_mock_dma();
+	struct xpdk_env_mem_extent e = ext(0, 1, 3);
+
+	(void)state;
+	dm.fail = -ENOSPC;
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), -ENOSPC);
+	assert_non_null(strstr(xpdk_strerror_last(), "mock server refused DMA_MAP"));
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE, 1), -EFAULT);
+	dm.fail = 0;
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), 0);
+	assert_int_equal(dm.nmaps, 1);
+	/* memory without an IOVA cannot be given to a device */
+	e = ext(8, 1, 3);
+	e.iova = XPDK_ENV_BAD_IOVA;
+	assert_int_equal(xpdk_dev_dma_event(XPDK_ENV_MEM_ALLOC, &e, dev), -EINVAL);
+	assert_int_equal(dm.nmaps, 1);
+	/* a transport without DMA says so */
+	xpdk_dev_close(dev);
+	dev = open_mock();
+	assert_int_equal(xpdk_dev_dma_reachable(dev, BASE, 1), -ENOTSUP);
+	xpdk_dev_close(dev);
+}
+
 static int probes, removes;
 
 static int drv_probe(struct xpdk_dev *dev)
@@ -330,6 +485,9 @@ int main(void)
 		cmocka_unit_test(test_burst_and_memset),
 		cmocka_unit_test(test_irq_vectors_signal_eventfds),
 		cmocka_unit_test(test_dma_mask_check),
+		cmocka_unit_test(test_dma_maps_each_part_of_memory_once),
+		cmocka_unit_test(test_dma_free_unmaps_whole_maps_only),
+		cmocka_unit_test(test_dma_map_failure_is_reported_and_not_remembered),
 		cmocka_unit_test(test_driver_matches_by_id_and_probes),
 		cmocka_unit_test(test_reset_and_bad_names),
 	};

@@ -532,6 +532,45 @@ static void test_dma_map_by_fd_gives_server_access(void **state)
 	close(mfd);
 }
 
+/* A client that maps its memory file by file (one window per hugepage) gives the server adjacent
+ * windows from different files: a copy over the seam reaches both files; a copy over a hole
+ * faults without moving a byte; a pin stays within one window. */
+static void test_dma_copy_spans_adjacent_windows_from_different_files(void **state)
+{
+	const uint32_t rw = XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE;
+	int fd_a = memfd_create("dma-a", MFD_CLOEXEC), fd_b = memfd_create("dma-b", MFD_CLOEXEC);
+	uint8_t *a, *b, out[16], back[16];
+	void *pin = NULL;
+	struct pair p;
+
+	(void)state;
+	assert_int_equal(ftruncate(fd_a, 0x2000), 0);
+	assert_int_equal(ftruncate(fd_b, 0x2000), 0);
+	a = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_a, 0);
+	b = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_b, 0);
+	assert_true(a != MAP_FAILED && b != MAP_FAILED);
+	start_pair(&p);
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x50000000, 0x2000, fd_a, 0, rw), 0);
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x50002000, 0x2000, fd_b, 0, rw), 0);
+	memcpy(out, "0123456789abcdef", 16);
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x50001ff8, out, 16), 0);
+	assert_memory_equal(a + 0x1ff8, "01234567", 8);
+	assert_memory_equal(b, "89abcdef", 8);
+	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x50001ff8, back, 16), 0);
+	assert_memory_equal(back, out, 16);
+	assert_int_equal(xpdk_vfu_server_dma_pin(p.srv, 0x50001ff8, 16, false, &pin), -EFAULT);
+	/* past the second window: a hole; nothing is written, the first bad address is named */
+	memset(b + 0x1ff8, 0, 8);
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x50003ff8, out, 16), -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "0x50004000 is not in memory the client"));
+	assert_int_equal(b[0x1ff8], 0);
+	stop_pair(&p);
+	munmap(a, 0x2000);
+	munmap(b, 0x2000);
+	close(fd_a);
+	close(fd_b);
+}
+
 static void test_unmap_of_unknown_range_is_einval(void **state)
 {
 	int mfd = memfd_create("dma", MFD_CLOEXEC);
@@ -1296,6 +1335,7 @@ int main(void)
 		cmocka_unit_test(test_irq_eventfds_are_signalled),
 		cmocka_unit_test(test_set_irqs_bad_argsz_and_flags),
 		cmocka_unit_test(test_dma_map_by_fd_gives_server_access),
+		cmocka_unit_test(test_dma_copy_spans_adjacent_windows_from_different_files),
 		cmocka_unit_test(test_unmap_of_unknown_range_is_einval),
 		cmocka_unit_test(test_dma_unmap_reply_echoes_request),
 		cmocka_unit_test(test_reset_reaches_device),
