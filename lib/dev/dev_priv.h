@@ -56,6 +56,7 @@ struct xpdk_dev {
 
 	const struct xpdk_driver *driver;
 	void *driver_priv;
+	bool engine_open; /* xpdk_dev_engine_open() succeeded */
 };
 
 /* Transports. */
