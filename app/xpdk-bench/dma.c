@@ -236,6 +236,7 @@ static int engine_once(struct ctx *c, unsigned int mode, uint64_t size, uint32_t
 	};
 	int rc = xpdk_dev_engine_submit(c->dev, &op);
 
+	memset(done, 0, sizeof(*done));
 	while (rc == 0) {
 		rc = xpdk_dev_engine_poll(c->dev, done);
 		if (rc == 0)

@@ -342,7 +342,7 @@ static void print_paths(const struct mmio_opts *o, const struct xpdk_region *r, 
 /* --trapped without --offset: the driver's scratch register (region, offset, width). */
 static int scratch_offset(struct xpdk_dev *dev, struct mmio_opts *o)
 {
-	struct xpdk_scratch_reg reg;
+	struct xpdk_scratch_reg reg = { 0 };
 	int rc = xpdk_dev_probe(dev);
 
 	if (rc == 0)
@@ -359,6 +359,13 @@ static int scratch_offset(struct xpdk_dev *dev, struct mmio_opts *o)
 			"xpdk-bench: mmio: the scratch register of %s is in region %u, not %u; "
 			"give --offset\n",
 			o->dev, reg.region, o->region);
+		return BENCH_USAGE;
+	}
+	if (!o->width_set && reg.width != 32 && reg.width != 64) {
+		fprintf(stderr,
+			"xpdk-bench: mmio: the scratch register of %s is %u bits wide; give "
+			"--width 32 or 64\n",
+			o->dev, reg.width);
 		return BENCH_USAGE;
 	}
 	o->region = reg.region;
@@ -507,9 +514,9 @@ int bench_mmio(int argc, char **argv)
 		rc = BENCH_USAGE;
 		goto out;
 	}
+	/* the fast path's default: the first mapped byte */
 	if (!o.trapped && !o.off_set)
-		o.off =
-		    r->map != NULL || r->nareas == 0 ? 0 : r->areas[0].offset; /* first mapped */
+		o.off = r->map != NULL || r->nareas == 0 ? 0 : r->areas[0].offset;
 	if (o.off % (o.width / 8) != 0) {
 		fprintf(stderr, "xpdk-bench: mmio: offset 0x%" PRIx64 " is not %u-byte aligned\n",
 			o.off, o.width / 8);

@@ -352,7 +352,7 @@ static int fpga_engine_submit(struct xpdk_dev *dev, const struct xpdk_engine_op 
 static int fpga_engine_poll(struct xpdk_dev *dev, struct xpdk_engine_completion *done)
 {
 	struct xpdk_fpga *f = xpdk_dev_priv(dev);
-	struct xpdk_he_result res;
+	struct xpdk_he_result res = { 0 };
 	int rc;
 
 	if (!f->run.busy)
