@@ -32,7 +32,7 @@
 #define MEM_LEN	  0x1000
 
 struct ptr_model {
-	uint8_t *mem;		/* the model's view of the mapped page */
+	uint8_t *mem;		    /* the model's view of the mapped page */
 	uint64_t regs[MEM_OFF / 8]; /* the trapped page */
 	unsigned int reads, writes; /* trapped accesses seen */
 };
@@ -45,8 +45,9 @@ static char sock[64];
 
 static int ptr_init(struct xpdk_devsim_dev *dev, const char *args)
 {
-	static const struct xpdk_pci_ids ids = {
-		.vendor = 0x1234, .device = 0x5a5a, .class_code = 0xff0000};
+	static const struct xpdk_pci_ids ids = { .vendor = 0x1234,
+						 .device = 0x5a5a,
+						 .class_code = 0xff0000 };
 	struct ptr_model *pm = xpdk_devsim_priv(dev);
 	int rc;
 
