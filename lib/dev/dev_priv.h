@@ -84,6 +84,7 @@ struct xpdk_dev {
 	unsigned int dma_nmaps;
 	unsigned int dma_cap;
 	bool dma_following; /* subscribed to the environment's memory */
+	bool engine_open; /* xpdk_dev_engine_open() succeeded */
 };
 
 /* Transports. */

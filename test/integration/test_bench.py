@@ -21,7 +21,8 @@ WIDE = "0xffffffffffff"
 @pytest.fixture(scope="module")
 def devsim(tmp_path_factory):
     d = Devsim(tmp_path_factory.mktemp("bench"), "--model", "dfl-fpga", "--model", "edu",
-               "--model-args", "dma_mask=" + WIDE)
+               "--model-args", "dma_mask=" + WIDE, "--model", "dfl-fpga", "--name",
+               "counter0", "--model-args", "afu=counter")
     yield d
     d.stop()
 
@@ -120,6 +121,36 @@ def test_dma_edu_engine(devsim):
     doc = json.loads(r.stdout)
     assert doc["engine"] == "edu"
     check_dma_rows(doc, [64, 4096], skeleton=False)
+
+
+@pytest.mark.parametrize("dev,other,engine", [("dfl-fpga0", "edu", "he"),
+                                              ("edu0", "he", "edu")])
+def test_dma_engine_is_the_drivers(devsim, dev, other, engine):
+    """The engine comes from the driver's ops; --engine only checks its name."""
+    sock = "vfio-user:" + devsim.sock(dev)
+    r = bench("dma", "-d", sock, "--engine", other, "--sizes", "64", "--time", "0.05",
+              "--dma-mask", WIDE, "--no-skeleton")
+    assert r.returncode == 2, r.stderr
+    assert "offers the '%s' engine" % engine in r.stderr
+    r = bench("dma", "-d", sock, "--engine", engine, "--sizes", "64", "--time", "0.05",
+              "--dma-mask", WIDE, "--no-skeleton", "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    assert json.loads(r.stdout)["engine"] == engine
+
+
+def test_device_without_engine_or_scratch_register_is_told_clearly(devsim):
+    """dfl-fpga with the counter AFU: the driver has neither an exerciser nor a known scratch."""
+    sock = "vfio-user:" + devsim.sock("counter0")
+    r = bench("dma", "-d", sock, "--sizes", "64", "--time", "0.05", "--no-skeleton")
+    assert r.returncode == 2
+    assert "not the XPDK host exerciser" in r.stderr, r.stderr
+    r = bench("mmio", "-d", sock, "--trapped", "--count", "10")
+    assert r.returncode == 2
+    assert "no scratch register" in r.stderr and "give --offset" in r.stderr, r.stderr
+    # with an offset it measures (the counter AFU's scratch at 0x100)
+    r = bench("mmio", "-d", sock, "--trapped", "--count", "10", "--offset", "0x80100", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["paths"][0]["ops"] == 10
 
 
 def test_dma_table_and_plot(devsim, tmp_path):
