@@ -22,7 +22,7 @@ struct dma_opts {
 	uint64_t sizes[DMA_MAX_SIZES];
 	int nsizes;
 	unsigned int depth;
-	double time; /* seconds per size */
+	double time;	   /* seconds per size */
 	uint64_t dma_mask; /* 0: the driver's */
 	bool no_skeleton;
 	struct out_opts out;

@@ -301,6 +301,10 @@ void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
  * address in @p fault) instead of killing the process with SIGBUS: report it to the driver as
  * the device reports a DMA fault. @p fn is abandoned at the fault: it must take no lock and
  * allocate nothing. xpdk_devsim_dma_read() and xpdk_devsim_dma_write() are guarded already.
+ * @param dev the instance.
+ * @param fn the access.
+ * @param arg its argument.
+ * @param fault receives the faulting address (may be NULL).
  * @return 0 or -EFAULT.
  */
 int xpdk_devsim_dma_guarded(struct xpdk_devsim_dev *dev, void (*fn)(void *arg), void *arg,

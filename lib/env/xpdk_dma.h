@@ -72,16 +72,26 @@ struct xpdk_dma_buf *xpdk_dma_alloc(size_t size, size_t align, unsigned int flag
  * Free a buffer from xpdk_dma_alloc(). NULL is ignored. Freeing a buffer twice is detected in the
  * common case (the object is poisoned) and reported with a warning rather than corrupting memory.
  * Thread-safe.
+ * @param buf the buffer, or NULL.
  */
 void xpdk_dma_free(struct xpdk_dma_buf *buf);
 
-/** Device address of byte @p off of @p buf (no bounds check). */
+/**
+ * Device address of byte @p off of @p buf (no bounds check).
+ * @param buf the buffer.
+ * @param off byte offset.
+ * @return the IOVA.
+ */
 static inline uint64_t xpdk_dma_iova(const struct xpdk_dma_buf *buf, size_t off)
 {
 	return buf->iova + off;
 }
 
-/** Number of whole 64-bit words in @p buf. */
+/**
+ * Number of whole 64-bit words in @p buf.
+ * @param buf the buffer.
+ * @return the number of words.
+ */
 static inline size_t xpdk_dma_len64(const struct xpdk_dma_buf *buf)
 {
 	return buf->size / sizeof(uint64_t);
@@ -93,16 +103,41 @@ static inline size_t xpdk_dma_len64(const struct xpdk_dma_buf *buf)
  * return -ERANGE (or -EINVAL for misalignment) with the last-error sentence on a bad index.
  */
 /**@{*/
-/** Read 64-bit word @p index into @p value. */
+/**
+ * Read 64-bit word @p index into @p value.
+ * @param buf the buffer.
+ * @param index the word index.
+ * @param[out] value the word.
+ * @return 0, or -ERANGE.
+ */
 int xpdk_dma_get64(const struct xpdk_dma_buf *buf, size_t index, uint64_t *value);
-/** Write @p value to 64-bit word @p index. */
+/**
+ * Write @p value to 64-bit word @p index.
+ * @param buf the buffer.
+ * @param index the word index.
+ * @param value the word.
+ * @return 0, or -ERANGE.
+ */
 int xpdk_dma_set64(struct xpdk_dma_buf *buf, size_t index, uint64_t value);
-/** Read the 64-bit value at byte @p offset (must be 8-byte aligned) into @p value. */
+/**
+ * Read the 64-bit value at byte @p offset (must be 8-byte aligned) into @p value.
+ * @param buf the buffer.
+ * @param offset the byte offset.
+ * @param[out] value the word.
+ * @return 0, -ERANGE or -EINVAL.
+ */
 int xpdk_dma_read64(const struct xpdk_dma_buf *buf, size_t offset, uint64_t *value);
-/** Write @p value to every whole 64-bit word of the buffer; a tail of < 8 bytes is untouched. */
+/**
+ * Write @p value to every whole 64-bit word of the buffer; a tail of < 8 bytes is untouched.
+ * @param buf the buffer.
+ * @param value the word.
+ * @return 0, or -EINVAL when @p buf is NULL.
+ */
 int xpdk_dma_fill64(struct xpdk_dma_buf *buf, uint64_t value);
 /**
  * Compare two buffers byte by byte over the shorter length.
+ * @param a one buffer.
+ * @param b the other.
  * @return the index of the first differing byte, or that common length when they are equal
  *         over it; -EINVAL when either is NULL.
  */

@@ -185,6 +185,8 @@ int xpdk_env_mem_event_register(xpdk_env_mem_event_cb cb, void *arg);
  * End a subscription from xpdk_env_mem_event_register(). When it returns, no call of @p cb
  * with @p arg is running or will start, so @p arg may be freed.
  *
+ * @param cb  the callback given to xpdk_env_mem_event_register().
+ * @param arg the argument given with it.
  * @return 0, or -ENOENT when (@p cb, @p arg) is not subscribed. Thread-safe; must not be called
  *         from a memory-event callback.
  */

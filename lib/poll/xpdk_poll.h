@@ -166,15 +166,24 @@ int xpdk_poll_unregister(struct xpdk_poll_handler *h);
 
 /**
  * Find a handler by name.
+ * @param name the name given at registration.
  * @return the handler, or NULL with errno ENOENT and the last-error sentence. The pointer is
  *         valid until the handler is unregistered. Thread-safe.
  */
 struct xpdk_poll_handler *xpdk_poll_find(const char *name);
 
-/** The handler's name (valid until it is unregistered). */
+/**
+ * The handler's name.
+ * @param h a registered handler.
+ * @return its name, valid until it is unregistered.
+ */
 const char *xpdk_poll_handler_name(const struct xpdk_poll_handler *h);
 
-/** The lcore the handler runs on. */
+/**
+ * The lcore the handler runs on.
+ * @param h a registered handler.
+ * @return the lcore id.
+ */
 unsigned int xpdk_poll_handler_lcore(const struct xpdk_poll_handler *h);
 
 /**
@@ -202,6 +211,8 @@ struct xpdk_poll_lcore_attr {
  * Configure an lcore's loop (polled or interrupt mode, cycle accounting). Takes effect at the
  * lcore's next start: the lcore's loop must not be running.
  *
+ * @param lcore an lcore EAL enabled.
+ * @param attr the configuration (XPDK_POLL_LCORE_ATTR_DEFAULT, then changed).
  * @return 0; -EINVAL for an lcore EAL did not enable or a bad attribute, -EBUSY while the lcore's
  *         loop runs, -ENOMEM or an epoll/eventfd error. Thread-safe.
  */
@@ -242,7 +253,11 @@ void xpdk_poll_request_stop(void);
  */
 int xpdk_poll_stop(void);
 
-/** True while the loop of @p lcore runs. Thread-safe. */
+/**
+ * Whether the loop of @p lcore runs. Thread-safe.
+ * @param lcore an lcore id.
+ * @return true while it runs.
+ */
 bool xpdk_poll_lcore_running(unsigned int lcore);
 
 /**
@@ -267,12 +282,14 @@ struct xpdk_poll_handler_stats {
 	int last_error;	      /**< the last error returned (negative errno), 0 if none */
 	bool disabled;	      /**< disabled by the error policy */
 	unsigned int lcore;   /**< lcore it runs on */
-	enum xpdk_poll_kind kind;
+	enum xpdk_poll_kind kind; /**< what feeds it (plain, ring, event, timer) */
 };
 
 /**
  * Read a handler's statistics. Counters are written by the handler's lcore and read without
  * stopping it: each is exact, taken together they may be an iteration apart.
+ * @param h a registered handler.
+ * @param[in,out] st set st->size before the call; filled.
  * @return 0, -EINVAL for a NULL argument or a size smaller than the first version's.
  */
 int xpdk_poll_handler_stats(const struct xpdk_poll_handler *h, struct xpdk_poll_handler_stats *st);
@@ -297,6 +314,8 @@ struct xpdk_poll_lcore_stats {
 
 /**
  * Read an lcore's statistics (as xpdk_poll_handler_stats(), read while it runs).
+ * @param lcore an lcore id.
+ * @param[in,out] st set st->size before the call; filled.
  * @return 0, -EINVAL for an lcore EAL did not enable, a NULL @p st or a bad size.
  */
 int xpdk_poll_lcore_stats(unsigned int lcore, struct xpdk_poll_lcore_stats *st);
@@ -309,7 +328,7 @@ int xpdk_poll_lcore_stats(unsigned int lcore, struct xpdk_poll_lcore_stats *st);
 struct xpdk_poll_sleep_flag {
 	uint32_t sleeping; /**< set by the lcore before it sleeps */
 	uint32_t fence;	   /**< producers need a full barrier (no membarrier(2) in the kernel) */
-} __rte_cache_aligned;
+} __attribute__((aligned(RTE_CACHE_LINE_SIZE)));
 
 /** One flag per lcore, read by xpdk_poll_lcore_notify(). */
 extern struct xpdk_poll_sleep_flag xpdk_poll_sleep_flags[RTE_MAX_LCORE];
@@ -317,6 +336,7 @@ extern struct xpdk_poll_sleep_flag xpdk_poll_sleep_flags[RTE_MAX_LCORE];
 /**
  * Wake @p lcore (slow path of xpdk_poll_lcore_notify(): one eventfd write). Harmless when the
  * lcore is awake or not in interrupt mode. Async-signal-safe.
+ * @param lcore the lcore to wake.
  */
 void xpdk_poll_lcore_wake(unsigned int lcore);
 
@@ -327,6 +347,7 @@ void xpdk_poll_lcore_wake(unsigned int lcore);
  * on every CPU running this process), so that either it sees the work or we see its flag. Only
  * a sleeping lcore costs the producer a syscall. On kernels without membarrier(2) the producer
  * issues a full barrier itself. Safe from any thread; out-of-range lcores are ignored.
+ * @param lcore the consumer's lcore.
  */
 static inline void xpdk_poll_lcore_notify(unsigned int lcore)
 {
@@ -345,8 +366,13 @@ static inline void xpdk_poll_lcore_notify(unsigned int lcore)
 
 /**
  * rte_ring_enqueue_burst() that wakes the consumer @p lcore when it sleeps in interrupt mode.
- * Same parameters and return value as rte_ring_enqueue_burst(), plus the consumer's lcore.
  * Thread safety: that of the ring's producer sync mode.
+ * @param r the ring.
+ * @param lcore the consumer's lcore.
+ * @param objs the objects to enqueue.
+ * @param n how many.
+ * @param free_space if not NULL, set to the ring's free space after the enqueue.
+ * @return the number of objects enqueued (0 .. @p n), as rte_ring_enqueue_burst().
  */
 static inline unsigned int xpdk_poll_ring_enqueue_burst(struct rte_ring *r, unsigned int lcore,
 							void *const *objs, unsigned int n,
