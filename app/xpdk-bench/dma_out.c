@@ -205,7 +205,7 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 	fprintf(g, "set terminal pngcairo size 1000,800 font 'sans,10'\n");
 	fprintf(g, "set output '");
 	for (const char *c = o->out.plot; *c != '\0'; c++)
-		fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, g); /* gnuplot: '' inside '…' */
+		fputs(*c == '\'' ? "''" : (char[2]){ *c, '\0' }, g); /* gnuplot: '' inside '…' */
 	fprintf(g, "'\n");
 	plot_data(g, r, n);
 	/* the device's base name only: a path says little in a title, and may hold quotes */
@@ -215,7 +215,7 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 		fprintf(g, "set multiplot layout 2,1 title 'xpdk-bench dma: %s engine, %s mode (",
 			o->engine_name, mode_names[o->mode]);
 		for (const char *c = base; *c != '\0'; c++)
-			fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, g);
+			fputs(*c == '\'' ? "''" : (char[2]){ *c, '\0' }, g);
 		fprintf(g, ")'\n");
 	}
 	fprintf(g, "set logscale x 2\nset format x '%%.0b %%BB'\nset grid\nset key top left\n"

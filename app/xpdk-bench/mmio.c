@@ -326,8 +326,8 @@ static void print_paths(const struct mmio_opts *o, const struct xpdk_region *r, 
 		printf(",\"region\":%u,\"offset\":%" PRIu64
 		       ",\"width\":%u,\"op\":\"%s\",\"trapped\":%s,\"tsc_hz\":%" PRIu64
 		       ",\"paths\":[",
-		       o->region, o->off, o->width, op_names[o->op],
-		       o->trapped ? "true" : "false", bench_tsc_hz());
+		       o->region, o->off, o->width, op_names[o->op], o->trapped ? "true" : "false",
+		       bench_tsc_hz());
 		for (int i = 0; i < n; i++)
 			printf(
 			    "%s{\"path\":\"%s\",\"ops\":%" PRIu64 ",\"seconds\":%.6f,"

@@ -206,8 +206,9 @@ int require_device(const char *cmd, const char *dev, int optind_, int argc)
 	if (dev != NULL && optind_ == argc)
 		return 0;
 	fprintf(stderr, "xpdk-bench: %s: %s\n", cmd,
-		dev == NULL ? "-d DEV is required (e.g. -d vfio-user:/run/xpdk/devsim/dfl-fpga0.sock)"
-			    : "unexpected argument");
+		dev == NULL
+		    ? "-d DEV is required (e.g. -d vfio-user:/run/xpdk/devsim/dfl-fpga0.sock)"
+		    : "unexpected argument");
 	return BENCH_USAGE;
 }
 

@@ -70,37 +70,38 @@ static void on_stop_timeout(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: xpdk-devsim --model NAME [--model-args ARGS] [--name NAME]\n"
-		"                   [--socket-path PATH | --fd FD] [--pci-id VID:DID]\n"
-		"                   [--model NAME …] [-v|-q]\n"
-		"       xpdk-devsim --list-models [--json]\n"
-		"\n"
-		"Serve simulated PCIe devices over vfio-user (one client per device at a time).\n"
-		"Each --model starts a device; the options after it configure that device.\n"
-		"\n"
-		"  -m, --model NAME        device model (see --list-models)\n"
-		"  -a, --model-args ARGS   model arguments, key=value[,key=value…]\n"
-		"  -n, --name NAME         device name (default: model name and index, e.g. edu0)\n"
-		"  -s, --socket-path PATH  listen on this UNIX socket (default:\n"
-		"                          $XPDK_DEVSIM_DIR/NAME.sock, XPDK_DEVSIM_DIR defaults to\n"
-		"                          " DEFAULT_DIR ")\n"
-		"      --fd FD             serve the already-connected socket FD instead, and exit\n"
-		"                          when its client leaves\n"
-		"      --socket-mode MODE  permissions of the socket in octal (default 0600: only\n"
-		"                          this user may connect), e.g. 0660 with --socket-group\n"
-		"      --socket-group GRP  group of the socket (name or number)\n"
-		"  -p, --pci-id VID:DID    present these PCI vendor and device IDs (hex) instead of\n"
-		"                          the model's, e.g. 8086:0b2b for a dfl-fpga D5005\n"
-		"  -l, --list-models       list the models and their arguments\n"
-		"      --json              with --list-models: one JSON document\n"
-		"  -v, --verbose           more log (repeat for debug)\n"
-		"  -q, --quiet             errors only\n"
-		"  -h, --help              this text\n"
-		"\n"
-		"Runs in the foreground; SIGTERM or SIGINT stops it and removes its sockets.\n"
-		"A socket path holding a live server or a file that is not a socket is refused.\n"
-		"Example: xpdk-devsim --model edu --model dfl-fpga --model-args seed=7\n");
+	fprintf(
+	    out,
+	    "Usage: xpdk-devsim --model NAME [--model-args ARGS] [--name NAME]\n"
+	    "                   [--socket-path PATH | --fd FD] [--pci-id VID:DID]\n"
+	    "                   [--model NAME …] [-v|-q]\n"
+	    "       xpdk-devsim --list-models [--json]\n"
+	    "\n"
+	    "Serve simulated PCIe devices over vfio-user (one client per device at a time).\n"
+	    "Each --model starts a device; the options after it configure that device.\n"
+	    "\n"
+	    "  -m, --model NAME        device model (see --list-models)\n"
+	    "  -a, --model-args ARGS   model arguments, key=value[,key=value…]\n"
+	    "  -n, --name NAME         device name (default: model name and index, e.g. edu0)\n"
+	    "  -s, --socket-path PATH  listen on this UNIX socket (default:\n"
+	    "                          $XPDK_DEVSIM_DIR/NAME.sock, XPDK_DEVSIM_DIR defaults to\n"
+	    "                          " DEFAULT_DIR ")\n"
+	    "      --fd FD             serve the already-connected socket FD instead, and exit\n"
+	    "                          when its client leaves\n"
+	    "      --socket-mode MODE  permissions of the socket in octal (default 0600: only\n"
+	    "                          this user may connect), e.g. 0660 with --socket-group\n"
+	    "      --socket-group GRP  group of the socket (name or number)\n"
+	    "  -p, --pci-id VID:DID    present these PCI vendor and device IDs (hex) instead of\n"
+	    "                          the model's, e.g. 8086:0b2b for a dfl-fpga D5005\n"
+	    "  -l, --list-models       list the models and their arguments\n"
+	    "      --json              with --list-models: one JSON document\n"
+	    "  -v, --verbose           more log (repeat for debug)\n"
+	    "  -q, --quiet             errors only\n"
+	    "  -h, --help              this text\n"
+	    "\n"
+	    "Runs in the foreground; SIGTERM or SIGINT stops it and removes its sockets.\n"
+	    "A socket path holding a live server or a file that is not a socket is refused.\n"
+	    "Example: xpdk-devsim --model edu --model dfl-fpga --model-args seed=7\n");
 }
 
 struct list_ctx {
@@ -156,7 +157,7 @@ static void list_one(const struct xpdk_devsim_model *m, void *arg)
 
 static int list_models(int json)
 {
-	struct list_ctx ctx = {.json = json};
+	struct list_ctx ctx = { .json = json };
 
 	if (json)
 		printf("{\"models\":[");
@@ -220,17 +221,20 @@ static int complete_opts(struct dev_opts *devs, int ndev)
 		}
 		for (int j = 0; j < i; j++) {
 			if (strcmp(devs[j].name, d->name) == 0) {
-				fprintf(stderr, "xpdk-devsim: two devices are named '%s'\n", d->name);
+				fprintf(stderr, "xpdk-devsim: two devices are named '%s'\n",
+					d->name);
 				return 2;
 			}
 			if (d->socket_path != NULL && devs[j].socket_path != NULL &&
 			    strcmp(devs[j].socket_path, d->socket_path) == 0) {
-				fprintf(stderr, "xpdk-devsim: devices '%s' and '%s' both use socket %s\n",
+				fprintf(stderr,
+					"xpdk-devsim: devices '%s' and '%s' both use socket %s\n",
 					devs[j].name, d->name, d->socket_path);
 				return 2;
 			}
 			if (d->fd >= 0 && devs[j].fd == d->fd) {
-				fprintf(stderr, "xpdk-devsim: devices '%s' and '%s' both use fd %d\n",
+				fprintf(stderr,
+					"xpdk-devsim: devices '%s' and '%s' both use fd %d\n",
 					devs[j].name, d->name, d->fd);
 				return 2;
 			}
@@ -254,8 +258,8 @@ static int parse_fd(const char *s, int *fd)
 		fprintf(stderr, "xpdk-devsim: --fd %d: %s\n", (int)v, strerror(errno));
 		return 2;
 	}
-	if (!S_ISSOCK(st.st_mode) ||
-	    getsockopt((int)v, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM) {
+	if (!S_ISSOCK(st.st_mode) || getsockopt((int)v, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_STREAM) {
 		fprintf(stderr, "xpdk-devsim: --fd %d is not a connected stream socket\n", (int)v);
 		return 2;
 	}
@@ -271,8 +275,8 @@ static int parse_mode(const char *s, int *mode)
 	errno = 0;
 	v = strtol(s, &end, 8);
 	if (s[0] < '0' || s[0] > '7' || *end != '\0' || errno != 0 || v < 0 || v > 0777) {
-		fprintf(stderr, "xpdk-devsim: --socket-mode '%s' is not a mode in octal (0 to 0777)\n",
-			s);
+		fprintf(stderr,
+			"xpdk-devsim: --socket-mode '%s' is not a mode in octal (0 to 0777)\n", s);
 		return 2;
 	}
 	*mode = (int)v;
@@ -301,24 +305,24 @@ static int parse_group(const char *s, long *gid)
 	return 2;
 }
 
-static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, int *list,
-		      int *json, int *verbosity)
+static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, int *list, int *json,
+		      int *verbosity)
 {
 	static const struct option longopts[] = {
-		{"model", required_argument, NULL, 'm'},
-		{"model-args", required_argument, NULL, 'a'},
-		{"name", required_argument, NULL, 'n'},
-		{"socket-path", required_argument, NULL, 's'},
-		{"fd", required_argument, NULL, 'f'},
-		{"pci-id", required_argument, NULL, 'p'},
-		{"socket-mode", required_argument, NULL, 'M'},
-		{"socket-group", required_argument, NULL, 'G'},
-		{"list-models", no_argument, NULL, 'l'},
-		{"json", no_argument, NULL, 'j'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "model", required_argument, NULL, 'm' },
+		{ "model-args", required_argument, NULL, 'a' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "socket-path", required_argument, NULL, 's' },
+		{ "fd", required_argument, NULL, 'f' },
+		{ "pci-id", required_argument, NULL, 'p' },
+		{ "socket-mode", required_argument, NULL, 'M' },
+		{ "socket-group", required_argument, NULL, 'G' },
+		{ "list-models", no_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct dev_opts *cur = NULL;
 	int c;
@@ -348,8 +352,7 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 			} else if (c == 'G') {
 				if (parse_group(optarg, &cur->socket_gid) != 0)
 					return 2;
-			}
-			else if (parse_fd(optarg, &cur->fd) != 0)
+			} else if (parse_fd(optarg, &cur->fd) != 0)
 				return 2;
 			continue;
 		}
@@ -398,8 +401,9 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 			return 2;
 		}
 		if ((devs[i].socket_mode >= 0 || devs[i].socket_gid >= 0) && devs[i].fd >= 0) {
-			fprintf(stderr, "xpdk-devsim: --socket-mode and --socket-group need a socket "
-					"path, not --fd\n");
+			fprintf(stderr,
+				"xpdk-devsim: --socket-mode and --socket-group need a socket "
+				"path, not --fd\n");
 			return 2;
 		}
 	}
@@ -413,7 +417,7 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 int main(int argc, char **argv)
 {
 	struct dev_opts devs[MAX_DEVICES];
-	struct xpdk_devsim_dev *inst[MAX_DEVICES] = {0};
+	struct xpdk_devsim_dev *inst[MAX_DEVICES] = { 0 };
 	struct sigaction sa;
 	int ndev = 0, list = 0, json = 0, verbosity = 2;
 	int rc;

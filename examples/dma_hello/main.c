@@ -45,9 +45,11 @@ struct opts {
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"size", required_argument, NULL, 's'}, {"count", required_argument, NULL, 'n'},
-		{"json", no_argument, NULL, 'j'},       {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "size", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -103,7 +105,8 @@ static void print_buf(const struct opts *o, size_t i, const struct xpdk_dma_buf 
 		printf("%s{\"index\":%zu,\"va\":\"%p\",\"iova\":\"0x%llx\",\"size\":%zu,"
 		       "\"page_size\":%llu,\"shareable\":%s}",
 		       i ? "," : "", i, b->va, (unsigned long long)b->iova, b->size,
-		       (unsigned long long)b->page_size, strncmp(backing, "fd", 2) ? "false" : "true");
+		       (unsigned long long)b->page_size,
+		       strncmp(backing, "fd", 2) ? "false" : "true");
 	else
 		printf("  buf%-3zu va %-16p iova 0x%-12llx size %-10zu page %-8s %s\n", i, b->va,
 		       (unsigned long long)b->iova, b->size,

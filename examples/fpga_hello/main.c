@@ -47,9 +47,10 @@ static void show(struct xpdk_fpga *fpga)
 		if (xpdk_fpga_port_info(fpga, p, &pi) < 0)
 			continue;
 		xpdk_guid_format(&pi.afu_id, g, sizeof(g));
-		printf("port %u at 0x%llx: %llu KiB of AFU MMIO, %u interrupt%s; AFU %s\n", pi.number,
-		       (unsigned long long)pi.offset, (unsigned long long)(pi.mmio_size >> 10),
-		       pi.num_irqs, pi.num_irqs == 1 ? "" : "s", g);
+		printf("port %u at 0x%llx: %llu KiB of AFU MMIO, %u interrupt%s; AFU %s\n",
+		       pi.number, (unsigned long long)pi.offset,
+		       (unsigned long long)(pi.mmio_size >> 10), pi.num_irqs,
+		       pi.num_irqs == 1 ? "" : "s", g);
 	}
 }
 
@@ -86,8 +87,9 @@ static int exercise(struct xpdk_fpga *fpga, size_t size)
 {
 	struct xpdk_dma_buf *src = xpdk_dma_alloc(size, 4096, 0);
 	struct xpdk_dma_buf *dst = xpdk_dma_alloc(size, 4096, XPDK_DMA_F_ZERO);
-	struct xpdk_he_cfg cfg = {.mode = XPDK_HE_MODE_COPY, .lines = size / XPDK_HE_LINE,
-				  .repeat = 1, .irq = true};
+	struct xpdk_he_cfg cfg = {
+		.mode = XPDK_HE_MODE_COPY, .lines = size / XPDK_HE_LINE, .repeat = 1, .irq = true
+	};
 	struct xpdk_he_result res;
 	int rc = 1;
 
@@ -116,10 +118,10 @@ out:
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"gbs", required_argument, NULL, 'g'},
-		{"size", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "gbs", required_argument, NULL, 'g' },
+		{ "size", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *gbs = NULL;
 	uint64_t size = 1u << 20;
@@ -137,10 +139,13 @@ int main(int argc, char **argv)
 			   size % 64 == 0 && size <= (64u << 20)) {
 			continue;
 		} else {
-			printf("Usage: fpga_hello [EAL options] -- DEVICE [--gbs FILE] [--size BYTES]\n"
-			       "DEVICE: vfio-user:PATH (xpdk-devsim --model dfl-fpga) or a PCI address\n"
+			printf("Usage: fpga_hello [EAL options] -- DEVICE [--gbs FILE] [--size "
+			       "BYTES]\n"
+			       "DEVICE: vfio-user:PATH (xpdk-devsim --model dfl-fpga) or a PCI "
+			       "address\n"
 			       "--gbs FILE: load this green bitstream into port 0 first\n"
-			       "--size BYTES: bytes the host exerciser copies (64 B .. 64 MiB, multiple "
+			       "--size BYTES: bytes the host exerciser copies (64 B .. 64 MiB, "
+			       "multiple "
 			       "of 64; default 1M)\n");
 			xpdk_env_cleanup();
 			return c == 'h' ? 0 : 2;

@@ -100,10 +100,11 @@ int xpdk_parse_u64(const char *s, uint64_t *out)
 		/* Python rejects "010": only zeros may follow a leading zero in decimal. */
 		for (const char *q = p; *q != '\0'; q++)
 			if (*q != '0' && *q != '_')
-				return xpdk_err(EINVAL,
-						"'%s' is not a number (leading zeros are ambiguous: "
-						"write 0o%s for octal)",
-						s, p + 1);
+				return xpdk_err(
+				    EINVAL,
+				    "'%s' is not a number (leading zeros are ambiguous: "
+				    "write 0o%s for octal)",
+				    s, p + 1);
 	}
 	for (; *p != '\0'; p++) {
 		int d;
@@ -136,7 +137,7 @@ int xpdk_parse_size(const char *s, uint64_t *out)
 	static const struct {
 		char letter;
 		unsigned int shift;
-	} units[] = {{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}};
+	} units[] = { { 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 } };
 	char num[32];
 	size_t len;
 	size_t n;

@@ -52,10 +52,10 @@ XPDK_API_BEGIN
 #define XPDK_FIELD_PREP(mask, val) (((uint64_t)(val) << __builtin_ctzll(mask)) & (mask))
 
 /** Round @p x up to a multiple of @p a (a power of two). */
-#define XPDK_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define XPDK_ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
 
 /** True when @p x is a non-zero power of two. */
-#define XPDK_IS_POW2(x) ((x) != 0 && (((x) & ((x) - 1)) == 0))
+#define XPDK_IS_POW2(x) ((x) != 0 && (((x) & ((x)-1)) == 0))
 
 /** printf-style format checking for XPDK functions. */
 #define XPDK_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))

@@ -27,7 +27,7 @@ static unsigned int ndrivers;
 
 static const struct xpdk_transport_ops *const transports[] = {
 	&xpdk_transport_vfio_user, /* claims "vfio-user:" names */
-	&xpdk_transport_vfio,      /* claims PCI addresses */
+	&xpdk_transport_vfio,	   /* claims PCI addresses */
 };
 
 /* ---- regions ---------------------------------------------------------------------------- */
@@ -59,7 +59,8 @@ static int check_access(const struct xpdk_region *r, uint64_t off, unsigned int 
 		return xpdk_err(EINVAL, "offset 0x%llx is not aligned to the %u-bit access width",
 				(unsigned long long)off, width);
 	if (off >= r->size || r->size - off < bytes)
-		return xpdk_err(ERANGE, "offset 0x%llx is past the end of %s (region %u, size 0x%llx)",
+		return xpdk_err(ERANGE,
+				"offset 0x%llx is past the end of %s (region %u, size 0x%llx)",
 				(unsigned long long)off, region_name(r->index), r->index,
 				(unsigned long long)r->size);
 	if (r->map != NULL) {
@@ -77,8 +78,7 @@ static int check_access(const struct xpdk_region *r, uint64_t off, unsigned int 
 	return 0;
 }
 
-int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int width,
-		     uint64_t *val)
+int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int width, uint64_t *val)
 {
 	uint8_t *p;
 	int rc = check_access(r, off, width, &p);
@@ -106,8 +106,7 @@ int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int wid
 	return r->dev->ops->region_rw(r->dev, r->index, off, val, width / 8, false);
 }
 
-int xpdk_region_write(const struct xpdk_region *r, uint64_t off, unsigned int width,
-		      uint64_t val)
+int xpdk_region_write(const struct xpdk_region *r, uint64_t off, unsigned int width, uint64_t val)
 {
 	uint8_t *p;
 	int rc = check_access(r, off, width, &p);
@@ -149,8 +148,7 @@ int xpdk_region_write_burst32(const struct xpdk_region *r, uint64_t off, const u
 	return 0;
 }
 
-int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t value,
-			 size_t count)
+int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t value, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		int rc = xpdk_region_write(r, off + 4 * i, 32, value);
@@ -263,7 +261,7 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 					 const char *target)
 {
 	struct xpdk_dev *dev = calloc(1, sizeof(*dev));
-	uint32_t ids[3] = {0}; /* vendor/device, command/status, class/revision */
+	uint32_t ids[3] = { 0 }; /* vendor/device, command/status, class/revision */
 	int rc;
 
 	if (dev == NULL) {
@@ -325,8 +323,9 @@ struct xpdk_dev *xpdk_dev_open(const char *name)
 		if (transports[i]->claims(name, &target))
 			return xpdk_dev_open_transport(transports[i], name, target);
 	}
-	xpdk_err(EINVAL, "'%s' is not a device name (a PCI address such as 0000:3f:00.0, or "
-			 "vfio-user:PATH)",
+	xpdk_err(EINVAL,
+		 "'%s' is not a device name (a PCI address such as 0000:3f:00.0, or "
+		 "vfio-user:PATH)",
 		 name);
 	return NULL;
 }
@@ -376,8 +375,7 @@ int xpdk_dev_cfg_read(struct xpdk_dev *dev, uint64_t off, void *buf, size_t len)
 
 int xpdk_dev_cfg_write(struct xpdk_dev *dev, uint64_t off, const void *buf, size_t len)
 {
-	return dev->ops->region_rw(dev, XPDK_REGION_CONFIG, off, (void *)(uintptr_t)buf, len,
-				   true);
+	return dev->ops->region_rw(dev, XPDK_REGION_CONFIG, off, (void *)(uintptr_t)buf, len, true);
 }
 
 /* ---- interrupts ------------------------------------------------------------------------- */
@@ -406,8 +404,8 @@ int xpdk_dev_irq_enable(struct xpdk_dev *dev, unsigned int type, unsigned int co
 	if (avail < 0)
 		return avail;
 	if (count == 0 || count > (unsigned int)avail || count > XPDK_DEV_MAX_VECTORS)
-		return xpdk_err(EINVAL, "%s has %d vectors of IRQ type %u; %u asked", dev->info.name,
-				avail, type, count);
+		return xpdk_err(EINVAL, "%s has %d vectors of IRQ type %u; %u asked",
+				dev->info.name, avail, type, count);
 	xpdk_dev_irq_disable(dev);
 	for (unsigned int i = 0; i < count; i++) {
 		dev->irq_fds[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -17,7 +17,7 @@
 /* What a transport reports of one region. */
 struct dev_region_info {
 	uint64_t size;
-	uint32_t flags;      /* XPDK_REGION_F_READ/WRITE (MMAP is set by the core) */
+	uint32_t flags;	     /* XPDK_REGION_F_READ/WRITE (MMAP is set by the core) */
 	unsigned int nareas; /* parts the transport mapped */
 	struct xpdk_region_area areas[XPDK_REGION_MAX_AREAS];
 };
@@ -39,8 +39,7 @@ struct xpdk_transport_ops {
 			 size_t len, bool write);
 	int (*irq_count)(struct xpdk_dev *dev, unsigned int type);
 	/* Bind vectors start..start+count-1 of @p type to @p fds; fds NULL (count 0) disables. */
-	int (*irq_set)(struct xpdk_dev *dev, unsigned int type, unsigned int count,
-		       const int *fds);
+	int (*irq_set)(struct xpdk_dev *dev, unsigned int type, unsigned int count, const int *fds);
 	/* Re-arm an automasked vector (INTx); may be NULL. */
 	int (*irq_unmask)(struct xpdk_dev *dev, unsigned int type, unsigned int vector);
 	int (*reset)(struct xpdk_dev *dev);
@@ -84,7 +83,7 @@ struct xpdk_dev {
 	unsigned int dma_nmaps;
 	unsigned int dma_cap;
 	bool dma_following; /* subscribed to the environment's memory */
-	bool engine_open; /* xpdk_dev_engine_open() succeeded */
+	bool engine_open;   /* xpdk_dev_engine_open() succeeded */
 };
 
 /* Transports. */

@@ -25,7 +25,7 @@
 #include "xpdk_pci.h"
 
 #define BIND_TIMEOUT_MS 5000
-#define VFIO_DRIVER "vfio-pci"
+#define VFIO_DRIVER	"vfio-pci"
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -58,12 +58,10 @@ int xpdk_pci_addr_parse(const char *s, char canon[XPDK_PCI_ADDR_LEN])
 		     sscanf(s, "%2x:%2x.%1u%n", &bus, &dev, &fn, &n) == 3 && s[n] == '\0';
 	}
 	if (!ok)
-		return xpdk_err(EINVAL,
-				"'%s' is not a PCI address (expected DDDD:BB:DD.F or BB:DD.F, hex)",
-				s);
+		return xpdk_err(
+		    EINVAL, "'%s' is not a PCI address (expected DDDD:BB:DD.F or BB:DD.F, hex)", s);
 	if (dev > 0x1f || fn > 7)
-		return xpdk_err(EINVAL, "'%s' is not a PCI address (device 0-1f, function 0-7)",
-				s);
+		return xpdk_err(EINVAL, "'%s' is not a PCI address (device 0-1f, function 0-7)", s);
 	snprintf(canon, XPDK_PCI_ADDR_LEN, "%04x:%02x:%02x.%u", dom, bus, dev, fn);
 	return 0;
 }
@@ -286,7 +284,7 @@ static int state_path(char *buf, size_t len, const char *addr, bool create_dir)
 
 static void sleep_ms(unsigned int ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
 }
@@ -302,10 +300,9 @@ static int wait_driver(const char *addr, const char *want)
 			return 0;
 		sleep_ms(5);
 	}
-	return xpdk_err(ETIMEDOUT,
-			"the kernel did not %s %s%s within %d ms (driver is '%s'; see dmesg)",
-			want[0] ? "bind" : "unbind", addr, want[0] ? " to vfio-pci" : "",
-			BIND_TIMEOUT_MS, drv);
+	return xpdk_err(
+	    ETIMEDOUT, "the kernel did not %s %s%s within %d ms (driver is '%s'; see dmesg)",
+	    want[0] ? "bind" : "unbind", addr, want[0] ? " to vfio-pci" : "", BIND_TIMEOUT_MS, drv);
 }
 
 /* Other functions of the IOMMU group that a kernel driver holds (vfio needs the whole group). */
@@ -373,7 +370,7 @@ static void read_state(const char *addr, char *prev, size_t len)
 int xpdk_pci_vfio_bind(const char *addr, uid_t uid, gid_t gid, struct xpdk_pci_bind_info *info)
 {
 	char path[PATH_MAX], state[PATH_MAX], line[96];
-	struct xpdk_pci_func f = {0};
+	struct xpdk_pci_func f = { 0 };
 	struct stat st;
 	int rc;
 
@@ -391,7 +388,8 @@ int xpdk_pci_vfio_bind(const char *addr, uid_t uid, gid_t gid, struct xpdk_pci_b
 				f.addr);
 	snprintf(path, sizeof(path), "%s/bus/pci/drivers/" VFIO_DRIVER, xpdk_sysfs_root());
 	if (stat(path, &st) < 0)
-		return xpdk_err(ENODEV, "the vfio-pci driver is not loaded: run 'modprobe vfio-pci'");
+		return xpdk_err(ENODEV,
+				"the vfio-pci driver is not loaded: run 'modprobe vfio-pci'");
 
 	if (strcmp(f.driver, VFIO_DRIVER) == 0) {
 		/* already ours: keep the recorded previous driver */
@@ -434,23 +432,22 @@ int xpdk_pci_vfio_bind(const char *addr, uid_t uid, gid_t gid, struct xpdk_pci_b
 	if (rc < 0)
 		goto undo;
 	return give_group(f.iommu_group, uid, gid, info);
-undo:
-	{
-		/* keep the sentence of the failure, not of the clean-up */
-		char why[512];
+undo : {
+	/* keep the sentence of the failure, not of the clean-up */
+	char why[512];
 
-		snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
-		dev_path(path, sizeof(path), f.addr, "driver_override");
-		(void)write_attr(path, "\n");
-		unlink(state);
-		return xpdk_err(-rc, "%s", why);
-	}
+	snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
+	dev_path(path, sizeof(path), f.addr, "driver_override");
+	(void)write_attr(path, "\n");
+	unlink(state);
+	return xpdk_err(-rc, "%s", why);
+}
 }
 
 int xpdk_pci_vfio_release(const char *addr, struct xpdk_pci_bind_info *info)
 {
 	char path[PATH_MAX], state[PATH_MAX];
-	struct xpdk_pci_func f = {0};
+	struct xpdk_pci_func f = { 0 };
 	int rc;
 
 	memset(info, 0, sizeof(*info));

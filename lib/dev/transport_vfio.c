@@ -56,15 +56,16 @@ static bool vfio_claims(const char *name, const char **target)
 
 static int vfio_open(struct xpdk_dev *dev, const char *target)
 {
-	struct vfio_device_info info = {.argsz = sizeof(info)};
+	struct vfio_device_info info = { .argsz = sizeof(info) };
 	struct xpdk_pci_func f;
 	struct vfio_tp *tp;
 	int group = -1, rc;
 	struct rlimit lim;
 
 	if (!xpdk_env_ready())
-		return xpdk_err(EINVAL, "opening %s needs the environment: call xpdk_env_init() "
-					"first (kernel VFIO maps its DMA memory)",
+		return xpdk_err(EINVAL,
+				"opening %s needs the environment: call xpdk_env_init() "
+				"first (kernel VFIO maps its DMA memory)",
 				target);
 	rc = xpdk_pci_func_get(target, &f);
 	if (rc < 0)
@@ -72,11 +73,13 @@ static int vfio_open(struct xpdk_dev *dev, const char *target)
 	/* EAL opens its VFIO container at start-up only if the vfio module is loaded by then;
 	 * without it rte_vfio_setup_device() fails with no word of why */
 	if (rte_vfio_is_enabled("vfio") != 1)
-		return xpdk_err(ENODEV, "VFIO was not available when the environment started: load "
-					"vfio-pci ('modprobe vfio-pci') before starting the program");
+		return xpdk_err(ENODEV,
+				"VFIO was not available when the environment started: load "
+				"vfio-pci ('modprobe vfio-pci') before starting the program");
 	if (strcmp(f.driver, "vfio-pci") != 0)
-		return xpdk_err(ENODEV, "%s is not bound to vfio-pci (driver: %s); run: xpdk-io init "
-					"-d %s $USER",
+		return xpdk_err(ENODEV,
+				"%s is not bound to vfio-pci (driver: %s); run: xpdk-io init "
+				"-d %s $USER",
 				f.addr, f.driver[0] ? f.driver : "none", f.addr);
 	tp = calloc(1, sizeof(*tp));
 	if (tp == NULL)
@@ -96,25 +99,28 @@ static int vfio_open(struct xpdk_dev *dev, const char *target)
 		rc = access(path, R_OK | W_OK) != 0 && errno == EACCES ? -EACCES : -EIO;
 		free(tp);
 		if (rc == -EACCES)
-			return xpdk_err(EACCES, "permission denied on %s: give it to your user with "
-						"'xpdk-io init -d %s $USER'",
+			return xpdk_err(EACCES,
+					"permission denied on %s: give it to your user with "
+					"'xpdk-io init -d %s $USER'",
 					path, f.addr);
 		if (getrlimit(RLIMIT_MEMLOCK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
 		    geteuid() != 0 && rte_eal_get_physmem_size() > lim.rlim_cur)
-			return xpdk_err(ENOMEM,
-					"VFIO could not map this process's %llu MiB of DMA memory into "
-					"the IOMMU for %s: vfio pins it, and the locked-memory limit is "
-					"%llu KiB; raise it ('ulimit -l unlimited', or 'memlock' in "
-					"/etc/security/limits.conf)",
-					(unsigned long long)(rte_eal_get_physmem_size() >> 20), f.addr,
-					(unsigned long long)(lim.rlim_cur >> 10));
-		return xpdk_err(EIO, "VFIO could not set up %s (group %d busy or in another "
-				     "container? see the EAL messages above)",
+			return xpdk_err(
+			    ENOMEM,
+			    "VFIO could not map this process's %llu MiB of DMA memory into "
+			    "the IOMMU for %s: vfio pins it, and the locked-memory limit is "
+			    "%llu KiB; raise it ('ulimit -l unlimited', or 'memlock' in "
+			    "/etc/security/limits.conf)",
+			    (unsigned long long)(rte_eal_get_physmem_size() >> 20), f.addr,
+			    (unsigned long long)(lim.rlim_cur >> 10));
+		return xpdk_err(EIO,
+				"VFIO could not set up %s (group %d busy or in another "
+				"container? see the EAL messages above)",
 				f.addr, group);
 	}
 	dev->tp = tp;
-	dev->info.num_regions = info.num_regions < XPDK_DEV_MAX_REGIONS ? info.num_regions
-									 : XPDK_DEV_MAX_REGIONS;
+	dev->info.num_regions =
+	    info.num_regions < XPDK_DEV_MAX_REGIONS ? info.num_regions : XPDK_DEV_MAX_REGIONS;
 	dev->info.num_irqs = info.num_irqs;
 	dev->info.can_reset = info.flags & VFIO_DEVICE_FLAGS_RESET;
 	return 0;
@@ -139,8 +145,8 @@ static struct vfio_region_info_cap_sparse_mmap *find_sparse(struct vfio_region_i
 	if (!(ri->flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return NULL;
 	/* the chain lies inside the argsz bytes we asked for; bound the walk */
-	for (int hops = 0; off >= sizeof(*ri) && off + sizeof(struct vfio_info_cap_header) <=
-							      ri->argsz && hops < 16;
+	for (int hops = 0; off >= sizeof(*ri) &&
+			   off + sizeof(struct vfio_info_cap_header) <= ri->argsz && hops < 16;
 	     hops++) {
 		struct vfio_info_cap_header *h = (void *)((char *)ri + off);
 
@@ -182,7 +188,8 @@ static int vfio_region_info(struct xpdk_dev *dev, unsigned int index, struct dev
 
 		free(ri);
 		/* VGA and other absent regions: size 0, not an error */
-		return err == EINVAL ? 0 : xpdk_err(err, "region %u info: %s", index, strerror(err));
+		return err == EINVAL ? 0
+				     : xpdk_err(err, "region %u info: %s", index, strerror(err));
 	}
 	out->size = ri->size;
 	out->flags = ((ri->flags & VFIO_REGION_INFO_FLAG_READ) ? XPDK_REGION_F_READ : 0) |
@@ -192,8 +199,8 @@ static int vfio_region_info(struct xpdk_dev *dev, unsigned int index, struct dev
 	    index != XPDK_REGION_CONFIG) {
 		sparse = find_sparse(ri);
 		if (sparse != NULL) {
-			for (uint32_t i = 0; i < sparse->nr_areas && out->nareas < XPDK_REGION_MAX_AREAS;
-			     i++) {
+			for (uint32_t i = 0;
+			     i < sparse->nr_areas && out->nareas < XPDK_REGION_MAX_AREAS; i++) {
 				if (sparse->areas[i].size == 0 ||
 				    sparse->areas[i].offset > ri->size ||
 				    sparse->areas[i].size > ri->size - sparse->areas[i].offset)
@@ -230,7 +237,8 @@ static int vfio_region_rw(struct xpdk_dev *dev, unsigned int index, uint64_t off
 	ssize_t n = write ? pwrite(tp->fd, buf, len, pos) : pread(tp->fd, buf, len, pos);
 
 	if (n != (ssize_t)len)
-		return xpdk_err(n < 0 ? errno : EIO, "%s of %zu bytes at 0x%llx of region %u failed: %s",
+		return xpdk_err(n < 0 ? errno : EIO,
+				"%s of %zu bytes at 0x%llx of region %u failed: %s",
 				write ? "write" : "read", len, (unsigned long long)off, index,
 				n < 0 ? strerror(errno) : "short transfer");
 	return 0;
@@ -239,7 +247,7 @@ static int vfio_region_rw(struct xpdk_dev *dev, unsigned int index, uint64_t off
 static int vfio_irq_count(struct xpdk_dev *dev, unsigned int type)
 {
 	struct vfio_tp *tp = dev->tp;
-	struct vfio_irq_info info = {.argsz = sizeof(info), .index = type};
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = type };
 
 	if (type >= dev->info.num_irqs)
 		return 0;
@@ -248,8 +256,7 @@ static int vfio_irq_count(struct xpdk_dev *dev, unsigned int type)
 	return (int)info.count;
 }
 
-static int vfio_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count,
-			const int *fds)
+static int vfio_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count, const int *fds)
 {
 	struct vfio_tp *tp = dev->tp;
 	size_t argsz = sizeof(struct vfio_irq_set) + count * sizeof(int);

@@ -104,8 +104,8 @@ static int vfu_open(struct xpdk_dev *dev, const char *target)
 	rc = xpdk_vfu_client_device_info(tp->client, &info);
 	if (rc < 0)
 		goto fail;
-	dev->info.num_regions = info.num_regions < XPDK_DEV_MAX_REGIONS ? info.num_regions
-									: XPDK_DEV_MAX_REGIONS;
+	dev->info.num_regions =
+	    info.num_regions < XPDK_DEV_MAX_REGIONS ? info.num_regions : XPDK_DEV_MAX_REGIONS;
 	dev->info.num_irqs = info.num_irqs;
 	dev->info.can_reset = info.flags & VFIO_DEVICE_FLAGS_RESET;
 	return 0;
@@ -166,8 +166,7 @@ static int vfu_irq_count(struct xpdk_dev *dev, unsigned int type)
 	return rc < 0 ? rc : (int)info.count;
 }
 
-static int vfu_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count,
-		       const int *fds)
+static int vfu_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count, const int *fds)
 {
 	struct vfu_tp *tp = dev->tp;
 	int rc;

@@ -40,17 +40,17 @@ struct xpdk_driver_ops;
 
 /** @name Region indices (as VFIO's) */
 /**@{*/
-#define XPDK_REGION_BAR0 0 /**< BAR 0; BARs 1 to 5 follow */
-#define XPDK_REGION_ROM 6 /**< expansion ROM */
-#define XPDK_REGION_CONFIG 7 /**< PCI configuration space */
+#define XPDK_REGION_BAR0     0 /**< BAR 0; BARs 1 to 5 follow */
+#define XPDK_REGION_ROM	     6 /**< expansion ROM */
+#define XPDK_REGION_CONFIG   7 /**< PCI configuration space */
 #define XPDK_DEV_MAX_REGIONS 9 /**< regions of a PCI device */
 /**@}*/
 
 /** @name Region flags */
 /**@{*/
-#define XPDK_REGION_F_READ (1u << 0)  /**< readable */
+#define XPDK_REGION_F_READ  (1u << 0) /**< readable */
 #define XPDK_REGION_F_WRITE (1u << 1) /**< writable */
-#define XPDK_REGION_F_MMAP (1u << 2)  /**< at least part of it is mapped for the fast path */
+#define XPDK_REGION_F_MMAP  (1u << 2) /**< at least part of it is mapped for the fast path */
 /**@}*/
 
 #define XPDK_REGION_MAX_AREAS 8 /**< mapped parts a region may have */
@@ -58,20 +58,20 @@ struct xpdk_driver_ops;
 /** A mapped part of a region. */
 struct xpdk_region_area {
 	uint64_t offset; /**< within the region */
-	uint64_t size; /**< bytes */
-	uint8_t *ptr;    /**< where it is mapped */
+	uint64_t size;	 /**< bytes */
+	uint8_t *ptr;	 /**< where it is mapped */
 };
 
 /** A region of a device (a BAR, the ROM or config space). Owned by the device. */
 struct xpdk_region {
 	struct xpdk_dev *dev; /**< the device it belongs to */
-	unsigned int index; /**< region index, XPDK_REGION_* */
-	uint64_t size;  /**< 0 when the device has no such region */
-	uint32_t flags; /**< XPDK_REGION_F_* */
+	unsigned int index;   /**< region index, XPDK_REGION_* */
+	uint64_t size;	      /**< 0 when the device has no such region */
+	uint32_t flags;	      /**< XPDK_REGION_F_* */
 	/** The whole region mapped: the fast-path accessors below use it. NULL when only parts
 	 *  (or nothing) are mapped; then use the checked calls. */
 	uint8_t *map;
-	unsigned int nareas; /**< mapped parts (sparse mmap) */
+	unsigned int nareas;				      /**< mapped parts (sparse mmap) */
 	struct xpdk_region_area areas[XPDK_REGION_MAX_AREAS]; /**< the mapped parts */
 };
 
@@ -343,8 +343,7 @@ static inline void xpdk_region_write64(const struct xpdk_region *r, uint64_t off
  * @param[out] val the value read.
  * @return 0, or a negative errno as above.
  */
-int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int width,
-		     uint64_t *val);
+int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int width, uint64_t *val);
 /**
  * Write the low @p width bits of @p val at @p off.
  * @param r the region.
@@ -353,8 +352,7 @@ int xpdk_region_read(const struct xpdk_region *r, uint64_t off, unsigned int wid
  * @param val the value.
  * @return 0, or a negative errno as above.
  */
-int xpdk_region_write(const struct xpdk_region *r, uint64_t off, unsigned int width,
-		      uint64_t val);
+int xpdk_region_write(const struct xpdk_region *r, uint64_t off, unsigned int width, uint64_t val);
 /**
  * Write @p count 32-bit words from @p src at consecutive offsets from @p off.
  * @param r the region.
@@ -373,8 +371,7 @@ int xpdk_region_write_burst32(const struct xpdk_region *r, uint64_t off, const u
  * @param count how many registers.
  * @return 0, or a negative errno as above.
  */
-int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t value,
-			 size_t count);
+int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t value, size_t count);
 /**@}*/
 
 /** @name Devices */
@@ -382,13 +379,13 @@ int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t val
 
 /** What is known of an open device. */
 struct xpdk_dev_info {
-	char name[280];      /**< as opened, canonical ("0000:3f:00.0", "vfio-user:/run/…") */
+	char name[280];	       /**< as opened, canonical ("0000:3f:00.0", "vfio-user:/run/…") */
 	const char *transport; /**< "vfio" or "vfio-user" */
 	uint16_t vendor, device, subsystem_vendor, subsystem_device;
-	uint32_t class_code; /**< 24 bits: base class, subclass, interface */
+	uint32_t class_code;	  /**< 24 bits: base class, subclass, interface */
 	unsigned int num_regions; /**< regions (XPDK_DEV_MAX_REGIONS for PCI) */
-	unsigned int num_irqs; /**< IRQ index types (INTx, MSI, MSI-X, …) */
-	bool can_reset; /**< xpdk_dev_reset() is supported */
+	unsigned int num_irqs;	  /**< IRQ index types (INTx, MSI, MSI-X, …) */
+	bool can_reset;		  /**< xpdk_dev_reset() is supported */
 };
 /** @var xpdk_dev_info::vendor
  * PCI vendor ID. */
@@ -467,7 +464,7 @@ int xpdk_dev_cfg_write(struct xpdk_dev *dev, uint64_t off, const void *buf, size
 /** @name Interrupts */
 /**@{*/
 #define XPDK_IRQ_INTX 0 /**< IRQ type: legacy INTx */
-#define XPDK_IRQ_MSI 1 /**< IRQ type: MSI */
+#define XPDK_IRQ_MSI  1 /**< IRQ type: MSI */
 #define XPDK_IRQ_MSIX 2 /**< IRQ type: MSI-X */
 
 /**
@@ -553,8 +550,8 @@ int xpdk_dev_dma_reachable(struct xpdk_dev *dev, uint64_t iova, uint64_t len);
 
 /** One entry of a driver's ID table; a table ends with an entry whose vendor is 0. */
 struct xpdk_pci_id {
-	uint16_t vendor; /**< vendor ID, or XPDK_PCI_ANY_ID */
-	uint16_t device; /**< device ID, or XPDK_PCI_ANY_ID */
+	uint16_t vendor;	   /**< vendor ID, or XPDK_PCI_ANY_ID */
+	uint16_t device;	   /**< device ID, or XPDK_PCI_ANY_ID */
 	uint16_t subsystem_vendor; /**< XPDK_PCI_ANY_ID (or 0) for any */
 	uint16_t subsystem_device; /**< XPDK_PCI_ANY_ID (or 0) for any */
 	const char *description;   /**< shown by `xpdk-io ls` */
@@ -562,7 +559,7 @@ struct xpdk_pci_id {
 
 /** A driver. */
 struct xpdk_driver {
-	const char *name; /**< the driver name ("edu", "dfl") */
+	const char *name;		    /**< the driver name ("edu", "dfl") */
 	const struct xpdk_pci_id *id_table; /**< devices it drives, ended by a zero vendor */
 	/** Optional: claim a device by its content (e.g. a DFL in BAR0) when no ID matches.
 	 *  @return true to claim it. */

@@ -44,12 +44,12 @@ struct xpdk_pci_func {
 	uint16_t device;	      /**< device ID */
 	uint16_t subsystem_vendor;    /**< subsystem vendor ID */
 	uint16_t subsystem_device;    /**< subsystem ID */
-	uint32_t class_code;     /**< 24 bits */
-	char driver[64];         /**< bound driver, "" when none */
-	char driver_override[64]; /**< driver_override, "" when none */
-	int iommu_group;         /**< IOMMU group number, -1 when none */
-	char description[128];   /**< vendor and device names from pci.ids, or "" */
-	bool device_named;       /**< pci.ids named the device, not only its vendor */
+	uint32_t class_code;	      /**< 24 bits */
+	char driver[64];	      /**< bound driver, "" when none */
+	char driver_override[64];     /**< driver_override, "" when none */
+	int iommu_group;	      /**< IOMMU group number, -1 when none */
+	char description[128];	      /**< vendor and device names from pci.ids, or "" */
+	bool device_named;	      /**< pci.ids named the device, not only its vendor */
 };
 
 /**
@@ -80,8 +80,8 @@ void xpdk_pci_describe(struct xpdk_pci_func *f);
 struct xpdk_pci_bind_info {
 	char previous_driver[64]; /**< driver the function had before, "" when none */
 	int iommu_group;	  /**< the function's IOMMU group */
-	char vfio_path[256];      /**< the group's device file, e.g. /dev/vfio/12 */
-	uid_t uid;                /**< owner given to the group file */
+	char vfio_path[256];	  /**< the group's device file, e.g. /dev/vfio/12 */
+	uid_t uid;		  /**< owner given to the group file */
 	gid_t gid;		  /**< group given to the group file */
 };
 

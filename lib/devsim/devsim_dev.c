@@ -61,8 +61,7 @@ int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size
 	return rc;
 }
 
-void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
-			  uint64_t len)
+void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off, uint64_t len)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	struct devsim_bar *b;
@@ -76,8 +75,9 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 	b = &dev->bars[bar];
 	if (len == 0 || off % (uint64_t)pg || len % (uint64_t)pg || off > b->size ||
 	    len > b->size - off) {
-		xpdk_err(EINVAL, "memory area 0x%llx+0x%llx of BAR %u (size 0x%llx) is not "
-				 "page-aligned inside the BAR",
+		xpdk_err(EINVAL,
+			 "memory area 0x%llx+0x%llx of BAR %u (size 0x%llx) is not "
+			 "page-aligned inside the BAR",
 			 (unsigned long long)off, (unsigned long long)len, bar,
 			 (unsigned long long)b->size);
 		return NULL;
@@ -99,7 +99,8 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 		b->memfd = memfd_create("xpdk-devsim-bar", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 		if (b->memfd < 0 || ftruncate(b->memfd, (off_t)b->size) < 0 ||
 		    fcntl(b->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
-			xpdk_err(errno, "cannot create memory for BAR %u: %s", bar, strerror(errno));
+			xpdk_err(errno, "cannot create memory for BAR %u: %s", bar,
+				 strerror(errno));
 			return NULL;
 		}
 	}
@@ -153,7 +154,7 @@ static void trapped_access(struct xpdk_devsim_dev *dev, unsigned int bar, uint64
 }
 
 int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
-			 void *buf, size_t count, bool write)
+			      void *buf, size_t count, bool write)
 {
 	struct devsim_bar *b;
 	struct devsim_mem_area *a;
@@ -213,7 +214,7 @@ static void *device_thread(void *arg)
 	uint64_t deadline = UINT64_MAX;
 
 	while (!atomic_load(&dev->stopping)) {
-		struct pollfd pfd = {.fd = dev->kick_fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = dev->kick_fd, .events = POLLIN };
 		int timeout_ms = -1;
 		uint64_t t = xpdk_now_ns();
 
@@ -326,8 +327,7 @@ int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids)
 	unsigned int vid, did;
 	int end = 0;
 
-	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' ||
-	    strlen(ids) != 9)
+	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' || strlen(ids) != 9)
 		return xpdk_err(EINVAL, "%s: PCI ID '%s' is not VID:DID in hex (e.g. 8086:0b30)",
 				dev->name, ids);
 	dev->cfg.data[0] = (uint8_t)vid;

@@ -13,9 +13,9 @@
 #include "xpdk_common.h"
 #include "xpdk_pci_cfg.h"
 
-#define PCI_CAP_MSI_SIZE 24   /* 64-bit, with mask/pending registers */
+#define PCI_CAP_MSI_SIZE  24 /* 64-bit, with mask/pending registers */
 #define PCI_CAP_MSIX_SIZE 12
-#define PCI_CAP_EXP_SIZE 60   /* version 2 capability */
+#define PCI_CAP_EXP_SIZE  60 /* version 2 capability */
 
 static void put16(struct xpdk_pci_cfg *cfg, unsigned int off, uint16_t v)
 {
@@ -64,7 +64,7 @@ void xpdk_pci_cfg_init(struct xpdk_pci_cfg *cfg, const struct xpdk_pci_ids *ids,
 	put16(cfg, PCI_SUBSYSTEM_ID, ids->subsystem);
 	wmask16(cfg, PCI_COMMAND,
 		PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
-			PCI_COMMAND_INTX_DISABLE);
+		    PCI_COMMAND_INTX_DISABLE);
 	cfg->wmask[0x0c] = 0xff; /* cache line size */
 	cfg->wmask[0x0d] = 0xff; /* latency timer */
 	cfg->wmask[PCI_INTERRUPT_LINE] = 0xff;
@@ -98,7 +98,8 @@ int xpdk_pci_cfg_bar(struct xpdk_pci_cfg *cfg, unsigned int bar, uint64_t size, 
 	if (cfg->bar_used & slots)
 		return xpdk_err(EINVAL, "BAR %u is already declared", bar);
 	cfg->bar_used |= slots;
-	flags = (mem64 ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) | (prefetch ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
+	flags = (mem64 ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) |
+		(prefetch ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
 	mask = ~(size - 1);
 	put32(cfg, off, flags);
 	wmask32(cfg, off, (uint32_t)mask & ~0xfu);
@@ -149,7 +150,7 @@ int xpdk_pci_cfg_msi(struct xpdk_pci_cfg *cfg, unsigned int vectors)
 	wmask16(cfg, at + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE | (7u << 4));
 	wmask32(cfg, at + 4, 0xfffffffcu); /* address low, dword aligned */
 	wmask32(cfg, at + 8, 0xffffffffu); /* address high */
-	wmask16(cfg, at + 12, 0xffff);     /* data */
+	wmask16(cfg, at + 12, 0xffff);	   /* data */
 	return 0;
 }
 
@@ -209,8 +210,7 @@ int xpdk_pci_cfg_write(struct xpdk_pci_cfg *cfg, uint64_t off, const void *buf, 
 bool xpdk_pci_cfg_msi_enabled(const struct xpdk_pci_cfg *cfg)
 {
 	return cfg->msi_cap != 0 &&
-	       (xpdk_pci_cfg_get16(cfg, cfg->msi_cap + PCI_MSI_FLAGS) &
-		PCI_MSI_FLAGS_ENABLE);
+	       (xpdk_pci_cfg_get16(cfg, cfg->msi_cap + PCI_MSI_FLAGS) & PCI_MSI_FLAGS_ENABLE);
 }
 
 bool xpdk_pci_cfg_bus_master(const struct xpdk_pci_cfg *cfg)

@@ -18,7 +18,7 @@
 struct devsim_mem_area {
 	uint64_t off; /* within the BAR */
 	uint64_t len;
-	void *ptr;    /* our mapping */
+	void *ptr; /* our mapping */
 };
 
 struct devsim_bar {
@@ -57,7 +57,7 @@ struct xpdk_devsim_dev {
 /* dev.c, for server.c: a client's REGION_READ/WRITE of @p count bytes at @p off of region
  * @p index (BARs 0-5, config space 7). Returns 0 or a negative errno (out of range: -EINVAL). */
 int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, uint64_t off,
-			 void *buf, size_t count, bool write);
+			      void *buf, size_t count, bool write);
 /* dev.c, for server.c: device reset and client-gone notifications. */
 void xpdk_devsim_reset(struct xpdk_devsim_dev *dev);
 void xpdk_devsim_detach(struct xpdk_devsim_dev *dev);

@@ -48,8 +48,7 @@ const struct xpdk_devsim_model *xpdk_devsim_model_find(const char *name)
 	return NULL;
 }
 
-void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, void *arg),
-			       void *arg)
+void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, void *arg), void *arg)
 {
 	for (unsigned int i = 0; i < nmodels; i++)
 		cb(models[i], arg);
@@ -62,7 +61,7 @@ void xpdk_devsim_set_log_level(int level)
 
 void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *fmt, ...)
 {
-	static const char *const tags[] = {"error", "warning", "info", "debug"};
+	static const char *const tags[] = { "error", "warning", "info", "debug" };
 	char line[1024];
 	struct timespec ts;
 	struct tm tm;
@@ -80,7 +79,10 @@ void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *f
 	/* one fprintf per line so that lines from several threads do not interleave */
 	fprintf(stderr, "%02d:%02d:%02d.%03ld [%s] %s: %s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		ts.tv_nsec / 1000000, dev ? xpdk_devsim_name(dev) : "devsim",
-		tags[level < 0 ? 0 : level > 3 ? 3 : level], line);
+		tags[level < 0	 ? 0
+		     : level > 3 ? 3
+				 : level],
+		line);
 }
 
 int xpdk_devsim_args(const char *model, const char *args,

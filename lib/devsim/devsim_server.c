@@ -34,8 +34,9 @@ static void on_attach(void *arg)
 static void on_detach(void *arg)
 {
 	xpdk_devsim_detach(arg);
-	xpdk_devsim_log(arg, 2, "client left; its DMA maps and interrupts are dropped, the device "
-				"keeps its state");
+	xpdk_devsim_log(arg, 2,
+			"client left; its DMA maps and interrupts are dropped, the device "
+			"keeps its state");
 }
 
 static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d)
@@ -72,7 +73,7 @@ static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d
 	}
 	if (dev->cfg.msix_cap)
 		d->irq_count[VFIO_PCI_MSIX_IRQ_INDEX] =
-			(xpdk_pci_cfg_get16(&dev->cfg, dev->cfg.msix_cap + 2) & 0x7ff) + 1u;
+		    (xpdk_pci_cfg_get16(&dev->cfg, dev->cfg.msix_cap + 2) & 0x7ff) + 1u;
 	d->can_reset = true;
 	d->arg = dev;
 	d->region_access = on_region_access;
@@ -148,8 +149,9 @@ void xpdk_devsim_server_close(struct xpdk_devsim_dev *dev)
 static int dma_allowed(struct xpdk_devsim_dev *dev)
 {
 	if (!xpdk_pci_cfg_bus_master(&dev->cfg))
-		return xpdk_err(EPERM, "%s: DMA with bus mastering disabled (the driver must set "
-				       "the command register's bus-master bit)",
+		return xpdk_err(EPERM,
+				"%s: DMA with bus mastering disabled (the driver must set "
+				"the command register's bus-master bit)",
 				dev->name);
 	return 0;
 }
@@ -161,8 +163,7 @@ int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, 
 	return rc < 0 ? rc : xpdk_vfu_server_dma_read(dev->server, iova, dst, len);
 }
 
-int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src,
-			  size_t len)
+int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src, size_t len)
 {
 	int rc = dma_allowed(dev);
 
@@ -200,7 +201,8 @@ void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector)
 	/* MSI when the driver gave MSI eventfds, else INTx (one line) */
 	if (xpdk_vfu_server_irq_trigger(dev->server, VFIO_PCI_MSI_IRQ_INDEX, vector) == 0)
 		return;
-	if (vector == 0 && xpdk_vfu_server_irq_trigger(dev->server, VFIO_PCI_INTX_IRQ_INDEX, 0) == 0)
+	if (vector == 0 &&
+	    xpdk_vfu_server_irq_trigger(dev->server, VFIO_PCI_INTX_IRQ_INDEX, 0) == 0)
 		return;
 	xpdk_devsim_log(dev, 3, "interrupt %u dropped: the driver has not enabled it", vector);
 }

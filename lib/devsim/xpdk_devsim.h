@@ -55,7 +55,8 @@ struct xpdk_devsim_model {
 	int (*init)(struct xpdk_devsim_dev *dev, const char *args);
 	/** Release what init acquired. The device thread has stopped. */
 	void (*fini)(struct xpdk_devsim_dev *dev);
-	/** Read @p size (1, 2, 4 or 8) bytes at @p off, naturally aligned, of trapped BAR @p bar. */
+	/** Read @p size (1, 2, 4 or 8) bytes at @p off, naturally aligned, of trapped BAR @p bar.
+	 */
 	uint64_t (*mmio_read)(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
 			      unsigned int size);
 	/** Write the low @p size bytes of @p val at @p off of trapped BAR @p bar. */
@@ -91,8 +92,7 @@ const struct xpdk_devsim_model *xpdk_devsim_model_find(const char *name);
  * @param cb called with each model and @p arg.
  * @param arg passed to @p cb.
  */
-void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, void *arg),
-			       void *arg);
+void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, void *arg), void *arg);
 
 /** Register @p m when the program loads. */
 #define XPDK_DEVSIM_MODEL(m)                                                                       \
@@ -252,7 +252,7 @@ int xpdk_devsim_args(const char *model, const char *args,
  * @param ... its arguments.
  */
 void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *fmt, ...)
-	XPDK_PRINTF(3, 4);
+    XPDK_PRINTF(3, 4);
 /**@}*/
 
 /** @name For models: DMA and interrupts (either thread, no lock needed) */
@@ -275,8 +275,7 @@ int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, 
  * @param len bytes.
  * @return as xpdk_devsim_dma_read().
  */
-int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src,
-			  size_t len);
+int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src, size_t len);
 /**
  * Zero-copy DMA: the local address of client memory [@p iova, @p iova + @p len), pinned until
  * xpdk_devsim_dma_unmap() (the client cannot unmap it meanwhile; keep pins short).

@@ -26,12 +26,12 @@
 
 #include "xpdk_common.h"
 
-#define XPDK_DEVSIM_DFL_BAR0_SIZE   0x100000 /**< 1 MiB */
-#define XPDK_DEVSIM_DFL_FME	    0x0	     /**< FME DFH */
-#define XPDK_DEVSIM_DFL_PORT	    0x40000  /**< port DFH */
-#define XPDK_DEVSIM_DFL_AFU	    0x80000  /**< AFU DFH (port NEXT_AFU) */
-#define XPDK_DEVSIM_DFL_AFU_SIZE    0x40000  /**< AFU MMIO window, 256 KiB */
-#define XPDK_DEVSIM_DFL_AFU_RAM	    0x1000   /**< from the AFU: plain memory (fast path) */
+#define XPDK_DEVSIM_DFL_BAR0_SIZE 0x100000 /**< 1 MiB */
+#define XPDK_DEVSIM_DFL_FME	  0x0	   /**< FME DFH */
+#define XPDK_DEVSIM_DFL_PORT	  0x40000  /**< port DFH */
+#define XPDK_DEVSIM_DFL_AFU	  0x80000  /**< AFU DFH (port NEXT_AFU) */
+#define XPDK_DEVSIM_DFL_AFU_SIZE  0x40000  /**< AFU MMIO window, 256 KiB */
+#define XPDK_DEVSIM_DFL_AFU_RAM	  0x1000   /**< from the AFU: plain memory (fast path) */
 
 /** Default PR interface ID (model argument pr_id= sets another). */
 #define XPDK_DEVSIM_DFL_PR_ID "9af6db1c-2ad1-412a-a366-0d7701e0fc39"
@@ -40,13 +40,13 @@
 #define XPDK_DEVSIM_COUNTER_GUID    "8d69d22e-fe65-447f-9c1b-781c75c4f74b"
 #define XPDK_DEVSIM_COUNTER_GUID_H  0x8d69d22efe65447fULL /**< its GUID_H register value */
 #define XPDK_DEVSIM_COUNTER_GUID_L  0x9c1b781c75c4f74bULL /**< its GUID_L register value */
-#define XPDK_DEVSIM_COUNTER_SCRATCH 0x100 /**< read/write */
+#define XPDK_DEVSIM_COUNTER_SCRATCH 0x100		  /**< read/write */
 #define XPDK_DEVSIM_COUNTER_COUNT   0x108 /**< reads return 1, 2, 3, … since load or reset */
 
-#define XPDK_DEVSIM_RBF_MAGIC	   0x4b445058u /**< "XPDK" */
-#define XPDK_DEVSIM_RBF_VERSION	   1 /**< raw bitstream format version */
-#define XPDK_DEVSIM_RBF_HDR_SIZE   0x30 /**< raw bitstream header size, bytes */
-#define XPDK_DEVSIM_RBF_MAX	   (16u << 20) /**< the model's PR buffer */
+#define XPDK_DEVSIM_RBF_MAGIC	 0x4b445058u /**< "XPDK" */
+#define XPDK_DEVSIM_RBF_VERSION	 1	     /**< raw bitstream format version */
+#define XPDK_DEVSIM_RBF_HDR_SIZE 0x30	     /**< raw bitstream header size, bytes */
+#define XPDK_DEVSIM_RBF_MAX	 (16u << 20) /**< the model's PR buffer */
 
 /**
  * Write the raw bitstream header for @p payload_len bytes of @p payload (which follow it at
@@ -65,9 +65,9 @@ static inline void xpdk_devsim_rbf_header(uint8_t hdr[XPDK_DEVSIM_RBF_HDR_SIZE],
 					  uint64_t afu_h, uint64_t if_l, uint64_t if_h,
 					  const void *payload, uint32_t payload_len)
 {
-	const uint32_t w[2] = {XPDK_DEVSIM_RBF_MAGIC, XPDK_DEVSIM_RBF_VERSION};
-	const uint64_t ids[4] = {afu_l, afu_h, if_l, if_h};
-	const uint32_t tail[2] = {payload_len, xpdk_crc32(0, payload, payload_len)};
+	const uint32_t w[2] = { XPDK_DEVSIM_RBF_MAGIC, XPDK_DEVSIM_RBF_VERSION };
+	const uint64_t ids[4] = { afu_l, afu_h, if_l, if_h };
+	const uint32_t tail[2] = { payload_len, xpdk_crc32(0, payload, payload_len) };
 
 	/* little endian, as x86 stores them */
 	memcpy(hdr, w, sizeof(w));

@@ -35,22 +35,22 @@ XPDK_API_BEGIN
 struct xpdk_pci_cfg {
 	uint8_t data[PCI_CFG_SPACE_EXP_SIZE];  /**< current contents */
 	uint8_t wmask[PCI_CFG_SPACE_EXP_SIZE]; /**< writable bits of each byte */
-	size_t size;                       /**< 256 or 4096 */
-	uint64_t bar_size[PCI_STD_NUM_BARS]; /**< size of each BAR, 0 when absent */
-	uint8_t bar_used;                  /**< bit n: BAR slot n taken (64-bit BARs take two) */
-	uint8_t next_cap;                  /**< where the next capability goes */
-	uint8_t msi_cap;                   /**< offset of the MSI capability, 0 if none */
-	uint8_t msix_cap;                  /**< offset of the MSI-X capability, 0 if none */
+	size_t size;			       /**< 256 or 4096 */
+	uint64_t bar_size[PCI_STD_NUM_BARS];   /**< size of each BAR, 0 when absent */
+	uint8_t bar_used; /**< bit n: BAR slot n taken (64-bit BARs take two) */
+	uint8_t next_cap; /**< where the next capability goes */
+	uint8_t msi_cap;  /**< offset of the MSI capability, 0 if none */
+	uint8_t msix_cap; /**< offset of the MSI-X capability, 0 if none */
 };
 
 /** Identity of a PCI function. */
 struct xpdk_pci_ids {
-	uint16_t vendor; /**< vendor ID */
-	uint16_t device; /**< device ID */
+	uint16_t vendor;	   /**< vendor ID */
+	uint16_t device;	   /**< device ID */
 	uint16_t subsystem_vendor; /**< subsystem vendor ID */
-	uint16_t subsystem; /**< subsystem ID */
-	uint32_t class_code; /**< 24 bits: base class, subclass, programming interface */
-	uint8_t revision; /**< revision ID */
+	uint16_t subsystem;	   /**< subsystem ID */
+	uint32_t class_code;	   /**< 24 bits: base class, subclass, programming interface */
+	uint8_t revision;	   /**< revision ID */
 };
 
 /**

@@ -25,7 +25,7 @@
 #include "env_priv.h"
 
 #define DMA_DEFAULT_ALIGN 64
-#define DMA_MAX_ALIGN (1ULL << 30)
+#define DMA_MAX_ALIGN	  (1ULL << 30)
 
 struct dma_buf {
 	struct xpdk_dma_buf pub; /* first: users hold &pub */
@@ -153,8 +153,9 @@ static int check_index(const struct xpdk_dma_buf *buf, size_t index)
 	if (buf == NULL)
 		return xpdk_err(EINVAL, "DMA buffer is NULL");
 	if (index >= xpdk_dma_len64(buf))
-		return xpdk_err(ERANGE, "64-bit index %zu is past the end of a %zu-byte buffer "
-					"(%zu words)",
+		return xpdk_err(ERANGE,
+				"64-bit index %zu is past the end of a %zu-byte buffer "
+				"(%zu words)",
 				index, buf->size, xpdk_dma_len64(buf));
 	return 0;
 }

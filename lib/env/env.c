@@ -24,7 +24,7 @@ RTE_LOG_REGISTER(xpdk_logtype_dev, xpdk.dev, NOTICE);
 RTE_LOG_REGISTER(xpdk_logtype_app, xpdk.app, NOTICE);
 
 #define HUGEPAGES_SYSFS "/kernel/mm/hugepages"
-#define MAX_DEFAULTS 8
+#define MAX_DEFAULTS	8
 
 static struct {
 	bool ready;
@@ -36,13 +36,13 @@ static struct {
 
 /* What the user said on the EAL command line, as far as the defaults care. */
 struct eal_args_seen {
-	bool pci_list;   /* -a/--allow/-b/--block/--no-pci */
-	bool shconf;     /* --file-prefix/--in-memory/--no-shconf */
-	bool no_huge;    /* --no-huge */
-	bool legacy_mem; /* --legacy-mem */
+	bool pci_list;	  /* -a/--allow/-b/--block/--no-pci */
+	bool shconf;	  /* --file-prefix/--in-memory/--no-shconf */
+	bool no_huge;	  /* --no-huge */
+	bool legacy_mem;  /* --legacy-mem */
 	bool huge_unlink; /* --huge-unlink */
-	bool iova_mode;  /* --iova-mode */
-	bool log_level;  /* --log-level */
+	bool iova_mode;	  /* --iova-mode */
+	bool log_level;	  /* --log-level */
 };
 
 static bool opt_is(const char *arg, const char *name)

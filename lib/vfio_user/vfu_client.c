@@ -22,7 +22,7 @@
 #include "vfu_priv.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
-#define MAX_MEM_WINDOWS 64
+#define MAX_MEM_WINDOWS	   64
 
 struct mem_win {
 	uint64_t iova;
@@ -46,9 +46,19 @@ struct xpdk_vfu_client {
 static const char *cmd_name(unsigned int cmd)
 {
 	static const char *const names[] = {
-		"?",	       "VERSION",	 "DMA_MAP",	  "DMA_UNMAP",	 "DEVICE_GET_INFO",
-		"DEVICE_GET_REGION_INFO", "DEVICE_GET_REGION_IO_FDS", "DEVICE_GET_IRQ_INFO",
-		"DEVICE_SET_IRQS", "REGION_READ", "REGION_WRITE", "DMA_READ", "DMA_WRITE",
+		"?",
+		"VERSION",
+		"DMA_MAP",
+		"DMA_UNMAP",
+		"DEVICE_GET_INFO",
+		"DEVICE_GET_REGION_INFO",
+		"DEVICE_GET_REGION_IO_FDS",
+		"DEVICE_GET_IRQ_INFO",
+		"DEVICE_SET_IRQS",
+		"REGION_READ",
+		"REGION_WRITE",
+		"DMA_READ",
+		"DMA_WRITE",
 		"DEVICE_RESET",
 	};
 
@@ -81,8 +91,8 @@ static int serve_dma(struct xpdk_vfu_client *c, struct vfu_msg *m)
 		memcpy(w->vaddr + (a.addr - w->iova), m->payload + sizeof(a), a.count);
 		return xpdk_vfu_reply(c->sock, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
 	}
-	return xpdk_vfu_reply(c->sock, m, 0, &a, sizeof(a), w->vaddr + (a.addr - w->iova), a.count, NULL,
-			 0);
+	return xpdk_vfu_reply(c->sock, m, 0, &a, sizeof(a), w->vaddr + (a.addr - w->iova), a.count,
+			      NULL, 0);
 }
 
 static int handle_incoming(struct xpdk_vfu_client *c, struct vfu_msg *m)
@@ -133,8 +143,9 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 					cmd_name(rcmd), id, cmd_name(cmd));
 		}
 		if (reply->hdr.flags & XPDK_VFU_F_ERROR) {
-			int err = reply->hdr.error > 0 && reply->hdr.error < 4096 ? (int)reply->hdr.error
-										  : EIO;
+			int err = reply->hdr.error > 0 && reply->hdr.error < 4096
+				      ? (int)reply->hdr.error
+				      : EIO;
 
 			xpdk_vfu_msg_release(reply);
 			return xpdk_err(err, "the vfio-user server refused %s: %s", cmd_name(cmd),
@@ -158,7 +169,7 @@ static int call_simple(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, 
 
 static int negotiate(struct xpdk_vfu_client *c)
 {
-	struct xpdk_vfu_version v = {.major = XPDK_VFU_MAJOR, .minor = XPDK_VFU_MINOR};
+	struct xpdk_vfu_version v = { .major = XPDK_VFU_MAJOR, .minor = XPDK_VFU_MINOR };
 	char caps[256];
 	struct vfu_msg r;
 	int n, rc;
@@ -180,9 +191,8 @@ static int negotiate(struct xpdk_vfu_client *c)
 	else if (r.len > sizeof(v) && r.payload[r.len - 1] != '\0')
 		rc = xpdk_err(EPROTO, "VERSION capabilities are not NUL-terminated");
 	else
-		rc = xpdk_vfu_caps_parse(r.len > sizeof(v) ? (const char *)r.payload + sizeof(v)
-							   : NULL,
-					 &c->caps);
+		rc = xpdk_vfu_caps_parse(
+		    r.len > sizeof(v) ? (const char *)r.payload + sizeof(v) : NULL, &c->caps);
 	if (rc == 0)
 		c->minor = v.minor;
 	xpdk_vfu_msg_release(&r);
@@ -291,7 +301,7 @@ static int connect_by(int sock, const struct sockaddr_un *sa, const char *path, 
 struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int sock, rc;
 
 	if (check_opts(opts) < 0)
@@ -349,7 +359,7 @@ int xpdk_vfu_client_fd(const struct xpdk_vfu_client *c)
 
 int xpdk_vfu_client_device_info(struct xpdk_vfu_client *c, struct xpdk_vfu_device_info *info)
 {
-	struct xpdk_vfu_device_info req = {.argsz = sizeof(req)};
+	struct xpdk_vfu_device_info req = { .argsz = sizeof(req) };
 	struct vfu_msg r;
 	int rc = call(c, XPDK_VFU_DEVICE_GET_INFO, &req, sizeof(req), NULL, 0, NULL, 0, &r);
 
@@ -360,8 +370,8 @@ int xpdk_vfu_client_device_info(struct xpdk_vfu_client *c, struct xpdk_vfu_devic
 	else
 		memcpy(info, r.payload, sizeof(*info));
 	xpdk_vfu_msg_release(&r);
-	if (rc == 0 && (info->num_regions > XPDK_VFU_MAX_REGIONS ||
-			info->num_irqs > XPDK_VFU_MAX_IRQ_TYPES))
+	if (rc == 0 &&
+	    (info->num_regions > XPDK_VFU_MAX_REGIONS || info->num_irqs > XPDK_VFU_MAX_IRQ_TYPES))
 		rc = xpdk_err(EPROTO, "server claims %u regions and %u IRQ types (at most %d, %d)",
 			      info->num_regions, info->num_irqs, XPDK_VFU_MAX_REGIONS,
 			      XPDK_VFU_MAX_IRQ_TYPES);
@@ -416,7 +426,8 @@ static int map_region(struct xpdk_vfu_region *reg, unsigned int index,
 			    off + sizeof(*sp) <= r->len) {
 				sp = (const void *)h;
 				if (sp->nr_areas > XPDK_VFU_MAX_AREAS ||
-				    off + sizeof(*sp) + sp->nr_areas * sizeof(sp->areas[0]) > r->len)
+				    off + sizeof(*sp) + sp->nr_areas * sizeof(sp->areas[0]) >
+					r->len)
 					sp = NULL; /* truncated: ignore, use the slow path */
 				break;
 			}
@@ -435,7 +446,8 @@ static int map_region(struct xpdk_vfu_region *reg, unsigned int index,
 			rc = check_map_fd(fd, index, ri->offset + a->offset, a->size);
 			if (rc < 0)
 				return rc;
-			p = mmap(NULL, a->size, prot, MAP_SHARED, fd, (off_t)(ri->offset + a->offset));
+			p = mmap(NULL, a->size, prot, MAP_SHARED, fd,
+				 (off_t)(ri->offset + a->offset));
 			if (p == MAP_FAILED)
 				continue;
 			reg->areas[reg->nareas].offset = a->offset;
@@ -463,8 +475,9 @@ static int map_region(struct xpdk_vfu_region *reg, unsigned int index,
 int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
 			   const struct xpdk_vfu_region **region)
 {
-	/* a buffer large enough for any capability chain, so the server sends caps and fd at once */
-	struct vfio_region_info req = {.argsz = 4096, .index = index};
+	/* a buffer large enough for any capability chain, so the server sends caps and fd at once
+	 */
+	struct vfio_region_info req = { .argsz = 4096, .index = index };
 	struct xpdk_vfu_region *reg;
 	struct vfio_region_info ri;
 	struct vfu_msg r;
@@ -506,8 +519,8 @@ static int region_rw(struct xpdk_vfu_client *c, unsigned int index, uint64_t off
 		     size_t count, bool write)
 {
 	size_t chunk = c->caps.max_data_xfer_size < XPDK_VFU_MAX_DATA_XFER
-			       ? (size_t)c->caps.max_data_xfer_size
-			       : XPDK_VFU_MAX_DATA_XFER;
+			   ? (size_t)c->caps.max_data_xfer_size
+			   : XPDK_VFU_MAX_DATA_XFER;
 
 	while (count > 0) {
 		struct xpdk_vfu_region_access a = {
@@ -557,7 +570,7 @@ int xpdk_vfu_client_region_write(struct xpdk_vfu_client *c, unsigned int index, 
 int xpdk_vfu_client_irq_info(struct xpdk_vfu_client *c, unsigned int index,
 			     struct vfio_irq_info *info)
 {
-	struct vfio_irq_info req = {.argsz = sizeof(req), .index = index};
+	struct vfio_irq_info req = { .argsz = sizeof(req), .index = index };
 	struct vfu_msg r;
 	int rc = call(c, XPDK_VFU_DEVICE_GET_IRQ_INFO, &req, sizeof(req), NULL, 0, NULL, 0, &r);
 
@@ -583,7 +596,8 @@ int xpdk_vfu_client_set_irqs(struct xpdk_vfu_client *c, unsigned int index, unsi
 			.index = index,
 		};
 
-		return call_simple(c, XPDK_VFU_DEVICE_SET_IRQS, &set, sizeof(set), NULL, 0, NULL, 0);
+		return call_simple(c, XPDK_VFU_DEVICE_SET_IRQS, &set, sizeof(set), NULL, 0, NULL,
+				   0);
 	}
 	if (chunk > XPDK_VFU_MAX_FDS)
 		chunk = XPDK_VFU_MAX_FDS;
@@ -606,8 +620,8 @@ int xpdk_vfu_client_set_irqs(struct xpdk_vfu_client *c, unsigned int index, unsi
 	return 0;
 }
 
-static int dma_map(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size, int fd,
-		   uint64_t offset, uint32_t prot)
+static int dma_map(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size, int fd, uint64_t offset,
+		   uint32_t prot)
 {
 	struct xpdk_vfu_dma_map dm = {
 		.argsz = sizeof(dm),
@@ -638,7 +652,7 @@ int xpdk_vfu_client_dma_map_mem(struct xpdk_vfu_client *c, uint64_t iova, uint64
 		return xpdk_err(ENOSPC, "at most %d DMA windows without an fd", MAX_MEM_WINDOWS);
 	rc = dma_map(c, iova, size, -1, 0, prot);
 	if (rc == 0)
-		c->mem[c->nmem++] = (struct mem_win){iova, size, vaddr, prot};
+		c->mem[c->nmem++] = (struct mem_win){ iova, size, vaddr, prot };
 	return rc;
 }
 
@@ -677,7 +691,7 @@ int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms)
 	for (;;) {
 		struct vfu_msg m;
 		int rc = xpdk_vfu_recv(c->sock, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
-				  served ? 0 : timeout_ms);
+				       served ? 0 : timeout_ms);
 
 		if (rc == -ETIMEDOUT) {
 			xpdk_err_clear();

@@ -25,7 +25,7 @@
 
 static int wait_fd(int fd, short events, int timeout_ms)
 {
-	struct pollfd p = {.fd = fd, .events = events};
+	struct pollfd p = { .fd = fd, .events = events };
 	int rc;
 
 	do {
@@ -83,8 +83,8 @@ bool xpdk_vfu_spin_readable(int sock)
 }
 
 int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
-	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
-	     unsigned int nfds)
+		  const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
+		  unsigned int nfds)
 {
 	struct xpdk_vfu_hdr hdr = {
 		.msg_id = msg_id,
@@ -94,15 +94,15 @@ int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint3
 		.error = error,
 	};
 	struct iovec iov[3] = {
-		{.iov_base = &hdr, .iov_len = sizeof(hdr)},
-		{.iov_base = (void *)(uintptr_t)p1, .iov_len = l1},
-		{.iov_base = (void *)(uintptr_t)p2, .iov_len = l2},
+		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = (void *)(uintptr_t)p1, .iov_len = l1 },
+		{ .iov_base = (void *)(uintptr_t)p2, .iov_len = l2 },
 	};
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * XPDK_VFU_MAX_FDS)];
 		struct cmsghdr align;
 	} ctl;
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 3 };
 	size_t total = hdr.msg_size, sent = 0;
 	/* one deadline for the whole message: a peer reading a byte at a time cannot hold us */
 	uint64_t deadline = xpdk_now_ns() + (uint64_t)VFU_MSG_REST_MS * 1000000;
@@ -143,8 +143,8 @@ int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint3
 		mh.msg_control = NULL;
 		mh.msg_controllen = 0;
 		while (n > 0 && mh.msg_iovlen > 0) {
-			size_t take = (size_t)n < mh.msg_iov->iov_len ? (size_t)n
-								       : mh.msg_iov->iov_len;
+			size_t take =
+			    (size_t)n < mh.msg_iov->iov_len ? (size_t)n : mh.msg_iov->iov_len;
 
 			mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + take;
 			mh.msg_iov->iov_len -= take;
@@ -183,21 +183,23 @@ static int read_full(int sock, void *buf, size_t len, uint64_t deadline_ns)
 			continue;
 		}
 		if (n <= 0)
-			return xpdk_err(ENOTCONN, "vfio-user peer went away in the middle of a "
-						  "message (%s)",
+			return xpdk_err(ENOTCONN,
+					"vfio-user peer went away in the middle of a "
+					"message (%s)",
 					n < 0 ? strerror(errno) : "end of stream");
 		got += (size_t)n;
 	}
 	return 0;
 }
 
-int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms)
+int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
+		  int timeout_ms)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * XPDK_VFU_MAX_FDS)];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = {.iov_base = &m->hdr, .iov_len = sizeof(m->hdr)};
+	struct iovec iov = { .iov_base = &m->hdr, .iov_len = sizeof(m->hdr) };
 	struct msghdr mh = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -276,8 +278,8 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 		unsigned int nfds = m->nfds;
 
 		xpdk_vfu_msg_release(m);
-		return xpdk_err(EPROTO, "vfio-user message carried %u fds, at most %u allowed", nfds,
-				max_fds);
+		return xpdk_err(EPROTO, "vfio-user message carried %u fds, at most %u allowed",
+				nfds, max_fds);
 	}
 	if (m->hdr.msg_size < sizeof(m->hdr)) {
 		uint32_t sz = m->hdr.msg_size;
@@ -289,8 +291,9 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 		uint32_t sz = m->hdr.msg_size;
 
 		xpdk_vfu_msg_release(m);
-		return xpdk_err(EMSGSIZE, "vfio-user message of %u bytes exceeds the %zu-byte limit",
-				sz, max_size);
+		return xpdk_err(EMSGSIZE,
+				"vfio-user message of %u bytes exceeds the %zu-byte limit", sz,
+				max_size);
 	}
 	m->len = m->hdr.msg_size - sizeof(m->hdr);
 	if (m->len > 0) {
@@ -320,16 +323,16 @@ void xpdk_vfu_msg_release(struct vfu_msg *m)
 }
 
 int xpdk_vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
-	      const void *p2, size_t l2, const int *fds, unsigned int nfds)
+		   const void *p2, size_t l2, const int *fds, unsigned int nfds)
 {
 	if (req->hdr.flags & XPDK_VFU_F_NO_REPLY)
 		return 0;
 	if (err != 0)
 		return xpdk_vfu_send(sock, req->hdr.msg_id, req->hdr.cmd,
-				XPDK_VFU_F_TYPE_REPLY | XPDK_VFU_F_ERROR, (uint32_t)err, NULL, 0, NULL,
-				0, NULL, 0);
-	return xpdk_vfu_send(sock, req->hdr.msg_id, req->hdr.cmd, XPDK_VFU_F_TYPE_REPLY, 0, p1, l1, p2,
-			l2, fds, nfds);
+				     XPDK_VFU_F_TYPE_REPLY | XPDK_VFU_F_ERROR, (uint32_t)err, NULL,
+				     0, NULL, 0, NULL, 0);
+	return xpdk_vfu_send(sock, req->hdr.msg_id, req->hdr.cmd, XPDK_VFU_F_TYPE_REPLY, 0, p1, l1,
+			     p2, l2, fds, nfds);
 }
 
 int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds)
@@ -337,8 +340,8 @@ int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds)
 	int n = snprintf(buf, len,
 			 "{\"capabilities\":{\"max_msg_fds\":%u,\"max_data_xfer_size\":%u,"
 			 "\"max_dma_maps\":%u,\"pgsizes\":%u}}",
-			 max_fds, (unsigned int)XPDK_VFU_MAX_DATA_XFER, (unsigned int)XPDK_VFU_MAX_DMA_MAPS,
-			 4096u);
+			 max_fds, (unsigned int)XPDK_VFU_MAX_DATA_XFER,
+			 (unsigned int)XPDK_VFU_MAX_DMA_MAPS, 4096u);
 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }

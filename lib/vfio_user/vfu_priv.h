@@ -32,15 +32,16 @@ struct vfu_msg {
 /* Send one message: header + up to two payload pieces + fds, the fds with the first byte; the
  * whole message within VFU_MSG_REST_MS (-ETIMEDOUT when the peer does not read it). */
 int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
-	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
-	     unsigned int nfds);
+		  const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
+		  unsigned int nfds);
 
 /* Receive one message of at most @p max_size bytes with at most @p max_fds fds: the whole message
  * within @p timeout_ms (or VFU_MSG_MIN_REST_MS of its first byte, if later); with 0 or -1 (no
  * wait, or forever for its first byte) the rest of it within VFU_MSG_REST_MS of the first byte.
  * -ENOTCONN on EOF/short read/reset, -ETIMEDOUT, -EPROTO for a malformed header or truncated
  * ancillary data, -EMSGSIZE when too large. */
-int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms);
+int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds,
+		  int timeout_ms);
 
 #define VFU_MSG_REST_MS	    5000
 #define VFU_MSG_MIN_REST_MS 1000
@@ -57,7 +58,7 @@ void xpdk_vfu_msg_release(struct vfu_msg *m);
 
 /* Reply to command @p req: header only with the error flag when @p err != 0. */
 int xpdk_vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
-	      const void *p2, size_t l2, const int *fds, unsigned int nfds);
+		   const void *p2, size_t l2, const int *fds, unsigned int nfds);
 
 /* JSON capabilities we announce. */
 int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds);

@@ -38,8 +38,8 @@ struct dma_win {
 	uint64_t iova;
 	uint64_t size;
 	uint32_t prot;
-	uint8_t *vaddr;   /* local address of iova; NULL when mapped without an fd */
-	void *map_base;   /* the mmap()ed range, rounded to the fd's block size */
+	uint8_t *vaddr; /* local address of iova; NULL when mapped without an fd */
+	void *map_base; /* the mmap()ed range, rounded to the fd's block size */
 	size_t map_len;
 };
 
@@ -144,7 +144,7 @@ static int claim_path(const struct sockaddr_un *sa, const char *path)
 struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
 					       const struct xpdk_vfu_device_desc *desc)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct xpdk_vfu_server *s;
 	mode_t old;
 
@@ -186,8 +186,7 @@ fail:
 	return NULL;
 }
 
-struct xpdk_vfu_server *xpdk_vfu_server_create_fd(int sock,
-						  const struct xpdk_vfu_device_desc *desc)
+struct xpdk_vfu_server *xpdk_vfu_server_create_fd(int sock, const struct xpdk_vfu_device_desc *desc)
 {
 	struct xpdk_vfu_server *s = server_new(desc);
 
@@ -228,7 +227,8 @@ static struct dma_win *win_find(struct xpdk_vfu_server *s, uint64_t iova, uint64
 	for (unsigned int i = 0; i < s->nwins; i++) {
 		struct dma_win *w = &s->wins[i];
 
-		if (iova >= w->iova && iova - w->iova <= w->size && len <= w->size - (iova - w->iova))
+		if (iova >= w->iova && iova - w->iova <= w->size &&
+		    len <= w->size - (iova - w->iova))
 			return w;
 	}
 	return NULL;
@@ -264,10 +264,9 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 	w = win_find(s, iova, len);
 	if (w == NULL || w->vaddr == NULL || !(w->prot & need)) {
 		pthread_rwlock_unlock(&s->lock);
-		return xpdk_err(EFAULT,
-				"DMA %s of %zu bytes at IOVA 0x%llx: %s", write ? "write" : "read",
-				len, (unsigned long long)iova,
-				w == NULL	      ? "not in memory the client mapped"
+		return xpdk_err(EFAULT, "DMA %s of %zu bytes at IOVA 0x%llx: %s",
+				write ? "write" : "read", len, (unsigned long long)iova,
+				w == NULL	   ? "not in memory the client mapped"
 				: w->vaddr == NULL ? "mapped without an fd (no direct access)"
 						   : "the client did not allow this direction");
 	}
@@ -353,14 +352,12 @@ int xpdk_vfu_server_dma_read(struct xpdk_vfu_server *s, uint64_t iova, void *buf
 	return dma_copy(s, iova, buf, len, false);
 }
 
-int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf,
-			      size_t len)
+int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf, size_t len)
 {
 	return dma_copy(s, iova, (void *)(uintptr_t)buf, len, true);
 }
 
-int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
-				unsigned int vector)
+int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index, unsigned int vector)
 {
 	uint64_t one = 1;
 	int fd, rc = 0;
@@ -428,7 +425,7 @@ static int handle_version(struct xpdk_vfu_server *s, struct vfu_msg *m)
 static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
 	struct xpdk_vfu_dma_map dm;
-	struct dma_win w = {0};
+	struct dma_win w = { 0 };
 	int rc = 0;
 
 	if (m->len != sizeof(dm) || m->nfds > 1)
@@ -518,7 +515,7 @@ static int handle_dma_unmap(struct xpdk_vfu_server *s, struct vfu_msg *m)
 
 static int handle_device_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
-	struct xpdk_vfu_device_info info = {0};
+	struct xpdk_vfu_device_info info = { 0 };
 
 	if (m->len < sizeof(uint32_t))
 		return EINVAL;
@@ -534,7 +531,7 @@ static int handle_device_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 
 static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
-	struct vfio_region_info req, ri = {0};
+	struct vfio_region_info req, ri = { 0 };
 	const struct xpdk_vfu_region_desc *r;
 	union {
 		uint64_t align;
@@ -579,8 +576,8 @@ static int handle_region_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			cap_len = 0;
 		}
 	}
-	return xpdk_vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), capbuf.bytes, cap_len, fd >= 0 ? &fd : NULL,
-			 fd >= 0 ? 1 : 0);
+	return xpdk_vfu_reply(s->conn_fd, m, 0, &ri, sizeof(ri), capbuf.bytes, cap_len,
+			      fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
 }
 
 static int handle_irq_info(struct xpdk_vfu_server *s, struct vfu_msg *m)
@@ -640,10 +637,10 @@ static int check_irq_fd(int fd)
 
 static int handle_set_irqs(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
-	const uint32_t data_mask = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL |
-				   VFIO_IRQ_SET_DATA_EVENTFD;
-	const uint32_t action_mask = VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_ACTION_UNMASK |
-				     VFIO_IRQ_SET_ACTION_TRIGGER;
+	const uint32_t data_mask =
+	    VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_DATA_EVENTFD;
+	const uint32_t action_mask =
+	    VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_ACTION_UNMASK | VFIO_IRQ_SET_ACTION_TRIGGER;
 	struct vfio_irq_set set;
 	uint32_t data, action, avail;
 
@@ -711,7 +708,8 @@ static int handle_region_rw(struct xpdk_vfu_server *s, struct vfu_msg *m, bool w
 	if (write) {
 		rc = s->desc.region_access(s->desc.arg, a.region, a.offset, m->payload + sizeof(a),
 					   a.count, true);
-		return rc < 0 ? -rc : xpdk_vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
+		return rc < 0 ? -rc
+			      : xpdk_vfu_reply(s->conn_fd, m, 0, &a, sizeof(a), NULL, 0, NULL, 0);
 	}
 	data = malloc(a.count);
 	if (data == NULL)
@@ -772,8 +770,8 @@ static int serve(struct xpdk_vfu_server *s)
 	uint64_t version_by = xpdk_now_ns() + (uint64_t)VERSION_TIMEOUT_MS * 1000000;
 
 	for (;;) {
-		struct pollfd p[2] = {{.fd = s->conn_fd, .events = POLLIN},
-				      {.fd = s->stop_fd, .events = POLLIN}};
+		struct pollfd p[2] = { { .fd = s->conn_fd, .events = POLLIN },
+				       { .fd = s->stop_fd, .events = POLLIN } };
 		struct vfu_msg m;
 		int rc, wait_ms = -1;
 
@@ -830,8 +828,8 @@ int xpdk_vfu_server_run(struct xpdk_vfu_server *s)
 {
 	while (!atomic_load(&s->stopping)) {
 		if (!s->fd_mode) {
-			struct pollfd p[2] = {{.fd = s->listen_fd, .events = POLLIN},
-					      {.fd = s->stop_fd, .events = POLLIN}};
+			struct pollfd p[2] = { { .fd = s->listen_fd, .events = POLLIN },
+					       { .fd = s->stop_fd, .events = POLLIN } };
 
 			if (poll(p, 2, -1) < 0 && errno != EINTR)
 				return xpdk_err(errno, "poll: %s", strerror(errno));

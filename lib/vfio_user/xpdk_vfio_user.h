@@ -68,14 +68,14 @@ struct xpdk_vfu_hdr {
 	uint16_t cmd;	   /**< enum xpdk_vfu_cmd */
 	uint32_t msg_size; /**< whole message, header included */
 	uint32_t flags;	   /**< XPDK_VFU_F_* */
-	uint32_t error;    /**< errno, in a reply with XPDK_VFU_F_ERROR */
+	uint32_t error;	   /**< errno, in a reply with XPDK_VFU_F_ERROR */
 } __attribute__((packed));
 
-#define XPDK_VFU_F_TYPE_MASK 0xfu /**< header flags: message type */
-#define XPDK_VFU_F_TYPE_COMMAND 0x0u /**< type: command */
-#define XPDK_VFU_F_TYPE_REPLY 0x1u /**< type: reply */
-#define XPDK_VFU_F_NO_REPLY 0x10u /**< the command wants no reply */
-#define XPDK_VFU_F_ERROR 0x20u /**< the reply carries an error */
+#define XPDK_VFU_F_TYPE_MASK	0xfu  /**< header flags: message type */
+#define XPDK_VFU_F_TYPE_COMMAND 0x0u  /**< type: command */
+#define XPDK_VFU_F_TYPE_REPLY	0x1u  /**< type: reply */
+#define XPDK_VFU_F_NO_REPLY	0x10u /**< the command wants no reply */
+#define XPDK_VFU_F_ERROR	0x20u /**< the reply carries an error */
 
 /** VERSION payload; NUL-terminated JSON capabilities follow. */
 struct xpdk_vfu_version {
@@ -86,14 +86,14 @@ struct xpdk_vfu_version {
 
 /** DMA_MAP payload (32 bytes); one fd may accompany it. */
 struct xpdk_vfu_dma_map {
-	uint32_t argsz; /**< size of this payload */
-	uint32_t flags; /**< XPDK_VFU_DMA_READ_OK | XPDK_VFU_DMA_WRITE_OK */
+	uint32_t argsz;	 /**< size of this payload */
+	uint32_t flags;	 /**< XPDK_VFU_DMA_READ_OK | XPDK_VFU_DMA_WRITE_OK */
 	uint64_t offset; /**< in the fd */
-	uint64_t addr;   /**< IOVA */
+	uint64_t addr;	 /**< IOVA */
 	uint64_t size;	 /**< bytes */
 } __attribute__((packed));
 
-#define XPDK_VFU_DMA_F_READ (1u << 0) /**< DMA_MAP: the device may read */
+#define XPDK_VFU_DMA_F_READ  (1u << 0) /**< DMA_MAP: the device may read */
 #define XPDK_VFU_DMA_F_WRITE (1u << 1) /**< DMA_MAP: the device may write */
 
 /** DMA_UNMAP payload (24 bytes), echoed in the reply. */
@@ -139,18 +139,18 @@ struct xpdk_vfu_device_info {
 /** Most DMA windows a server keeps at once. */
 #define XPDK_VFU_MAX_DMA_MAPS 1024
 /** Regions and IRQ types we handle (PCI: 9 regions, 5 IRQ types). */
-#define XPDK_VFU_MAX_REGIONS 16
-#define XPDK_VFU_MAX_IRQ_TYPES 8 /**< IRQ types we handle */
-#define XPDK_VFU_MAX_AREAS 8 /**< mappable areas per region */
-#define XPDK_VFU_MAX_VECTORS 64 /**< vectors per IRQ type */
+#define XPDK_VFU_MAX_REGIONS   16
+#define XPDK_VFU_MAX_IRQ_TYPES 8  /**< IRQ types we handle */
+#define XPDK_VFU_MAX_AREAS     8  /**< mappable areas per region */
+#define XPDK_VFU_MAX_VECTORS   64 /**< vectors per IRQ type */
 /**@}*/
 
 /** Limits negotiated with the peer (what the peer announced, or the spec's defaults). */
 struct xpdk_vfu_caps {
-	uint32_t max_msg_fds;        /**< fds the peer accepts per message (default 1) */
+	uint32_t max_msg_fds;	     /**< fds the peer accepts per message (default 1) */
 	uint64_t max_data_xfer_size; /**< default 1 MiB */
-	uint32_t max_dma_maps;       /**< default 65535 */
-	uint64_t pgsizes;            /**< default 4096 */
+	uint32_t max_dma_maps;	     /**< default 65535 */
+	uint64_t pgsizes;	     /**< default 4096 */
 };
 
 /**
@@ -174,7 +174,8 @@ struct xpdk_vfu_client;
  */
 struct xpdk_vfu_client_opts {
 	uint32_t comp_mask; /**< which extension members are set (XPDK_VFU_CLIENT_OPTS_KNOWN) */
-	int timeout_ms;	    /**< per call (connect, and each command with its whole reply), default 5000 */
+	int timeout_ms; /**< per call (connect, and each command with its whole reply), default 5000
+			 */
 };
 
 /** The comp_mask bits struct xpdk_vfu_client_opts knows in this version: none yet. */
@@ -223,20 +224,21 @@ unsigned int xpdk_vfu_client_minor(const struct xpdk_vfu_client *c);
  * DEVICE_GET_INFO.
  * @param c the client.
  * @param[out] info the server's answer.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_device_info(struct xpdk_vfu_client *c, struct xpdk_vfu_device_info *info);
 
 /** A region as the client sees it after DEVICE_GET_REGION_INFO (and mapping). */
 struct xpdk_vfu_region {
-	uint64_t size;	/**< bytes; 0: absent */
-	uint32_t flags; /**< VFIO_REGION_INFO_FLAG_READ/WRITE/MMAP/CAPS */
+	uint64_t size;	     /**< bytes; 0: absent */
+	uint32_t flags;	     /**< VFIO_REGION_INFO_FLAG_READ/WRITE/MMAP/CAPS */
 	unsigned int nareas; /**< mappable areas */
 	/** The mappable areas. */
 	struct {
 		uint64_t offset; /**< within the region */
 		uint64_t size;	 /**< bytes */
-		void *ptr;       /**< mapped by the client; NULL when mmap failed */
+		void *ptr;	 /**< mapped by the client; NULL when mmap failed */
 	} areas[XPDK_VFU_MAX_AREAS];
 };
 
@@ -247,7 +249,8 @@ struct xpdk_vfu_region {
  * @param c the client.
  * @param index the region index.
  * @param[out] region the region, valid while the client lives.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
 			   const struct xpdk_vfu_region **region);
@@ -259,7 +262,8 @@ int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
  * @param off offset in the region.
  * @param[out] buf where to read.
  * @param count bytes.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_region_read(struct xpdk_vfu_client *c, unsigned int index, uint64_t off,
 				void *buf, size_t count);
@@ -270,7 +274,8 @@ int xpdk_vfu_client_region_read(struct xpdk_vfu_client *c, unsigned int index, u
  * @param off offset in the region.
  * @param buf what to write.
  * @param count bytes.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_region_write(struct xpdk_vfu_client *c, unsigned int index, uint64_t off,
 				 const void *buf, size_t count);
@@ -280,7 +285,8 @@ int xpdk_vfu_client_region_write(struct xpdk_vfu_client *c, unsigned int index, 
  * @param c the client.
  * @param index the IRQ type.
  * @param[out] info the server's answer.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_irq_info(struct xpdk_vfu_client *c, unsigned int index,
 			     struct vfio_irq_info *info);
@@ -294,7 +300,8 @@ int xpdk_vfu_client_irq_info(struct xpdk_vfu_client *c, unsigned int index,
  * @param start the first vector.
  * @param count how many.
  * @param fds @p count eventfds, or NULL.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_set_irqs(struct xpdk_vfu_client *c, unsigned int index, unsigned int start,
 			     unsigned int count, const int *fds);
@@ -307,7 +314,8 @@ int xpdk_vfu_client_set_irqs(struct xpdk_vfu_client *c, unsigned int index, unsi
  * @param fd the backing file (sent; stays the caller's).
  * @param offset where the range starts in @p fd.
  * @param prot XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_dma_map_fd(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size, int fd,
 			       uint64_t offset, uint32_t prot);
@@ -321,7 +329,8 @@ int xpdk_vfu_client_dma_map_fd(struct xpdk_vfu_client *c, uint64_t iova, uint64_
  * @param size bytes.
  * @param vaddr the local memory, valid until the range is unmapped.
  * @param prot XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_dma_map_mem(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size,
 				void *vaddr, uint32_t prot);
@@ -332,14 +341,16 @@ int xpdk_vfu_client_dma_map_mem(struct xpdk_vfu_client *c, uint64_t iova, uint64
  * @param iova the device address.
  * @param size bytes.
  * @param all unmap everything (@p iova and @p size 0).
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_dma_unmap(struct xpdk_vfu_client *c, uint64_t iova, uint64_t size, bool all);
 
 /**
  * DEVICE_RESET.
  * @param c the client.
- * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT, -ENOTCONN).
+ * @return 0, or a negative errno with the last-error sentence (the server's error, -ETIMEDOUT,
+ * -ENOTCONN).
  */
 int xpdk_vfu_client_reset(struct xpdk_vfu_client *c);
 
@@ -366,10 +377,10 @@ struct xpdk_vfu_server;
 
 /** One region of a served device. */
 struct xpdk_vfu_region_desc {
-	uint64_t size;  /**< 0: absent */
-	uint32_t flags; /**< VFIO_REGION_INFO_FLAG_READ/WRITE (MMAP is set when fd >= 0) */
-	int fd;         /**< backing file the client may map, or -1 */
-	uint64_t fd_offset; /**< where the region starts in the fd */
+	uint64_t size;	     /**< 0: absent */
+	uint32_t flags;	     /**< VFIO_REGION_INFO_FLAG_READ/WRITE (MMAP is set when fd >= 0) */
+	int fd;		     /**< backing file the client may map, or -1 */
+	uint64_t fd_offset;  /**< where the region starts in the fd */
 	unsigned int nareas; /**< mappable parts; 0 with an fd: the whole region */
 	/** The mappable parts. */
 	struct {
@@ -380,12 +391,12 @@ struct xpdk_vfu_region_desc {
 
 /** What a server serves: a PCI device. Callbacks run on the server thread. */
 struct xpdk_vfu_device_desc {
-	unsigned int num_regions; /**< 9 for PCI */
-	unsigned int num_irqs;    /**< 5 for PCI */
+	unsigned int num_regions;				   /**< 9 for PCI */
+	unsigned int num_irqs;					   /**< 5 for PCI */
 	struct xpdk_vfu_region_desc regions[XPDK_VFU_MAX_REGIONS]; /**< by index */
-	uint32_t irq_count[XPDK_VFU_MAX_IRQ_TYPES]; /**< vectors per IRQ type */
-	bool can_reset; /**< DEVICE_RESET is supported */
-	void *arg; /**< passed to every callback */
+	uint32_t irq_count[XPDK_VFU_MAX_IRQ_TYPES];		   /**< vectors per IRQ type */
+	bool can_reset;						   /**< DEVICE_RESET is supported */
+	void *arg;						   /**< passed to every callback */
 	/** REGION_READ/WRITE on @p index; @return 0 or a negative errno (sent as the error). */
 	int (*region_access)(void *arg, unsigned int index, uint64_t off, void *buf, size_t count,
 			     bool write);
@@ -526,8 +537,7 @@ int xpdk_vfu_guard_init(void);
  * @return 0; -ENOENT when the client set no eventfd for it (the interrupt is dropped); -EAGAIN
  *         when its counter is full.
  */
-int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
-				unsigned int vector);
+int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index, unsigned int vector);
 /**@}*/
 
 XPDK_API_END

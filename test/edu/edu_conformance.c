@@ -70,14 +70,15 @@ static void test_access_rules(struct xpdk_dev *dev)
 	check(rc == 0 && v == 0, "a 2-byte read is refused by the device and reads 0", got);
 	/* 0x80 and up: 4 or 8 bytes */
 	check(xpdk_region_write(bar0, XPDK_EDU_REG_DMA_COUNT, 64, 0x1122334455667788ULL) == 0 &&
-		      xpdk_region_read(bar0, XPDK_EDU_REG_DMA_COUNT, 64, &v) == 0 &&
-		      v == 0x1122334455667788ULL,
+		  xpdk_region_read(bar0, XPDK_EDU_REG_DMA_COUNT, 64, &v) == 0 &&
+		  v == 0x1122334455667788ULL,
 	      "DMA count register holds 64 bits", last());
 	check(xpdk_region_read(bar0, XPDK_EDU_REG_DMA_COUNT, 32, &v) == 0 && v == 0x55667788,
 	      "a 4-byte read of a 64-bit register gives its low half", last());
 	check(xpdk_region_read(bar0, 0x30, 32, &v) == 0 && v == 0xffffffff,
 	      "an unassigned register reads all-ones", last());
-	check(xpdk_region_write(bar0, XPDK_EDU_REG_DMA_COUNT, 64, 0) == 0, "DMA count reset", last());
+	check(xpdk_region_write(bar0, XPDK_EDU_REG_DMA_COUNT, 64, 0) == 0, "DMA count reset",
+	      last());
 }
 
 static void test_factorial(struct xpdk_dev *dev)
@@ -85,8 +86,7 @@ static void test_factorial(struct xpdk_dev *dev)
 	uint32_t r = 0;
 
 	check(xpdk_edu_factorial(dev, 5, &r, 0) == 0 && r == 120, "5! = 120 (polling)", last());
-	check(xpdk_edu_factorial(dev, 12, &r, 0) == 0 && r == 479001600, "12! = 479001600",
-	      last());
+	check(xpdk_edu_factorial(dev, 12, &r, 0) == 0 && r == 479001600, "12! = 479001600", last());
 	check(xpdk_edu_factorial(dev, 13, &r, 0) == 0 && r == 1932053504u,
 	      "13! wraps in 32 bits as the device computes it", last());
 	check(xpdk_edu_factorial(dev, 0, &r, 0) == 0 && r == 1, "0! = 1", last());
@@ -100,12 +100,12 @@ static void test_interrupts(struct xpdk_dev *dev)
 	int rc;
 
 	check(xpdk_edu_irq_raise(dev, 0x40) == 0 && xpdk_edu_irq_wait(dev, 2000, &st) == 0 &&
-		      (st & 0x40),
+		  (st & 0x40),
 	      "a raised interrupt arrives on the eventfd with its status", last());
 	check(xpdk_edu_irq_ack(dev, 0x40) == 0 && xpdk_edu_irq_status(dev, &st) == 0 && st == 0,
 	      "acknowledging clears the status", last());
 	check(xpdk_edu_irq_raise(dev, 0x3) == 0 && xpdk_edu_irq_raise(dev, 0x4) == 0 &&
-		      xpdk_edu_irq_status(dev, &st) == 0 && st == 0x7,
+		  xpdk_edu_irq_status(dev, &st) == 0 && st == 0x7,
 	      "raised values OR into the status", last());
 	check(xpdk_edu_irq_ack(dev, 0x5) == 0 && xpdk_edu_irq_status(dev, &st) == 0 && st == 0x2,
 	      "acknowledge clears only the given bits", last());
@@ -137,7 +137,7 @@ static void test_dma(struct xpdk_dev *dev, uint64_t mask)
 	/* the default 28-bit mask: buffers above it are refused before the device sees them */
 	if (src->iova + src->size - 1 > XPDK_EDU_DMA_MASK_DEFAULT)
 		check(xpdk_edu_dma_to_device(dev, src, 0, 0, 64, 0) == -ERANGE &&
-			      strstr(last(), "DMA mask") != NULL,
+			  strstr(last(), "DMA mask") != NULL,
 		      "a DMA beyond the 28-bit mask is refused", last());
 	xpdk_edu_set_dma_mask(dev, mask);
 

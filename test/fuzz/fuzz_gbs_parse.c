@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	if (xpdk_gbs_parse(buf, size, &info) == 0) {
 		if (info.bitstream < buf || info.bitstream_len == 0 ||
-		    info.bitstream + info.bitstream_len != buf + size ||
-		    info.num_afus == 0 || info.num_afus > XPDK_GBS_MAX_AFUS)
+		    info.bitstream + info.bitstream_len != buf + size || info.num_afus == 0 ||
+		    info.num_afus > XPDK_GBS_MAX_AFUS)
 			__builtin_trap();
 	}
 	free(buf);

@@ -22,19 +22,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xpdk_vfu_client_opts o = {.timeout_ms = 5};
+	struct xpdk_vfu_client_opts o = { .timeout_ms = 5 };
 	const struct xpdk_vfu_region *r;
 	struct xpdk_vfu_device_info di;
 	struct vfio_irq_info ii;
 	struct xpdk_vfu_client *c;
 	uint8_t mem[512], buf[64];
-	uint8_t ver[4] = {0, 0, 2, 0};
+	uint8_t ver[4] = { 0, 0, 2, 0 };
 	int sv[2], efd;
 
 	/* the whole stream must fit the socket buffer: the "server" writes it up front */
 	if (size > 100000 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return 0;
-	xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, ver, 4, NULL, 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, ver, 4, NULL, 0, NULL,
+		      0);
 	if (size > 0 && send(sv[0], data, size, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 		close(sv[0]);
 		close(sv[1]);

@@ -70,9 +70,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pthread_t t;
 	uint8_t *stream;
 	int sv[2];
-	struct xpdk_vfu_hdr h = {.msg_id = 1, .cmd = XPDK_VFU_VERSION,
-				 .msg_size = (uint32_t)(16 + 4 + sizeof(caps))};
-	uint8_t ver[4] = {0, 0, 2, 0};
+	struct xpdk_vfu_hdr h = { .msg_id = 1,
+				  .cmd = XPDK_VFU_VERSION,
+				  .msg_size = (uint32_t)(16 + 4 + sizeof(caps)) };
+	uint8_t ver[4] = { 0, 0, 2, 0 };
 
 	if (size > 65536)
 		return 0;
@@ -99,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(stream + sizeof(h), ver, 4);
 	memcpy(stream + sizeof(h) + 4, caps, sizeof(caps));
 	memcpy(stream + sizeof(h) + 4 + sizeof(caps), data, size);
-	f = (struct feed){sv[1], stream, sizeof(h) + 4 + sizeof(caps) + size};
+	f = (struct feed){ sv[1], stream, sizeof(h) + 4 + sizeof(caps) + size };
 	pthread_create(&t, NULL, feeder, &f);
 	s = xpdk_vfu_server_create_fd(sv[0], &d);
 	if (s != NULL) {

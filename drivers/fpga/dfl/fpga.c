@@ -37,7 +37,7 @@ volatile uint8_t *xpdk_fpga_window(struct xpdk_fpga *f, uint64_t off, uint64_t l
 }
 
 int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
-	      uint64_t *seen)
+		   uint64_t *seen)
 {
 	uint64_t deadline = (xpdk_now_ns() / 1000000) + (uint64_t)timeout_ms, v = 0;
 	volatile uint8_t *reg = xpdk_fpga_window(f, off, 8); /* checked once, read in the loop */
@@ -55,7 +55,7 @@ int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t wa
 				*seen = v;
 			return -ETIMEDOUT;
 		}
-		struct timespec pause = {0, 10000};
+		struct timespec pause = { 0, 10000 };
 
 		nanosleep(&pause, NULL);
 	}
@@ -73,7 +73,9 @@ static int bar0_read64(void *ctx, uint64_t off, uint64_t *val)
 
 static struct xpdk_dfl_region dfl_region(const struct xpdk_region *bar0)
 {
-	struct xpdk_dfl_region r = {.size = bar0->size, .read64 = bar0_read64, .ctx = (void *)bar0};
+	struct xpdk_dfl_region r = { .size = bar0->size,
+				     .read64 = bar0_read64,
+				     .ctx = (void *)bar0 };
 
 	return r;
 }
@@ -93,8 +95,8 @@ static int note_feature(const struct xpdk_dfl_feature *ft, void *arg)
 		p->hdr = ft->offset;
 	} else if (ft->type == XPDK_DFH_TYPE_AFU && p != NULL && ft->parent == p->hdr) {
 		p->afu = ft->offset;
-	} else if (ft->type == XPDK_DFH_TYPE_PRIVATE && f->has_fme && ft->parent == XPDK_DFL_NO_PARENT &&
-		   ft->depth == 0) {
+	} else if (ft->type == XPDK_DFH_TYPE_PRIVATE && f->has_fme &&
+		   ft->parent == XPDK_DFL_NO_PARENT && ft->depth == 0) {
 		switch (ft->id) {
 		case XPDK_FME_FEATURE_ID_THERMAL_MGMT:
 			f->thermal = ft->offset;
@@ -141,15 +143,15 @@ static int fpga_discover(struct xpdk_fpga *f)
 /* ---- the driver ------------------------------------------------------------------------ */
 
 static const struct xpdk_pci_id dfl_ids[] = {
-	{0x8086, 0x09c4, 0, 0, "Intel PAC Arria 10 GX (DFL FPGA)"},
-	{0x8086, 0x09c5, 0, 0, "Intel PAC Arria 10 GX VF (DFL FPGA)"},
-	{0x8086, 0x0b2b, 0, 0, "Intel PAC D5005 (DFL FPGA)"},
-	{0x8086, 0x0b2c, 0, 0, "Intel PAC D5005 VF (DFL FPGA)"},
-	{0x8086, 0x0b30, 0, 0, "Intel PAC N3000 (DFL FPGA)"},
-	{0x8086, 0x0b31, 0, 0, "Intel PAC N3000 VF (DFL FPGA)"},
-	{0x8086, 0xbcce, 0, 0, "Intel N6000/N6001 OFS (DFL FPGA)"},
-	{0x8086, 0xbccf, 0, 0, "Intel N6000/N6001 OFS VF (DFL FPGA)"},
-	{0},
+	{ 0x8086, 0x09c4, 0, 0, "Intel PAC Arria 10 GX (DFL FPGA)" },
+	{ 0x8086, 0x09c5, 0, 0, "Intel PAC Arria 10 GX VF (DFL FPGA)" },
+	{ 0x8086, 0x0b2b, 0, 0, "Intel PAC D5005 (DFL FPGA)" },
+	{ 0x8086, 0x0b2c, 0, 0, "Intel PAC D5005 VF (DFL FPGA)" },
+	{ 0x8086, 0x0b30, 0, 0, "Intel PAC N3000 (DFL FPGA)" },
+	{ 0x8086, 0x0b31, 0, 0, "Intel PAC N3000 VF (DFL FPGA)" },
+	{ 0x8086, 0xbcce, 0, 0, "Intel N6000/N6001 OFS (DFL FPGA)" },
+	{ 0x8086, 0xbccf, 0, 0, "Intel N6000/N6001 OFS VF (DFL FPGA)" },
+	{ 0 },
 };
 
 /* Any function whose BAR 0 starts with an FME or port DFH. */
@@ -342,13 +344,13 @@ static const struct {
 	uint64_t reg;
 	bool w1c;
 } err_regs[] = {
-	{"fme", offsetof(struct xpdk_fpga_errors, fme), XPDK_FME_ERR_FME, true},
-	{"pcie0", offsetof(struct xpdk_fpga_errors, pcie0), XPDK_FME_ERR_PCIE0, true},
-	{"pcie1", offsetof(struct xpdk_fpga_errors, pcie1), XPDK_FME_ERR_PCIE1, true},
-	{"nonfatal", offsetof(struct xpdk_fpga_errors, nonfatal), XPDK_FME_ERR_NONFAT, true},
-	{"catfatal", offsetof(struct xpdk_fpga_errors, catfatal), XPDK_FME_ERR_CATFAT, true},
-	{"first", offsetof(struct xpdk_fpga_errors, first), XPDK_FME_ERR_FIRST, false},
-	{"next", offsetof(struct xpdk_fpga_errors, next), XPDK_FME_ERR_NEXT, false},
+	{ "fme", offsetof(struct xpdk_fpga_errors, fme), XPDK_FME_ERR_FME, true },
+	{ "pcie0", offsetof(struct xpdk_fpga_errors, pcie0), XPDK_FME_ERR_PCIE0, true },
+	{ "pcie1", offsetof(struct xpdk_fpga_errors, pcie1), XPDK_FME_ERR_PCIE1, true },
+	{ "nonfatal", offsetof(struct xpdk_fpga_errors, nonfatal), XPDK_FME_ERR_NONFAT, true },
+	{ "catfatal", offsetof(struct xpdk_fpga_errors, catfatal), XPDK_FME_ERR_CATFAT, true },
+	{ "first", offsetof(struct xpdk_fpga_errors, first), XPDK_FME_ERR_FIRST, false },
+	{ "next", offsetof(struct xpdk_fpga_errors, next), XPDK_FME_ERR_NEXT, false },
 };
 
 int xpdk_fpga_errors(struct xpdk_fpga *f, struct xpdk_fpga_errors *e)
@@ -358,7 +360,7 @@ int xpdk_fpga_errors(struct xpdk_fpga *f, struct xpdk_fpga_errors *e)
 	memset(e, 0, sizeof(*e));
 	for (size_t i = 0; rc == 0 && i < sizeof(err_regs) / sizeof(err_regs[0]); i++)
 		rc = xpdk_fpga_rd(f, f->gerr + err_regs[i].reg,
-			     (uint64_t *)((char *)e + err_regs[i].field));
+				  (uint64_t *)((char *)e + err_regs[i].field));
 	return rc;
 }
 
@@ -389,9 +391,9 @@ int xpdk_fpga_errors_format(const struct xpdk_fpga_errors *e, char *buf, size_t 
 			continue;
 		for (unsigned int bit = 0; bit < 64; bit++)
 			if (v & (1ULL << bit))
-				n += (size_t)snprintf(buf + (n < len ? n : len), n < len ? len - n : 0,
-						      "%s%s bit %u", n ? ", " : "", err_regs[i].name,
-						      bit);
+				n += (size_t)snprintf(buf + (n < len ? n : len),
+						      n < len ? len - n : 0, "%s%s bit %u",
+						      n ? ", " : "", err_regs[i].name, bit);
 	}
 	if (n == 0)
 		n = (size_t)snprintf(buf, len, "none");
@@ -407,7 +409,7 @@ int xpdk_fpga_perf_fabric(struct xpdk_fpga *f, unsigned int event, uint64_t *cou
 		rc = xpdk_err(EINVAL, "fabric event %u does not exist (0..15)", event);
 	if (rc == 0)
 		rc = xpdk_fpga_wr(f, f->perf + XPDK_FME_PERF_FAB_CTRL,
-			     XPDK_FIELD_PREP(XPDK_FME_PERF_CTRL_EVNT, event));
+				  XPDK_FIELD_PREP(XPDK_FME_PERF_CTRL_EVNT, event));
 	if (rc == 0)
 		rc = xpdk_fpga_rd(f, f->perf + XPDK_FME_PERF_FAB_CNTR, &v);
 	if (rc == 0)
@@ -470,14 +472,17 @@ int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
 	int rc = xpdk_fpga_rd(f, ctl, &v);
 
 	if (rc == 0)
-		rc = xpdk_fpga_wr(f, ctl, reset ? (v | XPDK_PORT_CTRL_SFTRST)
-					   : (v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST));
+		rc = xpdk_fpga_wr(f, ctl,
+				  reset ? (v | XPDK_PORT_CTRL_SFTRST)
+					: (v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST));
 	if (rc == 0)
 		rc = xpdk_fpga_poll(f, ctl, XPDK_PORT_CTRL_SFTRST_ACK,
-			       reset ? XPDK_PORT_CTRL_SFTRST_ACK : 0, XPDK_FPGA_TIMEOUT_MS, &seen);
+				    reset ? XPDK_PORT_CTRL_SFTRST_ACK : 0, XPDK_FPGA_TIMEOUT_MS,
+				    &seen);
 	if (rc == -ETIMEDOUT) {
 		/* do not leave the AFU held in a reset that never took */
-		bool undone = reset && xpdk_fpga_wr(f, ctl, v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST) == 0;
+		bool undone =
+		    reset && xpdk_fpga_wr(f, ctl, v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST) == 0;
 
 		return xpdk_err(ETIMEDOUT,
 				"%s port %u: soft reset %s not acknowledged within %d ms (control "

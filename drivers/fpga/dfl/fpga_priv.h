@@ -10,9 +10,9 @@
 #include "xpdk_fpga.h"
 
 struct fpga_port {
-	uint64_t hdr;	   /* port DFH */
-	uint64_t err;	   /* port error feature, 0 if none */
-	uint64_t afu;	   /* AFU DFH, 0 if none */
+	uint64_t hdr; /* port DFH */
+	uint64_t err; /* port error feature, 0 if none */
+	uint64_t afu; /* AFU DFH, 0 if none */
 };
 
 /* A host exerciser run in flight (xpdk_he_run, or the driver's DMA engine ops). */
@@ -47,7 +47,7 @@ int xpdk_fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val);
 int xpdk_fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val);
 /* Poll @off until (value & mask) == want, at most timeout_ms; the last value in *seen. */
 int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
-	      uint64_t *seen);
+		   uint64_t *seen);
 int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port);
 /* A fast-path pointer to [off, off + len) of BAR 0, or NULL (trapped; last error untouched). */
 volatile uint8_t *xpdk_fpga_window(struct xpdk_fpga *f, uint64_t off, uint64_t len);

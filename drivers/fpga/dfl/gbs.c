@@ -16,7 +16,7 @@
 
 #include "xpdk_fpga.h"
 
-#define GBS_HDR 20
+#define GBS_HDR		 20
 #define GBS_MAX_METADATA (1u << 20)
 
 static int guid_member(json_object *obj, const char *key, struct xpdk_guid *g, const char *where)
@@ -71,8 +71,10 @@ static int parse_metadata(json_object *root, struct xpdk_gbs_info *info)
 		json_object *c = json_object_array_get_idx(clusters, i);
 
 		if (!json_object_is_type(c, json_type_object))
-			return xpdk_err(EINVAL, "GBS metadata: accelerator cluster %zu is not an "
-						"object", i);
+			return xpdk_err(EINVAL,
+					"GBS metadata: accelerator cluster %zu is not an "
+					"object",
+					i);
 		rc = guid_member(c, "accelerator-type-uuid", &info->afu_id[i],
 				 "an accelerator cluster");
 		if (rc < 0)
@@ -94,19 +96,20 @@ int xpdk_gbs_parse(const void *buf, size_t len, struct xpdk_gbs_info *info)
 
 	memset(info, 0, sizeof(*info));
 	if (buf == NULL || len < GBS_HDR)
-		return xpdk_err(EINVAL, "not a GBS file: %zu bytes, shorter than its 20-byte header",
-				len);
+		return xpdk_err(EINVAL,
+				"not a GBS file: %zu bytes, shorter than its 20-byte header", len);
 	memcpy(file_guid.b, b, 16);
 	if (xpdk_guid_parse(XPDK_GBS_GUID, &want) < 0 || !xpdk_guid_equal(&file_guid, &want))
-		return xpdk_err(EINVAL, "not a GBS file: it does not start with the GBS GUID "
-					XPDK_GBS_GUID);
-	mlen = (uint32_t)b[16] | (uint32_t)b[17] << 8 | (uint32_t)b[18] << 16 |
-	       (uint32_t)b[19] << 24;
+		return xpdk_err(
+		    EINVAL, "not a GBS file: it does not start with the GBS GUID " XPDK_GBS_GUID);
+	mlen =
+	    (uint32_t)b[16] | (uint32_t)b[17] << 8 | (uint32_t)b[18] << 16 | (uint32_t)b[19] << 24;
 	if (mlen == 0 || mlen > GBS_MAX_METADATA || mlen > len - GBS_HDR)
-		return xpdk_err(EINVAL,
-				"GBS file truncated or corrupt: metadata length %u, %zu bytes after "
-				"the header",
-				mlen, len - GBS_HDR);
+		return xpdk_err(
+		    EINVAL,
+		    "GBS file truncated or corrupt: metadata length %u, %zu bytes after "
+		    "the header",
+		    mlen, len - GBS_HDR);
 	tok = json_tokener_new();
 	if (tok == NULL)
 		return xpdk_err(ENOMEM, "out of memory parsing GBS metadata");
@@ -126,8 +129,9 @@ int xpdk_gbs_parse(const void *buf, size_t len, struct xpdk_gbs_info *info)
 		if (c != '\0' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
 			json_tokener_free(tok);
 			json_object_put(root);
-			return xpdk_err(EINVAL, "GBS metadata has data after its JSON object (at "
-						"byte %zu of %u)",
+			return xpdk_err(EINVAL,
+					"GBS metadata has data after its JSON object (at "
+					"byte %zu of %u)",
 					i, mlen);
 		}
 	}

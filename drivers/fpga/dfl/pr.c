@@ -19,9 +19,9 @@
 
 int xpdk_fpga_pr_errors_format(uint64_t err, char *buf, size_t len)
 {
-	static const char *const names[] = {"operation error", "CRC error",
-					    "incompatible bitstream", "protocol error",
-					    "FIFO overflow"};
+	static const char *const names[] = { "operation error", "CRC error",
+					     "incompatible bitstream", "protocol error",
+					     "FIFO overflow" };
 	size_t n = 0;
 
 	if (len > 0)
@@ -63,7 +63,7 @@ static int pr_credits(struct xpdk_fpga *f, unsigned int *credits)
 			return xpdk_err(ETIMEDOUT,
 					"PR FIFO gave no credits within %d ms (status 0x%llx)",
 					XPDK_FPGA_TIMEOUT_MS, (unsigned long long)sts);
-		struct timespec us = {0, 1000};
+		struct timespec us = { 0, 1000 };
 
 		nanosleep(&us, NULL);
 	}
@@ -103,7 +103,7 @@ static int pr_stream(struct xpdk_fpga *f, const uint8_t *bits, size_t len,
 int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t len,
 		 void (*progress)(size_t done, size_t total, void *arg), void *arg)
 {
-	struct xpdk_fpga_fme_info fme = {0};
+	struct xpdk_fpga_fme_info fme = { 0 };
 	struct xpdk_fpga_port_info pi;
 	struct xpdk_gbs_info info;
 	char want[XPDK_GUID_STR_LEN + 1], have[XPDK_GUID_STR_LEN + 1], errs[160];
@@ -122,10 +122,11 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 	if (!fme.has_pr)
 		return xpdk_err(ENOTSUP, "%s has no partial reconfiguration feature", name);
 	if (info.bitstream_len % 4 != 0)
-		return xpdk_err(EINVAL,
-				"%s: the bitstream is %zu bytes, not a whole number of 32-bit words; "
-				"nothing was loaded",
-				name, info.bitstream_len);
+		return xpdk_err(
+		    EINVAL,
+		    "%s: the bitstream is %zu bytes, not a whole number of 32-bit words; "
+		    "nothing was loaded",
+		    name, info.bitstream_len);
 	if (!xpdk_guid_equal(&info.interface_id, &fme.pr_interface_id)) {
 		xpdk_guid_format(&info.interface_id, want, sizeof(want));
 		xpdk_guid_format(&fme.pr_interface_id, have, sizeof(have));
@@ -142,21 +143,23 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 	rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST);
 	if (rc == 0)
 		rc = xpdk_fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_RST_ACK,
-			       XPDK_FME_PR_CTRL_RST_ACK, XPDK_FPGA_TIMEOUT_MS, &seen);
+				    XPDK_FME_PR_CTRL_RST_ACK, XPDK_FPGA_TIMEOUT_MS, &seen);
 	if (rc == -ETIMEDOUT)
 		rc = xpdk_err(ETIMEDOUT, "%s: PR engine reset not acknowledged (control 0x%llx)",
 			      name, (unsigned long long)seen);
 	if (rc == 0)
 		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_CTRL, &ctrl);
 	if (rc == 0)
-		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl & ~(uint64_t)XPDK_FME_PR_CTRL_RST);
+		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL,
+				  ctrl & ~(uint64_t)XPDK_FME_PR_CTRL_RST);
 	/* then wait for the engine to be idle, as dfl-fme-mgr does */
 	if (rc == 0) {
 		rc = xpdk_fpga_poll(f, f->pr + XPDK_FME_PR_STS, XPDK_FME_PR_STS_BUSY, 0,
-			       XPDK_FPGA_TIMEOUT_MS, &seen);
+				    XPDK_FPGA_TIMEOUT_MS, &seen);
 		if (rc == -ETIMEDOUT)
-			rc = xpdk_err(ETIMEDOUT, "%s: PR engine not idle after reset (status 0x%llx)",
-				      name, (unsigned long long)seen);
+			rc = xpdk_err(ETIMEDOUT,
+				      "%s: PR engine not idle after reset (status 0x%llx)", name,
+				      (unsigned long long)seen);
 	}
 	/* clear stale errors, then region and start */
 	if (rc == 0)
@@ -165,7 +168,8 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_ERR, err);
 	if (rc == 0)
 		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL,
-			     XPDK_FIELD_PREP(XPDK_FME_PR_CTRL_RGN_ID, port) | XPDK_FME_PR_CTRL_START);
+				  XPDK_FIELD_PREP(XPDK_FME_PR_CTRL_RGN_ID, port) |
+				      XPDK_FME_PR_CTRL_START);
 	if (rc == 0)
 		rc = pr_stream(f, info.bitstream, info.bitstream_len, progress, arg);
 	if (rc == 0)
@@ -174,10 +178,11 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_CTRL, ctrl | XPDK_FME_PR_CTRL_COMPLETE);
 	if (rc == 0) {
 		rc = xpdk_fpga_poll(f, f->pr + XPDK_FME_PR_CTRL, XPDK_FME_PR_CTRL_START, 0,
-			       XPDK_FPGA_TIMEOUT_MS, &seen);
+				    XPDK_FPGA_TIMEOUT_MS, &seen);
 		if (rc == -ETIMEDOUT)
-			rc = xpdk_err(ETIMEDOUT, "%s: PR did not complete within %d ms (control "
-						 "0x%llx)",
+			rc = xpdk_err(ETIMEDOUT,
+				      "%s: PR did not complete within %d ms (control "
+				      "0x%llx)",
 				      name, XPDK_FPGA_TIMEOUT_MS, (unsigned long long)seen);
 	}
 	if (rc == 0)

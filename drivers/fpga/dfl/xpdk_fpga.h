@@ -74,32 +74,32 @@ struct xpdk_dev *xpdk_fpga_dev(const struct xpdk_fpga *fpga);
 /**@{*/
 /** What the FME header and its features say (xpdk_fpga_fme_info()). */
 struct xpdk_fpga_fme_info {
-	bool present;		     /**< false on a VF (no FME): the rest is zero */
-	unsigned int fabric_version; /**< FME_CAP fabric version ID */
-	unsigned int socket_id;	     /**< FME_CAP socket ID */
-	unsigned int num_ports;	     /**< ports the FME lists */
-	unsigned int addr_width;     /**< bits */
-	bool iommu;		     /**< FME_CAP: IOMMU available */
-	bool pcie0_link;	     /**< FME_CAP: PCIe0 link available */
-	bool pcie1_link;	     /**< FME_CAP: PCIe1 link available */
-	bool coherent_link;	     /**< FME_CAP: coherent link available */
-	uint64_t bitstream_id;	     /**< raw */
-	uint64_t bitstream_md;	     /**< raw */
-	unsigned int bs_major;	     /**< bitstream version, major (decoded as OPAE does) */
-	unsigned int bs_minor;	     /**< bitstream version, minor */
-	unsigned int bs_patch;	     /**< bitstream version, patch */
-	unsigned int bs_debug;	     /**< bitstream version, debug */
-	uint32_t bs_hash;	     /**< bitstream hash */
-	unsigned int synth_year;     /**< synthesis date, 2-digit year */
-	unsigned int synth_month;    /**< synthesis date, month */
-	unsigned int synth_day;	     /**< synthesis date, day */
-	unsigned int synth_seed;     /**< synthesis seed */
+	bool present;			  /**< false on a VF (no FME): the rest is zero */
+	unsigned int fabric_version;	  /**< FME_CAP fabric version ID */
+	unsigned int socket_id;		  /**< FME_CAP socket ID */
+	unsigned int num_ports;		  /**< ports the FME lists */
+	unsigned int addr_width;	  /**< bits */
+	bool iommu;			  /**< FME_CAP: IOMMU available */
+	bool pcie0_link;		  /**< FME_CAP: PCIe0 link available */
+	bool pcie1_link;		  /**< FME_CAP: PCIe1 link available */
+	bool coherent_link;		  /**< FME_CAP: coherent link available */
+	uint64_t bitstream_id;		  /**< raw */
+	uint64_t bitstream_md;		  /**< raw */
+	unsigned int bs_major;		  /**< bitstream version, major (decoded as OPAE does) */
+	unsigned int bs_minor;		  /**< bitstream version, minor */
+	unsigned int bs_patch;		  /**< bitstream version, patch */
+	unsigned int bs_debug;		  /**< bitstream version, debug */
+	uint32_t bs_hash;		  /**< bitstream hash */
+	unsigned int synth_year;	  /**< synthesis date, 2-digit year */
+	unsigned int synth_month;	  /**< synthesis date, month */
+	unsigned int synth_day;		  /**< synthesis date, day */
+	unsigned int synth_seed;	  /**< synthesis seed */
 	struct xpdk_guid pr_interface_id; /**< zero without a PR feature */
-	bool has_thermal;	     /**< the thermal management feature is present */
-	bool has_power;		     /**< the power management feature is present */
-	bool has_errors;	     /**< the global error feature is present */
-	bool has_perf;		     /**< the performance counter feature is present */
-	bool has_pr;		     /**< the partial reconfiguration feature is present */
+	bool has_thermal;		  /**< the thermal management feature is present */
+	bool has_power;			  /**< the power management feature is present */
+	bool has_errors;		  /**< the global error feature is present */
+	bool has_perf;			  /**< the performance counter feature is present */
+	bool has_pr;			  /**< the partial reconfiguration feature is present */
 };
 /**
  * Read the FME header, capability and bitstream registers.
@@ -260,21 +260,21 @@ int xpdk_fpga_afu_walk(struct xpdk_fpga *fpga, unsigned int port, xpdk_dfl_cb cb
 /** @name Green bitstreams and partial reconfiguration */
 /**@{*/
 /** GBS file GUID, the first 16 bytes of every GBS file ("XeonFPGA·GBSv001"). */
-#define XPDK_GBS_GUID "58656f6e-4650-4741-b747-425376303031"
+#define XPDK_GBS_GUID	  "58656f6e-4650-4741-b747-425376303031"
 #define XPDK_GBS_MAX_AFUS 8 /**< accelerator clusters a GBS file may describe */
 
 /** What a GBS header says. Pointers point into the buffer that was parsed. */
 struct xpdk_gbs_info {
-	struct xpdk_guid interface_id;	 /**< afu-image.interface-uuid */
-	unsigned int num_afus;		 /**< accelerator clusters */
+	struct xpdk_guid interface_id;		    /**< afu-image.interface-uuid */
+	unsigned int num_afus;			    /**< accelerator clusters */
 	struct xpdk_guid afu_id[XPDK_GBS_MAX_AFUS]; /**< their accelerator-type-uuid */
 	char afu_name[XPDK_GBS_MAX_AFUS][64];	    /**< their names ("" if none) */
-	uint64_t magic_no;		 /**< afu-image.magic-no (488605312 in OPAE's files) */
-	unsigned int version;		 /**< metadata "version" */
-	char platform[64];		 /**< "platform-name", "" if none */
-	const uint8_t *bitstream;	 /**< the raw bitstream after the metadata */
-	size_t bitstream_len;		 /**< bytes of raw bitstream */
-	size_t metadata_len;		 /**< bytes of JSON metadata */
+	uint64_t magic_no;	  /**< afu-image.magic-no (488605312 in OPAE's files) */
+	unsigned int version;	  /**< metadata "version" */
+	char platform[64];	  /**< "platform-name", "" if none */
+	const uint8_t *bitstream; /**< the raw bitstream after the metadata */
+	size_t bitstream_len;	  /**< bytes of raw bitstream */
+	size_t metadata_len;	  /**< bytes of JSON metadata */
 };
 
 /**
@@ -333,15 +333,15 @@ int xpdk_fpga_pr_errors_format(uint64_t err, char *buf, size_t len);
  * library does not know makes xpdk_he_run() fail with -EINVAL (doc/sdk.md).
  */
 struct xpdk_he_cfg {
-	uint32_t comp_mask;	   /**< which extension members are set (XPDK_HE_CFG_KNOWN) */
-	unsigned int mode;	   /**< XPDK_HE_MODE_READ/WRITE/COPY */
+	uint32_t comp_mask;		/**< which extension members are set (XPDK_HE_CFG_KNOWN) */
+	unsigned int mode;		/**< XPDK_HE_MODE_READ/WRITE/COPY */
 	const struct xpdk_dma_buf *src; /**< read, copy: source (>= lines * 64 bytes) */
 	struct xpdk_dma_buf *dst;	/**< write, copy: destination */
-	uint64_t lines;		   /**< 64-byte lines per pass, 1 … XPDK_HE_MAX_LINES */
-	uint32_t repeat;	   /**< passes (0 means 1) */
-	uint64_t pattern;	   /**< write mode's 64-bit word */
-	bool irq;		   /**< wait for the completion interrupt instead of polling */
-	int timeout_ms;		   /**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB moved */
+	uint64_t lines;			/**< 64-byte lines per pass, 1 … XPDK_HE_MAX_LINES */
+	uint32_t repeat;		/**< passes (0 means 1) */
+	uint64_t pattern;		/**< write mode's 64-bit word */
+	bool irq;			/**< wait for the completion interrupt instead of polling */
+	int timeout_ms;			/**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB moved */
 };
 
 /** The comp_mask bits struct xpdk_he_cfg knows in this version: none yet. */
@@ -349,14 +349,14 @@ struct xpdk_he_cfg {
 
 /** What a run did, from the DSM. */
 struct xpdk_he_result {
-	uint64_t lines_read;   /**< 64-byte lines the device read */
+	uint64_t lines_read;	/**< 64-byte lines the device read */
 	uint64_t lines_written; /**< 64-byte lines the device wrote */
-	uint64_t bytes;	       /**< bytes moved (read + written lines, 64 bytes each) */
-	uint64_t device_ns;    /**< duration the device measured */
-	uint64_t host_ns;      /**< from start to completion seen by the host */
-	uint64_t checksum;     /**< read mode: XOR of the 64-bit words of one pass */
-	unsigned int error;    /**< XPDK_HE_ERR_* */
-	uint64_t error_addr;   /**< IOVA of a fault */
+	uint64_t bytes;		/**< bytes moved (read + written lines, 64 bytes each) */
+	uint64_t device_ns;	/**< duration the device measured */
+	uint64_t host_ns;	/**< from start to completion seen by the host */
+	uint64_t checksum;	/**< read mode: XOR of the 64-bit words of one pass */
+	unsigned int error;	/**< XPDK_HE_ERR_* */
+	uint64_t error_addr;	/**< IOVA of a fault */
 };
 
 /**

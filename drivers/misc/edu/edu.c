@@ -121,7 +121,8 @@ int xpdk_edu_irq_ack(struct xpdk_dev *dev, uint32_t value)
 
 int xpdk_edu_irq_setup(struct xpdk_dev *dev)
 {
-	unsigned int type = xpdk_dev_irq_count(dev, XPDK_IRQ_MSI) > 0 ? XPDK_IRQ_MSI : XPDK_IRQ_INTX;
+	unsigned int type =
+	    xpdk_dev_irq_count(dev, XPDK_IRQ_MSI) > 0 ? XPDK_IRQ_MSI : XPDK_IRQ_INTX;
 
 	return xpdk_dev_irq_enable(dev, type, 1);
 }
@@ -141,7 +142,9 @@ static int wait_irq_bit(struct xpdk_dev *dev, uint32_t bit, const char *what)
 	int rc;
 
 	for (;;) {
-		int left = (int)(deadline > (xpdk_now_ns() / 1000000) ? deadline - (xpdk_now_ns() / 1000000) : 0);
+		int left = (int)(deadline > (xpdk_now_ns() / 1000000)
+				     ? deadline - (xpdk_now_ns() / 1000000)
+				     : 0);
 
 		rc = xpdk_edu_irq_wait(dev, left, &st);
 		if (rc == -ETIMEDOUT)
@@ -166,9 +169,9 @@ int xpdk_edu_factorial(struct xpdk_dev *dev, uint32_t n, uint32_t *result, unsig
 		rc = wr32(dev, XPDK_EDU_REG_FACT, n);
 	if (rc == 0)
 		rc = (flags & XPDK_EDU_F_IRQ)
-			     ? wait_irq_bit(dev, XPDK_EDU_IRQ_FACT, "the factorial")
-			     : poll_clear(dev, XPDK_EDU_REG_STATUS, XPDK_EDU_STATUS_COMPUTING,
-					  "the factorial");
+			 ? wait_irq_bit(dev, XPDK_EDU_IRQ_FACT, "the factorial")
+			 : poll_clear(dev, XPDK_EDU_REG_STATUS, XPDK_EDU_STATUS_COMPUTING,
+				      "the factorial");
 	if (rc == 0)
 		rc = rd32(dev, XPDK_EDU_REG_FACT, result);
 	return rc;
@@ -222,8 +225,9 @@ static int dma_checked(struct xpdk_dev *dev, const struct xpdk_dma_buf *buf, siz
 	int rc;
 
 	if (buf == NULL || len == 0 || buf_off > buf->size || len > buf->size - buf_off)
-		return xpdk_err(EINVAL, "DMA of %u bytes at offset %zu does not fit the host buffer",
-				len, buf_off);
+		return xpdk_err(EINVAL,
+				"DMA of %u bytes at offset %zu does not fit the host buffer", len,
+				buf_off);
 	if (dev_off > XPDK_EDU_DMA_BUF_SIZE || len > XPDK_EDU_DMA_BUF_SIZE - dev_off)
 		return xpdk_err(EINVAL,
 				"DMA of %u bytes at device offset %u does not fit the device's "
@@ -388,8 +392,8 @@ static int edu_probe(struct xpdk_dev *dev)
 }
 
 static const struct xpdk_pci_id edu_ids[] = {
-	{XPDK_EDU_VENDOR_ID, XPDK_EDU_DEVICE_ID, 0, 0, "QEMU edu educational device"},
-	{0},
+	{ XPDK_EDU_VENDOR_ID, XPDK_EDU_DEVICE_ID, 0, 0, "QEMU edu educational device" },
+	{ 0 },
 };
 
 static const struct xpdk_driver edu_driver = {

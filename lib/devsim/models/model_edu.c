@@ -194,7 +194,8 @@ static uint64_t edu_clamp(struct xpdk_devsim_dev *dev, const struct edu *e, uint
 	uint64_t res = addr & e->dma_mask;
 
 	if (res != addr)
-		xpdk_devsim_log(dev, 1, "edu: clamping DMA address 0x%016llx to 0x%016llx (mask 0x%llx)",
+		xpdk_devsim_log(dev, 1,
+				"edu: clamping DMA address 0x%016llx to 0x%016llx (mask 0x%llx)",
 				(unsigned long long)addr, (unsigned long long)res,
 				(unsigned long long)e->dma_mask);
 	return res;

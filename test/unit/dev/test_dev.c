@@ -48,7 +48,7 @@ static int mock_open(struct xpdk_dev *dev, const char *target)
 	m.cfg[0] = 0x34, m.cfg[1] = 0x12, m.cfg[2] = 0xe8, m.cfg[3] = 0x11; /* 1234:11e8 */
 	if (strcmp(target, "ops") == 0)
 		m.cfg[2] = 0xef, m.cfg[3] = 0xbe; /* 1234:beef, for the driver with ops */
-	m.cfg[0x2c] = 0xf4, m.cfg[0x2d] = 0x1a;                           /* subsystem vendor */
+	m.cfg[0x2c] = 0xf4, m.cfg[0x2d] = 0x1a;	  /* subsystem vendor */
 	dev->info.num_regions = 9;
 	dev->info.num_irqs = 3;
 	dev->info.can_reset = true;
@@ -66,11 +66,11 @@ static int mock_region_info(struct xpdk_dev *dev, unsigned int index, struct dev
 	if (index == 0) {
 		ri->size = BAR0_SIZE;
 		ri->nareas = 1;
-		ri->areas[0] = (struct xpdk_region_area){0, BAR0_SIZE, m.bar0};
+		ri->areas[0] = (struct xpdk_region_area){ 0, BAR0_SIZE, m.bar0 };
 	} else if (index == 2) {
 		ri->size = BAR2_SIZE;
 		ri->nareas = 1;
-		ri->areas[0] = (struct xpdk_region_area){0, 0x1000, m.bar2};
+		ri->areas[0] = (struct xpdk_region_area){ 0, 0x1000, m.bar2 };
 	} else if (index == XPDK_REGION_CONFIG) {
 		ri->size = sizeof(m.cfg);
 	}
@@ -101,8 +101,7 @@ static int mock_irq_count(struct xpdk_dev *dev, unsigned int type)
 	return type == XPDK_IRQ_MSI ? 4 : type == XPDK_IRQ_INTX ? 1 : 0;
 }
 
-static int mock_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count,
-			const int *fds)
+static int mock_irq_set(struct xpdk_dev *dev, unsigned int type, unsigned int count, const int *fds)
 {
 	(void)dev;
 	(void)type;
@@ -164,7 +163,7 @@ static void test_regions_fast_and_slow_paths(void **state)
 	assert_non_null(bar0);
 	assert_non_null(bar2);
 	assert_ptr_equal(bar0->map, m.bar0); /* wholly mapped: fast path */
-	assert_null(bar2->map);              /* partly mapped: checked calls only */
+	assert_null(bar2->map);		     /* partly mapped: checked calls only */
 	assert_true(bar2->flags & XPDK_REGION_F_MMAP);
 	xpdk_region_write32(bar0, 0x10, 0xcafef00d);
 	assert_int_equal(xpdk_region_read32(bar0, 0x10), 0xcafef00d);
@@ -302,7 +301,7 @@ static void test_burst_and_memset(void **state)
 {
 	struct xpdk_dev *dev = open_mock();
 	const struct xpdk_region *bar0 = xpdk_dev_region(dev, 0);
-	const uint32_t words[3] = {1, 2, 3};
+	const uint32_t words[3] = { 1, 2, 3 };
 
 	(void)state;
 	assert_int_equal(xpdk_region_write_burst32(bar0, 0x100, words, 3), 0);
@@ -523,8 +522,8 @@ static void drv_remove(struct xpdk_dev *dev)
 }
 
 static const struct xpdk_pci_id test_ids[] = {
-	{0x1234, 0x11e8, 0, 0, "edu (test)"},
-	{0},
+	{ 0x1234, 0x11e8, 0, 0, "edu (test)" },
+	{ 0 },
 };
 
 static const struct xpdk_driver test_driver = {

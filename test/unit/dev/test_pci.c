@@ -121,8 +121,8 @@ static void add_func(const char *addr, const char *vendor, const char *device, c
 		snprintf(target, sizeof(target), "%s/sys/kernel/iommu_groups/%d", root, group);
 		snprintf(link, sizeof(link), "%s/sys/bus/pci/devices/%s/iommu_group", root, addr);
 		assert_int_equal(symlink(target, link), 0);
-		snprintf(link, sizeof(link), "%s/sys/kernel/iommu_groups/%d/devices/%s", root, group,
-			 addr);
+		snprintf(link, sizeof(link), "%s/sys/kernel/iommu_groups/%d/devices/%s", root,
+			 group, addr);
 		snprintf(target, sizeof(target), "%s/sys/bus/pci/devices/%s", root, addr);
 		assert_int_equal(symlink(target, link), 0);
 		snprintf(rel, sizeof(rel), "dev/vfio/%d", group);
@@ -145,7 +145,7 @@ static int take(const char *rel, char *buf, size_t len)
 	return 1;
 }
 
-static const char *const drivers[] = {"vfio-pci", "e1000e", "edu_kmod", "nvme"};
+static const char *const drivers[] = { "vfio-pci", "e1000e", "edu_kmod", "nvme" };
 
 static void *fake_kernel(void *arg)
 {
@@ -259,7 +259,7 @@ static int collect(const struct xpdk_pci_func *f, void *arg)
 
 static void test_scan_lists_functions_in_order(void **state)
 {
-	struct scan_ctx ctx = {0};
+	struct scan_ctx ctx = { 0 };
 	struct xpdk_pci_func f;
 
 	(void)state;
@@ -363,7 +363,8 @@ static void test_bind_errors_are_exact(void **state)
 	assert_int_equal(xpdk_pci_vfio_bind("06:00.0", 0, 0, &info), -ENOENT);
 	assert_int_equal(xpdk_pci_vfio_bind("nonsense", 0, 0, &info), -EINVAL);
 	assert_int_equal(xpdk_pci_vfio_release("00:04.0", &info), -EINVAL);
-	assert_non_null(strstr(xpdk_strerror_last(), "is not bound to vfio-pci (its driver is none)"));
+	assert_non_null(
+	    strstr(xpdk_strerror_last(), "is not bound to vfio-pci (its driver is none)"));
 	/* vfio-pci not loaded */
 	snprintf(path, sizeof(path), "%s/sys/bus/pci/drivers/vfio-pci", root);
 	assert_int_equal(rename(path, "/tmp/xpdk-fakesys-moved-vfio"), 0);

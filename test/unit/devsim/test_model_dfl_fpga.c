@@ -34,17 +34,17 @@
 #include "xpdk_he_regs.h"
 #include "xpdk_vfio_user.h"
 
-#define HE(r)	   (XPDK_DEVSIM_DFL_AFU + (r))
-#define GERR	   0x4000
-#define PERF	   0x3000
-#define PR	   0x5000
-#define PORT	   XPDK_DEVSIM_DFL_PORT
-#define PORT_ERR   (PORT + 0x1000)
-#define MEM_IOVA   0x100000000ULL
-#define MEM_SIZE   (4u << 20)
-#define DSM_OFF	   0
-#define SRC_OFF	   0x1000
-#define DST_OFF	   (2u << 20)
+#define HE(r)	 (XPDK_DEVSIM_DFL_AFU + (r))
+#define GERR	 0x4000
+#define PERF	 0x3000
+#define PR	 0x5000
+#define PORT	 XPDK_DEVSIM_DFL_PORT
+#define PORT_ERR (PORT + 0x1000)
+#define MEM_IOVA 0x100000000ULL
+#define MEM_SIZE (4u << 20)
+#define DSM_OFF	 0
+#define SRC_OFF	 0x1000
+#define DST_OFF	 (2u << 20)
 
 struct fpga {
 	struct xpdk_devsim_dev *dev;
@@ -94,18 +94,16 @@ static void wr(struct fpga *f, uint64_t off, uint64_t v)
 
 static void cfg_read(struct fpga *f, uint64_t off, void *buf, size_t len)
 {
-	assert_int_equal(xpdk_vfu_client_region_read(f->c, VFIO_PCI_CONFIG_REGION_INDEX, off, buf,
-						     len),
-			 0);
+	assert_int_equal(
+	    xpdk_vfu_client_region_read(f->c, VFIO_PCI_CONFIG_REGION_INDEX, off, buf, len), 0);
 }
 
 static void bus_master(struct fpga *f)
 {
 	uint16_t cmd = 0x6; /* memory + bus master */
 
-	assert_int_equal(xpdk_vfu_client_region_write(f->c, VFIO_PCI_CONFIG_REGION_INDEX, 4, &cmd,
-						      2),
-			 0);
+	assert_int_equal(
+	    xpdk_vfu_client_region_write(f->c, VFIO_PCI_CONFIG_REGION_INDEX, 4, &cmd, 2), 0);
 }
 
 static void map_mem(struct fpga *f)
@@ -123,8 +121,7 @@ static uint64_t dsm64(const struct fpga *f, unsigned int off)
 }
 
 /* Start a run and wait (serving DMA messages) until the status says it is over. */
-static uint64_t he_run(struct fpga *f, unsigned int mode, uint64_t lines, uint32_t repeat,
-		       bool irq)
+static uint64_t he_run(struct fpga *f, unsigned int mode, uint64_t lines, uint32_t repeat, bool irq)
 {
 	struct timespec t0, t;
 	uint64_t st;
@@ -134,9 +131,9 @@ static uint64_t he_run(struct fpga *f, unsigned int mode, uint64_t lines, uint32
 	wr(f, HE(XPDK_HE_SRC_ADDR), MEM_IOVA + SRC_OFF);
 	wr(f, HE(XPDK_HE_DST_ADDR), MEM_IOVA + DST_OFF);
 	wr(f, HE(XPDK_HE_NUM_LINES), lines);
-	wr(f, HE(XPDK_HE_CFG), XPDK_FIELD_PREP(XPDK_HE_CFG_MODE, mode) |
-				       XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, repeat) |
-				       (irq ? XPDK_HE_CFG_IRQ : 0));
+	wr(f, HE(XPDK_HE_CFG),
+	   XPDK_FIELD_PREP(XPDK_HE_CFG_MODE, mode) | XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, repeat) |
+	       (irq ? XPDK_HE_CFG_IRQ : 0));
 	wr(f, HE(XPDK_HE_CTL), XPDK_HE_CTL_START);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
@@ -217,16 +214,16 @@ static void test_device_feature_list_field_by_field(void **state)
 		uint64_t next;
 		bool eol;
 	} want[] = {
-		{0x0, XPDK_DFH_TYPE_FIU, XPDK_DFH_ID_FIU_FME, 0x1000, false},
-		{0x1000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_THERMAL_MGMT, 0x1000, false},
-		{0x2000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_POWER_MGMT, 0x1000, false},
-		{0x3000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_GLOBAL_IPERF, 0x1000, false},
-		{0x4000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_GLOBAL_ERR, 0x1000, false},
-		{0x5000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_PR_MGMT, 0, true},
-		{0x40000, XPDK_DFH_TYPE_FIU, XPDK_DFH_ID_FIU_PORT, 0x1000, false},
-		{0x41000, XPDK_DFH_TYPE_PRIVATE, XPDK_PORT_FEATURE_ID_ERROR, 0x1000, false},
-		{0x42000, XPDK_DFH_TYPE_PRIVATE, XPDK_PORT_FEATURE_ID_STP, 0, true},
-		{0x80000, XPDK_DFH_TYPE_AFU, 0, 0, true},
+		{ 0x0, XPDK_DFH_TYPE_FIU, XPDK_DFH_ID_FIU_FME, 0x1000, false },
+		{ 0x1000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_THERMAL_MGMT, 0x1000, false },
+		{ 0x2000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_POWER_MGMT, 0x1000, false },
+		{ 0x3000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_GLOBAL_IPERF, 0x1000, false },
+		{ 0x4000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_GLOBAL_ERR, 0x1000, false },
+		{ 0x5000, XPDK_DFH_TYPE_PRIVATE, XPDK_FME_FEATURE_ID_PR_MGMT, 0, true },
+		{ 0x40000, XPDK_DFH_TYPE_FIU, XPDK_DFH_ID_FIU_PORT, 0x1000, false },
+		{ 0x41000, XPDK_DFH_TYPE_PRIVATE, XPDK_PORT_FEATURE_ID_ERROR, 0x1000, false },
+		{ 0x42000, XPDK_DFH_TYPE_PRIVATE, XPDK_PORT_FEATURE_ID_STP, 0, true },
+		{ 0x80000, XPDK_DFH_TYPE_AFU, 0, 0, true },
 	};
 	struct fpga f;
 	uint64_t port, cap;
@@ -300,9 +297,9 @@ static int record(const struct xpdk_dfl_feature *ft, void *arg)
 static void test_lib_dfl_enumerates_the_model(void **state)
 {
 	/* an FIU's AFU comes right after the FIU's header */
-	static const uint64_t offs[] = {0x0,	 0x1000,  0x2000,  0x3000,  0x4000,
-					0x5000,	 0x40000, 0x80000, 0x41000, 0x42000};
-	static const unsigned int depth[] = {0, 0, 0, 0, 0, 0, 1, 2, 1, 1};
+	static const uint64_t offs[] = { 0x0,	 0x1000,  0x2000,  0x3000,  0x4000,
+					 0x5000, 0x40000, 0x80000, 0x41000, 0x42000 };
+	static const unsigned int depth[] = { 0, 0, 0, 0, 0, 0, 1, 2, 1, 1 };
 	struct fpga f;
 	struct seen s;
 	struct xpdk_dfl_region r;
@@ -359,7 +356,8 @@ static void test_live_readings_follow_the_seed(void **state)
 
 		assert_int_equal(ta, tb);
 		assert_in_range(ta, 40, 59);
-		assert_in_range(XPDK_FIELD_GET(XPDK_FME_PWR_CONSUMED, rd(&a, 0x2000 + 0x08)), 30, 40);
+		assert_in_range(XPDK_FIELD_GET(XPDK_FME_PWR_CONSUMED, rd(&a, 0x2000 + 0x08)), 30,
+				40);
 		(void)rd(&b, 0x2000 + 0x08);
 	}
 	/* the performance clock advances */
@@ -409,7 +407,7 @@ static void test_port_soft_reset_is_acknowledged_and_resets_the_afu(void **state
 	assert_int_equal(rd(&f, PORT + XPDK_PORT_HDR_CTRL),
 			 XPDK_PORT_CTRL_SFTRST | XPDK_PORT_CTRL_SFTRST_ACK);
 	assert_int_equal(rd(&f, HE(XPDK_HE_SCRATCH0)), UINT64_MAX); /* AFU held in reset */
-	wr(&f, HE(XPDK_HE_SCRATCH0), 0x5678);			   /* dropped */
+	wr(&f, HE(XPDK_HE_SCRATCH0), 0x5678);			    /* dropped */
 	wr(&f, PORT + XPDK_PORT_HDR_CTRL, 0);
 	assert_int_equal(rd(&f, PORT + XPDK_PORT_HDR_CTRL), 0);
 	assert_int_equal(rd(&f, HE(XPDK_HE_SCRATCH0)), 0);
@@ -446,7 +444,7 @@ static void fill_random(uint8_t *p, size_t n, uint32_t seed)
 
 static void test_exerciser_copy_moves_the_data(void **state)
 {
-	static const uint64_t sizes[] = {1, 7, 64, 1024, 16384};
+	static const uint64_t sizes[] = { 1, 7, 64, 1024, 16384 };
 	struct fpga f;
 
 	(void)state;
@@ -499,13 +497,11 @@ static void test_exerciser_read_write_and_repeat(void **state)
 	assert_int_equal(rd(&f, HE(XPDK_HE_LINES_READ)), 192);
 	assert_int_equal(rd(&f, HE(XPDK_HE_LINES_WRITTEN)), 32);
 	wr(&f, PERF + XPDK_FME_PERF_FAB_CTRL, XPDK_FIELD_PREP(XPDK_FME_PERF_CTRL_EVNT, 0));
-	assert_int_equal(XPDK_FIELD_GET(XPDK_FME_PERF_FAB_CNTR_VAL,
-					rd(&f, PERF + XPDK_FME_PERF_FAB_CNTR)),
-			 192);
+	assert_int_equal(
+	    XPDK_FIELD_GET(XPDK_FME_PERF_FAB_CNTR_VAL, rd(&f, PERF + XPDK_FME_PERF_FAB_CNTR)), 192);
 	wr(&f, PERF + XPDK_FME_PERF_FAB_CTRL, XPDK_FME_PERF_RESET_CNTR);
-	assert_int_equal(XPDK_FIELD_GET(XPDK_FME_PERF_FAB_CNTR_VAL,
-					rd(&f, PERF + XPDK_FME_PERF_FAB_CNTR)),
-			 0);
+	assert_int_equal(
+	    XPDK_FIELD_GET(XPDK_FME_PERF_FAB_CNTR_VAL, rd(&f, PERF + XPDK_FME_PERF_FAB_CNTR)), 0);
 	/* reset clears the exerciser's counters */
 	wr(&f, HE(XPDK_HE_CTL), XPDK_HE_CTL_RESET);
 	assert_int_equal(rd(&f, HE(XPDK_HE_LINES_READ)), 0);
@@ -589,7 +585,7 @@ static void test_exerciser_interrupt_on_completion(void **state)
 {
 	struct fpga f;
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	struct pollfd pfd = {.fd = efd, .events = POLLIN};
+	struct pollfd pfd = { .fd = efd, .events = POLLIN };
 	uint64_t n = 0;
 
 	(void)state;
@@ -720,8 +716,8 @@ static void test_partial_reconfiguration(void **state)
 	n = make_rbf(rbf, XPDK_DEVSIM_COUNTER_GUID_H, XPDK_DEVSIM_COUNTER_GUID_L, if_h, if_l, 256);
 	assert_int_equal(do_pr(&f, rbf, n - 64, true), XPDK_FME_PR_ERR_OPERATION);
 	/* the port not in reset */
-	assert_int_equal(do_pr(&f, rbf, n, false), XPDK_FME_PR_ERR_OPERATION |
-							   XPDK_FME_PR_ERR_PROTOCOL);
+	assert_int_equal(do_pr(&f, rbf, n, false),
+			 XPDK_FME_PR_ERR_OPERATION | XPDK_FME_PR_ERR_PROTOCOL);
 	assert_int_equal(rd(&f, HE(XPDK_DFH_GUID_L)), XPDK_HE_GUID_L);
 	/* a good one swaps the AFU */
 	assert_int_equal(do_pr(&f, rbf, n, true), 0);

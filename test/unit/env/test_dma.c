@@ -112,7 +112,8 @@ static void test_alloc_many_distinct(void **state)
 		for (size_t j = 0; j < i; j++) {
 			assert_ptr_not_equal(b[i]->va, b[j]->va);
 			/* IOVA ranges do not overlap */
-			assert_true(b[i]->iova + 4096 <= b[j]->iova || b[j]->iova + 4096 <= b[i]->iova);
+			assert_true(b[i]->iova + 4096 <= b[j]->iova ||
+				    b[j]->iova + 4096 <= b[i]->iova);
 		}
 	}
 	for (size_t i = 0; i < 64; i++)
@@ -293,7 +294,7 @@ static void test_alloc_before_init_is_refused(void **state)
 static void test_init_without_hugepages_explains_fix(void **state)
 {
 	char tmpl[] = "/tmp/xpdk-sysfs-XXXXXX";
-	char *args[] = {g_argv[0], "-l", "0", NULL};
+	char *args[] = { g_argv[0], "-l", "0", NULL };
 	char path[256];
 	FILE *f;
 

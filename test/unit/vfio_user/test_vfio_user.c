@@ -84,11 +84,13 @@ static void make_desc(struct xpdk_vfu_device_desc *d)
 	d->num_irqs = 5;
 	for (unsigned int i = 0; i < XPDK_VFU_MAX_REGIONS; i++)
 		d->regions[i].fd = -1;
-	d->regions[0] = (struct xpdk_vfu_region_desc){.size = BAR0_SIZE, .flags = rw, .fd = -1};
-	d->regions[1] = (struct xpdk_vfu_region_desc){
-		.size = BAR1_SIZE, .flags = rw, .fd = fd_dev.bar1_fd, .nareas = 1,
-		.areas = {{.offset = 0, .size = 4096}}};
-	d->regions[7] = (struct xpdk_vfu_region_desc){.size = 256, .flags = rw, .fd = -1};
+	d->regions[0] = (struct xpdk_vfu_region_desc){ .size = BAR0_SIZE, .flags = rw, .fd = -1 };
+	d->regions[1] = (struct xpdk_vfu_region_desc){ .size = BAR1_SIZE,
+						       .flags = rw,
+						       .fd = fd_dev.bar1_fd,
+						       .nareas = 1,
+						       .areas = { { .offset = 0, .size = 4096 } } };
+	d->regions[7] = (struct xpdk_vfu_region_desc){ .size = 256, .flags = rw, .fd = -1 };
 	d->irq_count[0] = 1;
 	d->irq_count[1] = 4;
 	d->can_reset = true;
@@ -201,15 +203,17 @@ static int teardown(void **state)
 static int raw_call(int sock, uint16_t cmd, const void *p, size_t len, const int *fds,
 		    unsigned int nfds, struct vfu_msg *reply)
 {
-	int rc = xpdk_vfu_send(sock, 7, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p, len, NULL, 0, fds, nfds);
+	int rc =
+	    xpdk_vfu_send(sock, 7, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p, len, NULL, 0, fds, nfds);
 
-	return rc < 0 ? rc : xpdk_vfu_recv(sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, 2000);
+	return rc < 0 ? rc
+		      : xpdk_vfu_recv(sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, 2000);
 }
 
 static void raw_version(int sock)
 {
 	const char caps[] = "{\"capabilities\":{\"max_msg_fds\":8}}";
-	uint8_t buf[4 + sizeof(caps)] = {0, 0, 2, 0};
+	uint8_t buf[4 + sizeof(caps)] = { 0, 0, 2, 0 };
 	struct vfu_msg r;
 
 	memcpy(buf + 4, caps, sizeof(caps));
@@ -261,7 +265,7 @@ static void test_negotiation_reports_server_caps(void **state)
 
 static void test_server_answers_lower_minor_and_rejects_other_major(void **state)
 {
-	uint8_t v01[4] = {0, 0, 1, 0}, v10[4] = {1, 0, 0, 0};
+	uint8_t v01[4] = { 0, 0, 1, 0 }, v10[4] = { 1, 0, 0, 0 };
 	struct vfu_msg r;
 	struct pair p;
 
@@ -288,7 +292,7 @@ static void test_server_answers_lower_minor_and_rejects_other_major(void **state
 
 static void test_command_before_version_is_refused(void **state)
 {
-	struct xpdk_vfu_device_info di = {.argsz = sizeof(di)};
+	struct xpdk_vfu_device_info di = { .argsz = sizeof(di) };
 	struct vfu_msg r;
 	struct pair p;
 
@@ -347,7 +351,7 @@ static void test_region_info_maps_sparse_area(void **state)
 
 static void test_region_info_small_argsz_gets_no_fd_and_says_size(void **state)
 {
-	struct vfio_region_info req = {.argsz = sizeof(req), .index = 1}, ri;
+	struct vfio_region_info req = { .argsz = sizeof(req), .index = 1 }, ri;
 	struct vfu_msg r;
 	struct pair p;
 
@@ -355,8 +359,7 @@ static void test_region_info_small_argsz_gets_no_fd_and_says_size(void **state)
 	start_server(&p);
 	raw_version(p.peer);
 	assert_int_equal(
-		raw_call(p.peer, XPDK_VFU_DEVICE_GET_REGION_INFO, &req, sizeof(req), NULL, 0, &r),
-		0);
+	    raw_call(p.peer, XPDK_VFU_DEVICE_GET_REGION_INFO, &req, sizeof(req), NULL, 0, &r), 0);
 	memcpy(&ri, r.payload, sizeof(ri));
 	assert_int_equal(ri.argsz, 32 + 16 + 16); /* what the caps need: ask again with that */
 	assert_int_equal(r.nfds, 0);
@@ -364,8 +367,7 @@ static void test_region_info_small_argsz_gets_no_fd_and_says_size(void **state)
 	xpdk_vfu_msg_release(&r);
 	req.argsz = 64;
 	assert_int_equal(
-		raw_call(p.peer, XPDK_VFU_DEVICE_GET_REGION_INFO, &req, sizeof(req), NULL, 0, &r),
-		0);
+	    raw_call(p.peer, XPDK_VFU_DEVICE_GET_REGION_INFO, &req, sizeof(req), NULL, 0, &r), 0);
 	memcpy(&ri, r.payload, sizeof(ri));
 	assert_int_equal(r.nfds, 1); /* one fd for the region, not one per area */
 	assert_true(ri.flags & VFIO_REGION_INFO_FLAG_CAPS);
@@ -409,7 +411,8 @@ static void test_region_access_out_of_range_is_einval(void **state)
 	assert_int_equal(xpdk_vfu_client_region_write(p.client, 0, UINT64_MAX - 3, buf, 8),
 			 -EINVAL);
 	assert_int_equal(xpdk_vfu_client_region_read(p.client, 3, 0, buf, 4), -EINVAL); /* absent */
-	assert_int_equal(xpdk_vfu_client_region_read(p.client, 9, 0, buf, 4), -EINVAL); /* no such */
+	assert_int_equal(xpdk_vfu_client_region_read(p.client, 9, 0, buf, 4),
+			 -EINVAL); /* no such */
 	/* the connection is still good */
 	assert_int_equal(xpdk_vfu_client_region_read(p.client, 0, 0, buf, 4), 0);
 	stop_pair(&p);
@@ -420,7 +423,7 @@ static void test_region_write_with_wrong_length_is_einval(void **state)
 	struct {
 		struct xpdk_vfu_region_access a;
 		uint8_t data[4];
-	} __attribute__((packed)) w = {{0, 0, 8}, {1, 2, 3, 4}}; /* says 8, carries 4 */
+	} __attribute__((packed)) w = { { 0, 0, 8 }, { 1, 2, 3, 4 } }; /* says 8, carries 4 */
 	struct vfu_msg r;
 	struct pair p;
 
@@ -489,7 +492,7 @@ static void test_set_irqs_bad_argsz_and_flags(void **state)
 static void test_dma_map_by_fd_gives_server_access(void **state)
 {
 	int mfd = memfd_create("dma", MFD_CLOEXEC);
-	uint8_t *mem, buf[8] = {0};
+	uint8_t *mem, buf[8] = { 0 };
 	struct pair p;
 
 	(void)state;
@@ -515,15 +518,14 @@ static void test_dma_map_by_fd_gives_server_access(void **state)
 						    XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE),
 			 -EINVAL);
 	/* a read-only window refuses device writes */
-	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x20000000, 4096, mfd, 0,
-						    XPDK_VFU_DMA_F_READ),
-			 0);
+	assert_int_equal(
+	    xpdk_vfu_client_dma_map_fd(p.client, 0x20000000, 4096, mfd, 0, XPDK_VFU_DMA_F_READ), 0);
 	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x20000000, "x", 1), -EFAULT);
 	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x20000000, buf, 1), 0);
 	/* overlap is refused with EEXIST, as the spec says */
-	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x1007f000, 0x2000, mfd, 0,
-						    XPDK_VFU_DMA_F_READ),
-			 -EEXIST);
+	assert_int_equal(
+	    xpdk_vfu_client_dma_map_fd(p.client, 0x1007f000, 0x2000, mfd, 0, XPDK_VFU_DMA_F_READ),
+	    -EEXIST);
 	assert_int_equal(xpdk_vfu_client_dma_unmap(p.client, 0x10000000, 0x80000, false), 0);
 	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x10000010, buf, 1), -EFAULT);
 	stop_pair(&p);
@@ -591,8 +593,8 @@ static void test_unmap_of_unknown_range_is_einval(void **state)
 
 static void test_dma_unmap_reply_echoes_request(void **state)
 {
-	struct xpdk_vfu_dma_map dm = {.argsz = 32, .flags = 3, .addr = 0x1000, .size = 0x1000};
-	struct xpdk_vfu_dma_unmap du = {.argsz = 24, .addr = 0x1000, .size = 0x1000};
+	struct xpdk_vfu_dma_map dm = { .argsz = 32, .flags = 3, .addr = 0x1000, .size = 0x1000 };
+	struct xpdk_vfu_dma_unmap du = { .argsz = 24, .addr = 0x1000, .size = 0x1000 };
 	struct vfu_msg r;
 	struct pair p;
 
@@ -632,7 +634,7 @@ static void test_client_dma_map_wire_layout(void **state)
 	uint8_t expect[32];
 	uint32_t u32;
 	uint64_t u64;
-	struct xpdk_vfu_client_opts o = {.timeout_ms = 500};
+	struct xpdk_vfu_client_opts o = { .timeout_ms = 500 };
 	struct xpdk_vfu_client *c;
 
 	(void)state;
@@ -640,15 +642,15 @@ static void test_client_dma_map_wire_layout(void **state)
 	{
 		/* a hand-made server: its replies are queued before the client asks */
 		const char caps[] = "{}";
-		uint8_t v[4 + sizeof(caps)] = {0, 0, 2, 0};
+		uint8_t v[4 + sizeof(caps)] = { 0, 0, 2, 0 };
 
 		memcpy(v + 4, caps, sizeof(caps));
-		assert_int_equal(xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v,
-					  sizeof(v), NULL, 0, NULL, 0),
+		assert_int_equal(xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0,
+					       v, sizeof(v), NULL, 0, NULL, 0),
 				 0);
 		/* and the DMA_MAP reply (msg_id 2) */
-		assert_int_equal(xpdk_vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL,
-					  0, NULL, 0, NULL, 0),
+		assert_int_equal(xpdk_vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0,
+					       NULL, 0, NULL, 0, NULL, 0),
 				 0);
 	}
 	c = xpdk_vfu_client_attach(sv[1], &o);
@@ -714,7 +716,7 @@ static void test_client_refuses_unknown_comp_mask_bits(void **state)
 static void test_client_serves_dma_messages_while_waiting(void **state)
 {
 	int sv[2];
-	struct xpdk_vfu_client_opts o = {.timeout_ms = 2000};
+	struct xpdk_vfu_client_opts o = { .timeout_ms = 2000 };
 	struct xpdk_vfu_device_info di;
 	struct xpdk_vfu_client *c;
 	uint8_t mem[256];
@@ -722,9 +724,9 @@ static void test_client_serves_dma_messages_while_waiting(void **state)
 	struct {
 		struct xpdk_vfu_dma_access a;
 		uint8_t data[4];
-	} __attribute__((packed)) w = {{0x9000 + 10, 4}, {'w', 'x', 'y', 'z'}};
-	struct xpdk_vfu_dma_access rd = {0x9000 + 100, 3};
-	uint8_t v[4] = {0, 0, 2, 0};
+	} __attribute__((packed)) w = { { 0x9000 + 10, 4 }, { 'w', 'x', 'y', 'z' } };
+	struct xpdk_vfu_dma_access rd = { 0x9000 + 100, 3 };
+	uint8_t v[4] = { 0, 0, 2, 0 };
 
 	(void)state;
 	memset(mem, 0, sizeof(mem));
@@ -733,19 +735,20 @@ static void test_client_serves_dma_messages_while_waiting(void **state)
 	/* queued in advance: VERSION reply, DMA_MAP reply, then during DEVICE_GET_INFO a DMA_WRITE
 	 * and a DMA_READ from the "server", then the GET_INFO reply */
 	xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v, 4, NULL, 0, NULL, 0);
-	xpdk_vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL, 0, NULL, 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 2, XPDK_VFU_DMA_MAP, XPDK_VFU_F_TYPE_REPLY, 0, NULL, 0, NULL, 0, NULL,
+		      0);
 	c = xpdk_vfu_client_attach(sv[1], &o);
 	assert_non_null(c);
 	assert_int_equal(xpdk_vfu_client_dma_map_mem(c, 0x9000, sizeof(mem), mem,
 						     XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE),
 			 0);
-	xpdk_vfu_send(sv[0], 50, XPDK_VFU_DMA_WRITE, XPDK_VFU_F_TYPE_COMMAND, 0, &w, sizeof(w), NULL, 0,
-		 NULL, 0);
-	xpdk_vfu_send(sv[0], 51, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd), NULL, 0,
-		 NULL, 0);
-	di = (struct xpdk_vfu_device_info){16, 3, 9, 5};
-	xpdk_vfu_send(sv[0], 3, XPDK_VFU_DEVICE_GET_INFO, XPDK_VFU_F_TYPE_REPLY, 0, &di, sizeof(di), NULL,
-		 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 50, XPDK_VFU_DMA_WRITE, XPDK_VFU_F_TYPE_COMMAND, 0, &w, sizeof(w),
+		      NULL, 0, NULL, 0);
+	xpdk_vfu_send(sv[0], 51, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd),
+		      NULL, 0, NULL, 0);
+	di = (struct xpdk_vfu_device_info){ 16, 3, 9, 5 };
+	xpdk_vfu_send(sv[0], 3, XPDK_VFU_DEVICE_GET_INFO, XPDK_VFU_F_TYPE_REPLY, 0, &di, sizeof(di),
+		      NULL, 0, NULL, 0);
 	assert_int_equal(xpdk_vfu_client_device_info(c, &di), 0);
 	assert_int_equal(di.num_regions, 9);
 	assert_memory_equal(mem + 10, "wxyz", 4); /* the DMA_WRITE landed */
@@ -766,8 +769,8 @@ static void test_client_serves_dma_messages_while_waiting(void **state)
 	xpdk_vfu_msg_release(&m);
 	/* a DMA outside the window gets an error reply */
 	rd.addr = 0x9000 + 255;
-	xpdk_vfu_send(sv[0], 52, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd), NULL, 0,
-		 NULL, 0);
+	xpdk_vfu_send(sv[0], 52, XPDK_VFU_DMA_READ, XPDK_VFU_F_TYPE_COMMAND, 0, &rd, sizeof(rd),
+		      NULL, 0, NULL, 0);
 	assert_int_equal(xpdk_vfu_client_poll(c, 1000), 1);
 	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0);
 	assert_true(m.hdr.flags & XPDK_VFU_F_ERROR);
@@ -780,7 +783,7 @@ static void test_client_serves_dma_messages_while_waiting(void **state)
 static void test_client_times_out_when_server_never_replies(void **state)
 {
 	int sv[2];
-	struct xpdk_vfu_client_opts o = {.timeout_ms = 200};
+	struct xpdk_vfu_client_opts o = { .timeout_ms = 200 };
 	struct timespec t0, t1;
 	long ms;
 
@@ -799,8 +802,10 @@ static void test_client_times_out_when_server_never_replies(void **state)
 static void test_client_sees_server_vanish_mid_message(void **state)
 {
 	int sv[2];
-	struct xpdk_vfu_hdr h = {.msg_id = 1, .cmd = XPDK_VFU_VERSION, .msg_size = 100,
-				 .flags = XPDK_VFU_F_TYPE_REPLY};
+	struct xpdk_vfu_hdr h = { .msg_id = 1,
+				  .cmd = XPDK_VFU_VERSION,
+				  .msg_size = 100,
+				  .flags = XPDK_VFU_F_TYPE_REPLY };
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
@@ -815,7 +820,7 @@ static void test_client_sees_server_vanish_mid_message(void **state)
 
 static void test_server_survives_truncated_and_oversized_messages(void **state)
 {
-	struct xpdk_vfu_hdr h = {.msg_id = 1, .cmd = XPDK_VFU_VERSION, .msg_size = 100};
+	struct xpdk_vfu_hdr h = { .msg_id = 1, .cmd = XPDK_VFU_VERSION, .msg_size = 100 };
 	struct pair p;
 
 	(void)state;
@@ -855,7 +860,7 @@ static void test_too_many_fds_are_refused_and_closed(void **state)
 	int before, after;
 	struct vfu_msg r;
 	struct pair p;
-	uint8_t v[4] = {0, 0, 2, 0};
+	uint8_t v[4] = { 0, 0, 2, 0 };
 
 	(void)state;
 	for (int i = 0; i <= XPDK_VFU_MAX_FDS; i++)
@@ -864,14 +869,16 @@ static void test_too_many_fds_are_refused_and_closed(void **state)
 	before = count_dir("/proc/self/fd");
 	/* 17 fds with one message: more than the 16 the server accepts */
 	{
-		struct xpdk_vfu_hdr h = {.msg_id = 1, .cmd = XPDK_VFU_VERSION, .msg_size = 20};
+		struct xpdk_vfu_hdr h = { .msg_id = 1, .cmd = XPDK_VFU_VERSION, .msg_size = 20 };
 		union {
 			char buf[CMSG_SPACE(sizeof(int) * (XPDK_VFU_MAX_FDS + 1))];
 			struct cmsghdr align;
 		} ctl;
-		struct iovec iov[2] = {{&h, sizeof(h)}, {v, 4}};
-		struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
-				    .msg_controllen = sizeof(ctl.buf)};
+		struct iovec iov[2] = { { &h, sizeof(h) }, { v, 4 } };
+		struct msghdr mh = { .msg_iov = iov,
+				     .msg_iovlen = 2,
+				     .msg_control = ctl.buf,
+				     .msg_controllen = sizeof(ctl.buf) };
 		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 		cm->cmsg_level = SOL_SOCKET;
@@ -892,7 +899,7 @@ static void test_too_many_fds_are_refused_and_closed(void **state)
 static void test_fds_not_consumed_are_closed(void **state)
 {
 	int efd = eventfd(0, EFD_CLOEXEC);
-	struct xpdk_vfu_device_info di = {.argsz = 16};
+	struct xpdk_vfu_device_info di = { .argsz = 16 };
 	int before;
 	struct vfu_msg r;
 	struct pair p;
@@ -904,11 +911,12 @@ static void test_fds_not_consumed_are_closed(void **state)
 	/* an fd on a command that takes none */
 	for (int i = 0; i < 10; i++) {
 		assert_int_equal(
-			raw_call(p.peer, XPDK_VFU_DEVICE_GET_INFO, &di, sizeof(di), &efd, 1, &r), 0);
+		    raw_call(p.peer, XPDK_VFU_DEVICE_GET_INFO, &di, sizeof(di), &efd, 1, &r), 0);
 		xpdk_vfu_msg_release(&r);
 	}
 	/* the server releases a message after replying: one more exchange orders us after that */
-	assert_int_equal(raw_call(p.peer, XPDK_VFU_DEVICE_GET_INFO, &di, sizeof(di), NULL, 0, &r), 0);
+	assert_int_equal(raw_call(p.peer, XPDK_VFU_DEVICE_GET_INFO, &di, sizeof(di), NULL, 0, &r),
+			 0);
 	xpdk_vfu_msg_release(&r);
 	assert_int_equal(count_dir("/proc/self/fd"), before);
 	stop_pair(&p);
@@ -958,9 +966,9 @@ static void test_256mib_hugepages_map_use_unmap_without_leaks(void **state)
 		assert_true(mem != MAP_FAILED);
 		start_pair(&p);
 		/* mapped in 2 MiB-aligned pieces, one not aligned to the hugepage size */
-		assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x40000000, size - 0x3000, hfd,
-							    0x3000, 3),
-				 0);
+		assert_int_equal(
+		    xpdk_vfu_client_dma_map_fd(p.client, 0x40000000, size - 0x3000, hfd, 0x3000, 3),
+		    0);
 		/* ours and the server's */
 		assert_int_equal(count_memfd_maps("huge"), maps_before + 2);
 		for (size_t off = 0; off < size - 0x3000; off += 1u << 20) {
@@ -969,13 +977,12 @@ static void test_256mib_hugepages_map_use_unmap_without_leaks(void **state)
 			assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x40000000 + off, &v, 8),
 					 0);
 			assert_memory_equal(mem + 0x3000 + off, &v, 8);
-			assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x40000000 + off, &back, 8),
-					 0);
+			assert_int_equal(
+			    xpdk_vfu_server_dma_read(p.srv, 0x40000000 + off, &back, 8), 0);
 			assert_int_equal(back, v);
 		}
-		assert_int_equal(xpdk_vfu_client_dma_unmap(p.client, 0x40000000, size - 0x3000,
-							   false),
-				 0);
+		assert_int_equal(
+		    xpdk_vfu_client_dma_unmap(p.client, 0x40000000, size - 0x3000, false), 0);
 		stop_pair(&p);
 		munmap(mem, size);
 		close(hfd);
