@@ -58,24 +58,38 @@ static int he_wr(struct xpdk_fpga *f, uint64_t reg, uint64_t v)
 	return xpdk_fpga_wr(f, he_reg(f, reg), v);
 }
 
+/*
+ * Does port info @p pi hold the XPDK host exerciser? When not, @p have (XPDK_GUID_STR_LEN + 1
+ * bytes) names what is there instead: the AFU's GUID, or "absent".
+ */
+static bool port_has_he(const struct xpdk_fpga_port_info *pi, char *have)
+{
+	struct xpdk_guid he;
+
+	xpdk_guid_parse(XPDK_HE_GUID, &he);
+	if (pi->afu_offset != 0 && xpdk_guid_equal(&pi->afu_id, &he))
+		return true;
+	if (pi->afu_offset == 0)
+		snprintf(have, XPDK_GUID_STR_LEN + 1, "absent");
+	else
+		xpdk_guid_format(&pi->afu_id, have, XPDK_GUID_STR_LEN + 1);
+	return false;
+}
+
 int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 {
 	struct xpdk_fpga_port_info pi;
-	struct xpdk_guid he;
 	char have[XPDK_GUID_STR_LEN + 1];
 	int rc = xpdk_fpga_port_info(f, port, &pi);
 
 	if (rc < 0)
 		return rc;
-	xpdk_guid_parse(XPDK_HE_GUID, &he);
-	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
-		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+	if (!port_has_he(&pi, have))
 		return xpdk_err(
 		    ENODEV,
 		    "%s port %u: the AFU is %s, not the XPDK host exerciser (" XPDK_HE_GUID
 		    "); load it with partial reconfiguration",
-		    xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
-	}
+		    xpdk_dev_info(f->dev)->name, port, have);
 	if (f->dsm == NULL) {
 		f->dsm = xpdk_dma_alloc(XPDK_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
 		if (f->dsm == NULL)
@@ -332,21 +346,17 @@ static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
 {
 	struct xpdk_fpga *f = xpdk_fpga_get(dev);
 	struct xpdk_fpga_port_info pi;
-	struct xpdk_guid he;
 	char have[XPDK_GUID_STR_LEN + 1];
 	int rc = f != NULL ? xpdk_fpga_port_info(f, 0, &pi) : -ENODEV;
 
 	if (rc < 0)
 		return rc;
-	xpdk_guid_parse(XPDK_HE_GUID, &he);
-	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
-		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+	if (!port_has_he(&pi, have))
 		return xpdk_err(
 		    ENOTSUP,
 		    "%s port 0: the AFU is %s, whose registers the dfl-fpga driver does "
 		    "not know; no scratch register (the host exerciser has one)",
-		    xpdk_dev_info(dev)->name, pi.afu_offset ? have : "absent");
-	}
+		    xpdk_dev_info(dev)->name, have);
 	reg->region = XPDK_REGION_BAR0;
 	reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
 	reg->width = 64;
