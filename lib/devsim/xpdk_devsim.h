@@ -70,6 +70,11 @@ struct xpdk_devsim_model {
 	uint64_t (*work)(struct xpdk_devsim_dev *dev);
 	/** The client went away: abandon in-flight DMA (its memory is no longer mapped). */
 	void (*detach)(struct xpdk_devsim_dev *dev);
+	/**
+	 * The instance is a multi-function device: init() adds its PCI functions with
+	 * xpdk_devsim_function_add() and the instance itself is not served (see "Functions").
+	 */
+	bool multi_function;
 };
 
 /** @name Model registry */
@@ -178,6 +183,57 @@ int xpdk_devsim_args(const char *model, const char *args,
 /** Log a line prefixed with the instance name (level: 0 error, 1 warning, 2 info, 3 debug). */
 void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *fmt, ...)
 	XPDK_PRINTF(3, 4);
+/**@}*/
+
+/**
+ * @name For models: several PCI functions of one device
+ * A multi-function model (xpdk_devsim_model.multi_function) serves several PCI functions from
+ * one instance, as a PCIe device with a physical function per role (an AWS F2 slot's
+ * management and application PFs) or SR-IOV virtual functions do. Each function has its own
+ * configuration space, BARs, socket and client; all share the instance's model state
+ * (xpdk_devsim_priv() on a function returns the instance's), its lock and its device thread
+ * (work() runs once per instance, with the instance). Register callbacks, reset and detach
+ * receive the function, so a model tells its functions apart with xpdk_devsim_function_index().
+ * DMA and interrupt helpers called on a function reach that function's client.
+ *
+ * A function's socket is the instance's socket path without its ".sock" suffix, then "-",
+ * the function's name and ".sock": instance f20 at /run/xpdk/devsim/f20.sock with a function
+ * "00.1" serves /run/xpdk/devsim/f20-00.1.sock.
+ */
+/**@{*/
+/** Most functions of one instance. */
+#define XPDK_DEVSIM_MAX_FUNCTIONS 16
+
+/**
+ * Add a function named @p fn_name (1 to 15 characters of [A-Za-z0-9._], e.g. "00.1") to
+ * instance @p dev, from init(). Fill its configuration space with xpdk_devsim_cfg() and declare
+ * its BARs with xpdk_devsim_bar() on the returned function, as for a single-function instance.
+ * @return the function, or NULL with the last-error sentence set.
+ */
+struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev,
+						 const char *fn_name);
+
+/** Position of function @p fn in its instance (0 for the first added), or -1 for an instance. */
+int xpdk_devsim_function_index(const struct xpdk_devsim_dev *fn);
+
+/** Number of functions of instance @p dev (0 for a single-function instance). */
+unsigned int xpdk_devsim_function_count(const struct xpdk_devsim_dev *dev);
+
+/** Function @p index of instance @p dev, or NULL. */
+struct xpdk_devsim_dev *xpdk_devsim_function(struct xpdk_devsim_dev *dev, unsigned int index);
+
+/** The UNIX socket path a function or single-function instance is served on ("" for --fd). */
+const char *xpdk_devsim_socket_path(const struct xpdk_devsim_dev *dev);
+
+/**
+ * Hot-unplug: drop the client of function (or instance) @p dev, as the kernel does when a PCI
+ * function is removed under its driver. The client's next message fails (its connection is
+ * closed: -ENOTCONN or -EPIPE) and its mappings of the function's memory BARs no longer reach
+ * the device; a new client may connect at once and sees the configuration space as it is then
+ * (IDs changed by the model included): a "remove and rescan". Callable from any thread, with
+ * or without the lock; the disconnect happens on the function's server thread.
+ */
+void xpdk_devsim_unplug(struct xpdk_devsim_dev *dev);
 /**@}*/
 
 /** @name For models: DMA and interrupts (either thread, no lock needed) */

@@ -48,6 +48,7 @@ struct xpdk_vfu_server {
 	int conn_fd;
 	bool fd_mode;
 	int stop_fd;
+	int drop_fd; /* eventfd: xpdk_vfu_server_disconnect() asks to drop the client */
 	atomic_bool stopping;
 	atomic_bool connected;
 	bool versioned;
@@ -84,12 +85,17 @@ static struct xpdk_vfu_server *server_new(const struct xpdk_vfu_device_desc *des
 	s->listen_fd = -1;
 	s->conn_fd = -1;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	s->drop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	pthread_rwlock_init(&s->lock, NULL);
 	for (unsigned int i = 0; i < XPDK_VFU_MAX_IRQ_TYPES; i++)
 		for (unsigned int j = 0; j < XPDK_VFU_MAX_VECTORS; j++)
 			s->irq_fds[i][j] = -1;
-	if (s->stop_fd < 0) {
+	if (s->stop_fd < 0 || s->drop_fd < 0) {
 		xpdk_err(errno, "eventfd: %s", strerror(errno));
+		if (s->stop_fd >= 0)
+			close(s->stop_fd);
+		if (s->drop_fd >= 0)
+			close(s->drop_fd);
 		free(s);
 		return NULL;
 	}
@@ -623,18 +629,24 @@ static int dispatch(struct xpdk_vfu_server *s, struct vfu_msg *m)
 static int serve(struct xpdk_vfu_server *s)
 {
 	for (;;) {
-		struct pollfd p[2] = {{.fd = s->conn_fd, .events = POLLIN},
-				      {.fd = s->stop_fd, .events = POLLIN}};
+		struct pollfd p[3] = {{.fd = s->conn_fd, .events = POLLIN},
+				      {.fd = s->stop_fd, .events = POLLIN},
+				      {.fd = s->drop_fd, .events = POLLIN}};
 		struct vfu_msg m;
+		uint64_t n;
 		int rc;
 
+		if (read(s->drop_fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+			return 0; /* xpdk_vfu_server_disconnect(): the client is dropped */
 		/* the next request of a busy client comes within microseconds: catch it
 		 * spinning rather than after a cross-core wake-up */
 		if (!xpdk_vfu_spin_readable(s->conn_fd)) {
-			if (poll(p, 2, -1) < 0 && errno != EINTR)
+			if (poll(p, 3, -1) < 0 && errno != EINTR)
 				return -errno;
 			if (atomic_load(&s->stopping))
 				return 0;
+			if (p[2].revents & POLLIN)
+				continue; /* read and acted on at the top */
 			if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 		} else if (atomic_load(&s->stopping)) {
@@ -686,6 +698,12 @@ int xpdk_vfu_server_run(struct xpdk_vfu_server *s)
 		} else if (s->conn_fd < 0) {
 			break; /* the one client of --fd mode has left */
 		}
+		{
+			uint64_t stale;
+
+			/* a drop asked for the previous client is not this one's */
+			(void)!read(s->drop_fd, &stale, sizeof(stale));
+		}
 		atomic_store(&s->connected, true);
 		if (s->desc.attach)
 			s->desc.attach(s->desc.arg);
@@ -693,6 +711,15 @@ int xpdk_vfu_server_run(struct xpdk_vfu_server *s)
 		end_client(s);
 	}
 	return 0;
+}
+
+void xpdk_vfu_server_disconnect(struct xpdk_vfu_server *s)
+{
+	uint64_t one = 1;
+
+	/* only a connected client is dropped: a request made with none is forgotten */
+	if (atomic_load(&s->connected))
+		(void)!write(s->drop_fd, &one, sizeof(one));
 }
 
 void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s)
@@ -707,6 +734,7 @@ void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s)
 	if (s->path[0] != '\0')
 		unlink(s->path);
 	close(s->stop_fd);
+	close(s->drop_fd);
 	pthread_rwlock_destroy(&s->lock);
 	free(s);
 }

@@ -322,6 +322,13 @@ void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s);
 bool xpdk_vfu_server_connected(const struct xpdk_vfu_server *s);
 
 /**
+ * Drop the connected client, if any, as if it had left: the server thread closes the
+ * connection after the request it is serving (DMA windows and eventfds are dropped, detach
+ * runs) and goes on accepting clients. Callable from any thread; async-signal-safe.
+ */
+void xpdk_vfu_server_disconnect(struct xpdk_vfu_server *s);
+
+/**
  * Copy @p len bytes between @p buf and client memory at @p iova (@p write: into client memory).
  * Thread-safe: a DMA_UNMAP or a disconnect waits until the copy has finished.
  * @return 0; -EFAULT when any byte of the range is not mapped by the client with the needed
