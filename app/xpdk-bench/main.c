@@ -28,6 +28,7 @@ static void usage(FILE *o)
 	fprintf(
 	    o, "Usage: xpdk-bench [EAL options] -- mmio -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- dma -d DEV [options]\n"
+	       "       xpdk-bench [EAL options] -- sde -S SLOT [options]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
 	       "\n"
 	       "Throughput and latency of device access, each beside a same-run baseline:\n"
@@ -36,6 +37,8 @@ static void usage(FILE *o)
 	       "        path's latency percentiles\n"
 	       "  dma   DMA engine bandwidth, message rate and completion latency per size,\n"
 	       "        against single-thread memcpy and DPDK's dma_skeleton (ratios)\n"
+	       "  sde   AWS F2 SDE loopback packets/s and GB/s, data checked, against\n"
+	       "        dma_skeleton (ratios)\n"
 	       "\n"
 	       "Output: a table (perftest style), --json, --csv; dma --plot FILE.png.\n"
 	       "EAL: e.g. -l 0 (the main lcore: where the benchmark runs); XPDK adds --no-pci and\n"
@@ -71,11 +74,13 @@ static int dispatch(int argc, char **argv)
 		return bench_mmio(argc, argv);
 	if (strcmp(argv[0], "dma") == 0)
 		return bench_dma(argc, argv);
+	if (strcmp(argv[0], "sde") == 0)
+		return bench_sde(argc, argv);
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		usage(stdout);
 		return BENCH_OK;
 	}
-	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio or dma; see --help)\n", argv[0]);
+	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio, dma or sde; see --help)\n", argv[0]);
 	return BENCH_USAGE;
 }
 
@@ -117,7 +122,8 @@ int main(int argc, char **argv)
 		eal[neal++] = argv[i];
 	}
 	/* dma's baseline device, unless the user gave devices or skips the baseline */
-	want_skeleton = !has_vdev && strcmp(argv[dd + 1], "dma") == 0;
+	want_skeleton = !has_vdev && (strcmp(argv[dd + 1], "dma") == 0 ||
+				      strcmp(argv[dd + 1], "sde") == 0);
 	for (int i = dd + 2; i < argc; i++)
 		want_skeleton &= strcmp(argv[i], "--no-skeleton") != 0;
 	if (want_skeleton)

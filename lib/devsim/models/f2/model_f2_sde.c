@@ -19,6 +19,7 @@
  */
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "model_f2.h"
@@ -331,16 +332,26 @@ static int md_write(struct xpdk_devsim_dev *app, struct sde_dir *c, uint32_t len
 		    uint64_t user)
 {
 	uint32_t n = c->md_size / sizeof(struct xpdk_sde_c2h_md);
-	struct xpdk_sde_c2h_md md = {.len = len,
-				     .status = XPDK_SDE_MD_VALID | (eop ? XPDK_SDE_MD_EOP : 0),
-				     .user = eop ? user : 0};
 	uint64_t base = (uint64_t)c->md_hi << 32 | c->md_lo;
+	uint32_t st = XPDK_SDE_MD_VALID | (eop ? XPDK_SDE_MD_EOP : 0);
+	struct xpdk_sde_c2h_md *md;
+	void *p;
 
 	if (n < 2 || (base & 63))
 		return -1;
-	if (xpdk_devsim_dma_write(app, base + (uint64_t)(c->md_wr % n) * sizeof(md), &md,
-				  sizeof(md)) < 0)
+	if (xpdk_devsim_dma_map(app, base + (uint64_t)(c->md_wr % n) * sizeof(*md), sizeof(*md),
+				true, &p) < 0)
 		return -1;
+	/* one PCIe write on hardware: here the status word (VALID) goes last, released, so a
+	 * driver that sees VALID sees the length and user bits too */
+	md = p;
+	memcpy((uint8_t *)p + offsetof(struct xpdk_sde_c2h_md, len), &len, sizeof(len));
+	user = eop ? user : 0;
+	memcpy((uint8_t *)p + offsetof(struct xpdk_sde_c2h_md, user), &user, sizeof(user));
+	atomic_store_explicit((_Atomic uint32_t *)(void *)((uint8_t *)md +
+							  offsetof(struct xpdk_sde_c2h_md, status)),
+			      st, memory_order_release);
+	xpdk_devsim_dma_unmap(app);
 	c->md_wr = (c->md_wr + 1) % n;
 	return 0;
 }
