@@ -88,8 +88,9 @@ static int configure(struct xpdk_sde *s, const struct xpdk_sde_conf *conf)
 	    (rc = csr(s, XPDK_SDE_SW_RESET, 0)) != 0 ||
 	    (rc = xpdk_aws_rd32(s->bar4, XPDK_SDE_INFO, &info)) != 0)
 		return rc;
-	if ((info & (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C)) !=
-	    (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C))
+	/* all-ones: the shell timed out, nothing decodes BAR4 */
+	if (info == 0xffffffffu || (info & (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C)) !=
+					   (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C))
 		return xpdk_err(ENODEV, "no SDE on BAR4 (SDE_INFO 0x%08x): is cl_sde loaded?",
 				info);
 	const uint64_t wr[][2] = {
