@@ -200,6 +200,7 @@ static int run_size(struct sde_ctx *c, uint64_t size, struct sde_row *row)
 {
 	uint64_t pk = 0, pcyc = 0, sk = 0, scyc = 0;
 
+	memset(row, 0, sizeof(*row));
 	row->size = size;
 	/* a fresh engine per size: no receive buffer of the previous size is left posted */
 	xpdk_sde_close(c->sde);
