@@ -485,7 +485,13 @@ int fpga_pci_get_resource_map(int slot_id, int pf_id, struct fpga_pci_resource_m
 
 	if (map == NULL)
 		return -EINVAL;
-	rc = xpdk_aws_pf_get(slot_id, pf_id, &c);
+	/* a load or clear completing now replaces the application PF under us (its client is
+	 * unplugged, as by AWS's rescan): look again at the new one */
+	for (int tries = 0; tries < 3; tries++) {
+		rc = xpdk_aws_pf_get(slot_id, pf_id, &c);
+		if (rc != FPGA_ERR_PCI_MISSING)
+			break;
+	}
 	if (rc != 0)
 		return rc;
 	fill_map(c, slot_id, pf_id, strncmp(c->name, "vfio-user:", 10) != 0, map);
