@@ -64,8 +64,8 @@ static void print_afi(const struct fpga_mgmt_image_info *in, bool hdr)
 		printf("Type  FpgaImageSlot  FpgaImageId             StatusName    StatusCode   "
 		       "ErrorName    ErrorCode   ShVersion\n");
 	printf("%-13s%-8d%-24s%-18s%-9d%-17s%-8d0x%08x\n", "AFI", in->slot_id, id,
-	       fpga_mgmt_get_status_name(in->status), in->status,
-	       fpga_mgmt_strerror(in->status_q), in->status_q, in->sh_version);
+	       fpga_mgmt_get_status_name(in->status), in->status, fpga_mgmt_strerror(in->status_q),
+	       in->status_q, in->sh_version);
 	if (hdr)
 		printf("Type  FpgaImageSlot  VendorId    DeviceId    DBDF\n");
 	printf("%-13s%-8d0x%04x      0x%04x      %04x:%02x:%02x.%x\n", "AFIDEVICE", in->slot_id,
@@ -74,7 +74,7 @@ static void print_afi(const struct fpga_mgmt_image_info *in, bool hdr)
 
 static void print_metrics(const struct f2_metrics_common *f)
 {
-	static const char *const grp[3] = {"A", "B", "C"};
+	static const char *const grp[3] = { "A", "B", "C" };
 
 	printf("sdacl-slave-timeout=%u\n", f->sda_slave_timeout_count ? 1 : 0);
 	printf("virtual-jtag-slave-timeout=%u\n", f->virtual_jtag_slave_timeout_count ? 1 : 0);
@@ -119,9 +119,9 @@ static void json_afi(const struct fpga_mgmt_image_info *in, bool metrics)
 	json_str(in->ids.afi_id);
 	printf(",\"status\":\"%s\",\"status_code\":%d,\"error\":\"%s\",\"error_code\":%d,"
 	       "\"sh_version\":%u,\"vendor_id\":%u,\"device_id\":%u,\"dbdf\":\"%04x:%02x:%02x.%x\"",
-	       fpga_mgmt_get_status_name(in->status), in->status,
-	       fpga_mgmt_strerror(in->status_q), in->status_q, in->sh_version, m->vendor_id,
-	       m->device_id, m->domain, m->bus, m->dev, m->func);
+	       fpga_mgmt_get_status_name(in->status), in->status, fpga_mgmt_strerror(in->status_q),
+	       in->status_q, in->sh_version, m->vendor_id, m->device_id, m->domain, m->bus, m->dev,
+	       m->func);
 	if (metrics) {
 		printf(",\"metrics\":{\"ocl_slave_timeout_count\":%u,\"ocl_slave_timeout_addr\":%u,"
 		       "\"dma_pcis_timeout_count\":%u,\"dma_pcis_timeout_addr\":%" PRIu64
@@ -198,8 +198,8 @@ static int describe_slots(const struct opts *o)
 static int load(const struct opts *o)
 {
 	struct fpga_mgmt_image_info in;
-	uint32_t flags = (o->force ? FPGA_CMD_FORCE_SHELL_RELOAD : 0) |
-			 (o->prefetch ? FPGA_CMD_PREFETCH : 0);
+	uint32_t flags =
+	    (o->force ? FPGA_CMD_FORCE_SHELL_RELOAD : 0) | (o->prefetch ? FPGA_CMD_PREFETCH : 0);
 	char afi[AFI_ID_STR_MAX];
 	int rc;
 
@@ -207,9 +207,8 @@ static int load(const struct opts *o)
 	if (o->async || o->prefetch)
 		rc = fpga_mgmt_load_local_image_flags(o->slot, afi, flags);
 	else
-		rc = fpga_mgmt_load_local_image_sync_flags(o->slot, afi, flags,
-							   FPGA_MGMT_SYNC_TIMEOUT,
-							   FPGA_MGMT_SYNC_DELAY_MSEC, &in);
+		rc = fpga_mgmt_load_local_image_sync_flags(
+		    o->slot, afi, flags, FPGA_MGMT_SYNC_TIMEOUT, FPGA_MGMT_SYNC_DELAY_MSEC, &in);
 	if (rc != 0)
 		return fail(rc);
 	if (o->async || o->prefetch)
@@ -286,8 +285,9 @@ static int set_vdip(const struct opts *o)
 	int rc;
 
 	if (o->dip == NULL || strlen(o->dip) != 16 || strspn(o->dip, "01") != 16) {
-		fprintf(stderr, "%s: -D takes 16 switches, 0 or 1, first the highest (e.g. "
-				"0000000000000101)\n",
+		fprintf(stderr,
+			"%s: -D takes 16 switches, 0 or 1, first the highest (e.g. "
+			"0000000000000101)\n",
 			prog);
 		return EXIT_USAGE;
 	}
@@ -301,10 +301,10 @@ static int set_vdip(const struct opts *o)
 
 static int describe_clkgen(const struct opts *o)
 {
-	static const char *const names[4] = {"A", "B", "C", "HBM"};
+	static const char *const names[4] = { "A", "B", "C", "HBM" };
 	struct fpga_clkgen_info in;
-	const struct fpga_clkgen_group *g[4] = {&in.clock_group_a, &in.clock_group_b,
-						&in.clock_group_c, &in.clock_group_hbm};
+	const struct fpga_clkgen_group *g[4] = { &in.clock_group_a, &in.clock_group_b,
+						 &in.clock_group_c, &in.clock_group_hbm };
 	int rc = aws_clkgen_get_dynamic(o->slot, &in);
 
 	if (rc != 0)
@@ -315,7 +315,11 @@ static int describe_clkgen(const struct opts *o)
 		printf("SLOT  GROUP  CLOCK0(MHz)  CLOCK1(MHz)  CLOCK2(MHz)\n");
 	for (int i = 0; i < 4; i++) {
 		if (o->json) {
-			printf(",\"clock_group_%s\":[%.4f,%.4f,%.4f]", i == 3 ? "hbm" : (i == 0 ? "a" : i == 1 ? "b" : "c"),
+			printf(",\"clock_group_%s\":[%.4f,%.4f,%.4f]",
+			       i == 3 ? "hbm"
+				      : (i == 0	  ? "a"
+					 : i == 1 ? "b"
+						  : "c"),
 			       g[i]->clocks[0], g[i]->clocks[1], g[i]->clocks[2]);
 			continue;
 		}
@@ -370,21 +374,22 @@ static int load_dynamic(const struct opts *o)
 }
 
 static const struct tool tools[] = {
-	{"fpga-describe-local-image", "-S SLOT [-H] [-M] [-C] [-L] [-R] [--json]", "S:HMCLR",
-	 describe, true},
-	{"fpga-describe-local-image-slots", "[-H] [-M] [--json]", "HM", describe_slots, false},
-	{"fpga-load-local-image", "-S SLOT -I AGFI [-A] [-F] [-P] [-H] [--json]", "S:I:AFPH", load,
-	 true},
-	{"fpga-clear-local-image", "-S SLOT [-A] [-H] [--json]", "S:AH", clear, true},
-	{"fpga-get-virtual-led", "-S SLOT [--json]", "S:", vled, true},
-	{"fpga-get-virtual-dip-switch", "-S SLOT [--json]", "S:", get_vdip, true},
-	{"fpga-set-virtual-dip-switch", "-S SLOT -D 0101010101010101", "S:D:", set_vdip, true},
-	{"fpga-describe-clkgen", "-S SLOT [-H] [--json]", "S:H", describe_clkgen, true},
-	{"fpga-load-clkgen-recipe", "-S SLOT -a A -b B -c C -m HBM [-r] [-H] [--json]",
-	 "S:a:b:c:m:rH", load_recipe, true},
-	{"fpga-load-clkgen-dynamic", "-S SLOT [-a MHz] [-b MHz] [-c MHz] [-m MHz] [-r] [-H] "
-				     "[--json]",
-	 "S:a:b:c:m:rH", load_dynamic, true},
+	{ "fpga-describe-local-image", "-S SLOT [-H] [-M] [-C] [-L] [-R] [--json]", "S:HMCLR",
+	  describe, true },
+	{ "fpga-describe-local-image-slots", "[-H] [-M] [--json]", "HM", describe_slots, false },
+	{ "fpga-load-local-image", "-S SLOT -I AGFI [-A] [-F] [-P] [-H] [--json]", "S:I:AFPH", load,
+	  true },
+	{ "fpga-clear-local-image", "-S SLOT [-A] [-H] [--json]", "S:AH", clear, true },
+	{ "fpga-get-virtual-led", "-S SLOT [--json]", "S:", vled, true },
+	{ "fpga-get-virtual-dip-switch", "-S SLOT [--json]", "S:", get_vdip, true },
+	{ "fpga-set-virtual-dip-switch", "-S SLOT -D 0101010101010101", "S:D:", set_vdip, true },
+	{ "fpga-describe-clkgen", "-S SLOT [-H] [--json]", "S:H", describe_clkgen, true },
+	{ "fpga-load-clkgen-recipe", "-S SLOT -a A -b B -c C -m HBM [-r] [-H] [--json]",
+	  "S:a:b:c:m:rH", load_recipe, true },
+	{ "fpga-load-clkgen-dynamic",
+	  "-S SLOT [-a MHz] [-b MHz] [-c MHz] [-m MHz] [-r] [-H] "
+	  "[--json]",
+	  "S:a:b:c:m:rH", load_dynamic, true },
 };
 
 static void usage(const struct tool *t, FILE *f)
@@ -405,10 +410,10 @@ static int parse_num(const char *s, long max, long *out)
 
 static int run_tool(const struct tool *t, int argc, char **argv)
 {
-	static const struct option lo[] = {{"json", no_argument, NULL, 'j'},
-					   {"help", no_argument, NULL, 'h'},
-					   {NULL, 0, NULL, 0}};
-	struct opts o = {.slot = -1, .clk = {-1, -1, -1, -1}};
+	static const struct option lo[] = { { "json", no_argument, NULL, 'j' },
+					    { "help", no_argument, NULL, 'h' },
+					    { NULL, 0, NULL, 0 } };
+	struct opts o = { .slot = -1, .clk = { -1, -1, -1, -1 } };
 	long v;
 	int c;
 
@@ -473,8 +478,7 @@ static int run_tool(const struct tool *t, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc || (t->needs_slot && o.slot < 0) ||
-	    (t->run == load && o.afi == NULL)) {
+	if (optind != argc || (t->needs_slot && o.slot < 0) || (t->run == load && o.afi == NULL)) {
 		usage(t, stderr);
 		return EXIT_USAGE;
 	}

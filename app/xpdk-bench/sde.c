@@ -91,8 +91,7 @@ static bool stamped(const uint8_t *p, uint64_t size, uint64_t seq)
  * Stream @p count packets (0: until @p end_tsc) of @p size, checking each. With @p full, the
  * whole packet is compared. @return packets moved, or -1 on a data or engine error.
  */
-static int64_t stream(struct sde_ctx *c, uint64_t size, uint64_t count, uint64_t end_tsc,
-		      bool full)
+static int64_t stream(struct sde_ctx *c, uint64_t size, uint64_t count, uint64_t end_tsc, bool full)
 {
 	uint64_t sent = c->sent, got = c->got, posted = c->posted, first = c->got;
 	struct xpdk_sde_tx tx[BURST];
@@ -121,21 +120,23 @@ static int64_t stream(struct sde_ctx *c, uint64_t size, uint64_t count, uint64_t
 				uint8_t *p = (uint8_t *)c->tx->va + ((sent + i) % RING) * c->max;
 
 				stamp(p, size, sent + i);
-				tx[i] = (struct xpdk_sde_tx){.iova = c->tx->iova +
-								     ((sent + i) % RING) * c->max,
-							     .len = (uint32_t)size,
-							     .eop = true,
-							     .user = sent + i};
+				tx[i] = (struct xpdk_sde_tx){ .iova = c->tx->iova +
+								      ((sent + i) % RING) * c->max,
+							      .len = (uint32_t)size,
+							      .eop = true,
+							      .user = sent + i };
 			}
 			sent += xpdk_sde_tx_burst(c->sde, tx, k);
 		}
 		n = xpdk_sde_rx_burst(c->sde, rx, BURST);
 		for (uint16_t i = 0; i < n; i++, got++) {
-			const uint8_t *p = (const uint8_t *)c->rx->va + (rx[i].slot % RING) * c->max;
+			const uint8_t *p =
+			    (const uint8_t *)c->rx->va + (rx[i].slot % RING) * c->max;
 			const uint8_t *q = (const uint8_t *)c->tx->va + (got % RING) * c->max;
 
 			if (rx[i].len != size || !rx[i].eop || rx[i].user != got ||
-			    !stamped(p, size, got) || (full && memcmp(p + 8, q + 8, size - 16) != 0)) {
+			    !stamped(p, size, got) ||
+			    (full && memcmp(p + 8, q + 8, size - 16) != 0)) {
 				fprintf(stderr,
 					"xpdk-bench: sde: packet %" PRIu64 " of %" PRIu64
 					" bytes came back wrong (len %u, eop %d, user %" PRIu64
@@ -143,7 +144,7 @@ static int64_t stream(struct sde_ctx *c, uint64_t size, uint64_t count, uint64_t
 					got, size, rx[i].len, rx[i].eop, rx[i].user,
 					stamped(p, size, got) ? "ok" : "wrong",
 					full && memcmp(p + 8, q + 8, size - 16) != 0 ? "differs"
-										      : "ok");
+										     : "ok");
 				return -1;
 			}
 		}
@@ -166,8 +167,7 @@ static int64_t stream(struct sde_ctx *c, uint64_t size, uint64_t count, uint64_t
 	}
 }
 
-static int skeleton(struct sde_ctx *c, uint64_t size, double secs, uint64_t *ops,
-		    uint64_t *cycles)
+static int skeleton(struct sde_ctx *c, uint64_t size, double secs, uint64_t *ops, uint64_t *cycles)
 {
 	uint64_t t0 = rte_rdtsc(), end = t0 + (uint64_t)(secs * (double)c->hz), inflight = 0;
 	uint16_t last;
@@ -214,9 +214,8 @@ static int run_size(struct sde_ctx *c, uint64_t size, struct sde_row *row)
 		return BENCH_FAIL;
 	for (int r = 0; r < ROUNDS; r++) {
 		uint64_t t0 = rte_rdtsc();
-		int64_t n = stream(c, size, 0, t0 + (uint64_t)(c->o->time * 0.7 / ROUNDS *
-								(double)c->hz),
-				   false);
+		int64_t n = stream(
+		    c, size, 0, t0 + (uint64_t)(c->o->time * 0.7 / ROUNDS * (double)c->hz), false);
 
 		if (n < 0)
 			return BENCH_FAIL;
@@ -276,11 +275,15 @@ static void print_rows(const struct sde_ctx *c, const struct sde_row *rows, int 
 static int parse(int argc, char **argv, struct sde_opts *o)
 {
 	static const struct option lo[] = {
-		{"slot", required_argument, NULL, 'S'}, {"sizes", required_argument, NULL, 's'},
-		{"time", required_argument, NULL, 't'}, {"depth", required_argument, NULL, 'D'},
-		{"no-skeleton", no_argument, NULL, 'N'}, {"json", no_argument, NULL, 'j'},
-		{"csv", no_argument, NULL, 'C'},	{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "slot", required_argument, NULL, 'S' },
+		{ "sizes", required_argument, NULL, 's' },
+		{ "time", required_argument, NULL, 't' },
+		{ "depth", required_argument, NULL, 'D' },
+		{ "no-skeleton", no_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
 	int ch;
@@ -339,8 +342,9 @@ static int parse(int argc, char **argv, struct sde_opts *o)
 	}
 	return 0;
 bad:
-	fprintf(stderr, "xpdk-bench: sde: bad value '%s' for %s (sizes 16 to 1M, depth a power "
-			"of two 32 to 4096)\n",
+	fprintf(stderr,
+		"xpdk-bench: sde: bad value '%s' for %s (sizes 16 to 1M, depth a power "
+		"of two 32 to 4096)\n",
 		optarg, argv[optind - 1]);
 	return BENCH_USAGE;
 }
@@ -348,7 +352,7 @@ bad:
 int bench_sde(int argc, char **argv)
 {
 	struct sde_opts o;
-	struct sde_ctx c = {.o = &o, .skel = -1, .hz = bench_tsc_hz()};
+	struct sde_ctx c = { .o = &o, .skel = -1, .hz = bench_tsc_hz() };
 	struct sde_row rows[MAX_SIZES];
 	int rc = parse(argc, argv, &o);
 
@@ -369,9 +373,9 @@ int bench_sde(int argc, char **argv)
 		((uint64_t *)c.tx->va)[i] = i * 0x9e3779b97f4a7c15ull;
 	if (!o.no_skeleton) {
 		int16_t id;
-		struct rte_dma_conf conf = {.nb_vchans = 1};
-		struct rte_dma_vchan_conf vc = {.direction = RTE_DMA_DIR_MEM_TO_MEM,
-						.nb_desc = (uint16_t)o.depth};
+		struct rte_dma_conf conf = { .nb_vchans = 1 };
+		struct rte_dma_vchan_conf vc = { .direction = RTE_DMA_DIR_MEM_TO_MEM,
+						 .nb_desc = (uint16_t)o.depth };
 
 		RTE_DMA_FOREACH_DEV(id)
 		{

@@ -22,11 +22,11 @@
 
 /* ---- PCI identity ------------------------------------------------------------------------ */
 
-#define XPDK_F2_VENDOR	     0x1d0f
-#define XPDK_F2_MBOX_DEVICE  0x9248 /* management PF (mailbox), function 1 */
-#define XPDK_F2_APP_CLEARED  0x9048 /* application PF with no AFI loaded, function 0 */
-#define XPDK_F2_SHELL_VER    0x10212415
-#define XPDK_F2_SLOT_MAX     8
+#define XPDK_F2_VENDOR	    0x1d0f
+#define XPDK_F2_MBOX_DEVICE 0x9248 /* management PF (mailbox), function 1 */
+#define XPDK_F2_APP_CLEARED 0x9048 /* application PF with no AFI loaded, function 0 */
+#define XPDK_F2_SHELL_VER   0x10212415
+#define XPDK_F2_SLOT_MAX    8
 
 /* Application PF BARs */
 #define XPDK_F2_APP_BAR0_SIZE (64ull << 20)  /* OCL: CL registers */
@@ -44,17 +44,17 @@
 /* XPDK: AWS names the bits, not their positions */
 #define XPDK_F2_MB_STATUS_RX_EVT XPDK_BIT(0) /* a reply is waiting in the read buffer */
 #define XPDK_F2_MB_STATUS_TX_EVT XPDK_BIT(1) /* the shell took the message written */
-#define XPDK_F2_MB_WR_INDEX   0x20 /* write buffer word index (auto-increments on WR_DATA) */
-#define XPDK_F2_MB_WR_DATA    0x24 /* next 32-bit word of the message */
-#define XPDK_F2_MB_WR_LEN     0x28 /* message length in bytes: writing it sends the message */
-#define XPDK_F2_MB_DEPTH      0x2c /* buffer size in 32-bit words, read-only */
-#define XPDK_F2_MB_RD_INDEX   0x30 /* read buffer word index (auto-increments on RD_DATA) */
-#define XPDK_F2_MB_RD_DATA    0x34 /* next 32-bit word of the reply */
-#define XPDK_F2_MB_RD_LEN     0x38 /* reply length in bytes, read-only */
-#define XPDK_F2_MB_VLED	      0xd0 /* virtual LEDs, 16 bits, read-only */
-#define XPDK_F2_MB_VDIP	      0xd4 /* virtual DIP switches, 16 bits */
-#define XPDK_F2_MB_RL_RELOAD  0x2000
-#define XPDK_F2_MB_MSG_MAX    4096 /* bytes, a multiple of 4 */
+#define XPDK_F2_MB_WR_INDEX	 0x20 /* write buffer word index (auto-increments on WR_DATA) */
+#define XPDK_F2_MB_WR_DATA	 0x24 /* next 32-bit word of the message */
+#define XPDK_F2_MB_WR_LEN	 0x28 /* message length in bytes: writing it sends the message */
+#define XPDK_F2_MB_DEPTH	 0x2c /* buffer size in 32-bit words, read-only */
+#define XPDK_F2_MB_RD_INDEX	 0x30 /* read buffer word index (auto-increments on RD_DATA) */
+#define XPDK_F2_MB_RD_DATA	 0x34 /* next 32-bit word of the reply */
+#define XPDK_F2_MB_RD_LEN	 0x38 /* reply length in bytes, read-only */
+#define XPDK_F2_MB_VLED		 0xd0 /* virtual LEDs, 16 bits, read-only */
+#define XPDK_F2_MB_VDIP		 0xd4 /* virtual DIP switches, 16 bits */
+#define XPDK_F2_MB_RL_RELOAD	 0x2000
+#define XPDK_F2_MB_MSG_MAX	 4096 /* bytes, a multiple of 4 */
 
 /* ---- AFI commands (little-endian, packed) ------------------------------------------------ */
 
@@ -70,7 +70,7 @@ enum xpdk_f2_afi_op {
 	XPDK_F2_OP_CLEAR = 3,
 };
 
-#define XPDK_F2_LEN_MASK   XPDK_GENMASK(23, 0)  /* payload bytes after the header */
+#define XPDK_F2_LEN_MASK   XPDK_GENMASK(23, 0)	/* payload bytes after the header */
 #define XPDK_F2_FLAGS_MASK XPDK_GENMASK(31, 24) /* message flags */
 #define XPDK_F2_FLAG_RESP  XPDK_BIT(24)		/* a reply */
 
@@ -85,19 +85,19 @@ _Static_assert(sizeof(struct xpdk_f2_afi_hdr) == 16, "AFI command header");
 #define XPDK_F2_AFI_ID_MAX 64
 
 struct xpdk_f2_afi_ids {
-	char afi_id[XPDK_F2_AFI_ID_MAX]; /* "agfi-" and 17 hex digits, NUL-terminated */
+	char afi_id[XPDK_F2_AFI_ID_MAX];     /* "agfi-" and 17 hex digits, NUL-terminated */
 	uint16_t vendor, device, svid, ssid; /* PCI IDs the AFI gives the application PF */
 } __attribute__((packed));
 _Static_assert(sizeof(struct xpdk_f2_afi_ids) == 72, "AFI ids");
 
 /* Command flags (fpga_common.h's FPGA_CMD_*) */
-#define XPDK_F2_CMD_GET_HW_METRICS	 XPDK_BIT(1)
-#define XPDK_F2_CMD_CLEAR_HW_METRICS	 XPDK_BIT(2)
-#define XPDK_F2_CMD_FORCE_SHELL_RELOAD	 XPDK_BIT(3)
-#define XPDK_F2_CMD_DRAM_DATA_RETENTION	 XPDK_BIT(4)
+#define XPDK_F2_CMD_GET_HW_METRICS	  XPDK_BIT(1)
+#define XPDK_F2_CMD_CLEAR_HW_METRICS	  XPDK_BIT(2)
+#define XPDK_F2_CMD_FORCE_SHELL_RELOAD	  XPDK_BIT(3)
+#define XPDK_F2_CMD_DRAM_DATA_RETENTION	  XPDK_BIT(4)
 #define XPDK_F2_CMD_EXTENDED_METRICS_SIZE XPDK_BIT(6)
-#define XPDK_F2_CMD_PREFETCH		 XPDK_BIT(7)
-#define XPDK_F2_CMD_CLEAR_AFI_CACHE	 XPDK_BIT(8)
+#define XPDK_F2_CMD_PREFETCH		  XPDK_BIT(7)
+#define XPDK_F2_CMD_CLEAR_AFI_CACHE	  XPDK_BIT(8)
 #define XPDK_F2_CMD_ALL_FLAGS                                                                      \
 	(XPDK_F2_CMD_GET_HW_METRICS | XPDK_F2_CMD_CLEAR_HW_METRICS |                               \
 	 XPDK_F2_CMD_FORCE_SHELL_RELOAD | XPDK_F2_CMD_DRAM_DATA_RETENTION |                        \
@@ -106,7 +106,7 @@ _Static_assert(sizeof(struct xpdk_f2_afi_ids) == 72, "AFI ids");
 struct xpdk_f2_load_req {
 	struct xpdk_f2_afi_ids ids;
 	uint32_t flags;
-	uint32_t cfg; /* reserved, 0 */
+	uint32_t cfg;		 /* reserved, 0 */
 	uint32_t clock_mains[3]; /* MHz per clock group, 0: the AFI's default */
 } __attribute__((packed));
 
@@ -170,15 +170,15 @@ struct xpdk_f2_error_rsp {
 #define XPDK_F2_STATUS_LOAD_FAILED    7
 
 /* Error / status qualifier codes (FPGA_ERR_*) the shell sends */
-#define XPDK_F2_ERR_OK		     0
-#define XPDK_F2_ERR_AFI_CMD_BUSY     3
-#define XPDK_F2_ERR_AFI_ID_INVALID   5
-#define XPDK_F2_ERR_AFI_LOAD_TIMEOUT 6
+#define XPDK_F2_ERR_OK				0
+#define XPDK_F2_ERR_AFI_CMD_BUSY		3
+#define XPDK_F2_ERR_AFI_ID_INVALID		5
+#define XPDK_F2_ERR_AFI_LOAD_TIMEOUT		6
 #define XPDK_F2_ERR_AFI_CMD_API_VERSION_INVALID 11
-#define XPDK_F2_ERR_FAIL	      14
-#define XPDK_F2_ERR_POWER_VIOLATION  17
-#define XPDK_F2_ERR_AFI_CMD_MALFORMED 21
-#define XPDK_F2_ERR_INCOMPATIBLE_AFI_CMD_FLAGS 27
+#define XPDK_F2_ERR_FAIL			14
+#define XPDK_F2_ERR_POWER_VIOLATION		17
+#define XPDK_F2_ERR_AFI_CMD_MALFORMED		21
+#define XPDK_F2_ERR_INCOMPATIBLE_AFI_CMD_FLAGS	27
 
 /* ---- Clock generator (AWS_CLK_GEN): management PF BAR4 ----------------------------------- */
 
@@ -187,20 +187,20 @@ struct xpdk_f2_error_rsp {
 #define XPDK_F2_CG_MMCM_A   0x52000 /* group A, 3 clocks */
 #define XPDK_F2_CG_MMCM_HBM 0x54000 /* HBM, 1 clock */
 /* per MMCM, from its base */
-#define XPDK_F2_CG_STATUS	0x004 /* bit 0: locked */
+#define XPDK_F2_CG_STATUS	 0x004 /* bit 0: locked */
 #define XPDK_F2_CG_STATUS_LOCKED XPDK_BIT(0)
-#define XPDK_F2_CG_MAIN_CFG	0x200
-#define XPDK_F2_CG_MAIN_DIV	XPDK_GENMASK(7, 0)
-#define XPDK_F2_CG_MAIN_MULT	XPDK_GENMASK(15, 8)
-#define XPDK_F2_CG_MAIN_FRAC	XPDK_GENMASK(25, 16) /* thousandths */
-#define XPDK_F2_CG_CLK0_CFG	0x208
-#define XPDK_F2_CG_CLK_DIV	XPDK_GENMASK(7, 0)
-#define XPDK_F2_CG_CLK0_FRAC	XPDK_GENMASK(17, 8) /* thousandths */
-#define XPDK_F2_CG_CLK1_CFG	0x214
-#define XPDK_F2_CG_CLK2_CFG	0x220
-#define XPDK_F2_CG_LOAD		0x25c
-#define XPDK_F2_CG_LOAD_APPLY	0x3 /* load the new configuration */
-#define XPDK_F2_CG_LOAD_DEFAULT 0x1 /* back to the default configuration */
+#define XPDK_F2_CG_MAIN_CFG	 0x200
+#define XPDK_F2_CG_MAIN_DIV	 XPDK_GENMASK(7, 0)
+#define XPDK_F2_CG_MAIN_MULT	 XPDK_GENMASK(15, 8)
+#define XPDK_F2_CG_MAIN_FRAC	 XPDK_GENMASK(25, 16) /* thousandths */
+#define XPDK_F2_CG_CLK0_CFG	 0x208
+#define XPDK_F2_CG_CLK_DIV	 XPDK_GENMASK(7, 0)
+#define XPDK_F2_CG_CLK0_FRAC	 XPDK_GENMASK(17, 8) /* thousandths */
+#define XPDK_F2_CG_CLK1_CFG	 0x214
+#define XPDK_F2_CG_CLK2_CFG	 0x220
+#define XPDK_F2_CG_LOAD		 0x25c
+#define XPDK_F2_CG_LOAD_APPLY	 0x3 /* load the new configuration */
+#define XPDK_F2_CG_LOAD_DEFAULT	 0x1 /* back to the default configuration */
 /* AWS registers */
 #define XPDK_F2_CG_ID		0x58000
 #define XPDK_F2_CG_VER		0x58004
@@ -220,31 +220,31 @@ struct xpdk_f2_error_rsp {
 /* ---- CL examples' OCL registers (application PF BAR0) ------------------------------------ */
 
 /* F1-compatible hello world (1d0f:f000, subsystem fedd:1d51) */
-#define XPDK_F2_HELLO_DEVICE   0xf000
-#define XPDK_F2_HELLO_SSVID    0xfedd
-#define XPDK_F2_HELLO_REG      0x500 /* reads back byte-swapped */
-#define XPDK_F2_HELLO_VLED     0x504 /* vLED shadow, bits 15:0 */
+#define XPDK_F2_HELLO_DEVICE 0xf000
+#define XPDK_F2_HELLO_SSVID  0xfedd
+#define XPDK_F2_HELLO_REG    0x500 /* reads back byte-swapped */
+#define XPDK_F2_HELLO_VLED   0x504 /* vLED shadow, bits 15:0 */
 /* cl_mem_perf (1d0f:f004, subsystem fedc:1d51) */
-#define XPDK_F2_MEMPERF_DEVICE 0xf004
-#define XPDK_F2_CLKFREQ_CTL    0x600
-#define XPDK_F2_CLKFREQ_CTL_START XPDK_BIT(0)  /* set: measure; cleared when done */
-#define XPDK_F2_CLKFREQ_CTL_CLEAR XPDK_BIT(31) /* clear all counters */
-#define XPDK_F2_CLKFREQ_REF    0x604 /* 100000000 after a measurement */
-#define XPDK_F2_CLKFREQ_CTR(i) (0x610 + 4 * (i)) /* Hz, i = 0..9 */
-#define XPDK_F2_CLKFREQ_NUM    10
+#define XPDK_F2_MEMPERF_DEVICE	  0xf004
+#define XPDK_F2_CLKFREQ_CTL	  0x600
+#define XPDK_F2_CLKFREQ_CTL_START XPDK_BIT(0)	    /* set: measure; cleared when done */
+#define XPDK_F2_CLKFREQ_CTL_CLEAR XPDK_BIT(31)	    /* clear all counters */
+#define XPDK_F2_CLKFREQ_REF	  0x604		    /* 100000000 after a measurement */
+#define XPDK_F2_CLKFREQ_CTR(i)	  (0x610 + 4 * (i)) /* Hz, i = 0..9 */
+#define XPDK_F2_CLKFREQ_NUM	  10
 /* cl_sde (1d0f:f002, subsystem fedc:1d51) */
-#define XPDK_F2_SDE_DEVICE     0xf002
-#define XPDK_F2_CL_SSVID       0xfedc
-#define XPDK_F2_CL_SSID	       0x1d51
+#define XPDK_F2_SDE_DEVICE	0xf002
+#define XPDK_F2_CL_SSVID	0xfedc
+#define XPDK_F2_CL_SSID		0x1d51
 #define XPDK_F2_SDE_ATG_TX_CTRL 0x000 /* bit 0: traffic generator on */
-#define XPDK_F2_SDE_ATG0_DATA  0x004 /* first data word */
-#define XPDK_F2_SDE_ATG0_SIZE  0x008 /* packet size in 64-byte beats */
-#define XPDK_F2_SDE_SRM_RX_CTL 0x180
-#define XPDK_F2_SDE_SRM_LB     XPDK_BIT(0) /* loopback, on after reset */
-#define XPDK_F2_SDE_GP_CFG0    0x2000
-#define XPDK_F2_SDE_GP_RESET   XPDK_BIT(0) /* SDE held in reset while set */
-#define XPDK_F2_SDE_GP_WIRE_LB XPDK_BIT(1) /* H2C stream wired to C2H */
-#define XPDK_F2_SDE_GP_ATG     XPDK_BIT(3)
+#define XPDK_F2_SDE_ATG0_DATA	0x004 /* first data word */
+#define XPDK_F2_SDE_ATG0_SIZE	0x008 /* packet size in 64-byte beats */
+#define XPDK_F2_SDE_SRM_RX_CTL	0x180
+#define XPDK_F2_SDE_SRM_LB	XPDK_BIT(0) /* loopback, on after reset */
+#define XPDK_F2_SDE_GP_CFG0	0x2000
+#define XPDK_F2_SDE_GP_RESET	XPDK_BIT(0) /* SDE held in reset while set */
+#define XPDK_F2_SDE_GP_WIRE_LB	XPDK_BIT(1) /* H2C stream wired to C2H */
+#define XPDK_F2_SDE_GP_ATG	XPDK_BIT(3)
 
 /* ---- Streaming Data Engine: application PF BAR4 0x0000-0x3fff ---------------------------- */
 
@@ -262,60 +262,60 @@ struct xpdk_f2_error_rsp {
  */
 #define XPDK_SDE_WIN_PROD 0xfc0
 
-#define XPDK_SDE_SW_RESET 0x3000
+#define XPDK_SDE_SW_RESET    0x3000
 #define XPDK_SDE_SW_RESET_EN XPDK_BIT(0)
-#define XPDK_SDE_INFO	  0x3004
-#define XPDK_SDE_INFO_C2H XPDK_BIT(0)
-#define XPDK_SDE_INFO_H2C XPDK_BIT(16)
+#define XPDK_SDE_INFO	     0x3004
+#define XPDK_SDE_INFO_C2H    XPDK_BIT(0)
+#define XPDK_SDE_INFO_H2C    XPDK_BIT(16)
 
 #define XPDK_SDE_C2H 0x3400 /* C2H CSR blocks base */
 #define XPDK_SDE_H2C 0x3a00 /* H2C CSR blocks base */
 /* offsets from a direction's base */
-#define XPDK_SDE_CDT_CONSUMED 0x100
-#define XPDK_SDE_CDT_LIMIT    0x104 /* writing 0 sets DESC_RAM_DEPTH */
-#define XPDK_SDE_COMP_COUNT   0x108
-#define XPDK_SDE_DESC_PTRS    0x10c
-#define XPDK_SDE_DESC_STATUS  0x118
-#define XPDK_SDE_DS_OFLOW     XPDK_BIT(0)
-#define XPDK_SDE_DS_OOO	      XPDK_BIT(1)
-#define XPDK_SDE_DS_UNALIGN   XPDK_BIT(2)
-#define XPDK_SDE_DS_FULL      XPDK_BIT(3)
-#define XPDK_SDE_DS_EMPTY     XPDK_BIT(4)
-#define XPDK_SDE_DESC_INFO    0x120
+#define XPDK_SDE_CDT_CONSUMED	   0x100
+#define XPDK_SDE_CDT_LIMIT	   0x104 /* writing 0 sets DESC_RAM_DEPTH */
+#define XPDK_SDE_COMP_COUNT	   0x108
+#define XPDK_SDE_DESC_PTRS	   0x10c
+#define XPDK_SDE_DESC_STATUS	   0x118
+#define XPDK_SDE_DS_OFLOW	   XPDK_BIT(0)
+#define XPDK_SDE_DS_OOO		   XPDK_BIT(1)
+#define XPDK_SDE_DS_UNALIGN	   XPDK_BIT(2)
+#define XPDK_SDE_DS_FULL	   XPDK_BIT(3)
+#define XPDK_SDE_DS_EMPTY	   XPDK_BIT(4)
+#define XPDK_SDE_DESC_INFO	   0x120
 #define XPDK_SDE_DESC_INFO_COMPACT XPDK_BIT(0)
 #define XPDK_SDE_DESC_INFO_DEPTH   XPDK_GENMASK(31, 16)
-#define XPDK_SDE_DM_STATUS    0x204
-#define XPDK_SDE_DM_RESP_ERR  XPDK_BIT(0)
-#define XPDK_SDE_DM_LEN_ERR   XPDK_BIT(1)
-#define XPDK_SDE_WB_CFG	      0x300
-#define XPDK_SDE_WB_DESC_CNT  XPDK_BIT(0)
-#define XPDK_SDE_WB_PKT_CNT   XPDK_BIT(1)
-#define XPDK_SDE_WB_DESC_CDT  XPDK_BIT(2)
-#define XPDK_SDE_WB_MD_PTR_EN XPDK_BIT(3) /* C2H: honour MD_RD_PTR */
-#define XPDK_SDE_WB_CDT_WC    XPDK_BIT(4)
-#define XPDK_SDE_WB_CNT_WC    XPDK_BIT(5)
-#define XPDK_SDE_WB_PKT_WC    XPDK_BIT(6)
-#define XPDK_SDE_WB_MD_WR_WC  XPDK_BIT(7) /* C2H */
-#define XPDK_SDE_WB_WC_CNT    XPDK_GENMASK(13, 8)
-#define XPDK_SDE_WB_ADDR_LO   0x304 /* status block, 64-byte aligned */
-#define XPDK_SDE_WB_ADDR_HI   0x308
-#define XPDK_SDE_WC_TIMEOUT   0x30c
+#define XPDK_SDE_DM_STATUS	   0x204
+#define XPDK_SDE_DM_RESP_ERR	   XPDK_BIT(0)
+#define XPDK_SDE_DM_LEN_ERR	   XPDK_BIT(1)
+#define XPDK_SDE_WB_CFG		   0x300
+#define XPDK_SDE_WB_DESC_CNT	   XPDK_BIT(0)
+#define XPDK_SDE_WB_PKT_CNT	   XPDK_BIT(1)
+#define XPDK_SDE_WB_DESC_CDT	   XPDK_BIT(2)
+#define XPDK_SDE_WB_MD_PTR_EN	   XPDK_BIT(3) /* C2H: honour MD_RD_PTR */
+#define XPDK_SDE_WB_CDT_WC	   XPDK_BIT(4)
+#define XPDK_SDE_WB_CNT_WC	   XPDK_BIT(5)
+#define XPDK_SDE_WB_PKT_WC	   XPDK_BIT(6)
+#define XPDK_SDE_WB_MD_WR_WC	   XPDK_BIT(7) /* C2H */
+#define XPDK_SDE_WB_WC_CNT	   XPDK_GENMASK(13, 8)
+#define XPDK_SDE_WB_ADDR_LO	   0x304 /* status block, 64-byte aligned */
+#define XPDK_SDE_WB_ADDR_HI	   0x308
+#define XPDK_SDE_WC_TIMEOUT	   0x30c
 /* C2H only */
-#define XPDK_SDE_MD_ADDR_LO   0x318
-#define XPDK_SDE_MD_ADDR_HI   0x31c
-#define XPDK_SDE_MD_SIZE      0x320 /* bytes */
-#define XPDK_SDE_MD_RD_PTR    0x324
-#define XPDK_SDE_MD_WR_PTR    0x328
+#define XPDK_SDE_MD_ADDR_LO    0x318
+#define XPDK_SDE_MD_ADDR_HI    0x31c
+#define XPDK_SDE_MD_SIZE       0x320 /* bytes */
+#define XPDK_SDE_MD_RD_PTR     0x324
+#define XPDK_SDE_MD_WR_PTR     0x328
 #define XPDK_SDE_C2H_WB_STATUS 0x32c
 #define XPDK_SDE_C2H_STATUS_DW 0x330
 /* H2C only */
 #define XPDK_SDE_H2C_WB_STATUS 0x310
 #define XPDK_SDE_H2C_STATUS_DW 0x314
-#define XPDK_SDE_AXIS_PKT_CNT 0x500
+#define XPDK_SDE_AXIS_PKT_CNT  0x500
 /* STATUS_DW bits (also the status block's first word) */
-#define XPDK_SDE_ST_DESC_ERR XPDK_BIT(0)
-#define XPDK_SDE_ST_DM_ERR   XPDK_BIT(1)
-#define XPDK_SDE_ST_WB_ERR   XPDK_BIT(2)
+#define XPDK_SDE_ST_DESC_ERR  XPDK_BIT(0)
+#define XPDK_SDE_ST_DM_ERR    XPDK_BIT(1)
+#define XPDK_SDE_ST_WB_ERR    XPDK_BIT(2)
 #define XPDK_SDE_BAD_READ     0xbaad0000 /* reads outside the CSR blocks */
 #define XPDK_SDE_BAD_PCIS_CSR 0xbaad2000
 

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	xpdk_f2m_shell_init(&sh, size > 0 ? data[0] & 3 : 0, 1000);
 	xpdk_f2m_clkgen_reset(&cg);
 	while (size > 0) {
-		size_t len = data[0] % 4 == 0 && size > 2 ? (size_t)data[1] * 4 + data[2] % 4 : size;
+		size_t len =
+		    data[0] % 4 == 0 && size > 2 ? (size_t)data[1] * 4 + data[2] % 4 : size;
 		uint8_t *msg;
 		struct xpdk_f2_afi_hdr h;
 		size_t n;

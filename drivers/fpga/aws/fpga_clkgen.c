@@ -22,11 +22,11 @@
 
 enum { GA, GB, GC, GH, NGROUPS };
 
-static const uint64_t base[NGROUPS] = {XPDK_F2_CG_MMCM_A, XPDK_F2_CG_MMCM_B, XPDK_F2_CG_MMCM_C,
-				       XPDK_F2_CG_MMCM_HBM};
-static const unsigned int outs[NGROUPS] = {3, 2, 2, 1};
-static const uint32_t max_mhz[NGROUPS] = {CLKGEN_A_1_MAX, CLKGEN_B_0_MAX, CLKGEN_C_0_MAX,
-					  CLKGEN_HBM_MAX};
+static const uint64_t base[NGROUPS] = { XPDK_F2_CG_MMCM_A, XPDK_F2_CG_MMCM_B, XPDK_F2_CG_MMCM_C,
+					XPDK_F2_CG_MMCM_HBM };
+static const unsigned int outs[NGROUPS] = { 3, 2, 2, 1 };
+static const uint32_t max_mhz[NGROUPS] = { CLKGEN_A_1_MAX, CLKGEN_B_0_MAX, CLKGEN_C_0_MAX,
+					   CLKGEN_HBM_MAX };
 
 /* An MMCM setting: multiplier and dividers in thousandths. */
 struct setting {
@@ -35,24 +35,27 @@ struct setting {
 
 /* Recipes, per group, by index; { 0 } marks an index our references give no values for. */
 static const struct setting recipes_a[] = {
-	{15000, 2, {12000, 4000, 3000}}, /* A0: 62.5, 187.5, 250 */
-	{15000, 1, {12000, 4000, 3000}}, /* A1: 125, 375, 500 (default) */
+	{ 15000, 2, { 12000, 4000, 3000 } }, /* A0: 62.5, 187.5, 250 */
+	{ 15000, 1, { 12000, 4000, 3000 } }, /* A1: 125, 375, 500 (default) */
 };
 static const struct setting recipes_b[] = {
-	{0}, {0},
-	{11250, 1, {2500, 5000, 0}}, /* B2: 450, 225 (default) */
-	{10000, 1, {4000, 16000, 0}}, /* B3: 250, 62.5 */
+	{ 0 },
+	{ 0 },
+	{ 11250, 1, { 2500, 5000, 0 } },  /* B2: 450, 225 (default) */
+	{ 10000, 1, { 4000, 16000, 0 } }, /* B3: 250, 62.5 */
 };
 static const struct setting recipes_c[] = {
-	{12000, 1, {4000, 3000, 0}}, /* C0: 300, 400 (default) */
-	{0}, {0},
-	{8000, 1, {4000, 3000, 0}}, /* C3: 200, 266.667 */
+	{ 12000, 1, { 4000, 3000, 0 } }, /* C0: 300, 400 (default) */
+	{ 0 },
+	{ 0 },
+	{ 8000, 1, { 4000, 3000, 0 } }, /* C3: 200, 266.667 */
 };
 static const struct setting recipes_h[] = {
-	{0}, {0},
-	{11250, 1, {2500, 0, 0}}, /* H2: 450 (default) */
-	{0},
-	{12000, 1, {3000, 0, 0}}, /* H4: 400 */
+	{ 0 },
+	{ 0 },
+	{ 11250, 1, { 2500, 0, 0 } }, /* H2: 450 (default) */
+	{ 0 },
+	{ 12000, 1, { 3000, 0, 0 } }, /* H4: 400 */
 };
 
 struct cg {
@@ -93,8 +96,8 @@ static double out_mhz(uint32_t main, uint32_t clk, bool frac)
 
 int aws_clkgen_get_dynamic(int slot_id, struct fpga_clkgen_info *info)
 {
-	static const uint64_t clk_reg[3] = {XPDK_F2_CG_CLK0_CFG, XPDK_F2_CG_CLK1_CFG,
-					    XPDK_F2_CG_CLK2_CFG};
+	static const uint64_t clk_reg[3] = { XPDK_F2_CG_CLK0_CFG, XPDK_F2_CG_CLK1_CFG,
+					     XPDK_F2_CG_CLK2_CFG };
 	struct fpga_clkgen_group *grp[NGROUPS];
 	struct cg g;
 	int rc;
@@ -136,8 +139,9 @@ static int wait_reg(const struct xpdk_region *r, uint64_t off, uint32_t mask, ui
 		if ((v & mask) == want)
 			return 0;
 		if (xpdk_now_ns() > end) {
-			xpdk_err(ETIMEDOUT, "clock generator register 0x%llx reads 0x%08x, not 0x%x "
-					    "(an MMCM did not lock)",
+			xpdk_err(ETIMEDOUT,
+				 "clock generator register 0x%llx reads 0x%08x, not 0x%x "
+				 "(an MMCM did not lock)",
 				 (unsigned long long)off, v, want);
 			return FPGA_ERR_UNRESPONSIVE;
 		}
@@ -208,12 +212,14 @@ int aws_clkgen_set_recipe(int slot_id, uint32_t clk_a_recipe, uint32_t clk_b_rec
 
 	for (int i = 0; i < NGROUPS; i++) {
 		if (s[i] == NULL) {
-			xpdk_err(EINVAL, "clock recipe %c%u is not one XPDK knows (A0-A1, B2-B3, "
-					 "C0, C3, H2, H4)",
+			xpdk_err(EINVAL,
+				 "clock recipe %c%u is not one XPDK knows (A0-A1, B2-B3, "
+				 "C0, C3, H2, H4)",
 				 "ABCH"[i],
-				 i == 0 ? clk_a_recipe : i == 1 ? clk_b_recipe
-						     : i == 2 ? clk_c_recipe
-							      : clk_hbm_recipe);
+				 i == 0	  ? clk_a_recipe
+				 : i == 1 ? clk_b_recipe
+				 : i == 2 ? clk_c_recipe
+					  : clk_hbm_recipe);
 			return FPGA_ERR_INVALID_CLKGEN_INPUTS;
 		}
 	}
@@ -223,9 +229,9 @@ int aws_clkgen_set_recipe(int slot_id, uint32_t clk_a_recipe, uint32_t clk_b_rec
 int aws_clkgen_set_dynamic(int slot_id, uint32_t clk_a_freq, uint32_t clk_b_freq,
 			   uint32_t clk_c_freq, uint32_t clk_hbm_freq, uint32_t reset)
 {
-	const uint32_t f[NGROUPS] = {clk_a_freq, clk_b_freq, clk_c_freq, clk_hbm_freq};
+	const uint32_t f[NGROUPS] = { clk_a_freq, clk_b_freq, clk_c_freq, clk_hbm_freq };
 	struct setting set[NGROUPS];
-	const struct setting *s[NGROUPS] = {NULL};
+	const struct setting *s[NGROUPS] = { NULL };
 
 	for (int i = 0; i < NGROUPS; i++) {
 		if (f[i] == 0)
@@ -236,8 +242,9 @@ int aws_clkgen_set_dynamic(int slot_id, uint32_t clk_a_freq, uint32_t clk_b_freq
 			return FPGA_ERR_INVALID_CLKGEN_INPUTS;
 		}
 		/* the first clock at f; the others of the group at VCO / 15 */
-		set[i] = (struct setting){VCO_MULT * 1000, 1,
-					  {VCO_MULT * 100 * 1000 / f[i], 15000, 15000}};
+		set[i] = (struct setting){ VCO_MULT * 1000,
+					   1,
+					   { VCO_MULT * 100 * 1000 / f[i], 15000, 15000 } };
 		s[i] = &set[i];
 	}
 	return apply(slot_id, s, reset);

@@ -114,9 +114,11 @@ const char *fpga_mgmt_strerror_long(int err)
 		       "simulated slot lists its catalogue in xpdk-devsim --list-models).";
 	case FPGA_ERR_PCI_MISSING:
 		return "The slot's PCI function is not there or went away (a load or clear changes "
-		       "the application PF): check fpga-describe-local-image-slots and attach again.";
+		       "the application PF): check fpga-describe-local-image-slots and attach "
+		       "again.";
 	case FPGA_ERR_POWER_VIOLATION:
-		return "The AFI drew more power than allowed and its clocks are gated: reload it or "
+		return "The AFI drew more power than allowed and its clocks are gated: reload it "
+		       "or "
 		       "lower its clock frequencies.";
 	case FPGA_ERR_AFI_CMD_MALFORMED:
 		return "A mailbox message was malformed (the shell's reply or our request); retry, "
@@ -210,12 +212,12 @@ static int mbox_cmd(int slot, uint32_t op, const void *payload, size_t plen, voi
 		    size_t rsp_max, size_t *rsp_len, uint32_t *sh_version)
 {
 	uint32_t buf[XPDK_F2_MB_MSG_MAX / 4];
-	struct xpdk_f2_afi_hdr h = {.version = XPDK_F2_AFI_VERSION,
-				    .op = op,
-				    .len_flags = (uint32_t)plen,
-				    .id = atomic_fetch_add(&next_id, 1)};
-	uint64_t wait_ns = (uint64_t)atomic_load(&cmd_timeout) * atomic_load(&cmd_delay_ms) *
-			   1000000ull;
+	struct xpdk_f2_afi_hdr h = { .version = XPDK_F2_AFI_VERSION,
+				     .op = op,
+				     .len_flags = (uint32_t)plen,
+				     .id = atomic_fetch_add(&next_id, 1) };
+	uint64_t wait_ns =
+	    (uint64_t)atomic_load(&cmd_timeout) * atomic_load(&cmd_delay_ms) * 1000000ull;
 	uint64_t deadline;
 	struct xpdk_aws_pf *c = NULL;
 	const struct xpdk_region *r;
@@ -312,10 +314,9 @@ static int metrics_cmd(int slot, uint32_t op, const void *req, size_t reqlen,
 
 /* ---- describe, load, clear ---- */
 
-int fpga_mgmt_describe_local_image(int slot_id, struct fpga_mgmt_image_info *info,
-				   uint32_t flags)
+int fpga_mgmt_describe_local_image(int slot_id, struct fpga_mgmt_image_info *info, uint32_t flags)
 {
-	struct xpdk_f2_flags_req req = {.flags = flags};
+	struct xpdk_f2_flags_req req = { .flags = flags };
 	struct xpdk_f2_metrics_rsp m;
 	uint32_t shv = 0;
 	int rc;
@@ -355,7 +356,7 @@ int fpga_mgmt_get_status(int slot_id, int *status, int *status_q)
 
 int fpga_mgmt_clear_local_image_flags(int slot_id, uint32_t flags)
 {
-	struct xpdk_f2_flags_req req = {.flags = flags};
+	struct xpdk_f2_flags_req req = { .flags = flags };
 	struct xpdk_f2_metrics_rsp m;
 
 	return metrics_cmd(slot_id, XPDK_F2_OP_CLEAR, &req, sizeof(req), &m, NULL);
@@ -475,8 +476,7 @@ int fpga_mgmt_load_local_image_sync_flags(int slot_id, char *afi_id, uint32_t fl
 int fpga_mgmt_load_local_image_sync(int slot_id, char *afi_id, uint32_t timeout,
 				    uint32_t delay_msec, struct fpga_mgmt_image_info *info)
 {
-	return fpga_mgmt_load_local_image_sync_flags(slot_id, afi_id, 0, timeout, delay_msec,
-						     info);
+	return fpga_mgmt_load_local_image_sync_flags(slot_id, afi_id, 0, timeout, delay_msec, info);
 }
 
 /* ---- virtual LEDs and DIP switches ---- */

@@ -49,7 +49,7 @@ static struct bar_handle handles[FPGA_PCI_BARS_MAX];
 
 void xpdk_aws_sleep_ms(uint32_t ms)
 {
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -113,8 +113,8 @@ static void scan_devsim(struct scan *s)
 			sl->pci = false;
 			snprintf(sl->name[FPGA_MGMT_PF], NAME_MAX_LEN, "vfio-user:%s/%s", dir,
 				 names[i]);
-			snprintf(sl->name[FPGA_APP_PF], NAME_MAX_LEN, "vfio-user:%s/%.*s0.sock", dir,
-				 (int)(len - 6), names[i]);
+			snprintf(sl->name[FPGA_APP_PF], NAME_MAX_LEN, "vfio-user:%s/%.*s0.sock",
+				 dir, (int)(len - 6), names[i]);
 		}
 		free(names[i]);
 	}
@@ -124,7 +124,7 @@ static void scan_devsim(struct scan *s)
 static int scan_slots(struct slot *slots)
 {
 	const char *only = getenv("XPDK_F2_SLOTS");
-	struct scan s = {.slots = slots, .max = FPGA_SLOT_MAX};
+	struct scan s = { .slots = slots, .max = FPGA_SLOT_MAX };
 
 	memset(slots, 0, sizeof(*slots) * FPGA_SLOT_MAX);
 	if (only == NULL || strcmp(only, "devsim") != 0)
@@ -140,8 +140,9 @@ static int slot_names(int slot, int pf, char *name)
 	int n;
 
 	if (slot < 0 || slot >= FPGA_SLOT_MAX || pf < 0 || pf >= FPGA_PF_MAX)
-		return xpdk_err(EINVAL, "slot %d PF %d: slots are 0 to %d, PFs 0 (application) "
-					"and 1 (management)",
+		return xpdk_err(EINVAL,
+				"slot %d PF %d: slots are 0 to %d, PFs 0 (application) "
+				"and 1 (management)",
 				slot, pf, FPGA_SLOT_MAX - 1);
 	n = scan_slots(slots);
 	if (slot >= n) {
@@ -303,7 +304,7 @@ int fpga_pci_attach(int slot_id, int pf_id, int bar_id, uint32_t flags, pci_bar_
 	pthread_mutex_lock(&lock);
 	for (int i = 0; i < FPGA_PCI_BARS_MAX; i++) {
 		if (!handles[i].used) {
-			handles[i] = (struct bar_handle){.used = true, .pf = c, .r = r};
+			handles[i] = (struct bar_handle){ .used = true, .pf = c, .r = r };
 			*handle = i;
 			pthread_mutex_unlock(&lock);
 			return 0;
@@ -417,8 +418,7 @@ int fpga_pci_write_burst(pci_bar_handle_t handle, uint64_t offset, uint32_t *dat
 	return access_rc(xpdk_region_write_burst32(b->r, offset, datap, dword_len));
 }
 
-int fpga_pci_memset(pci_bar_handle_t handle, uint64_t offset, uint32_t value,
-		    uint64_t dword_len)
+int fpga_pci_memset(pci_bar_handle_t handle, uint64_t offset, uint32_t value, uint64_t dword_len)
 {
 	struct bar_handle *b = get_handle(handle);
 
@@ -428,8 +428,7 @@ int fpga_pci_memset(pci_bar_handle_t handle, uint64_t offset, uint32_t value,
 	return access_rc(xpdk_region_memset32(b->r, offset, value, dword_len));
 }
 
-int fpga_pci_get_address(pci_bar_handle_t handle, uint64_t offset, uint64_t dword_len,
-			 void **ptr)
+int fpga_pci_get_address(pci_bar_handle_t handle, uint64_t offset, uint64_t dword_len, void **ptr)
 {
 	struct bar_handle *b = get_handle(handle);
 

@@ -68,8 +68,8 @@ static int csr(struct xpdk_sde *s, uint64_t off, uint32_t v)
 static uint8_t *window(const struct xpdk_region *r, uint64_t off)
 {
 	for (unsigned int i = 0; i < r->nareas; i++)
-		if (off >= r->areas[i].offset && off + XPDK_SDE_WIN_SIZE <=
-						     r->areas[i].offset + r->areas[i].size)
+		if (off >= r->areas[i].offset &&
+		    off + XPDK_SDE_WIN_SIZE <= r->areas[i].offset + r->areas[i].size)
 			return r->areas[i].ptr + (off - r->areas[i].offset);
 	return NULL;
 }
@@ -90,23 +90,29 @@ static int configure(struct xpdk_sde *s, const struct xpdk_sde_conf *conf)
 		return rc;
 	/* all-ones: the shell timed out, nothing decodes BAR4 */
 	if (info == 0xffffffffu || (info & (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C)) !=
-					   (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C))
+				       (XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C))
 		return xpdk_err(ENODEV, "no SDE on BAR4 (SDE_INFO 0x%08x): is cl_sde loaded?",
 				info);
 	const uint64_t wr[][2] = {
-		{C + XPDK_SDE_CDT_CONSUMED, 0}, {C + XPDK_SDE_CDT_LIMIT, 0},
-		{C + XPDK_SDE_COMP_COUNT, 0},
-		{C + XPDK_SDE_WB_CFG, XPDK_SDE_WB_DESC_CDT | XPDK_SDE_WB_DESC_CNT |
-					  XPDK_SDE_WB_PKT_CNT | XPDK_SDE_WB_MD_WR_WC},
-		{C + XPDK_SDE_WB_ADDR_LO, (uint32_t)st_c}, {C + XPDK_SDE_WB_ADDR_HI, st_c >> 32},
-		{C + XPDK_SDE_MD_ADDR_LO, (uint32_t)md}, {C + XPDK_SDE_MD_ADDR_HI, md >> 32},
-		{C + XPDK_SDE_MD_SIZE, RING * sizeof(struct xpdk_sde_c2h_md)},
-		{C + XPDK_SDE_MD_RD_PTR, 0}, {C + XPDK_SDE_MD_WR_PTR, 0},
-		{H + XPDK_SDE_CDT_CONSUMED, 0}, {H + XPDK_SDE_CDT_LIMIT, 0},
-		{H + XPDK_SDE_COMP_COUNT, 0},
-		{H + XPDK_SDE_WB_CFG, XPDK_SDE_WB_DESC_CDT | XPDK_SDE_WB_DESC_CNT |
-					  XPDK_SDE_WB_PKT_CNT},
-		{H + XPDK_SDE_WB_ADDR_LO, (uint32_t)st_h}, {H + XPDK_SDE_WB_ADDR_HI, st_h >> 32},
+		{ C + XPDK_SDE_CDT_CONSUMED, 0 },
+		{ C + XPDK_SDE_CDT_LIMIT, 0 },
+		{ C + XPDK_SDE_COMP_COUNT, 0 },
+		{ C + XPDK_SDE_WB_CFG, XPDK_SDE_WB_DESC_CDT | XPDK_SDE_WB_DESC_CNT |
+					   XPDK_SDE_WB_PKT_CNT | XPDK_SDE_WB_MD_WR_WC },
+		{ C + XPDK_SDE_WB_ADDR_LO, (uint32_t)st_c },
+		{ C + XPDK_SDE_WB_ADDR_HI, st_c >> 32 },
+		{ C + XPDK_SDE_MD_ADDR_LO, (uint32_t)md },
+		{ C + XPDK_SDE_MD_ADDR_HI, md >> 32 },
+		{ C + XPDK_SDE_MD_SIZE, RING * sizeof(struct xpdk_sde_c2h_md) },
+		{ C + XPDK_SDE_MD_RD_PTR, 0 },
+		{ C + XPDK_SDE_MD_WR_PTR, 0 },
+		{ H + XPDK_SDE_CDT_CONSUMED, 0 },
+		{ H + XPDK_SDE_CDT_LIMIT, 0 },
+		{ H + XPDK_SDE_COMP_COUNT, 0 },
+		{ H + XPDK_SDE_WB_CFG,
+		  XPDK_SDE_WB_DESC_CDT | XPDK_SDE_WB_DESC_CNT | XPDK_SDE_WB_PKT_CNT },
+		{ H + XPDK_SDE_WB_ADDR_LO, (uint32_t)st_h },
+		{ H + XPDK_SDE_WB_ADDR_HI, st_h >> 32 },
 	};
 	for (size_t i = 0; i < XPDK_ARRAY_SIZE(wr); i++)
 		if ((rc = csr(s, wr[i][0], (uint32_t)wr[i][1])) != 0)
@@ -155,8 +161,9 @@ struct xpdk_sde *xpdk_sde_open(int slot_id, const struct xpdk_sde_conf *conf)
 	s->c2h_win = s->bar4 ? window(s->bar4, XPDK_SDE_C2H_DESC_WIN) : NULL;
 	s->h2c_win = s->bar4 ? window(s->bar4, XPDK_SDE_H2C_DESC_WIN) : NULL;
 	if (s->ocl == NULL || s->c2h_win == NULL || s->h2c_win == NULL) {
-		rc = xpdk_err(ENODEV, "slot %d: BAR4's descriptor windows are not mapped (no "
-				      "SDE here, or a device without shared descriptor windows)",
+		rc = xpdk_err(ENODEV,
+			      "slot %d: BAR4's descriptor windows are not mapped (no "
+			      "SDE here, or a device without shared descriptor windows)",
 			      slot_id);
 		goto fail;
 	}
@@ -202,10 +209,10 @@ uint16_t xpdk_sde_tx_burst(struct xpdk_sde *s, const struct xpdk_sde_tx *tx, uin
 	if (n > credits)
 		n = (uint16_t)credits;
 	for (i = 0; i < n; i++) {
-		struct xpdk_sde_h2c_desc d = {.len = tx[i].len,
-					      .addr = tx[i].iova,
-					      .flags = tx[i].eop ? XPDK_SDE_H2C_EOP : 0,
-					      .user = tx[i].user};
+		struct xpdk_sde_h2c_desc d = { .len = tx[i].len,
+					       .addr = tx[i].iova,
+					       .flags = tx[i].eop ? XPDK_SDE_H2C_EOP : 0,
+					       .user = tx[i].user };
 
 		memcpy(s->h2c_win + (s->tx_posted + i) % RING * sizeof(d), &d, sizeof(d));
 	}
@@ -227,8 +234,7 @@ uint16_t xpdk_sde_tx_done(struct xpdk_sde *s)
 	return (uint16_t)n;
 }
 
-uint16_t xpdk_sde_rx_post(struct xpdk_sde *s, const uint64_t *iova, const uint32_t *len,
-			  uint16_t n)
+uint16_t xpdk_sde_rx_post(struct xpdk_sde *s, const uint64_t *iova, const uint32_t *len, uint16_t n)
 {
 	uint32_t room = RING - (s->rx_posted - s->rx_done);
 	uint16_t i;
@@ -237,7 +243,7 @@ uint16_t xpdk_sde_rx_post(struct xpdk_sde *s, const uint64_t *iova, const uint32
 		n = (uint16_t)room;
 	for (i = 0; i < n; i++) {
 		uint32_t k = (s->rx_posted + i) % RING;
-		struct xpdk_sde_c2h_desc d = {.len = len[i], .addr = iova[i]};
+		struct xpdk_sde_c2h_desc d = { .len = len[i], .addr = iova[i] };
 
 		s->rx_len[k] = len[i];
 		memcpy(s->c2h_win + k * sizeof(d), &d, sizeof(d));
@@ -289,8 +295,9 @@ int xpdk_sde_check(struct xpdk_sde *s)
 
 	if ((c | h) == 0)
 		return 0;
-	return xpdk_err(EIO, "SDE error: C2H status 0x%x, H2C status 0x%x (bit 0 descriptor, "
-			     "1 data mover, 2 write-back); reset it with xpdk_sde_close() and "
-			     "open it again",
+	return xpdk_err(EIO,
+			"SDE error: C2H status 0x%x, H2C status 0x%x (bit 0 descriptor, "
+			"1 data mover, 2 write-back); reset it with xpdk_sde_close() and "
+			"open it again",
 			c, h);
 }

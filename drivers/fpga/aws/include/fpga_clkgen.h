@@ -29,19 +29,19 @@ extern "C" {
 
 static const int AWS_CLKGEN_PF = 1;
 static const int AWS_CLKGEN_BAR = 4;
-#define AWS_CLKGEN_ID 0x90481D0F
-#define AWS_CLKGEN_VER 0x02010000
-#define AWS_CLKGEN_BLD 0x09232223
-#define AWS_CLKGEN_LOCK 0x151
+#define AWS_CLKGEN_ID		   0x90481D0F
+#define AWS_CLKGEN_VER		   0x02010000
+#define AWS_CLKGEN_BLD		   0x09232223
+#define AWS_CLKGEN_LOCK		   0x151
 #define FPGA_CLKGEN_GROUP_CLKS_MAX 3
-#define CLKGEN_A_1_MAX 125
-#define CLKGEN_A_2_MAX 375
-#define CLKGEN_A_3_MAX 500
-#define CLKGEN_B_0_MAX 450
-#define CLKGEN_B_1_MAX 225
-#define CLKGEN_C_0_MAX 300
-#define CLKGEN_C_1_MAX 400
-#define CLKGEN_HBM_MAX 450
+#define CLKGEN_A_1_MAX		   125
+#define CLKGEN_A_2_MAX		   375
+#define CLKGEN_A_3_MAX		   500
+#define CLKGEN_B_0_MAX		   450
+#define CLKGEN_B_1_MAX		   225
+#define CLKGEN_C_0_MAX		   300
+#define CLKGEN_C_1_MAX		   400
+#define CLKGEN_HBM_MAX		   450
 
 struct fpga_clkgen_group {
 	double clocks[FPGA_CLKGEN_GROUP_CLKS_MAX]; /**< MHz */

@@ -20,21 +20,21 @@
 extern "C" {
 #endif
 
-#define FPGA_SLOT_MAX 8
-#define AFI_ID_STR_MAX 64
-#define F1_DDR_IFS_MAX 4
-#define F2_DDR_IFS_MAX 1
-#define FPGA_CACHED_AGFIS_MAX 16
-#define FPGA_MBOX_VENDOR_ID 0x1d0f
-#define F1_MBOX_DEVICE_ID 0x1041
-#define F2_MBOX_DEVICE_ID 0x9248
+#define FPGA_SLOT_MAX	       8
+#define AFI_ID_STR_MAX	       64
+#define F1_DDR_IFS_MAX	       4
+#define F2_DDR_IFS_MAX	       1
+#define FPGA_CACHED_AGFIS_MAX  16
+#define FPGA_MBOX_VENDOR_ID    0x1d0f
+#define F1_MBOX_DEVICE_ID      0x1041
+#define F2_MBOX_DEVICE_ID      0x9248
 #define FPGA_MBOX_RESOURCE_NUM 0
-#define FPGA_MMCM_GROUP_MAX 3
+#define FPGA_MMCM_GROUP_MAX    3
 #define FPGA_MMCM_OUT_CLKS_MAX 7
-#define CLOCK_COUNT_A 4
-#define CLOCK_COUNT_B 2
-#define CLOCK_COUNT_C 2
-#define FPGA_BAR_PER_PF_MAX 5
+#define CLOCK_COUNT_A	       4
+#define CLOCK_COUNT_B	       2
+#define CLOCK_COUNT_C	       2
+#define FPGA_BAR_PER_PF_MAX    5
 
 /** Command flags (describe, load, clear). */
 enum {

@@ -33,15 +33,15 @@
 extern "C" {
 #endif
 
-#define FPGA_MGMT_TIMEOUT_DFLT 2500 /**< mailbox polls per command */
-#define FPGA_MGMT_DELAY_MSEC_DFLT 2 /**< milliseconds between polls */
-#define FPGA_MGMT_SYNC_TIMEOUT 300
+#define FPGA_MGMT_TIMEOUT_DFLT	  2500 /**< mailbox polls per command */
+#define FPGA_MGMT_DELAY_MSEC_DFLT 2    /**< milliseconds between polls */
+#define FPGA_MGMT_SYNC_TIMEOUT	  300
 #define FPGA_MGMT_SYNC_DELAY_MSEC 200
 
 /** What describe reports. */
 struct fpga_mgmt_image_info {
-	int status;	/**< FPGA_STATUS_* */
-	int status_q;	/**< FPGA_ERR_* qualifier */
+	int status;   /**< FPGA_STATUS_* */
+	int status_q; /**< FPGA_ERR_* qualifier */
 	int slot_id;
 	struct fpga_meta_ids ids; /**< afi_id ("none" when cleared) and the AFI's PCI IDs */
 	struct fpga_slot_spec spec;
@@ -63,8 +63,7 @@ void fpga_mgmt_set_cmd_timeout(uint32_t value);
 /** Milliseconds between mailbox polls (default FPGA_MGMT_DELAY_MSEC_DFLT). */
 void fpga_mgmt_set_cmd_delay_msec(uint32_t value);
 
-int fpga_mgmt_describe_local_image(int slot_id, struct fpga_mgmt_image_info *info,
-				   uint32_t flags);
+int fpga_mgmt_describe_local_image(int slot_id, struct fpga_mgmt_image_info *info, uint32_t flags);
 int fpga_mgmt_get_status(int slot_id, int *status, int *status_q);
 /** "loaded", "cleared", "busy", …; "internal-error" for an unknown value. */
 const char *fpga_mgmt_get_status_name(int status);

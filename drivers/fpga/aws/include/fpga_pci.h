@@ -52,8 +52,7 @@ int fpga_pci_init(void);
  * BURST_CAPABLE requires a write-combining-capable BAR (resource_burstable).
  * @return 0; -EINVAL (bad slot, PF, BAR, flags, or no handle free); FPGA_ERR_PCI_MISSING.
  */
-int fpga_pci_attach(int slot_id, int pf_id, int bar_id, uint32_t flags,
-		    pci_bar_handle_t *handle);
+int fpga_pci_attach(int slot_id, int pf_id, int bar_id, uint32_t flags, pci_bar_handle_t *handle);
 /** Release a handle. @return 0 or -EINVAL. */
 int fpga_pci_detach(pci_bar_handle_t handle);
 
@@ -69,15 +68,13 @@ int fpga_pci_peek64(pci_bar_handle_t handle, uint64_t offset, uint64_t *value);
 int fpga_pci_write_burst(pci_bar_handle_t handle, uint64_t offset, uint32_t *datap,
 			 uint64_t dword_len);
 /** Store @p value in @p dword_len consecutive 32-bit words. */
-int fpga_pci_memset(pci_bar_handle_t handle, uint64_t offset, uint32_t value,
-		    uint64_t dword_len);
+int fpga_pci_memset(pci_bar_handle_t handle, uint64_t offset, uint32_t value, uint64_t dword_len);
 /**
  * The address of [@p offset, @p offset + 4 * @p dword_len) in the process, for direct loads
  * and stores. Only parts of a BAR mapped into the process have one (-EINVAL otherwise).
  * The range is checked in dwords, as the header documents (AWS's code checks bytes).
  */
-int fpga_pci_get_address(pci_bar_handle_t handle, uint64_t offset, uint64_t dword_len,
-			 void **ptr);
+int fpga_pci_get_address(pci_bar_handle_t handle, uint64_t offset, uint64_t dword_len, void **ptr);
 /**@}*/
 
 /** @name Slots */

@@ -26,8 +26,8 @@
 #include "xpdk_devsim.h"
 
 #define SDE_BATCH     32
-#define SPIN_NS	      2000000ull  /* keep polling the SDE this long after its last work */
-#define MAX_SLEEP_NS  10000000ull /* then poll it at least this often */
+#define SPIN_NS	      20000000ull /* keep polling the SDE this long after its last work */
+#define MAX_SLEEP_NS  1000000ull  /* then poll it at least this often */
 #define WORK_SLICE_NS 1000000ull  /* return to the device thread's loop this often */
 #define CL_MEM_OFF    0x4000
 #define CL_MEM_SIZE   (64ull << 20)
@@ -55,8 +55,9 @@ static int f2_arg(const char *key, const char *val, void *arg)
 		f->load_ns = v * 1000000ull;
 	} else if (strcmp(key, "afi") == 0) {
 		if (xpdk_f2m_afi_find(val) == NULL)
-			return xpdk_err(EINVAL, "f2: afi '%s' is not in the catalogue "
-						"(xpdk-devsim --list-models lists it)",
+			return xpdk_err(EINVAL,
+					"f2: afi '%s' is not in the catalogue "
+					"(xpdk-devsim --list-models lists it)",
 					val);
 		snprintf(a->afi_buf, sizeof(a->afi_buf), "%s", val);
 		a->afi = a->afi_buf;
@@ -80,8 +81,9 @@ static int f2_arg(const char *key, const char *val, void *arg)
 						t);
 		}
 	} else {
-		return xpdk_err(EINVAL, "f2: unknown model argument '%s' (known: slots, "
-					"load_ms, afi, faults)",
+		return xpdk_err(EINVAL,
+				"f2: unknown model argument '%s' (known: slots, "
+				"load_ms, afi, faults)",
 				key);
 	}
 	return 0;
@@ -106,8 +108,7 @@ static void set_app_ids(struct xpdk_devsim_dev *app, const struct f2_afi *afi)
  * one (IDs, power-on registers) and unplug the old one's client. Lock held. */
 static void follow_shell(struct f2_slot *sl)
 {
-	const struct f2_afi *now =
-	    sl->shell.status == XPDK_F2_STATUS_LOADED ? sl->shell.afi : NULL;
+	const struct f2_afi *now = sl->shell.status == XPDK_F2_STATUS_LOADED ? sl->shell.afi : NULL;
 
 	if (now == sl->presented)
 		return;
@@ -123,16 +124,16 @@ static void follow_shell(struct f2_slot *sl)
 static int add_slot(struct xpdk_devsim_dev *dev, struct f2 *f, unsigned int s, const char *afi)
 {
 	struct f2_slot *sl = &f->slot[s];
-	struct xpdk_pci_ids mgmt = {.vendor = XPDK_F2_VENDOR,
-				    .device = XPDK_F2_MBOX_DEVICE,
+	struct xpdk_pci_ids mgmt = { .vendor = XPDK_F2_VENDOR,
+				     .device = XPDK_F2_MBOX_DEVICE,
+				     .subsystem_vendor = XPDK_F2_VENDOR,
+				     .subsystem = XPDK_F2_MBOX_DEVICE,
+				     .class_code = 0x058000 };
+	struct xpdk_pci_ids app = { .vendor = XPDK_F2_VENDOR,
+				    .device = XPDK_F2_APP_CLEARED,
 				    .subsystem_vendor = XPDK_F2_VENDOR,
-				    .subsystem = XPDK_F2_MBOX_DEVICE,
-				    .class_code = 0x058000};
-	struct xpdk_pci_ids app = {.vendor = XPDK_F2_VENDOR,
-				   .device = XPDK_F2_APP_CLEARED,
-				   .subsystem_vendor = XPDK_F2_VENDOR,
-				   .subsystem = XPDK_F2_CL_SSID,
-				   .class_code = 0x058000};
+				    .subsystem = XPDK_F2_CL_SSID,
+				    .class_code = 0x058000 };
 	char name[16];
 	void *mem;
 
@@ -173,7 +174,7 @@ static int add_slot(struct xpdk_devsim_dev *dev, struct f2 *f, unsigned int s, c
 static int f2_init(struct xpdk_devsim_dev *dev, const char *args)
 {
 	struct f2 *f = xpdk_devsim_priv(dev);
-	struct f2_args a = {.f = f};
+	struct f2_args a = { .f = f };
 	int rc;
 
 	f->nslots = 1;
@@ -203,7 +204,7 @@ static uint64_t mgmt_read(struct f2_slot *sl, unsigned int bar, uint64_t off)
 	if (bar == 0) {
 		if (off == XPDK_F2_MB_VLED) /* the hello world's LEDs, through the DIP mask */
 			return sl->shell.afi && sl->shell.afi->cl == CL_HELLO &&
-					   sl->shell.status == XPDK_F2_STATUS_LOADED
+				       sl->shell.status == XPDK_F2_STATUS_LOADED
 				   ? (sl->hello & sl->shell.vdip & 0xffff)
 				   : 0;
 		return xpdk_f2m_mbox_read(&sl->shell, off);
@@ -303,9 +304,8 @@ static uint64_t f2_work(struct xpdk_devsim_dev *dev)
 			if (xpdk_f2m_shell_settle(&sl->shell, now))
 				follow_shell(sl);
 			if (sl->shell.status == XPDK_F2_STATUS_BUSY) {
-				uint64_t d = sl->shell.load_done_ns > now
-						 ? sl->shell.load_done_ns - now
-						 : 0;
+				uint64_t d =
+				    sl->shell.load_done_ns > now ? sl->shell.load_done_ns - now : 0;
 
 				next = d < next ? d : next;
 			}
@@ -356,12 +356,13 @@ static uint64_t f2_work(struct xpdk_devsim_dev *dev)
 static const struct xpdk_devsim_model f2_model = {
 	.name = "f2",
 	.summary = "AWS F2 FPGA slots: mailbox, AFI loads, clock generator, CL examples, SDE",
-	.args_help = "slots=N      slots, 1 to 8 (default 1); sockets NAME-SS.0 (app PF), "
-		     "NAME-SS.1 (mgmt PF)\n"
-		     "load_ms=N    how long a load or clear is busy (default 20)\n"
-		     "afi=AGFI     loaded at power-on: agfi-0fcf87119b8e97bf3 (F1-compatible hello "
-		     "world), agfi-080817d089f3cd2ed (cl_mem_perf), agfi-0925b211f5a81b071 (cl_sde)\n"
-		     "faults=F[+F] load-fail, power-violation, mbox-silent, clk-no-lock",
+	.args_help =
+	    "slots=N      slots, 1 to 8 (default 1); sockets NAME-SS.0 (app PF), "
+	    "NAME-SS.1 (mgmt PF)\n"
+	    "load_ms=N    how long a load or clear is busy (default 20)\n"
+	    "afi=AGFI     loaded at power-on: agfi-0fcf87119b8e97bf3 (F1-compatible hello "
+	    "world), agfi-080817d089f3cd2ed (cl_mem_perf), agfi-0925b211f5a81b071 (cl_sde)\n"
+	    "faults=F[+F] load-fail, power-violation, mbox-silent, clk-no-lock",
 	.priv_size = sizeof(struct f2),
 	.init = f2_init,
 	.mmio_read = f2_mmio_read,

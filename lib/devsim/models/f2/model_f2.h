@@ -39,18 +39,18 @@ const struct f2_afi *xpdk_f2m_afis(unsigned int *n);
 uint64_t xpdk_f2m_agfi_u64(const char *agfi);
 
 /* ---- fault injection (faults=) ---- */
-#define F2_FAULT_LOAD_FAIL    XPDK_BIT(0) /* loads end in load-failed */
-#define F2_FAULT_POWER	      XPDK_BIT(1) /* loads end loaded with afi-power-violation */
-#define F2_FAULT_MBOX_SILENT  XPDK_BIT(2) /* the mailbox takes messages and never answers */
-#define F2_FAULT_CLK_NO_LOCK  XPDK_BIT(3) /* the clock generator's MMCMs never lock */
+#define F2_FAULT_LOAD_FAIL   XPDK_BIT(0) /* loads end in load-failed */
+#define F2_FAULT_POWER	     XPDK_BIT(1) /* loads end loaded with afi-power-violation */
+#define F2_FAULT_MBOX_SILENT XPDK_BIT(2) /* the mailbox takes messages and never answers */
+#define F2_FAULT_CLK_NO_LOCK XPDK_BIT(3) /* the clock generator's MMCMs never lock */
 
 /* ---- the clock generator ---- */
 
 enum { CG_A, CG_B, CG_C, CG_HBM, CG_GROUPS };
 
 struct f2_mmcm {
-	uint32_t main_cfg, clk_cfg[3];	   /* as last written */
-	uint32_t act_main, act_clk[3];	   /* applied by LOAD */
+	uint32_t main_cfg, clk_cfg[3]; /* as last written */
+	uint32_t act_main, act_clk[3]; /* applied by LOAD */
 };
 
 struct f2_clkgen {
@@ -86,7 +86,7 @@ struct f2_shell {
 	struct xpdk_f2_metrics m;
 	/* configuration */
 	uint64_t faults;
-	uint64_t load_ns; /* how long a load or clear stays busy */
+	uint64_t load_ns;  /* how long a load or clear stays busy */
 	uint64_t commands; /* commands served (for the log) */
 };
 
@@ -150,8 +150,8 @@ struct f2_slot {
 	const struct f2_afi *presented; /* the CL the application PF shows */
 	struct f2_clkgen cg;
 	struct f2_sde sde;
-	uint32_t hello, clk_ctl;	    /* CL registers */
-	uint32_t mem_csr[0x2000 / 4];	    /* cl_mem_perf: BAR4 0x2000-0x3fff as memory */
+	uint32_t hello, clk_ctl;      /* CL registers */
+	uint32_t mem_csr[0x2000 / 4]; /* cl_mem_perf: BAR4 0x2000-0x3fff as memory */
 	uint64_t clk_meas_hz[XPDK_F2_CLKFREQ_NUM];
 	bool measured;
 };

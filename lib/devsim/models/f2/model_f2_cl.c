@@ -93,8 +93,7 @@ static uint32_t ocl_read(struct f2_slot *sl, uint64_t off)
 			return sl->clk_ctl;
 		if (off == XPDK_F2_CLKFREQ_REF)
 			return sl->measured ? CLK_REF_HZ : 0;
-		if (off >= XPDK_F2_CLKFREQ_CTR(0) &&
-		    off < XPDK_F2_CLKFREQ_CTR(XPDK_F2_CLKFREQ_NUM))
+		if (off >= XPDK_F2_CLKFREQ_CTR(0) && off < XPDK_F2_CLKFREQ_CTR(XPDK_F2_CLKFREQ_NUM))
 			return (uint32_t)sl->clk_meas_hz[(off - XPDK_F2_CLKFREQ_CTR(0)) / 4];
 		return DEAD_DEAD;
 	case CL_SDE:

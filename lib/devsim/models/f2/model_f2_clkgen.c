@@ -14,9 +14,9 @@
 
 #include "model_f2.h"
 
-static const uint32_t mmcm_base[CG_GROUPS] = {XPDK_F2_CG_MMCM_A, XPDK_F2_CG_MMCM_B,
-					      XPDK_F2_CG_MMCM_C, XPDK_F2_CG_MMCM_HBM};
-static const unsigned int mmcm_outs[CG_GROUPS] = {3, 2, 2, 1};
+static const uint32_t mmcm_base[CG_GROUPS] = { XPDK_F2_CG_MMCM_A, XPDK_F2_CG_MMCM_B,
+					       XPDK_F2_CG_MMCM_C, XPDK_F2_CG_MMCM_HBM };
+static const unsigned int mmcm_outs[CG_GROUPS] = { 3, 2, 2, 1 };
 
 static uint32_t main_cfg(unsigned int mult, unsigned int frac, unsigned int div)
 {

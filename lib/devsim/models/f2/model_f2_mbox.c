@@ -17,12 +17,12 @@
 #include "model_f2.h"
 
 static const struct f2_afi afis[] = {
-	{"agfi-0fcf87119b8e97bf3", CL_HELLO, XPDK_F2_HELLO_DEVICE, XPDK_F2_HELLO_SSVID,
-	 XPDK_F2_CL_SSID, "F1-compatible hello world"},
-	{"agfi-080817d089f3cd2ed", CL_MEM_PERF, XPDK_F2_MEMPERF_DEVICE, XPDK_F2_CL_SSVID,
-	 XPDK_F2_CL_SSID, "cl_mem_perf"},
-	{"agfi-0925b211f5a81b071", CL_SDE, XPDK_F2_SDE_DEVICE, XPDK_F2_CL_SSVID, XPDK_F2_CL_SSID,
-	 "cl_sde"},
+	{ "agfi-0fcf87119b8e97bf3", CL_HELLO, XPDK_F2_HELLO_DEVICE, XPDK_F2_HELLO_SSVID,
+	  XPDK_F2_CL_SSID, "F1-compatible hello world" },
+	{ "agfi-080817d089f3cd2ed", CL_MEM_PERF, XPDK_F2_MEMPERF_DEVICE, XPDK_F2_CL_SSVID,
+	  XPDK_F2_CL_SSID, "cl_mem_perf" },
+	{ "agfi-0925b211f5a81b071", CL_SDE, XPDK_F2_SDE_DEVICE, XPDK_F2_CL_SSVID, XPDK_F2_CL_SSID,
+	  "cl_sde" },
 };
 
 const struct f2_afi *xpdk_f2m_afis(unsigned int *n)
@@ -88,7 +88,7 @@ static size_t reply_hdr(void *reply, uint32_t op, uint32_t id, size_t payload)
 
 static size_t reply_error(void *reply, uint32_t id, int32_t error)
 {
-	struct xpdk_f2_error_rsp e = {.error = error};
+	struct xpdk_f2_error_rsp e = { .error = error };
 
 	memcpy((uint8_t *)reply + sizeof(struct xpdk_f2_afi_hdr), &e, sizeof(e));
 	return reply_hdr(reply, XPDK_F2_OP_ERROR, id, sizeof(e));

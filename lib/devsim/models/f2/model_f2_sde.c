@@ -348,9 +348,9 @@ static int md_write(struct xpdk_devsim_dev *app, struct sde_dir *c, uint32_t len
 	memcpy((uint8_t *)p + offsetof(struct xpdk_sde_c2h_md, len), &len, sizeof(len));
 	user = eop ? user : 0;
 	memcpy((uint8_t *)p + offsetof(struct xpdk_sde_c2h_md, user), &user, sizeof(user));
-	atomic_store_explicit((_Atomic uint32_t *)(void *)((uint8_t *)md +
-							  offsetof(struct xpdk_sde_c2h_md, status)),
-			      st, memory_order_release);
+	atomic_store_explicit(
+	    (_Atomic uint32_t *)(void *)((uint8_t *)md + offsetof(struct xpdk_sde_c2h_md, status)),
+	    st, memory_order_release);
 	xpdk_devsim_dma_unmap(app);
 	c->md_wr = (c->md_wr + 1) % n;
 	return 0;
