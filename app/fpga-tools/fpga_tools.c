@@ -76,12 +76,12 @@ static void print_metrics(const struct f2_metrics_common *f)
 {
 	static const char *const grp[3] = { "A", "B", "C" };
 
-	printf("sdacl-slave-timeout=%u\n", f->sda_slave_timeout_count ? 1 : 0);
-	printf("virtual-jtag-slave-timeout=%u\n", f->virtual_jtag_slave_timeout_count ? 1 : 0);
-	printf("ocl-slave-timeout=%u\n", f->ocl_slave_timeout_count ? 1 : 0);
-	printf("dma-pcis-timeout=%u\n", f->dma_pcis_timeout_count ? 1 : 0);
-	printf("pcim-range-error=%u\n", f->pcim_range_error_count ? 1 : 0);
-	printf("pcim-axi-protocol-error=%u\n", f->pcim_axi_protocol_error_count ? 1 : 0);
+	printf("sdacl-slave-timeout=%d\n", f->sda_slave_timeout_count ? 1 : 0);
+	printf("virtual-jtag-slave-timeout=%d\n", f->virtual_jtag_slave_timeout_count ? 1 : 0);
+	printf("ocl-slave-timeout=%d\n", f->ocl_slave_timeout_count ? 1 : 0);
+	printf("dma-pcis-timeout=%d\n", f->dma_pcis_timeout_count ? 1 : 0);
+	printf("pcim-range-error=%d\n", f->pcim_range_error_count ? 1 : 0);
+	printf("pcim-axi-protocol-error=%d\n", f->pcim_axi_protocol_error_count ? 1 : 0);
 	printf("sdacl-slave-timeout-addr=0x%" PRIx64 "\n", f->sda_slave_timeout_addr);
 	printf("sdacl-slave-timeout-count=%u\n", f->sda_slave_timeout_count);
 	printf("ocl-slave-timeout-addr=0x%x\n", f->ocl_slave_timeout_addr);

@@ -210,7 +210,7 @@ static int run_size(struct sde_ctx *c, uint64_t size, struct sde_row *row)
 		fprintf(stderr, "xpdk-bench: sde: %s\n", xpdk_strerror_last());
 		return BENCH_FAIL;
 	}
-	if (stream(c, size, RING * 2, 0, true) < 0) /* full compare, wrapping the rings */
+	if (stream(c, size, (uint64_t)RING * 2, 0, true) < 0) /* full compare, wrapping the rings */
 		return BENCH_FAIL;
 	for (int r = 0; r < ROUNDS; r++) {
 		uint64_t t0 = rte_rdtsc();

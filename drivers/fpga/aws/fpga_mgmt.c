@@ -253,8 +253,8 @@ static int mbox_cmd(int slot, uint32_t op, const void *payload, size_t plen, voi
 	    (rc = xpdk_aws_rd32(r, XPDK_F2_MB_RD_LEN, &rlen)) != 0)
 		goto out;
 	if (rlen < sizeof(h) || rlen > rsp_max || rlen > sizeof(buf)) {
-		rc = xpdk_err(EPROTO, "slot %d: mailbox reply of %u bytes (expected %zu to %zu)",
-			      slot, rlen, sizeof(h), rsp_max);
+		xpdk_err(EPROTO, "slot %d: mailbox reply of %u bytes (expected %zu to %zu)", slot,
+			 rlen, sizeof(h), rsp_max);
 		goto malformed;
 	}
 	if ((rc = xpdk_aws_wr32(r, XPDK_F2_MB_RD_INDEX, 0)) != 0)
@@ -266,14 +266,14 @@ static int mbox_cmd(int slot, uint32_t op, const void *payload, size_t plen, voi
 	memcpy(&h, buf, sizeof(h));
 	if ((h.version >> 16) != XPDK_F2_AFI_VER_MAJOR || !(h.len_flags & XPDK_F2_FLAG_RESP) ||
 	    XPDK_FIELD_GET(XPDK_F2_LEN_MASK, h.len_flags) != rlen - sizeof(h)) {
-		rc = xpdk_err(EPROTO, "slot %d: mailbox reply header is malformed", slot);
+		xpdk_err(EPROTO, "slot %d: mailbox reply header is malformed", slot);
 		goto malformed;
 	}
 	if (h.op == XPDK_F2_OP_ERROR) {
 		struct xpdk_f2_error_rsp e;
 
 		if (rlen - sizeof(h) != sizeof(e)) {
-			rc = xpdk_err(EPROTO, "slot %d: error reply of the wrong size", slot);
+			xpdk_err(EPROTO, "slot %d: error reply of the wrong size", slot);
 			goto malformed;
 		}
 		memcpy(&e, (uint8_t *)buf + sizeof(h), sizeof(e));
@@ -283,7 +283,7 @@ static int mbox_cmd(int slot, uint32_t op, const void *payload, size_t plen, voi
 		goto out;
 	}
 	if (h.op != op || h.id != id) {
-		rc = xpdk_err(EPROTO, "slot %d: reply op %u does not answer op %u", slot, h.op, op);
+		xpdk_err(EPROTO, "slot %d: reply op %u does not answer op %u", slot, h.op, op);
 		goto malformed;
 	}
 	*rsp_len = rlen - sizeof(h);

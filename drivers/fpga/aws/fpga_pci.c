@@ -31,9 +31,9 @@ struct slot {
 };
 
 struct xpdk_aws_pf {
-	char name[NAME_MAX_LEN];
 	struct xpdk_dev *dev;
 	int refs;
+	char name[NAME_MAX_LEN];
 };
 
 struct bar_handle {
