@@ -159,6 +159,14 @@ void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev)
 	xpdk_vfu_server_dma_unpin(dev->server);
 }
 
+int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+		       int *fd, uint64_t *offset)
+{
+	int rc = dma_allowed(dev);
+
+	return rc < 0 ? rc : xpdk_vfu_server_dma_fd(dev->server, iova, len, write, fd, offset);
+}
+
 void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector)
 {
 	/* MSI when the driver gave MSI eventfds, else INTx (one line) */

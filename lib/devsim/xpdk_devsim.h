@@ -158,6 +158,14 @@ int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size
 void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
 			  uint64_t len);
 
+/**
+ * The memory file behind BAR @p bar's memory areas (each lives at its BAR offset in it), for a
+ * model that shares those areas with a process of its own (mmap the file at the area's offset).
+ * The instance owns the descriptor (close-on-exec; dup it to pass it on).
+ * @return the descriptor, or -ENOENT when the BAR has no memory areas.
+ */
+int xpdk_devsim_bar_mem_fd(struct xpdk_devsim_dev *dev, unsigned int bar);
+
 /** Serialise with the register callbacks (used from work()). */
 void xpdk_devsim_lock(struct xpdk_devsim_dev *dev);
 /** Counterpart of xpdk_devsim_lock(). */
@@ -200,6 +208,15 @@ int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, 
 			void **ptr);
 /** End a pin from xpdk_devsim_dma_map(). */
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
+
+/**
+ * Client memory [@p iova, @p iova + @p len) as a file, for a model's own child process to map:
+ * a new close-on-exec descriptor the caller closes, and the offset of @p iova in it.
+ * @return 0, or an error as xpdk_devsim_dma_read (-EFAULT also when the client mapped that
+ *         memory without an fd).
+ */
+int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+		       int *fd, uint64_t *offset);
 
 /**
  * Signal interrupt vector @p vector: over MSI when the client set MSI eventfds, otherwise INTx

@@ -342,6 +342,16 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);
 
 /**
+ * The client's memory behind [@p iova, @p iova + @p len) as a file: a new descriptor (close-on-
+ * exec, the caller closes it) and the offset of @p iova in it, so that another process (e.g. a
+ * device model's child) can map exactly that memory. The range must lie in one window the client
+ * mapped with an fd and with @p write permission when asked.
+ * @return 0, -EFAULT, or a negative errno.
+ */
+int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			   int *fd, uint64_t *offset);
+
+/**
  * Signal vector @p vector of IRQ type @p index on the client's eventfd.
  * @return 0, or -ENOENT when the client set no eventfd for it (the interrupt is dropped).
  */
