@@ -21,8 +21,13 @@
 #ifndef XPDK_DPA_REGS_H
 #define XPDK_DPA_REGS_H
 
+#include <limits.h>
+#include <linux/futex.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "xpdk_common.h"
 
@@ -233,5 +238,36 @@ struct xpdk_dpa_cqe64 {
 };
 _Static_assert(sizeof(struct xpdk_dpa_cqe64) == 64, "CQE is 64 bytes");
 _Static_assert(offsetof(struct xpdk_dpa_cqe64, op_own) == 63, "CQE layout");
+
+/**
+ * @name Doorbells on shared memory
+ * A slot's words are futexes (not private: host, model and process share them). A writer
+ * stores, then wakes when the reader said it sleeps; a reader says it sleeps, checks again,
+ * then waits: with sequentially consistent atomics on both sides no wake-up is lost.
+ */
+/**@{*/
+/** Sleep while *@p word == @p val, at most @p timeout_ns (0: no limit). */
+static inline void xpdk_dpa_futex_wait(uint32_t *word, uint32_t val, uint64_t timeout_ns)
+{
+	struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000ULL),
+			      .tv_nsec = (long)(timeout_ns % 1000000000ULL)};
+
+	syscall(SYS_futex, word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
+}
+
+/** Wake every sleeper on @p word. */
+static inline void xpdk_dpa_futex_wake(uint32_t *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+/** Ring @p slot's EU doorbell: bump it and wake the EUs that sleep. */
+static inline void xpdk_dpa_ring_eus(struct xpdk_dpa_slot *slot)
+{
+	__atomic_fetch_add(&slot->eu_bell, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&slot->eu_sleepers, __ATOMIC_SEQ_CST) != 0)
+		xpdk_dpa_futex_wake(&slot->eu_bell);
+}
+/**@}*/
 
 #endif /* XPDK_DPA_REGS_H */

@@ -104,19 +104,4 @@ int xpdk_dpa_msg_check(const struct dpa_msg *m, bool from_child);
 /* The opcode's name, for logs ("?" when unknown). */
 const char *xpdk_dpa_op_name(uint32_t op);
 
-/* ---- futexes on shared memory (not private: the words are shared between processes) ---- */
-
-/* Sleep while *@p word == @p val, at most @p timeout_ns (0: no limit). */
-void xpdk_dpa_futex_wait(uint32_t *word, uint32_t val, uint64_t timeout_ns);
-/* Wake every sleeper on @p word. */
-void xpdk_dpa_futex_wake(uint32_t *word);
-
-/* Bump @p slot's EU doorbell and wake sleeping EUs. */
-static inline void xpdk_dpa_ring_eus(struct xpdk_dpa_slot *slot)
-{
-	__atomic_fetch_add(&slot->eu_bell, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&slot->eu_sleepers, __ATOMIC_SEQ_CST) != 0)
-		xpdk_dpa_futex_wake(&slot->eu_bell);
-}
-
 #endif /* XPDK_MODEL_DPA_H */

@@ -374,6 +374,7 @@ static void control_loop(void)
 		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
 				    .msg_controllen = sizeof(cbuf.buf)};
 		ssize_t n = recvmsg(c->ctl_fd, &mh, MSG_CMSG_CLOEXEC);
+		char in_text[sizeof(m.text)] = "";
 		int fd, rc;
 
 		if (n < 0 && errno == EINTR)
@@ -387,7 +388,7 @@ static void control_loop(void)
 		} else if (m.type == DPA_MSG_EXIT) {
 			_exit(0);
 		} else {
-			m.text[0] = '\0';
+			memcpy(in_text, m.text, sizeof(in_text));
 			pthread_mutex_lock(&c->lock);
 			rc = handle(&m, fd);
 			pthread_mutex_unlock(&c->lock);
@@ -395,7 +396,7 @@ static void control_loop(void)
 		if (fd >= 0)
 			close(fd);
 		m.status = (uint32_t)rc;
-		if (rc != 0 && m.text[0] == '\0')
+		if (rc != 0 && memcmp(m.text, in_text, sizeof(in_text)) == 0)
 			snprintf(m.text, sizeof(m.text), "%s", strerror(rc));
 		if (send(c->ctl_fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 			_exit(0);

@@ -4,17 +4,13 @@
 
 /*
  * The dpa model's input checks, kept pure so that the fuzzer (test/fuzz/fuzz_dpa_cmd.c) runs
- * them on arbitrary bytes: a mailbox command from the host, a message from a child. Also the
- * futex helpers both the model and the child use on shared memory.
+ * them on arbitrary bytes: a mailbox command from the host, a message from a child.
  */
 
 #include <errno.h>
 #include <stdarg.h>
-#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "model_dpa.h"
 
@@ -179,17 +175,4 @@ int xpdk_dpa_msg_check(const struct dpa_msg *m, bool from_child)
 	if (from_child && m->type == DPA_MSG_EXIT)
 		return EPROTO;
 	return 0;
-}
-
-void xpdk_dpa_futex_wait(uint32_t *word, uint32_t val, uint64_t timeout_ns)
-{
-	struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000ULL),
-			      .tv_nsec = (long)(timeout_ns % 1000000000ULL)};
-
-	syscall(SYS_futex, word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
-}
-
-void xpdk_dpa_futex_wake(uint32_t *word)
-{
-	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
