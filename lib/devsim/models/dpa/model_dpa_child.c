@@ -229,6 +229,7 @@ static void wait_inactive(uint32_t i)
 		usleep(500);
 }
 
+/* One request of the model; the caller holds c->lock. */
 static int handle(struct dpa_msg *m, int fd)
 {
 	struct dpa_child *c = &xpdk_dpac;
@@ -323,21 +324,18 @@ static int handle(struct dpa_msg *m, int fd)
 			return snprintf(m->text, sizeof(m->text), "cannot map host memory: %s",
 					strerror(rc)),
 			       rc;
-		pthread_mutex_lock(&c->lock);
 		if (c->mkey[a[0]].used)
 			munmap(c->mkey[a[0]].resv, c->mkey[a[0]].resv_len);
 		c->mkey[a[0]] = k;
-		pthread_mutex_unlock(&c->lock);
 		return 0;
 	}
 	case DPA_MSG_MKEY_DEL:
 		if (a[0] >= XPDK_DPA_MAX_MKEYS)
 			return EINVAL;
-		pthread_mutex_lock(&c->lock);
-		if (c->mkey[a[0]].used)
-			munmap(c->mkey[a[0]].resv, c->mkey[a[0]].resv_len);
 		c->mkey[a[0]].used = false;
-		pthread_mutex_unlock(&c->lock);
+		if (c->mkey[a[0]].resv != NULL)
+			munmap(c->mkey[a[0]].resv, c->mkey[a[0]].resv_len);
+		c->mkey[a[0]].resv = NULL;
 		return 0;
 	case DPA_MSG_CQ_ADD:
 		if (a[0] >= XPDK_DPA_MAX_CQS)

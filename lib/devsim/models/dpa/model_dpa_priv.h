@@ -16,7 +16,8 @@
 
 #define DPA_HEAP_MAX_BLOCKS 4096
 #define DPA_HEAP_ALIGN 64
-#define DPA_CHILD_TIMEOUT_MS 10000 /* a child answers a request (or starts) within this */
+#define DPA_CHILD_TIMEOUT_MS 4000 /* a child answers (or starts) within this: under the
+				   client's 5 s wait for a register write */
 
 struct dpa_block {
 	uint64_t off, len;
