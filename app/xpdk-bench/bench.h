@@ -79,5 +79,6 @@ void json_string(const char *s);
 /* ---- subcommands: argc/argv start at the subcommand name ---- */
 int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);
+int bench_dpa(int argc, char **argv);
 
 #endif /* XPDK_BENCH_H */

@@ -28,6 +28,7 @@ static void usage(FILE *o)
 	fprintf(
 	    o, "Usage: xpdk-bench [EAL options] -- mmio -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- dma -d DEV [options]\n"
+	       "       xpdk-bench [EAL options] -- dpa -d DEV [options]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
 	       "\n"
 	       "Throughput and latency of device access, each beside a same-run baseline:\n"
@@ -36,6 +37,8 @@ static void usage(FILE *o)
 	       "        path's latency percentiles\n"
 	       "  dma   DMA engine bandwidth, message rate and completion latency per size,\n"
 	       "        against single-thread memcpy and DPDK's dma_skeleton (ratios)\n"
+	       "  dpa   FlexIO RPC round trip against an eventfd ping-pong between two threads,\n"
+	       "        and CQE-to-handler activation latency, on the emulated DPA\n"
 	       "\n"
 	       "Output: a table (perftest style), --json, --csv; dma --plot FILE.png.\n"
 	       "EAL: e.g. -l 0 (the main lcore: where the benchmark runs); XPDK adds --no-pci and\n"
@@ -71,11 +74,13 @@ static int dispatch(int argc, char **argv)
 		return bench_mmio(argc, argv);
 	if (strcmp(argv[0], "dma") == 0)
 		return bench_dma(argc, argv);
+	if (strcmp(argv[0], "dpa") == 0)
+		return bench_dpa(argc, argv);
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		usage(stdout);
 		return BENCH_OK;
 	}
-	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio or dma; see --help)\n", argv[0]);
+	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio, dma or dpa; see --help)\n", argv[0]);
 	return BENCH_USAGE;
 }
 

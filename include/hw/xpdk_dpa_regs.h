@@ -255,18 +255,27 @@ static inline void xpdk_dpa_futex_wait(uint32_t *word, uint32_t val, uint64_t ti
 	syscall(SYS_futex, word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
 }
 
+/** Wake up to @p n sleepers on @p word. */
+static inline void xpdk_dpa_futex_wake_n(uint32_t *word, int n)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
 /** Wake every sleeper on @p word. */
 static inline void xpdk_dpa_futex_wake(uint32_t *word)
 {
-	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	xpdk_dpa_futex_wake_n(word, INT_MAX);
 }
 
-/** Ring @p slot's EU doorbell: bump it and wake the EUs that sleep. */
+/**
+ * Ring @p slot's EU doorbell: bump it and wake one sleeping EU (an EU that finds work it may
+ * not run, for its affinity, wakes the others).
+ */
 static inline void xpdk_dpa_ring_eus(struct xpdk_dpa_slot *slot)
 {
 	__atomic_fetch_add(&slot->eu_bell, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&slot->eu_sleepers, __ATOMIC_SEQ_CST) != 0)
-		xpdk_dpa_futex_wake(&slot->eu_bell);
+		xpdk_dpa_futex_wake_n(&slot->eu_bell, 1);
 }
 /**@}*/
 

@@ -125,13 +125,17 @@ static void run_handler(struct flexio_dev_thread_ctx *ctx, uint32_t i)
 static bool run_one_handler(struct flexio_dev_thread_ctx *ctx)
 {
 	struct dpa_child *c = &xpdk_dpac;
+	bool others = false;
 
 	for (uint32_t i = 0; i < XPDK_DPA_MAX_HANDLERS; i++) {
 		uint32_t idle = DPA_H_IDLE;
 
-		if (!__atomic_load_n(&c->ctl->h_pending[i], __ATOMIC_ACQUIRE) || !c->h[i].used ||
-		    !affinity_ok(&c->h[i], ctx->eu))
+		if (!__atomic_load_n(&c->ctl->h_pending[i], __ATOMIC_ACQUIRE) || !c->h[i].used)
 			continue;
+		if (!affinity_ok(&c->h[i], ctx->eu)) {
+			others = true; /* work for another EU: wake them all */
+			continue;
+		}
 		if (!__atomic_compare_exchange_n(&c->ctl->h_state[i], &idle, DPA_H_ACTIVE, false,
 						 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 			if (idle != DPA_H_ACTIVE) /* not running: the event is lost */
@@ -145,6 +149,8 @@ static bool run_one_handler(struct flexio_dev_thread_ctx *ctx)
 		run_handler(ctx, i);
 		return true;
 	}
+	if (others && __atomic_load_n(&c->slot->eu_sleepers, __ATOMIC_SEQ_CST) != 0)
+		xpdk_dpa_futex_wake(&c->slot->eu_bell);
 	return false;
 }
 
