@@ -48,8 +48,9 @@ static void *pong(void *arg)
 /* The baseline: an eventfd ping-pong between two threads, one round trip per sample. */
 static int baseline(uint64_t n, struct hist *h)
 {
-	struct pingpong pp = {.to_peer = eventfd(0, EFD_CLOEXEC), .to_main = eventfd(0, EFD_CLOEXEC),
-			      .n = n};
+	struct pingpong pp = { .to_peer = eventfd(0, EFD_CLOEXEC),
+			       .to_main = eventfd(0, EFD_CLOEXEC),
+			       .n = n };
 	pthread_t t;
 	uint64_t one = 1, v;
 	int rc = 0;
@@ -104,11 +105,11 @@ static void act_free(struct act *a)
 
 static int activation(struct flexio_process *p, uint64_t n, struct hist *h)
 {
-	struct flexio_event_handler_attr ea = {.host_stub_func = bench_stamp};
-	struct flexio_cq_attr ca = {.log_cq_depth = 4,
-				    .element_type = FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD};
-	struct dpa_bench_ctx c = {0};
-	struct act a = {0};
+	struct flexio_event_handler_attr ea = { .host_stub_func = bench_stamp };
+	struct flexio_cq_attr ca = { .log_cq_depth = 4,
+				     .element_type = FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD };
+	struct dpa_bench_ctx c = { 0 };
+	struct act a = { 0 };
 	flexio_uintptr_t cd;
 	volatile uint64_t *stamp;
 	int rc = -1;
@@ -117,8 +118,8 @@ static int activation(struct flexio_process *p, uint64_t n, struct hist *h)
 	if (a.stamp == NULL)
 		return -1;
 	stamp = a.stamp->va;
-	a.mr = xpdk_flexio_reg_mr(flexio_process_get_pd(p), a.stamp, 0, 4096,
-				  IBV_ACCESS_LOCAL_WRITE);
+	a.mr =
+	    xpdk_flexio_reg_mr(flexio_process_get_pd(p), a.stamp, 0, 4096, IBV_ACCESS_LOCAL_WRITE);
 	if (a.mr == NULL || flexio_outbox_create(p, NULL, NULL, &a.ob) ||
 	    flexio_window_create(p, flexio_process_get_pd(p), &a.win) ||
 	    flexio_event_handler_create(p, &ea, a.win, a.ob, &a.eh) ||
@@ -135,7 +136,7 @@ static int activation(struct flexio_process *p, uint64_t n, struct hist *h)
 	if (flexio_copy_from_host(p, &c, sizeof(c), &cd) || flexio_event_handler_run(a.eh, cd))
 		goto out;
 	for (uint64_t i = 1; i <= n; i++) {
-		struct xpdk_flexio_cqe cqe = {.user_index = (uint32_t)i};
+		struct xpdk_flexio_cqe cqe = { .user_index = (uint32_t)i };
 		uint64_t t0 = xpdk_now_ns(), deadline = t0 + 5000000000ULL;
 
 		if (xpdk_flexio_cq_post(a.cq, &cqe))
@@ -166,11 +167,11 @@ static void row(const char *name, const struct lat *l, bool json)
 
 int bench_dpa(int argc, char **argv)
 {
-	static const struct option opts[] = {{"device", required_argument, NULL, 'd'},
-					     {"iterations", required_argument, NULL, 'n'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = { { "device", required_argument, NULL, 'd' },
+					      { "iterations", required_argument, NULL, 'n' },
+					      { "json", no_argument, NULL, 'j' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
 	static struct hist hb, hr, ha;
 	const char *dev = NULL;
 	uint64_t n = 10000;
@@ -197,8 +198,10 @@ int bench_dpa(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: xpdk-bench [EAL] -- dpa -d DEV [-n N] [--json]\n"
-			       "FlexIO RPC round trip against an eventfd ping-pong between two threads\n"
-			       "(same run), and CQE-post-to-handler activation latency, N samples each.\n"
+			       "FlexIO RPC round trip against an eventfd ping-pong between two "
+			       "threads\n"
+			       "(same run), and CQE-post-to-handler activation latency, N samples "
+			       "each.\n"
 			       "DEV: vfio-user:PATH of xpdk-devsim --model dpa.\n");
 			return BENCH_OK;
 		default:

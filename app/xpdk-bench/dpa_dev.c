@@ -29,7 +29,7 @@ __dpa_global__ void bench_stamp(uint64_t arg)
 	flexio_dev_get_thread_ctx(&dtctx);
 	flexio_dev_outbox_config(dtctx, (uint16_t)c->outbox);
 	if (flexio_dev_window_config(dtctx, (uint16_t)c->window, c->mkey) ==
-		    FLEXIO_DEV_STATUS_SUCCESS &&
+		FLEXIO_DEV_STATUS_SUCCESS &&
 	    flexio_dev_window_ptr_acquire(dtctx, c->stamp_haddr, &p) == FLEXIO_DEV_STATUS_SUCCESS) {
 		volatile uint64_t *s = (volatile uint64_t *)p;
 

@@ -36,7 +36,8 @@ static int dpa_probe(struct xpdk_dev *dev)
 	d->bar0 = xpdk_dev_region(dev, 0);
 	bar2 = xpdk_dev_region(dev, 2);
 	if (d->bar0 == NULL || bar2 == NULL || bar2->map == NULL || bar2->size < XPDK_DPA_BAR2_SIZE)
-		return xpdk_err(ENODEV, "%s: BAR2 of the DPA is not mapped shared memory of %u bytes",
+		return xpdk_err(ENODEV,
+				"%s: BAR2 of the DPA is not mapped shared memory of %u bytes",
 				xpdk_dev_info(dev)->name, XPDK_DPA_BAR2_SIZE);
 	rc = xpdk_region_read(d->bar0, XPDK_DPA_REG_ID, 32, &id);
 	if (rc == 0)
@@ -47,7 +48,8 @@ static int dpa_probe(struct xpdk_dev *dev)
 		return rc;
 	if (id != XPDK_DPA_ID_VALUE || ver != XPDK_DPA_VERSION || procs == 0 ||
 	    procs > XPDK_DPA_MAX_PROCS)
-		return xpdk_err(ENODEV, "%s: not an XPDK DPA of version %u (ID 0x%llx, version %llu)",
+		return xpdk_err(ENODEV,
+				"%s: not an XPDK DPA of version %u (ID 0x%llx, version %llu)",
 				xpdk_dev_info(dev)->name, XPDK_DPA_VERSION, (unsigned long long)id,
 				(unsigned long long)ver);
 	d->bar2 = bar2->map;
@@ -69,7 +71,8 @@ static int dpa_cmd(struct xpdk_dev *dev, struct xpdk_dpa_cmd *cmd, const void *i
 	int rc;
 
 	if (cmd->data_len > XPDK_DPA_STAGE_SIZE)
-		return xpdk_err(EINVAL, "a DPA command carries at most %u bytes", XPDK_DPA_STAGE_SIZE);
+		return xpdk_err(EINVAL, "a DPA command carries at most %u bytes",
+				XPDK_DPA_STAGE_SIZE);
 	pthread_mutex_lock(&d->lock);
 	if (in != NULL)
 		memcpy(stage, in, cmd->data_len);
@@ -108,9 +111,9 @@ static int dpa_irq_fd(struct xpdk_dev *dev, unsigned int vector)
 }
 
 static const struct xpdk_pci_id dpa_ids[] = {
-	{XPDK_DPA_VENDOR_ID, XPDK_DPA_DEVICE_ID, XPDK_DPA_SUBSYS_VENDOR_ID, XPDK_DPA_SUBSYS_ID,
-	 "XPDK emulated DPA (BlueField-3)"},
-	{0},
+	{ XPDK_DPA_VENDOR_ID, XPDK_DPA_DEVICE_ID, XPDK_DPA_SUBSYS_VENDOR_ID, XPDK_DPA_SUBSYS_ID,
+	  "XPDK emulated DPA (BlueField-3)" },
+	{ 0 },
 };
 
 static const struct xpdk_driver dpa_driver = {

@@ -29,7 +29,7 @@ __dpa_global__ void dpa_event_handler(uint64_t arg)
 	flexio_dev_get_thread_ctx(&dtctx);
 	if (flexio_dev_outbox_config(dtctx, (uint16_t)c->outbox_id) != FLEXIO_DEV_STATUS_SUCCESS ||
 	    flexio_dev_window_config(dtctx, (uint16_t)c->window_id, c->mkey) !=
-		    FLEXIO_DEV_STATUS_SUCCESS ||
+		FLEXIO_DEV_STATUS_SUCCESS ||
 	    flexio_dev_window_ptr_acquire(dtctx, c->results, &results) != FLEXIO_DEV_STATUS_SUCCESS)
 		flexio_dev_error(0x81);
 	out = (uint64_t *)results;

@@ -43,9 +43,9 @@ static int fail(const char *what)
 
 static int setup(struct ibv_context *ctx, struct objs *o, uint32_t count)
 {
-	struct flexio_event_handler_attr eattr = {.host_stub_func = dpa_event_handler};
-	struct flexio_cq_attr cattr = {.log_cq_depth = DPA_EVENT_LOG_DEPTH};
-	struct dpa_event_ctx c = {0};
+	struct flexio_event_handler_attr eattr = { .host_stub_func = dpa_event_handler };
+	struct flexio_cq_attr cattr = { .log_cq_depth = DPA_EVENT_LOG_DEPTH };
+	struct dpa_event_ctx c = { 0 };
 	size_t ring_size = 64u << DPA_EVENT_LOG_DEPTH;
 
 	if (flexio_process_create(ctx, dpa_event_app, NULL, &o->proc) != FLEXIO_STATUS_SUCCESS)
@@ -69,9 +69,10 @@ static int setup(struct ibv_context *ctx, struct objs *o, uint32_t count)
 		return fail("CQ");
 	if (flexio_emulated_device_msix_create(o->proc, ctx, 1, 0, 0, NULL, &o->msix))
 		return fail("MSI-X");
-	cattr = (struct flexio_cq_attr){.log_cq_depth = 0,
-					.element_type = FLEXIO_CQ_ELEMENT_TYPE_DPA_MSIX_EMULATED_CQ,
-					.emulated_eqn = 0};
+	cattr =
+	    (struct flexio_cq_attr){ .log_cq_depth = 0,
+				     .element_type = FLEXIO_CQ_ELEMENT_TYPE_DPA_MSIX_EMULATED_CQ,
+				     .emulated_eqn = 0 };
 	if (flexio_buf_dev_alloc(o->proc, 64, &cattr.cq_ring_qmem.daddr) ||
 	    flexio_cq_create(o->proc, NULL, &cattr, &o->msix_cq))
 		return fail("MSI-X CQ");
@@ -96,12 +97,13 @@ static int run(struct objs *o, uint32_t count)
 	uint32_t posted = 0, done = 0, irqs = 0;
 
 	while (done < count) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		uint64_t n;
 
 		/* keep at most half a ring in flight: the CQ must not overrun */
 		while (posted < count && posted - done < (1u << DPA_EVENT_LOG_DEPTH) / 2) {
-			struct xpdk_flexio_cqe cqe = {.byte_cnt = posted + 1, .user_index = posted};
+			struct xpdk_flexio_cqe cqe = { .byte_cnt = posted + 1,
+						       .user_index = posted };
 
 			if (xpdk_flexio_cq_post(o->cq, &cqe))
 				return fail("posting a CQE");
@@ -127,7 +129,7 @@ static int run(struct objs *o, uint32_t count)
 
 int main(int argc, char **argv)
 {
-	struct objs o = {0};
+	struct objs o = { 0 };
 	struct ibv_context *ctx;
 	uint32_t count = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 256;
 	int rc;

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	}
 	if (flexio_process_create(ctx, dpa_hello_app, NULL, &proc) != FLEXIO_STATUS_SUCCESS ||
 	    flexio_print_init(proc, flexio_process_get_uar(proc), 4096, stdout, 0, NULL) !=
-		    FLEXIO_STATUS_SUCCESS) {
+		FLEXIO_STATUS_SUCCESS) {
 		fprintf(stderr, "dpa_hello: cannot start the DPA process: %s\n",
 			xpdk_strerror_last());
 		goto out;

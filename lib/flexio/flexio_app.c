@@ -24,8 +24,9 @@ flexio_status flexio_app_create(const char *name, void *elf, size_t elf_size, fl
 		*app = NULL;
 	if (name == NULL || elf == NULL || app == NULL || elf_size == 0 ||
 	    strnlen(name, FLEXIO_MAX_NAME_LEN) >= FLEXIO_MAX_NAME_LEN) {
-		xpdk_err(EINVAL, "flexio_app_create: a name (< %d bytes), an ELF and a result "
-				 "pointer are needed",
+		xpdk_err(EINVAL,
+			 "flexio_app_create: a name (< %d bytes), an ELF and a result "
+			 "pointer are needed",
 			 FLEXIO_MAX_NAME_LEN);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -106,7 +107,7 @@ flexio_status flexio_app_get_list(flexio_app ***app_list, uint32_t *num_apps)
 	pthread_mutex_lock(&apps_lock);
 	for (struct flexio_app *a = apps; a != NULL; a = a->next)
 		n++;
-	*app_list = calloc(n + 1, sizeof(**app_list));
+	*app_list = calloc(n + 1, sizeof(flexio_app *));
 	if (*app_list != NULL) {
 		n = 0;
 		for (struct flexio_app *a = apps; a != NULL; a = a->next)
@@ -129,11 +130,13 @@ static flexio_status add_func(flexio_app *app, const char *name, const char *unp
 {
 	struct xpdk_flexio_func *f;
 
-	if (app == NULL || name == NULL || strnlen(name, FLEXIO_MAX_NAME_LEN) >= FLEXIO_MAX_NAME_LEN ||
-	    name[0] == '\0' || argbuf_size > XPDK_DPA_RPC_ARGBUF ||
+	if (app == NULL || name == NULL ||
+	    strnlen(name, FLEXIO_MAX_NAME_LEN) >= FLEXIO_MAX_NAME_LEN || name[0] == '\0' ||
+	    argbuf_size > XPDK_DPA_RPC_ARGBUF ||
 	    (unpack != NULL && strnlen(unpack, FLEXIO_MAX_NAME_LEN) >= FLEXIO_MAX_NAME_LEN)) {
-		xpdk_err(EINVAL, "registering a function: bad app, name, or an argument buffer "
-				 "over %u bytes",
+		xpdk_err(EINVAL,
+			 "registering a function: bad app, name, or an argument buffer "
+			 "over %u bytes",
 			 XPDK_DPA_RPC_ARGBUF);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -178,8 +181,7 @@ flexio_status flexio_func_pup_register(flexio_app *app, const char *dev_func_nam
 			host_pack_func, NULL);
 }
 
-flexio_status xpdk_flexio_func_register_stub(flexio_app *app, const char *name,
-					     flexio_func_t *stub)
+flexio_status xpdk_flexio_func_register_stub(flexio_app *app, const char *name, flexio_func_t *stub)
 {
 	if (stub == NULL)
 		return FLEXIO_STATUS_FAILED;

@@ -35,7 +35,7 @@ static void free_obj(struct flexio_process *p, void *o)
 /* Create a process object through @p op; out0 is its id. */
 static flexio_status create_id(struct flexio_process *p, uint32_t op, uint32_t *id)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = op};
+	struct xpdk_dpa_cmd cmd = { .opcode = op };
 	int rc = xpdk_flexio_cmd(p, &cmd, NULL, NULL);
 
 	*id = (uint32_t)cmd.out[0];
@@ -44,7 +44,7 @@ static flexio_status create_id(struct flexio_process *p, uint32_t op, uint32_t *
 
 static flexio_status destroy_id(struct flexio_process *p, uint32_t op, uint32_t id)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = op, .id = id};
+	struct xpdk_dpa_cmd cmd = { .opcode = op, .id = id };
 
 	return xpdk_flexio_status(xpdk_flexio_cmd(p, &cmd, NULL, NULL));
 }
@@ -172,12 +172,12 @@ uint32_t flexio_window_get_id(flexio_window *window)
 	return window != NULL ? window->id : 0;
 }
 
-struct ibv_mr *xpdk_flexio_reg_mr(struct ibv_pd *pd, const struct xpdk_dma_buf *buf,
-				  size_t off, size_t len, int access)
+struct ibv_mr *xpdk_flexio_reg_mr(struct ibv_pd *pd, const struct xpdk_dma_buf *buf, size_t off,
+				  size_t len, int access)
 {
 	struct flexio_process *p = pd_proc(pd);
 	uint32_t acc = XPDK_DPA_ACCESS_READ;
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_MKEY_REG};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MKEY_REG };
 	struct ibv_mr *mr;
 
 	if (p == NULL || buf == NULL || len == 0 || off > buf->size || len > buf->size - off) {
@@ -210,7 +210,7 @@ struct ibv_mr *xpdk_flexio_reg_mr(struct ibv_pd *pd, const struct xpdk_dma_buf *
 
 int xpdk_flexio_dereg_mr(struct ibv_mr *mr)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_MKEY_DEREG};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MKEY_DEREG };
 	int rc;
 
 	if (mr == NULL)
@@ -224,7 +224,7 @@ int xpdk_flexio_dereg_mr(struct ibv_mr *mr)
 flexio_status flexio_device_mkey_create(flexio_process *process, struct flexio_mkey_attr *fattr,
 					flexio_mkey **mkey)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_DEV_MKEY_CREATE};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_DEV_MKEY_CREATE };
 	struct flexio_mkey *k;
 
 	if (process == NULL || fattr == NULL || mkey == NULL)
@@ -264,7 +264,7 @@ flexio_status flexio_event_handler_create(flexio_process *process,
 					  const flexio_window *window, const flexio_outbox *outbox,
 					  flexio_event_handler **event_handler_ptr)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HANDLER_CREATE};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HANDLER_CREATE };
 	const struct xpdk_flexio_func *f;
 	struct flexio_event_handler *eh;
 	uint32_t id, unpack;
@@ -275,8 +275,9 @@ flexio_status flexio_event_handler_create(flexio_process *process,
 		return FLEXIO_STATUS_FAILED;
 	f = xpdk_flexio_func_find(process->app, fattr->host_stub_func);
 	if (f == NULL) {
-		xpdk_err(ENOENT, "flexio_event_handler_create: the function is not registered "
-				 "with app '%s'",
+		xpdk_err(ENOENT,
+			 "flexio_event_handler_create: the function is not registered "
+			 "with app '%s'",
 			 process->app->name);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -311,7 +312,7 @@ flexio_status flexio_event_handler_create(flexio_process *process,
 
 flexio_status flexio_event_handler_run(flexio_event_handler *eh, uint64_t user_arg)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HANDLER_RUN, .arg = {user_arg}};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HANDLER_RUN, .arg = { user_arg } };
 
 	if (eh == NULL)
 		return FLEXIO_STATUS_FAILED;
@@ -326,8 +327,9 @@ flexio_status flexio_event_handler_destroy(flexio_event_handler *eh)
 	if (eh == NULL)
 		return FLEXIO_STATUS_SUCCESS;
 	if (eh->cqs > 0)
-		return xpdk_err(EBUSY, "the event handler is the target of %d CQ(s): destroy them "
-				       "first",
+		return xpdk_err(EBUSY,
+				"the event handler is the target of %d CQ(s): destroy them "
+				"first",
 				eh->cqs),
 		       FLEXIO_STATUS_FAILED;
 	st = destroy_id(eh->proc, XPDK_DPA_OP_HANDLER_DESTROY, eh->id);
@@ -352,7 +354,7 @@ flexio_thread *flexio_event_handler_get_thread(flexio_event_handler *event_handl
 flexio_status flexio_cq_create(flexio_process *process, struct ibv_context *ibv_ctx,
 			       const struct flexio_cq_attr *fattr, flexio_cq **cq)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_CQ_CREATE};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_CQ_CREATE };
 	struct flexio_event_handler *eh = NULL;
 	struct flexio_cq *q;
 
@@ -414,8 +416,8 @@ uint32_t flexio_cq_get_cq_num(flexio_cq *cq)
 
 flexio_status xpdk_flexio_cq_post(flexio_cq *cq, const struct xpdk_flexio_cqe *cqe)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_CQ_POST};
-	struct xpdk_dpa_cqe64 raw = {0};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_CQ_POST };
+	struct xpdk_dpa_cqe64 raw = { 0 };
 
 	if (cq == NULL || cqe == NULL)
 		return FLEXIO_STATUS_FAILED;
@@ -431,14 +433,12 @@ flexio_status xpdk_flexio_cq_post(flexio_cq *cq, const struct xpdk_flexio_cqe *c
 
 /* ---- MSI-X ------------------------------------------------------------------------------- */
 
-flexio_status flexio_emulated_device_msix_create(flexio_process *process,
-						 struct ibv_context *target_ibv_ctx,
-						 uint8_t direct_mode, uint32_t target_uar_id,
-						 uint16_t msix_id,
-						 struct flexio_emu_device_msix_map *map,
-						 flexio_msix **msix)
+flexio_status
+flexio_emulated_device_msix_create(flexio_process *process, struct ibv_context *target_ibv_ctx,
+				   uint8_t direct_mode, uint32_t target_uar_id, uint16_t msix_id,
+				   struct flexio_emu_device_msix_map *map, flexio_msix **msix)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_MSIX_CHECK, .arg = {msix_id}};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MSIX_CHECK, .arg = { msix_id } };
 	struct flexio_msix *x;
 
 	(void)target_ibv_ctx;
@@ -467,6 +467,5 @@ int xpdk_flexio_msix_fd(flexio_msix *msix)
 {
 	if (msix == NULL)
 		return -1;
-	return msix->proc->ctx->be->irq_fd(msix->proc->ctx->dev,
-					   XPDK_DPA_VEC_USER_BASE + msix->id);
+	return msix->proc->ctx->be->irq_fd(msix->proc->ctx->dev, XPDK_DPA_VEC_USER_BASE + msix->id);
 }

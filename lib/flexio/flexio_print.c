@@ -36,8 +36,9 @@ static void drain(struct flexio_process *p)
 	}
 	__atomic_store_n(&s->print_tail, tail, __ATOMIC_RELEASE);
 	if (lost != p->print_lost_seen) {
-		fprintf(p->print_out, "[flexio: %llu bytes of device prints lost: the buffer was "
-				      "full]\n",
+		fprintf(p->print_out,
+			"[flexio: %llu bytes of device prints lost: the buffer was "
+			"full]\n",
 			(unsigned long long)(lost - p->print_lost_seen));
 		p->print_lost_seen = lost;
 	}
@@ -63,8 +64,8 @@ static void *print_thread(void *arg)
 	return NULL;
 }
 
-flexio_status flexio_print_init(flexio_process *process, flexio_uar *puar,
-				size_t data_bsize, FILE *out, int is_async, pthread_t *ppthread)
+flexio_status flexio_print_init(flexio_process *process, flexio_uar *puar, size_t data_bsize,
+				FILE *out, int is_async, pthread_t *ppthread)
 {
 	struct xpdk_dpa_slot *s;
 	int rc;
@@ -72,8 +73,9 @@ flexio_status flexio_print_init(flexio_process *process, flexio_uar *puar,
 	if (process == NULL || out == NULL || (puar != NULL && puar->proc != process))
 		return FLEXIO_STATUS_FAILED;
 	if (!XPDK_IS_POW2(data_bsize) || data_bsize < 2048 || data_bsize > XPDK_DPA_PRINT_MAX) {
-		xpdk_err(EINVAL, "flexio_print_init: the buffer must be a power of two from 2 KiB "
-				 "to %u bytes, not %zu",
+		xpdk_err(EINVAL,
+			 "flexio_print_init: the buffer must be a power of two from 2 KiB "
+			 "to %u bytes, not %zu",
 			 XPDK_DPA_PRINT_MAX, data_bsize);
 		return FLEXIO_STATUS_FAILED;
 	}

@@ -12,9 +12,9 @@
 
 #include "xpdk_flexio.h"
 
-#define FLEXIO_CTX_MAGIC 0x58464c58u /* "XFLX" */
+#define FLEXIO_CTX_MAGIC      0x58464c58u /* "XFLX" */
 #define FLEXIO_RPC_TIMEOUT_MS 10000
-#define FLEXIO_SPIN_NS 50000 /* an RPC caller polls this long before it sleeps */
+#define FLEXIO_SPIN_NS	      50000 /* an RPC caller polls this long before it sleeps */
 
 struct xpdk_flexio_func {
 	struct xpdk_flexio_func *next;
@@ -62,7 +62,7 @@ struct flexio_process {
 	struct xpdk_dpa_slot *slot;
 	struct xpdk_flexio_pd pd;
 	struct flexio_uar uar; /* the process's own */
-	int objects;           /* live objects that belong to it */
+	int objects;	       /* live objects that belong to it */
 	int timeout_ms;
 	pthread_mutex_t rpc_lock;
 	uint32_t rpc_seq;
@@ -126,8 +126,7 @@ void xpdk_flexio_app_use(struct flexio_app *app, int delta);
 
 /* flexio_process.c */
 /* Run a command for @p p (slot filled in). @return 0 or a negative errno (sentence set). */
-int xpdk_flexio_cmd(struct flexio_process *p, struct xpdk_dpa_cmd *cmd, const void *in,
-		    void *out);
+int xpdk_flexio_cmd(struct flexio_process *p, struct xpdk_dpa_cmd *cmd, const void *in, void *out);
 /* A command's failure as a FlexIO status: a dead process is FATAL_ERR. */
 flexio_status xpdk_flexio_status(int rc);
 /* The device id of function @p f in @p p (resolving it once). */

@@ -53,15 +53,16 @@ static struct xpdk_flexio_ctx *ctx_of(struct ibv_context *ibv)
 
 struct ibv_context *xpdk_flexio_open(const char *name)
 {
-	char *eal[] = {"xpdk-flexio", "-l", "0", NULL};
+	char *eal[] = { "xpdk-flexio", "-l", "0", NULL };
 	struct xpdk_flexio_ctx *c;
 	const struct xpdk_driver *drv;
 
 	if (name == NULL)
 		name = getenv("XPDK_DPA_DEVICE");
 	if (name == NULL || name[0] == '\0') {
-		xpdk_err(EINVAL, "no DPA named: give xpdk_flexio_open() a device (vfio-user:PATH) or "
-				 "set XPDK_DPA_DEVICE");
+		xpdk_err(EINVAL,
+			 "no DPA named: give xpdk_flexio_open() a device (vfio-user:PATH) or "
+			 "set XPDK_DPA_DEVICE");
 		return NULL;
 	}
 	if (!xpdk_env_ready() && xpdk_env_init(3, eal) < 0)
@@ -126,7 +127,7 @@ flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app
 				    flexio_process **process_ptr)
 {
 	struct xpdk_flexio_ctx *c = ctx_of(ibv_ctx);
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_PROC_CREATE};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_PROC_CREATE };
 	struct flexio_process *p;
 	int rc;
 
@@ -165,7 +166,7 @@ flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app
 	pthread_mutex_init(&p->rpc_lock, NULL);
 	pthread_mutex_init(&p->print_lock, NULL);
 	if (p->slot == NULL) {
-		struct xpdk_dpa_cmd d = {.opcode = XPDK_DPA_OP_PROC_DESTROY};
+		struct xpdk_dpa_cmd d = { .opcode = XPDK_DPA_OP_PROC_DESTROY };
 
 		xpdk_flexio_cmd(p, &d, NULL, NULL);
 		free(p);
@@ -180,13 +181,14 @@ flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app
 
 flexio_status flexio_process_destroy(flexio_process *p)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_PROC_DESTROY};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_PROC_DESTROY };
 
 	if (p == NULL)
 		return FLEXIO_STATUS_SUCCESS;
 	if (p->objects > 0) {
-		xpdk_err(EBUSY, "process of app '%s' still has %d object(s) (handlers, CQs, windows, "
-				"outboxes, UARs, keys, MSI-X): destroy them first",
+		xpdk_err(EBUSY,
+			 "process of app '%s' still has %d object(s) (handlers, CQs, windows, "
+			 "outboxes, UARs, keys, MSI-X): destroy them first",
 			 p->app->name, p->objects);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -226,7 +228,7 @@ uint32_t xpdk_flexio_process_dpa_status(flexio_process *process)
 
 flexio_status flexio_process_error_handler_set(flexio_process *process, const char *handler)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_ERR_HANDLER_SET};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_ERR_HANDLER_SET };
 
 	if (process == NULL || handler == NULL || strlen(handler) >= sizeof(cmd.name))
 		return FLEXIO_STATUS_FAILED;
@@ -244,7 +246,7 @@ flexio_status flexio_process_error_handler_set(flexio_process *process, const ch
 flexio_status flexio_buf_dev_alloc(flexio_process *process, size_t buff_bsize,
 				   flexio_uintptr_t *dest_daddr_p)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HEAP_ALLOC, .arg = {buff_bsize}};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HEAP_ALLOC, .arg = { buff_bsize } };
 	int rc;
 
 	if (dest_daddr_p == NULL || process == NULL)
@@ -258,7 +260,7 @@ flexio_status flexio_buf_dev_alloc(flexio_process *process, size_t buff_bsize,
 
 flexio_status flexio_buf_dev_free(flexio_process *process, flexio_uintptr_t daddr)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HEAP_FREE, .arg = {daddr}};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HEAP_FREE, .arg = { daddr } };
 
 	if (process == NULL)
 		return FLEXIO_STATUS_FAILED;
@@ -268,16 +270,16 @@ flexio_status flexio_buf_dev_free(flexio_process *process, flexio_uintptr_t dadd
 flexio_status flexio_buf_dev_memset(flexio_process *process, int value, size_t buff_bsize,
 				    flexio_uintptr_t dest_daddr)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HEAP_SET,
-				   .arg = {dest_daddr, buff_bsize, (uint8_t)value}};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HEAP_SET,
+				    .arg = { dest_daddr, buff_bsize, (uint8_t)value } };
 
 	if (process == NULL)
 		return FLEXIO_STATUS_FAILED;
 	return xpdk_flexio_status(xpdk_flexio_cmd(process, &cmd, NULL, NULL));
 }
 
-flexio_status flexio_host2dev_memcpy(flexio_process *process, void *src_haddr,
-				     size_t buff_bsize, flexio_uintptr_t dest_daddr)
+flexio_status flexio_host2dev_memcpy(flexio_process *process, void *src_haddr, size_t buff_bsize,
+				     flexio_uintptr_t dest_daddr)
 {
 	const uint8_t *src = src_haddr;
 	int rc = 0;
@@ -287,9 +289,9 @@ flexio_status flexio_host2dev_memcpy(flexio_process *process, void *src_haddr,
 	for (size_t done = 0; done < buff_bsize && rc == 0;) {
 		size_t n = buff_bsize - done < XPDK_DPA_STAGE_SIZE ? buff_bsize - done
 								   : XPDK_DPA_STAGE_SIZE;
-		struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HEAP_WRITE,
-					   .arg = {dest_daddr + done},
-					   .data_len = n};
+		struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HEAP_WRITE,
+					    .arg = { dest_daddr + done },
+					    .data_len = n };
 
 		rc = xpdk_flexio_cmd(process, &cmd, src + done, NULL);
 		done += n;
@@ -307,9 +309,9 @@ flexio_status xpdk_flexio_dev2host_memcpy(flexio_process *process, void *dst, si
 		return FLEXIO_STATUS_FAILED;
 	for (size_t done = 0; done < len && rc == 0;) {
 		size_t n = len - done < XPDK_DPA_STAGE_SIZE ? len - done : XPDK_DPA_STAGE_SIZE;
-		struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_HEAP_READ,
-					   .arg = {src_daddr + done},
-					   .data_len = n};
+		struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_HEAP_READ,
+					    .arg = { src_daddr + done },
+					    .data_len = n };
 
 		rc = xpdk_flexio_cmd(process, &cmd, NULL, d + done);
 		done += n;
@@ -317,8 +319,8 @@ flexio_status xpdk_flexio_dev2host_memcpy(flexio_process *process, void *dst, si
 	return xpdk_flexio_status(rc);
 }
 
-flexio_status flexio_copy_from_host(flexio_process *process, void *src_haddr,
-				    size_t buff_bsize, flexio_uintptr_t *dest_daddr_p)
+flexio_status flexio_copy_from_host(flexio_process *process, void *src_haddr, size_t buff_bsize,
+				    flexio_uintptr_t *dest_daddr_p)
 {
 	flexio_status st = flexio_buf_dev_alloc(process, buff_bsize, dest_daddr_p);
 
@@ -336,7 +338,7 @@ flexio_status flexio_copy_from_host(flexio_process *process, void *src_haddr,
 
 static int resolve(struct flexio_process *p, const char *name, uint32_t *id)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_FUNC_RESOLVE};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_FUNC_RESOLVE };
 	int rc;
 
 	snprintf(cmd.name, sizeof(cmd.name), "%s", name);
@@ -405,13 +407,14 @@ static int rpc_wait(struct flexio_process *p, uint32_t seq, uint64_t deadline)
 		__atomic_store_n(&s->rpc_host_waiting, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&s->rpc_rsp, __ATOMIC_SEQ_CST) == rsp)
 			xpdk_dpa_futex_wait(&s->rpc_rsp, rsp,
-					    deadline - now < 100000000 ? deadline - now : 100000000);
+					    deadline - now < 100000000 ? deadline - now
+								       : 100000000);
 		__atomic_store_n(&s->rpc_host_waiting, 0, __ATOMIC_SEQ_CST);
 	}
 }
 
-flexio_status flexio_process_call(flexio_process *p, flexio_func_t *host_func,
-				  uint64_t *func_ret, ...)
+flexio_status flexio_process_call(flexio_process *p, flexio_func_t *host_func, uint64_t *func_ret,
+				  ...)
 {
 	const struct xpdk_flexio_func *f;
 	struct xpdk_dpa_slot *s;
@@ -424,7 +427,8 @@ flexio_status flexio_process_call(flexio_process *p, flexio_func_t *host_func,
 		return FLEXIO_STATUS_FAILED;
 	f = xpdk_flexio_func_find(p->app, host_func);
 	if (f == NULL) {
-		xpdk_err(ENOENT, "flexio_process_call: the function is not registered with app '%s'",
+		xpdk_err(ENOENT,
+			 "flexio_process_call: the function is not registered with app '%s'",
 			 p->app->name);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -441,6 +445,7 @@ flexio_status flexio_process_call(flexio_process *p, flexio_func_t *host_func,
 			f->pack(s->rpc_argbuf, ap);
 			s->rpc_argbuf_len = (uint32_t)f->argbuf_size;
 		} else {
+			/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start above */
 			s->rpc_arg = va_arg(ap, uint64_t);
 			s->rpc_argbuf_len = 0;
 		}
@@ -481,9 +486,9 @@ int flexio_err_handler_fd(flexio_process *process)
 
 void flexio_err_display(flexio_process *process)
 {
-	struct xpdk_dpa_cmd cmd = {.opcode = XPDK_DPA_OP_ERR_CLEAR};
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_ERR_CLEAR };
 	int fd = flexio_err_handler_fd(process);
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char msg[XPDK_DPA_MSG_LEN];
 	uint32_t st;
 	uint64_t n;
@@ -494,11 +499,13 @@ void flexio_err_display(flexio_process *process)
 	memcpy(msg, process->slot->err_msg, sizeof(msg));
 	msg[sizeof(msg) - 1] = '\0';
 	if (st != 0)
-		fprintf(stderr, "flexio: %s error in DPA process of app '%s' (DPA status 0x%02x): %s\n",
+		fprintf(stderr,
+			"flexio: %s error in DPA process of app '%s' (DPA status 0x%02x): %s\n",
 			st == XPDK_DPA_ERR_FATAL ? "unrecoverable" : "user", process->app->name,
 			xpdk_flexio_process_dpa_status(process), msg);
 	else
-		fprintf(stderr, "flexio: no error in DPA process of app '%s'\n", process->app->name);
+		fprintf(stderr, "flexio: no error in DPA process of app '%s'\n",
+			process->app->name);
 	xpdk_flexio_cmd(process, &cmd, NULL, NULL);
 	if (fd >= 0 && poll(&pfd, 1, 0) == 1)
 		(void)!read(fd, &n, sizeof(n)); /* the event is consumed with the status */

@@ -48,8 +48,8 @@ int xpdk_flexio_close(struct ibv_context *ctx);
  * (LOCAL_WRITE or REMOTE_WRITE make it writable).
  * @return the registration (free with xpdk_flexio_dereg_mr), or NULL with the sentence set.
  */
-struct ibv_mr *xpdk_flexio_reg_mr(struct ibv_pd *pd, const struct xpdk_dma_buf *buf,
-				  size_t off, size_t len, int access);
+struct ibv_mr *xpdk_flexio_reg_mr(struct ibv_pd *pd, const struct xpdk_dma_buf *buf, size_t off,
+				  size_t len, int access);
 int xpdk_flexio_dereg_mr(struct ibv_mr *mr);
 
 /**

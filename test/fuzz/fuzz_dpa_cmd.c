@@ -27,8 +27,9 @@ static int in_heap(uint64_t a, uint64_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct dpa_cmd_limits lim = {.max_procs = 16, .heap_size = HEAP_SIZE,
-					   .heap_base = HEAP_BASE};
+	const struct dpa_cmd_limits lim = { .max_procs = 16,
+					    .heap_size = HEAP_SIZE,
+					    .heap_base = HEAP_BASE };
 	struct xpdk_dpa_cmd c;
 	struct dpa_msg m;
 	char msg[XPDK_DPA_MSG_LEN];
@@ -52,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.opcode == XPDK_DPA_OP_CQ_CREATE &&
 		    (a[0] > XPDK_DPA_MAX_LOG_CQ || !in_heap(a[3], 64ULL << a[0])))
 			__builtin_trap();
-		if (c.opcode == XPDK_DPA_OP_PROC_CREATE && strnlen(c.name, sizeof(c.name)) == sizeof(c.name))
+		if (c.opcode == XPDK_DPA_OP_PROC_CREATE &&
+		    strnlen(c.name, sizeof(c.name)) == sizeof(c.name))
 			__builtin_trap();
 	} else if (memchr(msg, '\0', sizeof(msg)) == NULL || msg[0] == '\0') {
 		__builtin_trap(); /* a refusal always says why */
@@ -60,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof(m));
 	memcpy(&m, data, size < sizeof(m) ? size : sizeof(m));
 	if (xpdk_dpa_msg_check(&m, true) == 0 &&
-	    (m.type == 0 || m.type >= DPA_MSG_MAX || strnlen(m.text, sizeof(m.text)) == sizeof(m.text)))
+	    (m.type == 0 || m.type >= DPA_MSG_MAX ||
+	     strnlen(m.text, sizeof(m.text)) == sizeof(m.text)))
 		__builtin_trap();
 	return 0;
 }

@@ -100,7 +100,7 @@ flexio_status flexio_func_pup_register(flexio_app *app, const char *dev_func_nam
 /**@{*/
 struct flexio_process_attr {
 	struct ibv_pd *pd; /**< NULL: the process's own PD (flexio_process_get_pd) */
-	int en_pcc;        /**< accepted, no effect */
+	int en_pcc;	   /**< accepted, no effect */
 };
 /** Start @p app on the device behind @p ibv_ctx (xpdk_flexio_open()). */
 flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app,
@@ -137,11 +137,11 @@ flexio_status flexio_buf_dev_free(flexio_process *process, flexio_uintptr_t dadd
 flexio_status flexio_buf_dev_memset(flexio_process *process, int value, size_t buff_bsize,
 				    flexio_uintptr_t dest_daddr);
 /** Copy host memory to an allocated heap buffer. */
-flexio_status flexio_host2dev_memcpy(flexio_process *process, void *src_haddr,
-				     size_t buff_bsize, flexio_uintptr_t dest_daddr);
+flexio_status flexio_host2dev_memcpy(flexio_process *process, void *src_haddr, size_t buff_bsize,
+				     flexio_uintptr_t dest_daddr);
 /** Allocate a heap buffer and copy host memory into it (the caller frees it). */
-flexio_status flexio_copy_from_host(flexio_process *process, void *src_haddr,
-				    size_t buff_bsize, flexio_uintptr_t *dest_daddr_p);
+flexio_status flexio_copy_from_host(flexio_process *process, void *src_haddr, size_t buff_bsize,
+				    flexio_uintptr_t *dest_daddr_p);
 /**@}*/
 
 /** @name UARs, outboxes, windows, memory keys */
@@ -218,9 +218,9 @@ struct flexio_qmem {
 };
 struct flexio_cq_attr {
 	uint8_t log_cq_depth;
-	uint8_t element_type;      /**< enum flexio_cq_element_type */
-	flexio_thread *thread;     /**< DPA_THREAD: the handler a CQE activates */
-	uint32_t emulated_eqn;     /**< DPA_MSIX_EMULATED_CQ: the MSI-X id */
+	uint8_t element_type;  /**< enum flexio_cq_element_type */
+	flexio_thread *thread; /**< DPA_THREAD: the handler a CQE activates */
+	uint32_t emulated_eqn; /**< DPA_MSIX_EMULATED_CQ: the MSI-X id */
 	uint32_t uar_id;
 	struct flexio_qmem cq_ring_qmem; /**< 64 << log_cq_depth bytes of heap */
 	flexio_uintptr_t cq_dbr_daddr;
@@ -238,12 +238,10 @@ uint32_t flexio_cq_get_cq_num(flexio_cq *cq);
 /** MSI-X vector @p msix_id of the emulated device, raised by flexio_dev_msix_send() on a
  *  DPA_MSIX_EMULATED_CQ whose emulated_eqn is @p msix_id; the host waits on
  *  xpdk_flexio_msix_fd(). */
-flexio_status flexio_emulated_device_msix_create(flexio_process *process,
-						 struct ibv_context *target_ibv_ctx,
-						 uint8_t direct_mode, uint32_t target_uar_id,
-						 uint16_t msix_id,
-						 struct flexio_emu_device_msix_map *map,
-						 flexio_msix **msix);
+flexio_status
+flexio_emulated_device_msix_create(flexio_process *process, struct ibv_context *target_ibv_ctx,
+				   uint8_t direct_mode, uint32_t target_uar_id, uint16_t msix_id,
+				   struct flexio_emu_device_msix_map *map, flexio_msix **msix);
 flexio_status flexio_emulated_device_msix_destroy(flexio_msix *msix);
 /**@}*/
 
@@ -255,8 +253,8 @@ flexio_status flexio_emulated_device_msix_destroy(flexio_msix *msix);
  * flexio_print_flush(); output that does not fit is lost and counted). @p data_bsize: a power
  * of two from 2 KiB to 32 KiB (the emulated ring's size).
  */
-flexio_status flexio_print_init(flexio_process *process, flexio_uar *flexio_uar,
-				size_t data_bsize, FILE *out, int is_async, pthread_t *ppthread);
+flexio_status flexio_print_init(flexio_process *process, flexio_uar *flexio_uar, size_t data_bsize,
+				FILE *out, int is_async, pthread_t *ppthread);
 /** Print what is buffered (asynchronous mode; nothing to do in synchronous mode). */
 flexio_status flexio_print_flush(flexio_process *process);
 /** Stop printing: flush, stop the thread. flexio_process_destroy() does it too. */

@@ -106,7 +106,8 @@ __dpa_global__ void t_bad_window(uint64_t arg)
 		flexio_dev_error(0x90);
 	/* inside: fine; outside the key, ptr_acquire refuses */
 	s->first_word = *(volatile uint64_t *)p;
-	if (flexio_dev_window_ptr_acquire(dtctx, s->haddr + s->len, &p) == FLEXIO_DEV_STATUS_SUCCESS)
+	if (flexio_dev_window_ptr_acquire(dtctx, s->haddr + s->len, &p) ==
+	    FLEXIO_DEV_STATUS_SUCCESS)
 		flexio_dev_error(0x91);
 	flexio_dev_window_ptr_acquire(dtctx, s->haddr, &p);
 	s->activations = 1;

@@ -92,7 +92,8 @@ static void test_rpc_returns_the_device_value(void **state)
 	uint64_t ret = 0;
 
 	(void)state;
-	assert_int_equal(flexio_process_call(p, &t_add1, &ret, (uint64_t)41), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_process_call(p, &t_add1, &ret, (uint64_t)41),
+			 FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(ret, 42);
 	assert_int_equal(flexio_err_status(p), 0);
 	assert_int_equal(flexio_process_destroy(p), FLEXIO_STATUS_SUCCESS);
@@ -117,9 +118,9 @@ static void test_marshalled_call_unpacks_on_the_device(void **state)
 	uint64_t ret = 0;
 
 	(void)state;
-	assert_int_equal(flexio_func_pup_register(dpa_test_app, "t_add1", "t_unpack2", pair_stub,
-						  16, pack_pair),
-			 FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(
+	    flexio_func_pup_register(dpa_test_app, "t_add1", "t_unpack2", pair_stub, 16, pack_pair),
+	    FLEXIO_STATUS_SUCCESS);
 	p = new_proc();
 	assert_int_equal(flexio_process_call(p, pair_stub, &ret, (uint64_t)7, (uint64_t)9),
 			 FLEXIO_STATUS_SUCCESS);
@@ -155,7 +156,8 @@ static void test_heap_alloc_copy_memset_free(void **state)
 	assert_int_equal(flexio_buf_dev_free(p, buf), FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(flexio_buf_dev_free(p, 0), FLEXIO_STATUS_SUCCESS);
 	/* a copy outside the heap is refused by the device */
-	assert_int_equal(flexio_host2dev_memcpy(p, data, sizeof(data), 0x1000), FLEXIO_STATUS_FAILED);
+	assert_int_equal(flexio_host2dev_memcpy(p, data, sizeof(data), 0x1000),
+			 FLEXIO_STATUS_FAILED);
 	flexio_buf_dev_free(p, desc);
 	flexio_process_destroy(p);
 }
@@ -183,14 +185,16 @@ static void test_prints_reach_the_file_sync_and_async(void **state)
 	assert_int_equal(flexio_print_init(p, NULL, 1000, f, 0, NULL), FLEXIO_STATUS_FAILED);
 	assert_int_equal(flexio_print_init(p, flexio_process_get_uar(p), 4096, f, 0, NULL),
 			 FLEXIO_STATUS_SUCCESS);
-	assert_int_equal(flexio_process_call(p, &t_print, &ret, (uint64_t)3), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_process_call(p, &t_print, &ret, (uint64_t)3),
+			 FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(flexio_print_destroy(p), FLEXIO_STATUS_SUCCESS);
 	assert_non_null(strstr(slurp(f), "line 2 from the DPA\n"));
 	fclose(f);
 
 	f = tmpfile();
 	assert_int_equal(flexio_print_init(p, NULL, 2048, f, 1, NULL), FLEXIO_STATUS_SUCCESS);
-	assert_int_equal(flexio_process_call(p, &t_print, &ret, (uint64_t)2), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_process_call(p, &t_print, &ret, (uint64_t)2),
+			 FLEXIO_STATUS_SUCCESS);
 	assert_null(strstr(slurp(f), "line 1")); /* asynchronous: nothing until the flush */
 	assert_int_equal(flexio_print_flush(p), FLEXIO_STATUS_SUCCESS);
 	assert_non_null(strstr(slurp(f), "line 1 from the DPA\n"));
@@ -205,7 +209,7 @@ static void test_prints_reach_the_file_sync_and_async(void **state)
 
 static bool fd_readable(int fd)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 	return poll(&pfd, 1, 0) == 1;
 }
@@ -286,9 +290,9 @@ static flexio_uintptr_t handler_on_cq(struct flexio_process *p, flexio_func_t *f
 				      struct flexio_event_handler **eh, struct flexio_cq **cq,
 				      struct flexio_outbox **ob, struct t_state *st)
 {
-	struct flexio_event_handler_attr ea = {.host_stub_func = fn, .affinity = aff};
-	struct flexio_cq_attr ca = {.log_cq_depth = 4,
-				    .element_type = FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD};
+	struct flexio_event_handler_attr ea = { .host_stub_func = fn, .affinity = aff };
+	struct flexio_cq_attr ca = { .log_cq_depth = 4,
+				     .element_type = FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD };
 	flexio_uintptr_t daddr = 0;
 
 	assert_int_equal(flexio_outbox_create(p, NULL, NULL, ob), FLEXIO_STATUS_SUCCESS);
@@ -309,12 +313,12 @@ static void test_cqe_activates_the_handler_on_its_eu(void **state)
 	struct flexio_event_handler *eh;
 	struct flexio_outbox *ob;
 	struct flexio_cq *cq;
-	struct t_state st = {0};
-	struct xpdk_flexio_cqe cqe = {.byte_cnt = 1};
+	struct t_state st = { 0 };
+	struct xpdk_flexio_cqe cqe = { .byte_cnt = 1 };
 	flexio_uintptr_t sd;
 
 	(void)state;
-	sd = handler_on_cq(p, &t_count, (struct flexio_affinity){FLEXIO_AFFINITY_STRICT, 2}, NULL,
+	sd = handler_on_cq(p, &t_count, (struct flexio_affinity){ FLEXIO_AFFINITY_STRICT, 2 }, NULL,
 			   &eh, &cq, &ob, &st);
 	assert_int_equal(flexio_event_handler_run(eh, sd), FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(flexio_event_handler_run(eh, sd), FLEXIO_STATUS_FAILED); /* runs */
@@ -341,13 +345,13 @@ static void test_handler_never_rearmed_is_a_user_error(void **state)
 	struct flexio_event_handler *eh;
 	struct flexio_outbox *ob;
 	struct flexio_cq *cq;
-	struct t_state st = {0};
-	struct xpdk_flexio_cqe cqe = {0};
+	struct t_state st = { 0 };
+	struct xpdk_flexio_cqe cqe = { 0 };
 	flexio_uintptr_t sd;
 
 	(void)state;
-	sd = handler_on_cq(p, &t_no_rearm, (struct flexio_affinity){FLEXIO_AFFINITY_NONE, 0}, NULL,
-			   &eh, &cq, &ob, &st);
+	sd = handler_on_cq(p, &t_no_rearm, (struct flexio_affinity){ FLEXIO_AFFINITY_NONE, 0 },
+			   NULL, &eh, &cq, &ob, &st);
 	assert_int_equal(flexio_event_handler_run(eh, sd), FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(xpdk_flexio_cq_post(cq, &cqe), FLEXIO_STATUS_SUCCESS);
 	WAIT_FOR((heap_read(p, sd, &st, sizeof(st)), st.activations == 1));
@@ -376,8 +380,8 @@ static void test_access_outside_the_window_is_fatal(void **state)
 	struct flexio_window *win;
 	struct flexio_outbox *ob;
 	struct flexio_cq *cq;
-	struct t_state st = {0};
-	struct xpdk_flexio_cqe cqe = {0};
+	struct t_state st = { 0 };
+	struct xpdk_flexio_cqe cqe = { 0 };
 	struct ibv_mr *mr;
 	flexio_uintptr_t sd;
 
@@ -392,8 +396,8 @@ static void test_access_outside_the_window_is_fatal(void **state)
 	st.mkey = mr->lkey;
 	st.haddr = (uint64_t)(uintptr_t)mr->addr;
 	st.len = 4096;
-	sd = handler_on_cq(p, &t_bad_window, (struct flexio_affinity){FLEXIO_AFFINITY_NONE, 0}, win,
-			   &eh, &cq, &ob, &st);
+	sd = handler_on_cq(p, &t_bad_window, (struct flexio_affinity){ FLEXIO_AFFINITY_NONE, 0 },
+			   win, &eh, &cq, &ob, &st);
 	assert_int_equal(flexio_event_handler_run(eh, sd), FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(xpdk_flexio_cq_post(cq, &cqe), FLEXIO_STATUS_SUCCESS);
 	WAIT_FOR(flexio_err_status(p) != 0);
@@ -425,7 +429,7 @@ static void test_app_list_holds_the_embedded_app(void **state)
 	flexio_app_list_free(list);
 	/* a verbs context that is not XPDK's is refused with a sentence */
 	assert_int_equal(flexio_process_create((struct ibv_context *)(void *)&n, dpa_test_app, NULL,
-					       &(struct flexio_process *){NULL}),
+					       &(struct flexio_process *){ NULL }),
 			 FLEXIO_STATUS_FAILED);
 }
 

@@ -95,8 +95,9 @@ static int dpa_init(struct xpdk_devsim_dev *dev, const char *args)
 		return rc;
 	find_child(m);
 	if (access(m->child, X_OK) != 0)
-		return xpdk_err(ENOENT, "dpa: the DPA process program %s is not executable; give "
-					"child=PATH or set XPDK_DPA_CHILD",
+		return xpdk_err(ENOENT,
+				"dpa: the DPA process program %s is not executable; give "
+				"child=PATH or set XPDK_DPA_CHILD",
 				m->child);
 	xpdk_pci_cfg_init(cfg, &ids, true);
 	rc = xpdk_pci_cfg_msi(cfg, XPDK_DPA_NUM_VECTORS);
@@ -175,6 +176,8 @@ static int heap_free(struct dpa_proc *p, uint64_t daddr, char *msg)
 	return EINVAL;
 }
 
+_Static_assert(XPDK_DPA_MAX_WINDOWS == XPDK_DPA_MAX_OUTBOXES, "windows and outboxes share code");
+
 /* ---- commands ----------------------------------------------------------------------------- */
 
 static int alloc_id(bool *used, unsigned int n, const char *what, uint32_t *id, char *msg)
@@ -193,7 +196,7 @@ static int alloc_id(bool *used, unsigned int n, const char *what, uint32_t *id, 
 static int tell(struct dpa_model *m, struct dpa_proc *p, uint32_t type, const uint64_t *a,
 		unsigned int na, const char *text, int fd, struct dpa_msg *rsp, char *msg)
 {
-	struct dpa_msg req = {.type = type};
+	struct dpa_msg req = { .type = type };
 
 	for (unsigned int i = 0; i < na && i < 8; i++)
 		req.a[i] = a[i];
@@ -217,13 +220,13 @@ static int cq_post(struct dpa_model *m, struct dpa_proc *p, struct dpa_cq *cq, u
 	if (cq->type == XPDK_DPA_CQ_MSIX) {
 		xpdk_devsim_irq_raise(m->dev, XPDK_DPA_VEC_USER_BASE + cq->target);
 	} else if (cq->type == XPDK_DPA_CQ_DPA_THREAD) {
-		if (cq->always_armed || __atomic_exchange_n(&p->ctl->cq_armed[cqn], 0,
-							    __ATOMIC_SEQ_CST) != 0) {
+		if (cq->always_armed ||
+		    __atomic_exchange_n(&p->ctl->cq_armed[cqn], 0, __ATOMIC_SEQ_CST) != 0) {
 			if (xpdk_dpam_activate(p, cq->target))
 				cq->stranded = false;
 		} else if (!cq->stranded &&
 			   __atomic_load_n(&p->ctl->h_state[cq->target], __ATOMIC_SEQ_CST) ==
-				   DPA_H_IDLE &&
+			       DPA_H_IDLE &&
 			   __atomic_load_n(&p->ctl->h_pending[cq->target], __ATOMIC_SEQ_CST) == 0) {
 			char text[XPDK_DPA_MSG_LEN];
 
@@ -239,8 +242,7 @@ static int cq_post(struct dpa_model *m, struct dpa_proc *p, struct dpa_cq *cq, u
 	return 0;
 }
 
-static int cmd_cq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd *c,
-			 char *msg)
+static int cmd_cq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd *c, char *msg)
 {
 	const uint64_t *a = c->arg;
 	struct dpa_msg rsp;
@@ -262,16 +264,16 @@ static int cmd_cq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dp
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "the process has %u CQs already",
 				XPDK_DPA_MAX_CQS),
 		       ENOSPC;
-	p->cq[cqn] = (struct dpa_cq){.used = true,
-				     .always_armed = a[4] & XPDK_DPA_CQ_F_ALWAYS_ARMED,
-				     .type = (uint32_t)a[1],
-				     .target = (uint32_t)a[2],
-				     .log_depth = (uint32_t)a[0],
-				     .ring_daddr = a[3]};
+	p->cq[cqn] = (struct dpa_cq){ .used = true,
+				      .always_armed = a[4] & XPDK_DPA_CQ_F_ALWAYS_ARMED,
+				      .type = (uint32_t)a[1],
+				      .target = (uint32_t)a[2],
+				      .log_depth = (uint32_t)a[0],
+				      .ring_daddr = a[3] };
 	__atomic_store_n(&p->ctl->cq_pi[cqn], 0, __ATOMIC_SEQ_CST);
 	/* FlexIO arms a DPA_THREAD CQ at creation: the first CQE activates its handler */
 	__atomic_store_n(&p->ctl->cq_armed[cqn], a[1] == XPDK_DPA_CQ_DPA_THREAD, __ATOMIC_SEQ_CST);
-	rc = tell(m, p, DPA_MSG_CQ_ADD, (uint64_t[]){cqn, a[1], a[2], a[3], a[0]}, 5, NULL, -1,
+	rc = tell(m, p, DPA_MSG_CQ_ADD, (uint64_t[]){ cqn, a[1], a[2], a[3], a[0] }, 5, NULL, -1,
 		  &rsp, msg);
 	if (rc != 0) {
 		p->cq[cqn].used = false;
@@ -299,13 +301,15 @@ static int cmd_mkey_reg(struct dpa_model *m, struct xpdk_dpa_cmd *c, char *msg)
 	rc = xpdk_devsim_dma_fd(m->dev, a[0], a[1], a[3] & XPDK_DPA_ACCESS_WRITE, &fd, &off);
 	if (rc < 0)
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "MKEY_REG: %s", xpdk_strerror_last()), -rc;
-	m->mkey[id] = (struct dpa_mkey){.used = true, .iova = a[0], .len = a[1], .haddr = a[2],
-					.access = (uint32_t)a[3]};
+	m->mkey[id] = (struct dpa_mkey){
+		.used = true, .iova = a[0], .len = a[1], .haddr = a[2], .access = (uint32_t)a[3]
+	};
 	/* every running process learns the key (and maps the memory) */
 	for (unsigned int i = 0; i < XPDK_DPA_MAX_PROCS && rc == 0; i++)
 		if (m->proc[i].used && !m->proc[i].dead)
-			rc = tell(m, &m->proc[i], DPA_MSG_MKEY_ADD,
-				  (uint64_t[]){id, a[2], a[1], a[3], off}, 5, NULL, fd, &rsp, msg);
+			rc =
+			    tell(m, &m->proc[i], DPA_MSG_MKEY_ADD,
+				 (uint64_t[]){ id, a[2], a[1], a[3], off }, 5, NULL, fd, &rsp, msg);
 	close(fd);
 	if (rc != 0) {
 		m->mkey[id].used = false;
@@ -331,8 +335,9 @@ static int push_mkeys(struct dpa_model *m, struct dpa_proc *p, char *msg)
 		if (xpdk_devsim_dma_fd(m->dev, k->iova, k->len, k->access & XPDK_DPA_ACCESS_WRITE,
 				       &fd, &off) < 0)
 			continue; /* the client unmapped it: the key reaches nothing */
-		rc = tell(m, p, DPA_MSG_MKEY_ADD, (uint64_t[]){id, k->haddr, k->len, k->access, off},
-			  5, NULL, fd, &rsp, msg);
+		rc = tell(m, p, DPA_MSG_MKEY_ADD,
+			  (uint64_t[]){ id, k->haddr, k->len, k->access, off }, 5, NULL, fd, &rsp,
+			  msg);
 		close(fd);
 	}
 	return rc;
@@ -376,7 +381,7 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 			return snprintf(msg, XPDK_DPA_MSG_LEN, "no CQ %u", c->id), EINVAL;
 		if (c->opcode == XPDK_DPA_OP_CQ_POST)
 			return cq_post(m, p, &p->cq[c->id], c->id, a);
-		rc = tell(m, p, DPA_MSG_CQ_DEL, (uint64_t[]){c->id}, 1, NULL, -1, &rsp, msg);
+		rc = tell(m, p, DPA_MSG_CQ_DEL, (uint64_t[]){ c->id }, 1, NULL, -1, &rsp, msg);
 		p->cq[c->id].used = false;
 		return rc == ESRCH ? 0 : rc;
 	case XPDK_DPA_OP_HANDLER_CREATE:
@@ -389,8 +394,8 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 		rc = alloc_id(p->handler, XPDK_DPA_MAX_HANDLERS, "event handlers", &id, msg);
 		if (rc == 0)
 			rc = tell(m, p, DPA_MSG_HANDLER_ADD,
-				  (uint64_t[]){id, a[0], a[1], a[2], a[3], a[4], a[6]}, 7, NULL, -1,
-				  &rsp, msg);
+				  (uint64_t[]){ id, a[0], a[1], a[2], a[3], a[4], a[6] }, 7, NULL,
+				  -1, &rsp, msg);
 		if (rc != 0 && rc != ENOSPC)
 			p->handler[id] = false;
 		c->out[0] = id;
@@ -398,9 +403,10 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 	case XPDK_DPA_OP_HANDLER_RUN:
 	case XPDK_DPA_OP_HANDLER_DESTROY:
 		if (c->id >= XPDK_DPA_MAX_HANDLERS || !p->handler[c->id])
-			return snprintf(msg, XPDK_DPA_MSG_LEN, "no event handler %u", c->id), EINVAL;
-		for (unsigned int i = 0; c->opcode == XPDK_DPA_OP_HANDLER_DESTROY &&
-					 i < XPDK_DPA_MAX_CQS; i++)
+			return snprintf(msg, XPDK_DPA_MSG_LEN, "no event handler %u", c->id),
+			       EINVAL;
+		for (unsigned int i = 0;
+		     c->opcode == XPDK_DPA_OP_HANDLER_DESTROY && i < XPDK_DPA_MAX_CQS; i++)
 			if (p->cq[i].used && p->cq[i].type == XPDK_DPA_CQ_DPA_THREAD &&
 			    p->cq[i].target == c->id)
 				return snprintf(msg, XPDK_DPA_MSG_LEN,
@@ -411,7 +417,7 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 		rc = tell(m, p,
 			  c->opcode == XPDK_DPA_OP_HANDLER_RUN ? DPA_MSG_HANDLER_RUN
 							       : DPA_MSG_HANDLER_DEL,
-			  (uint64_t[]){c->id, a[0]}, 2, NULL, -1, &rsp, msg);
+			  (uint64_t[]){ c->id, a[0] }, 2, NULL, -1, &rsp, msg);
 		if (c->opcode == XPDK_DPA_OP_HANDLER_DESTROY && (rc == 0 || rc == ESRCH)) {
 			p->handler[c->id] = false;
 			rc = 0;
@@ -422,11 +428,11 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 		bool win = c->opcode == XPDK_DPA_OP_WINDOW_CREATE;
 
 		rc = alloc_id(win ? p->window : p->outbox,
-			      win ? XPDK_DPA_MAX_WINDOWS : XPDK_DPA_MAX_OUTBOXES,
+			      XPDK_DPA_MAX_WINDOWS, /* == XPDK_DPA_MAX_OUTBOXES */
 			      win ? "windows" : "outboxes", &id, msg);
 		if (rc == 0)
 			rc = tell(m, p, win ? DPA_MSG_WINDOW_ADD : DPA_MSG_OUTBOX_ADD,
-				  (uint64_t[]){id}, 1, NULL, -1, &rsp, msg);
+				  (uint64_t[]){ id }, 1, NULL, -1, &rsp, msg);
 		if (rc != 0 && rc != ENOSPC)
 			(win ? p->window : p->outbox)[id] = false;
 		c->out[0] = id;
@@ -437,12 +443,12 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 		bool win = c->opcode == XPDK_DPA_OP_WINDOW_DESTROY;
 		bool *used = win ? p->window : p->outbox;
 
-		if (c->id >= (win ? XPDK_DPA_MAX_WINDOWS : XPDK_DPA_MAX_OUTBOXES) || !used[c->id])
+		if (c->id >= XPDK_DPA_MAX_WINDOWS || !used[c->id])
 			return snprintf(msg, XPDK_DPA_MSG_LEN, "no such %s %u",
 					win ? "window" : "outbox", c->id),
 			       EINVAL;
-		rc = tell(m, p, win ? DPA_MSG_WINDOW_DEL : DPA_MSG_OUTBOX_DEL, (uint64_t[]){c->id},
-			  1, NULL, -1, &rsp, msg);
+		rc = tell(m, p, win ? DPA_MSG_WINDOW_DEL : DPA_MSG_OUTBOX_DEL,
+			  (uint64_t[]){ c->id }, 1, NULL, -1, &rsp, msg);
 		if (rc == 0 || rc == ESRCH)
 			used[c->id] = false;
 		return rc == ESRCH ? 0 : rc;
@@ -460,7 +466,7 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 	case XPDK_DPA_OP_ERR_HANDLER_SET:
 		rc = tell(m, p, DPA_MSG_RESOLVE, NULL, 0, c->name, -1, &rsp, msg);
 		if (rc == 0)
-			rc = tell(m, p, DPA_MSG_ERR_HANDLER, (uint64_t[]){rsp.a[0]}, 1, NULL, -1,
+			rc = tell(m, p, DPA_MSG_ERR_HANDLER, (uint64_t[]){ rsp.a[0] }, 1, NULL, -1,
 				  &rsp, msg);
 		return rc;
 	default:
@@ -472,9 +478,9 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 
 static int run_cmd(struct dpa_model *m, struct xpdk_dpa_cmd *c, char *msg)
 {
-	const struct dpa_cmd_limits lim = {.max_procs = m->max_procs,
-					   .heap_size = m->heap_size,
-					   .heap_base = DPA_HEAP_BASE};
+	const struct dpa_cmd_limits lim = { .max_procs = m->max_procs,
+					    .heap_size = m->heap_size,
+					    .heap_base = DPA_HEAP_BASE };
 	struct dpa_proc *p;
 	uint32_t slot = 0;
 	int rc = xpdk_dpa_cmd_check(c, &lim, msg);
@@ -503,8 +509,8 @@ static int run_cmd(struct dpa_model *m, struct xpdk_dpa_cmd *c, char *msg)
 		m->mkey[c->id].used = false;
 		for (unsigned int i = 0; i < XPDK_DPA_MAX_PROCS; i++)
 			if (m->proc[i].used && !m->proc[i].dead)
-				(void)tell(m, &m->proc[i], DPA_MSG_MKEY_DEL, (uint64_t[]){c->id}, 1,
-					   NULL, -1, &rsp, msg);
+				(void)tell(m, &m->proc[i], DPA_MSG_MKEY_DEL, (uint64_t[]){ c->id },
+					   1, NULL, -1, &rsp, msg);
 		msg[0] = '\0';
 		return 0;
 	}

@@ -26,14 +26,14 @@
 
 /* Default device address of the heap: where the child maps it, and what daddrs mean. */
 #define DPA_HEAP_BASE 0x200000000000ULL
-#define DPA_CTL_SIZE 0x10000ULL /* the control area: the first 64 KiB of the heap memfd */
+#define DPA_CTL_SIZE  0x10000ULL /* the control area: the first 64 KiB of the heap memfd */
 
 /* Handler states (ctl.h_state, the child writes) */
 enum dpa_hstate {
 	DPA_H_NONE = 0,
-	DPA_H_INIT,     /* created, not run: activations are dropped */
-	DPA_H_IDLE,     /* running, waiting for an event */
-	DPA_H_ACTIVE,   /* executing on an EU */
+	DPA_H_INIT,	/* created, not run: activations are dropped */
+	DPA_H_IDLE,	/* running, waiting for an event */
+	DPA_H_ACTIVE,	/* executing on an EU */
 	DPA_H_FINISHED, /* flexio_dev_thread_finish(): never activated again */
 };
 
@@ -41,15 +41,15 @@ enum dpa_hstate {
 struct dpa_ctl {
 	uint32_t h_state[XPDK_DPA_MAX_HANDLERS];   /* child */
 	uint32_t h_pending[XPDK_DPA_MAX_HANDLERS]; /* model or child set, the EU clears */
-	uint32_t cq_armed[XPDK_DPA_MAX_CQS];       /* child sets, the poster clears */
-	uint32_t cq_pi[XPDK_DPA_MAX_CQS];          /* model: CQEs produced */
+	uint32_t cq_armed[XPDK_DPA_MAX_CQS];	   /* child sets, the poster clears */
+	uint32_t cq_pi[XPDK_DPA_MAX_CQS];	   /* model: CQEs produced */
 };
 _Static_assert(sizeof(struct dpa_ctl) <= DPA_CTL_SIZE, "control area fits");
 
 /* Messages on the sockets (fixed size; an fd may accompany DPA_MSG_MKEY_ADD). */
 enum dpa_msg_type {
-	DPA_MSG_HELLO = 1, /* child -> model once loaded: status, text */
-	DPA_MSG_RESOLVE,   /* text: symbol -> a0: function id */
+	DPA_MSG_HELLO = 1,   /* child -> model once loaded: status, text */
+	DPA_MSG_RESOLVE,     /* text: symbol -> a0: function id */
 	DPA_MSG_HANDLER_ADD, /* a0 id, a1 func, a2 affinity type, a3 affinity id, a4 window+1,
 				a5 outbox+1, a6 tls daddr */
 	DPA_MSG_HANDLER_RUN, /* a0 id, a1 argument */
@@ -58,10 +58,10 @@ enum dpa_msg_type {
 	DPA_MSG_WINDOW_DEL,
 	DPA_MSG_OUTBOX_ADD,
 	DPA_MSG_OUTBOX_DEL,
-	DPA_MSG_MKEY_ADD, /* a0 id, a1 host address, a2 len, a3 access, a4 fd offset; + fd */
-	DPA_MSG_MKEY_DEL, /* a0 id */
-	DPA_MSG_CQ_ADD,   /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
-	DPA_MSG_CQ_DEL,   /* a0 cqn */
+	DPA_MSG_MKEY_ADD,    /* a0 id, a1 host address, a2 len, a3 access, a4 fd offset; + fd */
+	DPA_MSG_MKEY_DEL,    /* a0 id */
+	DPA_MSG_CQ_ADD,	     /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
+	DPA_MSG_CQ_DEL,	     /* a0 cqn */
 	DPA_MSG_ERR_HANDLER, /* a0 function id */
 	DPA_MSG_EXIT,
 	/* child -> model, on evt */
@@ -95,8 +95,7 @@ struct dpa_cmd_limits {
  * terminated, sizes and staging lengths in bounds, ranges not wrapping.
  * @return 0, or a positive errno with @p msg (XPDK_DPA_MSG_LEN bytes) saying why.
  */
-int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *cmd, const struct dpa_cmd_limits *lim,
-		       char *msg);
+int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *cmd, const struct dpa_cmd_limits *lim, char *msg);
 
 /* Check a message from a child: known type, terminated text. @return 0 or EPROTO. */
 int xpdk_dpa_msg_check(const struct dpa_msg *m, bool from_child);

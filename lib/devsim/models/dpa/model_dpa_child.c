@@ -25,7 +25,7 @@
 #include "libflexio-dev/flexio_dev.h"
 #include "model_dpa_child.h"
 
-struct dpa_child xpdk_dpac = {.err_handler = -1};
+struct dpa_child xpdk_dpac = { .err_handler = -1 };
 
 /* ---- EU threads ---------------------------------------------------------------------------- */
 
@@ -74,7 +74,7 @@ static bool run_rpc(struct flexio_dev_thread_ctx *ctx)
 	uint32_t id, unpack, len, status = XPDK_DPA_RPC_OK;
 
 	if (req == claimed || !__atomic_compare_exchange_n(&c->rpc_claimed, &claimed, req, false,
-							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+							   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return false;
 	/* the host wrote these: check them */
 	fn = s->rpc_func;
@@ -199,8 +199,8 @@ static int map_mkey(struct dpa_cmkey *k, int fd, uint64_t off, uint64_t len, uin
 	end = XPDK_ALIGN_UP(off + len, blk);
 	span = end - start;
 	k->resv_len = span + 2 * DPA_WIN_GUARD + blk;
-	resv = mmap(NULL, k->resv_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-		    0);
+	resv =
+	    mmap(NULL, k->resv_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (resv == MAP_FAILED)
 		return errno;
 	at = (uint8_t *)XPDK_ALIGN_UP((uintptr_t)resv + DPA_WIN_GUARD, blk);
@@ -229,8 +229,8 @@ static int take_fd(struct msghdr *mh)
 /* Wait until handler @p i is not executing (destroy while active). */
 static void wait_inactive(uint32_t i)
 {
-	for (int n = 0; n < 2000 && __atomic_load_n(&xpdk_dpac.ctl->h_state[i],
-						    __ATOMIC_SEQ_CST) == DPA_H_ACTIVE;
+	for (int n = 0; n < 2000 && __atomic_load_n(&xpdk_dpac.ctl->h_state[i], __ATOMIC_SEQ_CST) ==
+					DPA_H_ACTIVE;
 	     n++)
 		usleep(500);
 }
@@ -272,20 +272,19 @@ static int handle(struct dpa_msg *m, int fd)
 	case DPA_MSG_HANDLER_ADD:
 		if (a[0] >= XPDK_DPA_MAX_HANDLERS || a[1] >= c->nfuncs ||
 		    (a[2] == XPDK_DPA_AFFINITY_STRICT && a[3] >= c->eus) ||
-		    (a[2] == XPDK_DPA_AFFINITY_GROUP &&
-		     a[3] * XPDK_DPA_EU_GROUP_SIZE >= c->eus))
+		    (a[2] == XPDK_DPA_AFFINITY_GROUP && a[3] * XPDK_DPA_EU_GROUP_SIZE >= c->eus))
 			return snprintf(m->text, sizeof(m->text),
 					"bad handler: affinity %llu/%llu does not name one of the "
 					"%u EUs, or no such function",
 					(unsigned long long)a[2], (unsigned long long)a[3], c->eus),
 			       EINVAL;
-		c->h[a[0]] = (struct dpa_chandler){.used = true,
-						  .func = (uint32_t)a[1],
-						  .aff_type = (uint32_t)a[2],
-						  .aff_id = (uint32_t)a[3],
-						  .window = (int)a[4] - 1,
-						  .outbox = (int)a[5] - 1,
-						  .tls = a[6]};
+		c->h[a[0]] = (struct dpa_chandler){ .used = true,
+						    .func = (uint32_t)a[1],
+						    .aff_type = (uint32_t)a[2],
+						    .aff_id = (uint32_t)a[3],
+						    .window = (int)a[4] - 1,
+						    .outbox = (int)a[5] - 1,
+						    .tls = a[6] };
 		__atomic_store_n(&c->ctl->h_pending[a[0]], 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&c->ctl->h_state[a[0]], DPA_H_INIT, __ATOMIC_SEQ_CST);
 		return 0;
@@ -320,8 +319,9 @@ static int handle(struct dpa_msg *m, int fd)
 		c->outbox[a[0]] = m->type == DPA_MSG_OUTBOX_ADD;
 		return 0;
 	case DPA_MSG_MKEY_ADD: {
-		struct dpa_cmkey k = {.used = true, .haddr = a[1], .len = a[2],
-				      .access = (uint32_t)a[3]};
+		struct dpa_cmkey k = {
+			.used = true, .haddr = a[1], .len = a[2], .access = (uint32_t)a[3]
+		};
 
 		if (a[0] >= XPDK_DPA_MAX_MKEYS || fd < 0 || a[2] == 0)
 			return EINVAL;
@@ -346,8 +346,9 @@ static int handle(struct dpa_msg *m, int fd)
 	case DPA_MSG_CQ_ADD:
 		if (a[0] >= XPDK_DPA_MAX_CQS)
 			return EINVAL;
-		c->cq[a[0]] = (struct dpa_ccq){.used = true, .type = (uint32_t)a[1],
-					       .target = (uint32_t)a[2]};
+		c->cq[a[0]] = (struct dpa_ccq){ .used = true,
+						.type = (uint32_t)a[1],
+						.target = (uint32_t)a[2] };
 		return 0;
 	case DPA_MSG_CQ_DEL:
 		if (a[0] >= XPDK_DPA_MAX_CQS)
@@ -374,9 +375,11 @@ static void control_loop(void)
 			struct cmsghdr h;
 			char buf[CMSG_SPACE(sizeof(int))];
 		} cbuf;
-		struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
-				    .msg_controllen = sizeof(cbuf.buf)};
+		struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf.buf,
+				     .msg_controllen = sizeof(cbuf.buf) };
 		ssize_t n = recvmsg(c->ctl_fd, &mh, MSG_CMSG_CLOEXEC);
 		char in_text[sizeof(m.text)] = "";
 		int fd, rc;
@@ -416,7 +419,7 @@ static int num(const char *s, uint64_t max, uint64_t *v)
 
 static int hello(int fd, uint32_t status, const char *text)
 {
-	struct dpa_msg m = {.type = DPA_MSG_HELLO, .status = status};
+	struct dpa_msg m = { .type = DPA_MSG_HELLO, .status = status };
 
 	snprintf(m.text, sizeof(m.text), "%s", text);
 	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
@@ -428,7 +431,6 @@ int main(int argc, char **argv)
 	static struct flexio_dev_thread_ctx eus[XPDK_DPA_MAX_EUS];
 	uint64_t v[DPA_CHILD_ARGC - 1];
 	char path[64], text[XPDK_DPA_MSG_LEN];
-
 
 	if (argc != DPA_CHILD_ARGC) {
 		fprintf(stderr, "xpdk-dpa-child: run by xpdk-devsim's dpa model, not by hand\n");
@@ -445,8 +447,7 @@ int main(int argc, char **argv)
 	c->eus = (uint32_t)v[6];
 	c->heap_size = v[7];
 	c->spin_us = (uint32_t)v[8];
-	if (c->eus == 0 || c->eus > XPDK_DPA_MAX_EUS || c->heap_size == 0 ||
-	    v[4] % 4096 != 0) {
+	if (c->eus == 0 || c->eus > XPDK_DPA_MAX_EUS || c->heap_size == 0 || v[4] % 4096 != 0) {
 		hello(c->ctl_fd, EINVAL, "xpdk-dpa-child: bad EU count, heap size or slot offset");
 		return 2;
 	}
@@ -460,7 +461,8 @@ int main(int argc, char **argv)
 	close((int)v[2]);
 	close((int)v[3]);
 	if (c->ctl == MAP_FAILED || c->heap != (uint8_t *)DPA_HEAP_BASE || c->slot == MAP_FAILED) {
-		hello(c->ctl_fd, ENOMEM, "xpdk-dpa-child: cannot map the heap at its device address");
+		hello(c->ctl_fd, ENOMEM,
+		      "xpdk-dpa-child: cannot map the heap at its device address");
 		return 1;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", (int)v[5]);

@@ -23,11 +23,11 @@ enum dpa_exit { DPA_X_RETURN = 1, DPA_X_RESCHEDULE, DPA_X_FINISH, DPA_X_RETRIGGE
 /* An EU thread's context: what flexio_dev_get_thread_ctx() returns. */
 struct flexio_dev_thread_ctx {
 	uint32_t eu;
-	int kind;         /* 0 idle, 1 RPC, 2 event handler */
+	int kind;	  /* 0 idle, 1 RPC, 2 event handler */
 	uint32_t handler; /* when kind == 2 */
-	int window;       /* configured window id, or -1 */
-	int mkey;         /* configured memory key, or -1 */
-	int outbox;       /* configured outbox, or -1 */
+	int window;	  /* configured window id, or -1 */
+	int mkey;	  /* configured memory key, or -1 */
+	int outbox;	  /* configured outbox, or -1 */
 	jmp_buf jb;
 };
 
@@ -80,7 +80,7 @@ extern struct dpa_child xpdk_dpac;
 /* model_dpa_child_rt.c */
 /* Report a fatal error to the model and end the process (any thread). */
 void xpdk_dpac_fatal(uint32_t status, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+    __attribute__((noreturn, format(printf, 2, 3)));
 /* Install the crash handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT). */
 int xpdk_dpac_signals_init(void);
 /* Give the calling EU thread its signal stack. */

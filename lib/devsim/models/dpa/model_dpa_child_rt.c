@@ -38,7 +38,7 @@ void xpdk_dpac_set_ctx(struct flexio_dev_thread_ctx *ctx)
 
 static void send_error(uint32_t status, const char *text)
 {
-	struct dpa_msg m = {.type = DPA_EVT_ERROR, .a = {status}};
+	struct dpa_msg m = { .type = DPA_EVT_ERROR, .a = { status } };
 
 	snprintf(m.text, sizeof(m.text), "%s", text);
 	(void)!send(xpdk_dpac.evt_fd, &m, sizeof(m), MSG_NOSIGNAL);
@@ -50,6 +50,8 @@ void xpdk_dpac_fatal(uint32_t status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* clang-analyzer 14 does not see the va_start above */
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	send_error(status, text);
@@ -74,7 +76,8 @@ static const char *who(void)
 static struct flexio_dev_thread_ctx *need_ctx(const char *call)
 {
 	if (cur == NULL || cur->kind == 0)
-		xpdk_dpac_fatal(XPDK_DPA_STATUS_ILLEGAL, "%s called outside an RPC or a handler", call);
+		xpdk_dpac_fatal(XPDK_DPA_STATUS_ILLEGAL, "%s called outside an RPC or a handler",
+				call);
 	return cur;
 }
 
@@ -246,11 +249,11 @@ flexio_dev_status_t flexio_dev_zcqe_gen(struct flexio_dev_thread_ctx *dtctx, uin
 	struct dpa_ccq *cq = doorbell_cq(dtctx, cqn, "flexio_dev_zcqe_gen");
 
 	if (cq->type == XPDK_DPA_CQ_MSIX) {
-		struct dpa_msg m = {.type = DPA_EVT_MSIX, .a = {cqn}};
+		struct dpa_msg m = { .type = DPA_EVT_MSIX, .a = { cqn } };
 
 		return send(xpdk_dpac.evt_fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m)
-			       ? FLEXIO_DEV_STATUS_SUCCESS
-			       : FLEXIO_DEV_STATUS_FAILED;
+			   ? FLEXIO_DEV_STATUS_SUCCESS
+			   : FLEXIO_DEV_STATUS_FAILED;
 	}
 	if (cq->type == XPDK_DPA_CQ_DPA_THREAD &&
 	    __atomic_exchange_n(&xpdk_dpac.ctl->cq_armed[cqn], 0, __ATOMIC_SEQ_CST))
@@ -295,6 +298,7 @@ static int ring_put(const char *s, size_t len)
 static int vprint(const char *fmt, va_list ap)
 {
 	char buf[512];
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): the callers va_start it */
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	if (n < 0)
@@ -374,7 +378,7 @@ static void put_str(char **p, const char *s, const char *end)
 
 static void on_crash(int sig, siginfo_t *si, void *uc)
 {
-	struct dpa_msg m = {.type = DPA_EVT_ERROR, .a = {XPDK_DPA_STATUS_CRASH}};
+	struct dpa_msg m = { .type = DPA_EVT_ERROR, .a = { XPDK_DPA_STATUS_CRASH } };
 	const char *end = m.text + sizeof(m.text) - 40;
 	uintptr_t addr = (uintptr_t)si->si_addr;
 	char *p = m.text;
@@ -384,7 +388,8 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 	for (unsigned int i = 0; i < XPDK_DPA_MAX_MKEYS; i++) {
 		const struct dpa_cmkey *k = &xpdk_dpac.mkey[i];
 
-		if (k->used && addr >= (uintptr_t)k->resv && addr < (uintptr_t)k->resv + k->resv_len) {
+		if (k->used && addr >= (uintptr_t)k->resv &&
+		    addr < (uintptr_t)k->resv + k->resv_len) {
 			m.a[0] = XPDK_DPA_STATUS_ILLEGAL;
 			put_str(&p, "bad window access: ", end);
 			put_str(&p, "host address ", end);
@@ -401,14 +406,21 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 	}
 	if (p == m.text) {
 		put_str(&p, "crash: ", end);
-		put_str(&p, sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE
-					 ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "SIGABRT", end);
+		put_str(&p,
+			sig == SIGSEGV	? "SIGSEGV"
+			: sig == SIGBUS ? "SIGBUS"
+			: sig == SIGFPE ? "SIGFPE"
+			: sig == SIGILL ? "SIGILL"
+					: "SIGABRT",
+			end);
 		put_str(&p, " at address ", end);
 		put_hex(&p, addr);
 	}
-	put_str(&p, cur == NULL || cur->kind == 0 ? " (outside device code)"
-		    : cur->kind == 1		  ? " in an RPC"
-						  : " in an event handler", end);
+	put_str(&p,
+		cur == NULL || cur->kind == 0 ? " (outside device code)"
+		: cur->kind == 1	      ? " in an RPC"
+					      : " in an event handler",
+		end);
 	*p = '\0';
 	(void)!send(xpdk_dpac.evt_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	signal(sig, SIG_DFL);
@@ -417,8 +429,8 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 
 int xpdk_dpac_signals_init(void)
 {
-	static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-	struct sigaction sa = {.sa_sigaction = on_crash, .sa_flags = SA_SIGINFO | SA_ONSTACK};
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa = { .sa_sigaction = on_crash, .sa_flags = SA_SIGINFO | SA_ONSTACK };
 
 	sigemptyset(&sa.sa_mask);
 	for (unsigned int i = 0; i < XPDK_ARRAY_SIZE(sigs); i++)
@@ -430,7 +442,7 @@ int xpdk_dpac_signals_init(void)
 void xpdk_dpac_signals_thread(void)
 {
 	/* a stack overflow in device code must still reach the handler */
-	stack_t ss = {.ss_size = 64 * 1024};
+	stack_t ss = { .ss_size = (size_t)64 * 1024 };
 
 	ss.ss_sp = malloc(ss.ss_size);
 	if (ss.ss_sp != NULL)

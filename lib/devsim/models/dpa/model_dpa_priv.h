@@ -14,10 +14,11 @@
 #include "../../xpdk_devsim.h"
 #include "model_dpa.h"
 
-#define DPA_HEAP_MAX_BLOCKS 4096
-#define DPA_HEAP_ALIGN 64
-#define DPA_CHILD_TIMEOUT_MS 4000 /* a child answers (or starts) within this: under the
-				   client's 5 s wait for a register write */
+#define DPA_HEAP_MAX_BLOCKS 4096u
+#define DPA_HEAP_ALIGN	    64
+#define DPA_CHILD_TIMEOUT_MS                                                                       \
+	4000 /* a child answers (or starts) within this: under the                                 \
+	      client's 5 s wait for a register write */
 
 struct dpa_block {
 	uint64_t off, len;

@@ -34,6 +34,8 @@ static int set_msg(char *msg, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* clang-analyzer 14 does not see the va_start above */
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
 	vsnprintf(msg, XPDK_DPA_MSG_LEN, fmt, ap);
 	va_end(ap);
 	return err;
@@ -42,7 +44,7 @@ static int set_msg(char *msg, int err, const char *fmt, ...)
 /* Receive one message, waiting at most @p timeout_ms. @return 0, ETIMEDOUT, EPIPE or errno. */
 static int recv_msg(int fd, struct dpa_msg *m, int timeout_ms)
 {
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	ssize_t n;
 	int rc;
 
@@ -65,12 +67,12 @@ static int recv_msg(int fd, struct dpa_msg *m, int timeout_ms)
 
 static int send_msg(int fd, const struct dpa_msg *m, int pass_fd)
 {
-	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctl;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (pass_fd >= 0) {
 		struct cmsghdr *c;
@@ -117,8 +119,8 @@ void xpdk_dpam_report(struct dpa_model *m, struct dpa_proc *p, uint32_t err, uin
 	size_t i;
 
 	/* the text may come from a child: keep it printable */
-	for (i = 0; text[i] != '\0' && i < sizeof(clean) - 1; i++)
-		clean[i] = (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?';
+	for (i = 0; i < sizeof(clean) - 1 && text[i] != '\0'; i++)
+		clean[i] = (char)((text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?');
 	clean[i] = '\0';
 	/* a fatal error wins over a user error still unread; the first fatal one stays */
 	if (s->err_status != XPDK_DPA_ERR_FATAL) {
@@ -197,15 +199,18 @@ static void handle_event(struct dpa_model *m, struct dpa_proc *p, const struct d
 	} else if (e->type == DPA_EVT_MSIX) {
 		uint64_t cqn = e->a[0];
 
-		if (cqn < XPDK_DPA_MAX_CQS && p->cq[cqn].used && p->cq[cqn].type == XPDK_DPA_CQ_MSIX)
+		if (cqn < XPDK_DPA_MAX_CQS && p->cq[cqn].used &&
+		    p->cq[cqn].type == XPDK_DPA_CQ_MSIX)
 			xpdk_devsim_irq_raise(m->dev, XPDK_DPA_VEC_USER_BASE + p->cq[cqn].target);
 		else
-			xpdk_devsim_log(m->dev, 1, "DPA process %u: MSI-X through CQ %llu, which is "
-						   "not an MSI-X CQ: ignored",
+			xpdk_devsim_log(m->dev, 1,
+					"DPA process %u: MSI-X through CQ %llu, which is "
+					"not an MSI-X CQ: ignored",
 					(unsigned int)(p - m->proc), (unsigned long long)cqn);
 	} else {
-		xpdk_devsim_log(m->dev, 1, "DPA process %u sent message type %u on its event "
-					   "socket: ignored",
+		xpdk_devsim_log(m->dev, 1,
+				"DPA process %u sent message type %u on its event "
+				"socket: ignored",
 				(unsigned int)(p - m->proc), e->type);
 	}
 }
@@ -241,8 +246,10 @@ static void *monitor(void *arg)
 				else if (rc == EPIPE || (ev[i].events & (EPOLLHUP | EPOLLERR)))
 					child_died(m, p);
 				else if (rc == EPROTO)
-					xpdk_devsim_log(m->dev, 1, "DPA process %u sent a malformed "
-								   "message: ignored", idx);
+					xpdk_devsim_log(m->dev, 1,
+							"DPA process %u sent a malformed "
+							"message: ignored",
+							idx);
 			}
 			xpdk_devsim_unlock(m->dev);
 		}
@@ -252,7 +259,7 @@ static void *monitor(void *arg)
 
 int xpdk_dpam_monitor_start(struct dpa_model *m)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = UINT64_MAX};
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = UINT64_MAX };
 	int rc;
 
 	m->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -324,7 +331,7 @@ static void proc_release(struct dpa_proc *p)
 
 static int spawn(struct dpa_model *m, struct dpa_proc *p, uint32_t idx, int elf_fd, char *msg)
 {
-	int ctl[2] = {-1, -1}, evt[2] = {-1, -1}, slot_fd = xpdk_devsim_bar_mem_fd(m->dev, 2);
+	int ctl[2] = { -1, -1 }, evt[2] = { -1, -1 }, slot_fd = xpdk_devsim_bar_mem_fd(m->dev, 2);
 	char a[DPA_CHILD_ARGC - 1][32];
 	char *argv[DPA_CHILD_ARGC + 1];
 	int rc = 0;
@@ -354,7 +361,7 @@ static int spawn(struct dpa_model *m, struct dpa_proc *p, uint32_t idx, int elf_
 	}
 	if (p->pid == 0) {
 		/* the child: only async-signal-safe calls until exec */
-		int keep[] = {ctl[1], evt[1], p->heap_fd, slot_fd, elf_fd};
+		int keep[] = { ctl[1], evt[1], p->heap_fd, slot_fd, elf_fd };
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (unsigned int i = 0; i < XPDK_ARRAY_SIZE(keep); i++)
@@ -378,9 +385,9 @@ out:
 int xpdk_dpam_proc_create(struct dpa_model *m, const void *elf, size_t len, const char *app,
 			  uint32_t *slot, char *msg)
 {
-	struct epoll_event ev = {.events = EPOLLIN};
+	struct epoll_event ev = { .events = EPOLLIN };
 	struct dpa_proc *p = NULL;
-	struct dpa_msg hello;
+	struct dpa_msg hello = { 0 };
 	uint32_t idx;
 	int elf_fd = -1, rc;
 
@@ -399,7 +406,8 @@ int xpdk_dpam_proc_create(struct dpa_model *m, const void *elf, size_t len, cons
 	p->dead = false;
 	p->gen++;
 	p->ctl_fd = p->evt_fd = -1;
-	p->slot = (struct xpdk_dpa_slot *)(m->bar2 + XPDK_DPA_SLOT_OFF + idx * XPDK_DPA_SLOT_SIZE);
+	p->slot = (struct xpdk_dpa_slot *)(m->bar2 + XPDK_DPA_SLOT_OFF +
+					   (size_t)idx * XPDK_DPA_SLOT_SIZE);
 	memset(p->slot, 0, XPDK_DPA_SLOT_SIZE);
 	snprintf(p->app, sizeof(p->app), "%s", app);
 	p->heap_fd = memfd_with("xpdk-dpa-heap", NULL, 0, DPA_CTL_SIZE + m->heap_size);
@@ -452,7 +460,7 @@ fail:
 
 void xpdk_dpam_proc_destroy(struct dpa_model *m, struct dpa_proc *p)
 {
-	struct dpa_msg bye = {.type = DPA_MSG_EXIT};
+	struct dpa_msg bye = { .type = DPA_MSG_EXIT };
 
 	if (!p->used)
 		return;

@@ -15,11 +15,11 @@
 #include <time.h>
 
 #define __DPA_MEMORY 1
-#define __DPA_MMIO 2
+#define __DPA_MMIO   2
 #define __DPA_SYSTEM 3
-#define __DPA_R 1
-#define __DPA_W 2
-#define __DPA_RW 3
+#define __DPA_R	     1
+#define __DPA_W	     2
+#define __DPA_RW     3
 
 /** A memory fence (the space and orderings are accepted; the fence is a full one). */
 #define __dpa_thread_fence(space, pred, succ) __atomic_thread_fence(__ATOMIC_SEQ_CST)

@@ -95,7 +95,7 @@ flexio_dev_status_t flexio_dev_window_copy_to_host(struct flexio_dev_thread_ctx 
 int flexio_dev_print(const char *format, ...) __attribute__((format(printf, 1, 2)));
 /** As flexio_dev_print, with a stream and a level (XPDK: one stream, levels kept). */
 int flexio_dev_msg(int stream_id, int level, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /** A string, as flexio_dev_print("%s"). */
 int flexio_dev_puts(const char *str);
 /**@}*/
