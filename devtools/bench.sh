@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the full xpdk-bench benchmark against xpdk-devsim: MMIO fast path, trapped MMIO in both
 # placements, host-exerciser DMA (copy, read, write) and edu DMA. Prints every table and writes
-# the DMA plot.
+# the DMA plot. Ends with lib/poll's costs (xpdk-bench poll on lcores 0 and 1).
 #
 #   devtools/bench.sh [BUILD_DIR] [PLOT.png]     defaults: build, doc/performance.png
 #   TIME=S (seconds per DMA size, default 2)  SIZES=LIST (default 64,256,4K,64K,1M,4M)
@@ -75,5 +75,7 @@ run "Host exerciser DMA, write" -l 0 -- dma -d "$fpga" --mode write --sizes "$si
 	--time "$time_per_size"
 run "edu DMA (4 KiB engine; correctness and latency)" -l 0 -- dma -d "$edu" --sizes 64,1K,4K \
 	--time 1 --dma-mask 0xffffffffffff
+run "lib/poll: ring->handler, empty poll, wake-up, idle CPU (no device)" -l 0,1 -- poll \
+	--time 2
 echo
 echo "# plot: $plot; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"

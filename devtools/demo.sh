@@ -5,7 +5,8 @@
 #     XPDK's device layer and edu driver (registers, interrupt, DMA);
 #  3. a simulated OPAE FPGA (dfl-fpga): xpdk-io walks its Device Feature List, fpga_hello reads
 #     its FME and port, copies 4 MiB through its host exerciser, and swaps its AFU by partial
-#     reconfiguration from a green bitstream.
+#     reconfiguration from a green bitstream; examples/pipeline then runs a three-stage
+#     dataplane on lib/poll through the exerciser (interrupt mode), data checked.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -69,6 +70,9 @@ build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --gbs "$sockdir/counter.gbs
 devtools/make-devsim-gbs.py --afu he -o "$sockdir/he.gbs" >/dev/null
 echo "\$ build/examples/fpga_hello/fpga_hello -l 0 -- $fpga --gbs he.gbs   # and back"
 build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --gbs "$sockdir/he.gbs" --size 4M
+lcores=0; [ "$(nproc)" -ge 2 ] && lcores=0,1
+echo "\$ build/examples/pipeline/pipeline -l $lcores -- $fpga --count 5000 --interrupt"
+build/examples/pipeline/pipeline -l "$lcores" -- "$fpga" --count 5000 --interrupt
 kill "$devsim"
 wait "$devsim" || true
 devsim=

@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
 # Install every Debian 12 package XPDK needs to build, test and benchmark.
-# Idempotent and non-interactive: safe to run again; does nothing when all is present.
+# Idempotent and non-interactive: safe to run again; does nothing when all is present, as any
+# user. Only installing needs root: a user without it is told which packages are missing.
 set -euo pipefail
 
 PKGS=(
 	# build
 	build-essential pkg-config meson ninja-build
-	# libraries
-	libdpdk-dev dpdk libjson-c-dev libibverbs-dev rdma-core
+	# libraries (dpdk-dev: dpdk-telemetry.py, which the telemetry test uses)
+	libdpdk-dev dpdk dpdk-dev libjson-c-dev libibverbs-dev rdma-core
 	# tests, sanitizers, fuzzing
 	libcmocka-dev python3 python3-pytest clang llvm libclang-rt-dev
+	# Python bindings (python/) and their tests
+	cython3 python3-dev python3-numpy python3-pexpect
+	# lint suite: static analysis, formatting, API documentation, man pages
+	cppcheck clang-tidy clang-format doxygen groff-base
 	# real-hardware tier (QEMU guest)
 	qemu-system-x86 busybox-static kmod cpio zstd
 	# benchmark plots
 	gnuplot-nox
 )
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "install-deps: must run as root (apt-get install); try: sudo $0" >&2
-	exit 1
-fi
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -29,8 +29,13 @@ for p in "${PKGS[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-	echo "install-deps: all ${#PKGS[@]} packages present"
+	echo "install-deps: all ${#PKGS[@]} packages present, nothing to install"
 	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing ${missing[*]}; installing needs root: sudo $0" >&2
+	exit 1
 fi
 
 echo "install-deps: installing ${missing[*]}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static checks on XPDK's C sources (not tests): cppcheck and clang-tidy, with the project's
-# compile_commands.json. Exits non-zero on any finding.
+# Static checks on XPDK's C sources: cppcheck and clang-tidy (not tests), with the project's
+# compile_commands.json, and clang-format (devtools/format.sh, tests included). Exits non-zero
+# on any finding.
 #
 #   devtools/lint.sh [BUILD_DIR]      default BUILD_DIR: build
 set -euo pipefail
@@ -16,6 +17,8 @@ for d in $(git ls-files 'include/*.h' 'lib/*.h' 'drivers/*.h' 'app/*.h' | xargs 
 done
 
 status=0
+"$top/devtools/format.sh" || status=1
+
 echo "lint: cppcheck on ${#srcs[@]} files"
 cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance --std=c11 \
 	--inline-suppr -D__linux__ "${incs[@]}" "${srcs[@]}" || status=1

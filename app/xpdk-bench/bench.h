@@ -10,6 +10,7 @@
 #ifndef XPDK_BENCH_H
 #define XPDK_BENCH_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +63,8 @@ extern bool bench_progress_on;
 
 /* Parse "64,256,4K,1M" into sizes (at most @p max). Returns the count or -1. */
 int parse_sizes(const char *s, uint64_t *sizes, int max);
+/* "--name" of the option whose getopt value is @p c (for messages). */
+const char *bench_opt_name(const struct option *lo, int c);
 /* Parse seconds as a decimal ("0.5", "2"). Returns 0 or -1. */
 int parse_seconds(const char *s, double *out);
 /* Human size: 64, 4K, 1M */
@@ -79,6 +82,7 @@ void json_string(const char *s);
 /* ---- subcommands: argc/argv start at the subcommand name ---- */
 int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);
+int bench_poll(int argc, char **argv);
 int bench_dpa(int argc, char **argv);
 
 #endif /* XPDK_BENCH_H */

@@ -9,14 +9,17 @@
  * copies, DPDK's software DMA device (dma_skeleton, through rte_dmadev) with --depth copies in
  * flight.
  *
- * Engines: the DFL host exerciser (he) — one start runs `repeat` passes over `size` bytes, with
- * repeat chosen so that a run lasts at least RUN_TARGET of device work and the start (several
- * trapped register writes) is amortised; 64-byte passes are the batch-descriptor case. And
- * edu's engine: one transfer of at most 4 KiB at a time (correctness and latency).
+ * The engine is whatever the device's driver offers as its DMA engine (xpdk_dev_engine_open():
+ * submit an operation, poll for its completion); the benchmark knows no driver. An engine that
+ * repeats passes per submission (the DFL host exerciser) gets `repeat` chosen so that one
+ * submission carries at least RUN_TARGET of device work and its start (register writes,
+ * trapped on devsim) is amortised; 64-byte passes are the batch-descriptor case. An engine of
+ * one pass per submission (edu: at most 4 KiB through its buffer) is timed per operation.
  *
- * Each size gets --time seconds: 50% engine bandwidth, 15% CPU baseline, 20% dma_skeleton,
- * taking turns in ROUNDS rounds, then 15% engine latency (one pass per start; edu times every
- * transfer of its 65% instead).
+ * Each size gets --time seconds: 50% engine bandwidth, 15% CPU baseline, 20% dma_skeleton
+ * (copies), taking turns in ROUNDS rounds, then 15% latency (one pass per submission); an
+ * engine of one pass per submission gets the latency share in its bandwidth turns instead and
+ * every operation there is a latency sample.
  */
 
 #include <getopt.h>
@@ -26,10 +29,11 @@
 
 #include <rte_cycles.h>
 #include <rte_dmadev.h>
+#include <rte_pause.h>
 
 #include "dma.h"
-#include "xpdk_edu.h"
-#include "xpdk_fpga.h"
+#include "xpdk_dev.h"
+#include "xpdk_env.h"
 
 #define DEFAULT_SIZES "64,256,4K,64K,1M,4M"
 #define MAX_SIZE      (64ull << 20)
@@ -40,7 +44,7 @@
 struct ctx {
 	struct dma_opts *o;
 	struct xpdk_dev *dev;
-	struct xpdk_fpga *fpga;
+	struct xpdk_engine_info eng;
 	struct xpdk_dma_buf *src, *dst;
 	int16_t skel; /* dmadev id, -1 when absent */
 	uint64_t hz;
@@ -50,10 +54,11 @@ struct ctx {
 struct acc {
 	uint64_t base_ops, base_cycles;	  /* CPU baseline */
 	uint64_t skel_ops, skel_cycles;	  /* dma_skeleton */
-	uint64_t passes, host_ns, dev_ns; /* HE bandwidth runs */
-	uint64_t edu_busy;		  /* edu: cycles in transfers */
-	struct hist lat;		  /* HE: ns; edu: cycles */
+	uint64_t passes, host_ns, dev_ns; /* engine bandwidth phase */
+	struct hist lat;		  /* engine completion latency, ns */
 };
+
+static const unsigned int engine_mode[] = { XPDK_ENGINE_READ, XPDK_ENGINE_WRITE, XPDK_ENGINE_COPY };
 
 static volatile uint64_t sink;
 
@@ -61,23 +66,25 @@ static void dma_usage(FILE *o)
 {
 	fprintf(
 	    o,
-	    "Usage: xpdk-bench [EAL options] -- dma -d DEV [--engine he|edu]\n"
+	    "Usage: xpdk-bench [EAL options] -- dma -d DEV [--engine NAME]\n"
 	    "           [--mode read|write|copy] [--sizes LIST] [--depth N] [--time S]\n"
 	    "           [--dma-mask M] [--no-skeleton] [--json | --csv] [--plot FILE.png]\n"
 	    "\n"
-	    "DMA bandwidth (GB/s), message rate (Mpps) and completion latency per size, against\n"
-	    "a single CPU thread on the same buffers (memcpy, read fold or fill) and, for copies,\n"
-	    "DPDK's dma_skeleton through rte_dmadev (xpdk-bench adds --vdev dma_skeleton to the\n"
-	    "EAL arguments unless a --vdev is given).\n"
+	    "DMA bandwidth (GB/s), message rate (Mpps) and completion latency per size of the DMA\n"
+	    "engine the device's driver offers, against a single CPU thread on the same buffers\n"
+	    "(memcpy, read fold or fill) and, for copies, DPDK's dma_skeleton through rte_dmadev\n"
+	    "(xpdk-bench adds --vdev dma_skeleton to the EAL arguments unless a --vdev is given).\n"
 	    "\n"
 	    "  -d, --device DEV   vfio-user:PATH or a PCI address\n"
-	    "      --engine E     he (DFL host exerciser) or edu (default: from the driver)\n"
+	    "      --engine NAME  check that the driver's engine is NAME (he: DFL host exerciser;\n"
+	    "                     edu: QEMU edu); default: whatever engine the driver offers\n"
 	    "      --mode M       read (device reads host memory), write, or copy (default)\n"
-	    "      --sizes LIST   transfer sizes (default " DEFAULT_SIZES "; he: multiples\n"
-	    "                     of 64 up to 64M; edu: up to 4K)\n"
+	    "      --sizes LIST   transfer sizes (default " DEFAULT_SIZES "; within the engine's\n"
+	    "                     limits: he multiples of 64 up to 64M, edu up to 4K)\n"
 	    "      --depth N      dma_skeleton copies in flight (default 64, 32 to 8192)\n"
 	    "      --time S       seconds per size (default 1)\n"
-	    "      --dma-mask M   edu: the mask the device was started with (default 28 bits)\n"
+	    "      --dma-mask M   the DMA mask the device was started with (default: the\n"
+	    "                     driver's; edu's is 28 bits)\n"
 	    "      --no-skeleton  skip the dma_skeleton baseline\n"
 	    "      --json, --csv  machine-readable output\n"
 	    "      --plot F.png   draw bandwidth and latency against size (gnuplot)\n");
@@ -213,190 +220,166 @@ static int skeleton_run(struct ctx *c, uint64_t size, double secs, struct acc *a
 	return BENCH_OK;
 }
 
-/* ---- host exerciser ---- */
+/* ---- the device's DMA engine (driver ops) ---- */
 
-static int he_once(struct ctx *c, uint64_t size, uint32_t repeat, struct xpdk_he_result *res)
+/* Submit one operation and poll until it completes. */
+static int engine_once(struct ctx *c, unsigned int mode, uint64_t size, uint32_t repeat,
+		       struct xpdk_engine_completion *done)
 {
-	static const unsigned int hw_mode[] = { XPDK_HE_MODE_READ, XPDK_HE_MODE_WRITE,
-						XPDK_HE_MODE_COPY };
-	struct xpdk_he_cfg cfg = {
-		.mode = hw_mode[c->o->mode],
+	struct xpdk_engine_op op = {
+		.mode = mode,
 		.src = c->src,
 		.dst = c->dst,
-		.lines = size / XPDK_HE_LINE,
+		.len = size,
 		.repeat = repeat,
 		.pattern = PATTERN,
 	};
-	int rc = xpdk_he_run(c->fpga, &cfg, res);
+	int rc = xpdk_dev_engine_submit(c->dev, &op);
 
+	memset(done, 0, sizeof(*done));
+	while (rc == 0) {
+		rc = xpdk_dev_engine_poll(c->dev, done);
+		if (rc == 0)
+			rte_pause();
+	}
 	if (rc < 0)
-		fprintf(stderr, "xpdk-bench: dma: exerciser run of %" PRIu64 " bytes x %u: %s\n",
-			size, repeat, xpdk_strerror_last());
-	return rc;
+		fprintf(stderr, "xpdk-bench: dma: %s engine, %" PRIu64 " bytes x %u: %s\n",
+			c->eng.name, size, repeat, xpdk_strerror_last());
+	return rc < 0 ? rc : 0;
 }
 
-/* One pass, then check what the device did against the CPU's view. */
-static int he_verify(struct ctx *c, uint64_t size)
+/* One pass in the measured mode, its data checked against the CPU's view where the engine's
+ * mode says what to expect; otherwise (and always for copies) a copy compared byte for byte. */
+static int engine_verify(struct ctx *c, uint64_t size)
 {
-	struct xpdk_he_result res;
+	enum dma_mode m = c->o->mode;
+	struct xpdk_engine_completion done;
 	const uint64_t *d = c->dst->va;
-	bool ok = true;
+	bool checked = false, ok = true;
 
 	memset(c->dst->va, 0, size);
-	if (he_once(c, size, 1, &res) < 0)
+	if (engine_once(c, engine_mode[m], size, 1, &done) < 0)
 		return BENCH_FAIL;
-	if (c->o->mode == MODE_COPY)
-		ok = memcmp(c->dst->va, c->src->va, size) == 0;
-	else if (c->o->mode == MODE_WRITE)
+	if (m == MODE_WRITE && (c->eng.flags & XPDK_ENGINE_F_PATTERN)) {
 		ok = d[0] == PATTERN && d[size / 8 - 1] == PATTERN;
-	else
-		ok = res.checksum == cpu_fold(c->src->va, size);
+		checked = true;
+	} else if (m == MODE_READ && (c->eng.flags & XPDK_ENGINE_F_CHECKSUM)) {
+		ok = done.checksum == cpu_fold(c->src->va, size);
+		checked = true;
+	}
+	if (ok && !checked && (c->eng.modes & XPDK_ENGINE_COPY)) {
+		if (m != MODE_COPY) {
+			memset(c->dst->va, 0, size);
+			if (engine_once(c, XPDK_ENGINE_COPY, size, 1, &done) < 0)
+				return BENCH_FAIL;
+		}
+		ok = memcmp(c->dst->va, c->src->va, size) == 0;
+	}
 	if (!ok)
 		fprintf(stderr,
-			"xpdk-bench: dma: the exerciser's %s of %" PRIu64 " bytes gave "
-			"wrong data\n",
-			mode_names[c->o->mode], size);
+			"xpdk-bench: dma: the %s engine's %s of %" PRIu64 " bytes gave wrong data; "
+			"was the device started with the DMA mask given by --dma-mask?\n",
+			c->eng.name, !checked ? "copy" : mode_names[m], size);
 	return ok ? BENCH_OK : BENCH_FAIL;
 }
 
-/* Passes per start so that one start runs at least @p target_s of device work. */
-static int he_calibrate(struct ctx *c, uint64_t size, double target_s, uint32_t *repeat)
+/* Passes per submission so that one carries at least @p target_s of work (device time when the
+ * engine reports it). */
+static int engine_calibrate(struct ctx *c, uint64_t size, double target_s, uint32_t *repeat)
 {
-	struct xpdk_he_result res;
-	uint64_t rep = 1;
+	struct xpdk_engine_completion done;
+	uint64_t rep = 1, max = c->eng.max_repeat;
 
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < 12 && max > 1; i++) {
 		double s;
 
-		if (he_once(c, size, (uint32_t)rep, &res) < 0)
+		if (engine_once(c, engine_mode[c->o->mode], size, (uint32_t)rep, &done) < 0)
 			return BENCH_FAIL;
-		s = (double)res.device_ns / 1e9;
-		if (s >= target_s * 0.7 || rep >= UINT32_MAX)
+		s = (double)(done.device_ns ? done.device_ns : done.host_ns) / 1e9;
+		if (s >= target_s * 0.7 || rep >= max)
 			break;
 		if (s <= 0)
 			rep *= 16;
 		else
 			rep = (uint64_t)((double)rep * target_s / s * 1.1) + 1;
-		if (rep > UINT32_MAX)
-			rep = UINT32_MAX;
+		if (rep > max)
+			rep = max;
 	}
 	*repeat = (uint32_t)rep;
 	return BENCH_OK;
 }
 
-static int he_prepare(struct ctx *c, uint64_t size, struct dma_row *row)
+static int engine_prepare(struct ctx *c, uint64_t size, struct dma_row *row)
 {
 	double target = RUN_TARGET_S;
 
 	if (target > c->o->time / 5)
 		target = c->o->time / 5;
-	if (he_verify(c, size) != BENCH_OK || he_calibrate(c, size, target, &row->repeat) != 0)
+	if (engine_verify(c, size) != BENCH_OK ||
+	    engine_calibrate(c, size, target, &row->repeat) != BENCH_OK)
 		return BENCH_FAIL;
 	return BENCH_OK;
 }
 
-/* Bandwidth runs of row->repeat passes for @p secs (at least one run). */
-static int he_bw(struct ctx *c, uint64_t size, double secs, struct dma_row *row, struct acc *a)
+/* Bandwidth: submissions of row->repeat passes for @p secs (at least one); with one pass per
+ * submission each is a latency sample too. */
+static int engine_bw(struct ctx *c, uint64_t size, double secs, struct dma_row *row, struct acc *a)
 {
 	uint64_t end = rte_rdtsc() + (uint64_t)(secs * (double)c->hz);
-	struct xpdk_he_result res;
+	struct xpdk_engine_completion done;
 
 	do {
-		if (he_once(c, size, row->repeat, &res) < 0)
+		if (engine_once(c, engine_mode[c->o->mode], size, row->repeat, &done) < 0)
 			return BENCH_FAIL;
-		a->host_ns += res.host_ns;
-		a->dev_ns += res.device_ns;
-		a->passes += row->repeat;
+		a->host_ns += done.host_ns;
+		a->dev_ns += done.device_ns;
+		a->passes += done.passes;
 		row->runs++;
-	} while (rte_rdtsc() < end);
+		if (row->repeat == 1)
+			hist_add(&a->lat, done.host_ns);
+	} while (rte_rdtsc() < end || (row->repeat == 1 && a->lat.count < 3));
 	return BENCH_OK;
 }
 
-/* Completion latency: one pass per start, doorbell to DSM, in ns. */
-static int he_latency(struct ctx *c, uint64_t size, double secs, struct acc *a)
+/* Completion latency: one pass per submission, doorbell to completion, in ns. */
+static int engine_latency(struct ctx *c, uint64_t size, double secs, struct acc *a)
 {
 	uint64_t end = rte_rdtsc() + (uint64_t)(secs * (double)c->hz);
-	struct xpdk_he_result res;
+	struct xpdk_engine_completion done;
 
 	do {
-		if (he_once(c, size, 1, &res) < 0)
+		if (engine_once(c, engine_mode[c->o->mode], size, 1, &done) < 0)
 			return BENCH_FAIL;
-		hist_add(&a->lat, res.host_ns);
+		hist_add(&a->lat, done.host_ns);
 	} while (rte_rdtsc() < end || a->lat.count < 3);
 	return BENCH_OK;
 }
 
-/* ---- edu ---- */
-
-static int edu_op(struct ctx *c, uint32_t size)
-{
-	int rc = 0;
-
-	if (c->o->mode != MODE_WRITE)
-		rc = xpdk_edu_dma_to_device(c->dev, c->src, 0, 0, size, 0);
-	if (rc == 0 && c->o->mode != MODE_READ)
-		rc = xpdk_edu_dma_from_device(c->dev, c->dst, 0, 0, size, 0);
-	if (rc < 0)
-		fprintf(stderr, "xpdk-bench: dma: edu transfer of %u bytes: %s\n", size,
-			xpdk_strerror_last());
-	return rc;
-}
-
-/* A round trip through the device buffer, checked. */
-static int edu_verify(struct ctx *c, uint64_t size)
-{
-	memset(c->dst->va, 0, size);
-	if (xpdk_edu_dma_to_device(c->dev, c->src, 0, 0, (uint32_t)size, 0) < 0 ||
-	    xpdk_edu_dma_from_device(c->dev, c->dst, 0, 0, (uint32_t)size, 0) < 0) {
-		fprintf(stderr, "xpdk-bench: dma: edu: %s\n", xpdk_strerror_last());
-		return BENCH_FAIL;
-	}
-	if (memcmp(c->src->va, c->dst->va, size) != 0) {
-		fprintf(stderr,
-			"xpdk-bench: dma: edu round trip of %" PRIu64 " bytes gave wrong "
-			"data; was the device started with the DMA mask given by --dma-mask?\n",
-			size);
-		return BENCH_FAIL;
-	}
-	return BENCH_OK;
-}
-
-/* Transfers one at a time for @p secs, each timed (bandwidth and latency together). */
-static int edu_run(struct ctx *c, uint64_t size, double secs, struct acc *a)
-{
-	uint64_t end = rte_rdtsc() + (uint64_t)(secs * (double)c->hz), n = 0;
-
-	do {
-		uint64_t t0 = rte_rdtsc(), dt;
-
-		if (edu_op(c, (uint32_t)size) < 0)
-			return BENCH_FAIL;
-		dt = rte_rdtsc() - t0;
-		a->edu_busy += dt;
-		hist_add(&a->lat, dt);
-	} while (rte_rdtsc() < end || ++n < 3);
-	return BENCH_OK;
-}
-
-/* ---- driver ---- */
+/* ---- setup ---- */
 
 static int check_sizes(struct ctx *c)
 {
+	const struct xpdk_engine_info *e = &c->eng;
+	char max[32];
+
+	size_str(e->max_len, max, sizeof(max));
 	for (int i = 0; i < c->o->nsizes; i++) {
 		uint64_t s = c->o->sizes[i];
 
-		if (c->o->engine == ENGINE_HE && (s % XPDK_HE_LINE != 0 || s > MAX_SIZE)) {
+		if (e->len_align > 1 && s % e->len_align != 0) {
 			fprintf(stderr,
-				"xpdk-bench: dma: size %" PRIu64 ": the exerciser moves whole "
-				"64-byte lines, up to 64M; pick multiples of 64\n",
-				s);
+				"xpdk-bench: dma: size %" PRIu64 ": the %s engine moves whole "
+				"multiples of %" PRIu64
+				" bytes, up to %s; pick multiples of %" PRIu64 "\n",
+				s, e->name, e->len_align, max, e->len_align);
 			return BENCH_USAGE;
 		}
-		if (c->o->engine == ENGINE_EDU && s > XPDK_EDU_DMA_BUF_SIZE) {
+		if (s > e->max_len || s > MAX_SIZE) {
 			fprintf(stderr,
-				"xpdk-bench: dma: size %" PRIu64 ": edu's device buffer holds "
-				"4096 bytes; use --sizes up to 4K\n",
-				s);
+				"xpdk-bench: dma: size %" PRIu64 ": the %s engine moves at most %s "
+				"per operation; use --sizes up to %s\n",
+				s, e->name, e->max_len < MAX_SIZE ? max : "64M",
+				e->max_len < MAX_SIZE ? max : "64M");
 			return BENCH_USAGE;
 		}
 	}
@@ -405,7 +388,6 @@ static int check_sizes(struct ctx *c)
 
 static int setup(struct ctx *c)
 {
-	const struct xpdk_driver *drv;
 	uint64_t max = 0;
 	int rc;
 
@@ -414,23 +396,27 @@ static int setup(struct ctx *c)
 		fprintf(stderr, "xpdk-bench: dma: %s\n", xpdk_strerror_last());
 		return BENCH_FAIL;
 	}
-	drv = xpdk_dev_driver(c->dev);
-	if (c->o->engine == ENGINE_AUTO)
-		c->o->engine = strcmp(drv->name, "edu") == 0 ? ENGINE_EDU : ENGINE_HE;
-	if (c->o->engine == ENGINE_HE) {
-		c->fpga = xpdk_fpga_get(c->dev);
-		if (c->fpga == NULL || xpdk_he_attach(c->fpga, 0) < 0) {
-			fprintf(stderr, "xpdk-bench: dma: --engine he: %s\n", xpdk_strerror_last());
-			return BENCH_USAGE;
-		}
-	} else if (strcmp(drv->name, "edu") != 0) {
+	if (c->o->dma_mask != 0)
+		xpdk_dev_set_dma_mask(c->dev, c->o->dma_mask);
+	rc = xpdk_dev_engine_open(c->dev, &c->eng);
+	if (rc < 0) {
+		fprintf(stderr, "xpdk-bench: dma: %s\n", xpdk_strerror_last());
+		return rc == -ENOTSUP || rc == -ENODEV ? BENCH_USAGE
+						       : BENCH_FAIL; /* wrong device */
+	}
+	c->o->engine_name = c->eng.name;
+	c->o->batched = c->eng.max_repeat > 1;
+	if (c->o->engine != NULL && strcmp(c->o->engine, c->eng.name) != 0) {
 		fprintf(stderr,
-			"xpdk-bench: dma: --engine edu needs an edu device; %s is bound to "
-			"%s\n",
-			c->o->dev, drv->name);
+			"xpdk-bench: dma: --engine %s: the driver '%s' of %s offers the '%s' "
+			"engine\n",
+			c->o->engine, xpdk_dev_driver(c->dev)->name, c->o->dev, c->eng.name);
 		return BENCH_USAGE;
-	} else {
-		xpdk_edu_set_dma_mask(c->dev, c->o->dma_mask);
+	}
+	if (!(c->eng.modes & engine_mode[c->o->mode])) {
+		fprintf(stderr, "xpdk-bench: dma: the %s engine has no %s mode\n", c->eng.name,
+			mode_names[c->o->mode]);
+		return BENCH_USAGE;
 	}
 	rc = check_sizes(c);
 	if (rc != 0)
@@ -447,7 +433,7 @@ static int setup(struct ctx *c)
 	for (uint64_t i = 0; i < max / 8; i++)
 		((uint64_t *)c->src->va)[i] = i * 0x9e3779b97f4a7c15ull;
 	c->skel = -1;
-	if (c->o->engine == ENGINE_HE && c->o->mode == MODE_COPY && !c->o->no_skeleton) {
+	if (c->o->mode == MODE_COPY && !c->o->no_skeleton) {
 		c->skel = skeleton_find();
 		if (c->skel < 0) {
 			fprintf(stderr, "xpdk-bench: dma: no dma_skeleton device; start with EAL "
@@ -461,24 +447,17 @@ static int setup(struct ctx *c)
 }
 
 /* Rates of one size from what its rounds added up. */
-static void finish_row(struct ctx *c, const struct acc *a, struct dma_row *row)
+static void finish_row(const struct acc *a, struct dma_row *row)
 {
 	uint64_t size = row->bytes;
 
-	if (c->o->engine == ENGINE_HE) {
-		row->iters = a->passes;
-		row->seconds = (double)a->host_ns / 1e9;
-		row->gbps = (double)(a->passes * size) / (double)a->host_ns;
-		row->mpps = (double)a->passes / (double)a->host_ns * 1e3;
+	row->iters = a->passes;
+	row->seconds = (double)a->host_ns / 1e9;
+	row->gbps = (double)(a->passes * size) / (double)a->host_ns;
+	row->mpps = (double)a->passes / (double)a->host_ns * 1e3;
+	if (a->dev_ns > 0)
 		row->dev_gbps = (double)(a->passes * size) / (double)a->dev_ns;
-		hist_summary(&a->lat, 1000000000ull, &row->lat);
-	} else {
-		row->iters = a->lat.count;
-		row->seconds = cycles_to_s(a->edu_busy);
-		row->gbps = (double)(a->lat.count * size) / row->seconds / 1e9;
-		row->mpps = (double)a->lat.count / row->seconds / 1e6;
-		hist_summary(&a->lat, c->hz, &row->lat);
-	}
+	hist_summary(&a->lat, 1000000000ull, &row->lat);
 	row->base_gbps = (double)(a->base_ops * size) / cycles_to_s(a->base_cycles) / 1e9;
 	row->base_mpps = (double)a->base_ops / cycles_to_s(a->base_cycles) / 1e6;
 	if (a->skel_cycles > 0) {
@@ -489,25 +468,24 @@ static void finish_row(struct ctx *c, const struct acc *a, struct dma_row *row)
 
 /*
  * One size: the engine, the CPU baseline and dma_skeleton take turns in ROUNDS rounds, so that
- * all three see the same machine (other processes come and go on a shared VM); then the HE's
- * latency runs.
+ * all three see the same machine (other processes come and go on a shared VM); then the
+ * latency runs of an engine that batches passes.
  */
 static int run_size(struct ctx *c, uint64_t s, struct dma_row *row, struct acc *a)
 {
 	double t = c->o->time;
-	bool he = c->o->engine == ENGINE_HE;
-	int rc = he ? he_prepare(c, s, row) : edu_verify(c, s);
+	int rc = engine_prepare(c, s, row);
+	bool batched = row->repeat > 1;
 
 	for (int r = 0; r < ROUNDS && rc == 0; r++) {
-		rc = he ? he_bw(c, s, t * 0.5 / ROUNDS, row, a)
-			: edu_run(c, s, t * 0.65 / ROUNDS, a);
+		rc = engine_bw(c, s, t * (batched ? 0.5 : 0.65) / ROUNDS, row, a);
 		if (rc == 0)
 			cpu_baseline(c, s, t * 0.15 / ROUNDS, a);
 		if (rc == 0 && c->skel >= 0)
 			rc = skeleton_run(c, s, t * 0.2 / ROUNDS, a);
 	}
-	if (rc == 0 && he)
-		rc = he_latency(c, s, t * 0.15, a);
+	if (rc == 0 && batched)
+		rc = engine_latency(c, s, t * 0.15, a);
 	return rc;
 }
 
@@ -525,14 +503,13 @@ static int run_sizes(struct ctx *c, struct dma_row *rows)
 		memset(a, 0, sizeof(*a));
 		hist_reset(&a->lat);
 		rows[i].bytes = s;
-		bench_progress("dma %s %s: size %s (%d of %d)", engine_names[c->o->engine],
-			       mode_names[c->o->mode], size_str(s, sz, sizeof(sz)), i + 1,
-			       c->o->nsizes);
+		bench_progress("dma %s %s: size %s (%d of %d)", c->eng.name, mode_names[c->o->mode],
+			       size_str(s, sz, sizeof(sz)), i + 1, c->o->nsizes);
 		if (run_size(c, s, &rows[i], a) != 0) {
 			free(a);
 			return BENCH_FAIL;
 		}
-		finish_row(c, a, &rows[i]);
+		finish_row(a, &rows[i]);
 	}
 	bench_progress_end();
 	free(a);
@@ -563,7 +540,6 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 	o->mode = MODE_COPY;
 	o->depth = 64;
 	o->time = 1;
-	o->dma_mask = XPDK_EDU_DMA_MASK_DEFAULT;
 	o->nsizes = parse_sizes(DEFAULT_SIZES, o->sizes, DMA_MAX_SIZES);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:h", lo, NULL)) != -1) {
@@ -572,11 +548,7 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 			o->dev = optarg;
 			break;
 		case 'e':
-			for (k = 1; k < 3 && strcmp(optarg, engine_names[k]) != 0; k++)
-				;
-			if (k == 3)
-				goto bad;
-			o->engine = (enum engine)k;
+			o->engine = optarg;
 			break;
 		case 'm':
 			for (k = 0; k < 3 && strcmp(optarg, mode_names[k]) != 0; k++)
@@ -602,7 +574,7 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 				goto bad;
 			break;
 		case 'M':
-			if (xpdk_parse_u64(optarg, &o->dma_mask) < 0)
+			if (xpdk_parse_u64(optarg, &o->dma_mask) < 0 || o->dma_mask == 0)
 				goto bad;
 			break;
 		case 'S':
@@ -629,8 +601,9 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 		return BENCH_USAGE;
 	return 0;
 bad:
+	/* the option's own name: argv[optind - 1] is the value when it was a separate word */
 	fprintf(stderr, "xpdk-bench: dma: bad value '%s' for %s; see dma --help\n", optarg,
-		argv[optind - 1]);
+		bench_opt_name(lo, c));
 	return BENCH_USAGE;
 }
 

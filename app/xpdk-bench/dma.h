@@ -11,18 +11,19 @@
 
 #define DMA_MAX_SIZES 16
 
-enum engine { ENGINE_AUTO, ENGINE_HE, ENGINE_EDU };
 enum dma_mode { MODE_READ, MODE_WRITE, MODE_COPY };
 
 struct dma_opts {
 	const char *dev;
-	enum engine engine;
+	const char *engine;	 /* --engine: the name the driver's engine must have, or NULL */
+	const char *engine_name; /* the engine measured (struct xpdk_engine_info::name) */
+	bool batched;		 /* the engine repeats passes per submission (max_repeat > 1) */
 	enum dma_mode mode;
 	uint64_t sizes[DMA_MAX_SIZES];
 	int nsizes;
 	unsigned int depth;
-	double time; /* seconds per size */
-	uint64_t dma_mask;
+	double time;	   /* seconds per size */
+	uint64_t dma_mask; /* 0: the driver's */
 	bool no_skeleton;
 	struct out_opts out;
 };
@@ -33,15 +34,14 @@ struct dma_row {
 	uint64_t iters;		     /* operations (passes, transfers) in the bandwidth phase */
 	double seconds;		     /* host time of the bandwidth phase */
 	double gbps, mpps;	     /* engine, host time */
-	double dev_gbps;	     /* engine, device time (DSM ticks), HE only */
-	uint32_t repeat;	     /* HE passes per start */
-	uint64_t runs;		     /* HE starts in the bandwidth phase */
+	double dev_gbps;	     /* engine, device time, when the engine reports it */
+	uint32_t repeat;	     /* passes per submission */
+	uint64_t runs;		     /* submissions in the bandwidth phase */
 	struct lat lat;		     /* completion latency of one operation, ns */
 	double base_gbps, base_mpps; /* memcpy / read fold / fill on the same buffers */
 	double skel_gbps, skel_mpps; /* dma_skeleton, copy mode only */
 };
 
-extern const char *const engine_names[];
 extern const char *const mode_names[];
 extern const char *const base_names[];
 

@@ -7,6 +7,7 @@
  * bandwidth and latency against transfer size.
  */
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 
 #include "dma.h"
 
-const char *const engine_names[] = { "auto", "he", "edu" };
 const char *const mode_names[] = { "read", "write", "copy" };
 const char *const base_names[] = { "read-fold", "fill", "memcpy" };
 
@@ -49,8 +49,7 @@ static void print_json(const struct dma_opts *o, const char *dev, const struct d
 	json_string(dev);
 	printf(",\"engine\":\"%s\",\"mode\":\"%s\","
 	       "\"baseline\":\"%s\",\"depth\":%u,\"time_per_size\":%.3f,\"results\":[",
-	       engine_names[o->engine], mode_names[o->mode], base_names[o->mode], o->depth,
-	       o->time);
+	       o->engine_name, mode_names[o->mode], base_names[o->mode], o->depth, o->time);
 	for (int i = 0; i < n; i++) {
 		printf("%s{\"bytes\":%" PRIu64 ",\"iterations\":%" PRIu64 ",\"seconds\":%.6f",
 		       i ? "," : "", r[i].bytes, r[i].iters, r[i].seconds);
@@ -121,15 +120,17 @@ void dma_print(const struct dma_opts *o, const char *dev, const struct dma_row *
 		print_csv(r, n);
 		return;
 	}
-	printf("# xpdk-bench dma: %s, engine %s, mode %s, %.2f s per size\n", dev,
-	       engine_names[o->engine], mode_names[o->mode], o->time);
-	if (o->engine == ENGINE_HE)
-		printf("# BW, MsgRate: host time from the start doorbell to the completion seen in "
-		       "the DSM, over runs of `repeat` passes;\n# dev: the same from the device's "
-		       "DSM ticks; latency: one pass per start (doorbell to DSM)\n");
+	printf("# xpdk-bench dma: %s, engine %s, mode %s, %.2f s per size\n", dev, o->engine_name,
+	       mode_names[o->mode], o->time);
+	if (o->batched)
+		printf(
+		    "# BW, MsgRate: host time from the doorbell to the completion seen by polling, "
+		    "over submissions of `repeat` passes;\n# dev: the same from the device's own "
+		    "clock; latency: one pass per submission (doorbell to completion)\n");
 	else
-		printf("# one transfer at a time through the device buffer (max 4 KiB); latency: "
-		       "programming to completion\n");
+		printf(
+		    "# one operation (one pass) per submission; BW, MsgRate and latency: doorbell "
+		    "to completion seen by polling\n");
 	printf("# baseline: single-thread %s on the same buffers; skeleton: DPDK dma_skeleton, "
 	       "%u in flight\n",
 	       base_names[o->mode], o->depth);
@@ -184,6 +185,13 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 
 	for (int i = 0; i < n; i++)
 		skel |= r[i].skel_gbps > 0;
+	/* gnuplot that cannot open its output writes the PNG to stdout: find out first */
+	g = fopen(o->out.plot, "w");
+	if (g == NULL) {
+		fprintf(stderr, "xpdk-bench: --plot %s: %s\n", o->out.plot, strerror(errno));
+		return BENCH_FAIL;
+	}
+	fclose(g);
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
 		fprintf(stderr, "xpdk-bench: --plot needs gnuplot: install gnuplot-nox "
 				"(devtools/install-deps.sh)\n");
@@ -205,7 +213,7 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 		const char *base = strrchr(dev, '/') ? strrchr(dev, '/') + 1 : dev;
 
 		fprintf(g, "set multiplot layout 2,1 title 'xpdk-bench dma: %s engine, %s mode (",
-			engine_names[o->engine], mode_names[o->mode]);
+			o->engine_name, mode_names[o->mode]);
 		for (const char *c = base; *c != '\0'; c++)
 			fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, g);
 		fprintf(g, ")'\n");
@@ -216,7 +224,7 @@ int dma_plot(const struct dma_opts *o, const char *dev, const struct dma_row *r,
 	fprintf(g,
 		"plot $d using 1:2 with linespoints lw 2 title '%s (host time)', "
 		"$d using 1:3 with linespoints lw 2 title 'single-thread %s'%s\n",
-		engine_names[o->engine], base_names[o->mode],
+		o->engine_name, base_names[o->mode],
 		skel ? ", $d using 1:4 with linespoints lw 2 title 'DPDK dma\\_skeleton'" : "");
 	fprintf(g, "set ylabel 'completion latency [us]'\nset logscale y 10\nset yrange [*:*]\n"
 		   "set key top left\n");

@@ -8,6 +8,7 @@
  *
  *   xpdk-bench [EAL options] -- mmio -d DEV …
  *   xpdk-bench [EAL options] -- dma -d DEV …
+ *   xpdk-bench [EAL options] -- poll …
  *
  * EAL options go before `--` (lib/env adds --no-pci and --in-memory unless told otherwise);
  * the dma subcommand also gets `--vdev dma_skeleton` for its baseline unless a --vdev is given.
@@ -28,6 +29,7 @@ static void usage(FILE *o)
 	fprintf(
 	    o, "Usage: xpdk-bench [EAL options] -- mmio -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- dma -d DEV [options]\n"
+	       "       xpdk-bench [EAL options] -- poll [options]\n"
 	       "       xpdk-bench [EAL options] -- dpa -d DEV [options]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
 	       "\n"
@@ -37,6 +39,8 @@ static void usage(FILE *o)
 	       "        path's latency percentiles\n"
 	       "  dma   DMA engine bandwidth, message rate and completion latency per size,\n"
 	       "        against single-thread memcpy and DPDK's dma_skeleton (ratios)\n"
+	       "  poll  lib/poll: ring->handler items/s against a raw rte_ring loop, cycles per\n"
+	       "        idle handler call, interrupt-mode wake-up latency and idle CPU (-l 0,1)\n"
 	       "  dpa   FlexIO RPC round trip against an eventfd ping-pong between two threads,\n"
 	       "        and CQE-to-handler activation latency, on the emulated DPA\n"
 	       "\n"
@@ -74,13 +78,17 @@ static int dispatch(int argc, char **argv)
 		return bench_mmio(argc, argv);
 	if (strcmp(argv[0], "dma") == 0)
 		return bench_dma(argc, argv);
+	if (strcmp(argv[0], "poll") == 0)
+		return bench_poll(argc, argv);
 	if (strcmp(argv[0], "dpa") == 0)
 		return bench_dpa(argc, argv);
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		usage(stdout);
 		return BENCH_OK;
 	}
-	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio, dma or dpa; see --help)\n", argv[0]);
+	fprintf(stderr,
+		"xpdk-bench: unknown subcommand '%s' (mmio, dma, poll or dpa; see --help)\n",
+		argv[0]);
 	return BENCH_USAGE;
 }
 

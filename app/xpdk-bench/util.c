@@ -210,3 +210,17 @@ int require_device(const char *cmd, const char *dev, int optind_, int argc)
 			    : "unexpected argument");
 	return BENCH_USAGE;
 }
+
+const char *bench_opt_name(const struct option *lo, int c)
+{
+	static char name[64];
+
+	for (; lo->name != NULL; lo++) {
+		if (lo->val == c && lo->flag == NULL) {
+			snprintf(name, sizeof(name), "--%s", lo->name);
+			return name;
+		}
+	}
+	snprintf(name, sizeof(name), "-%c", c);
+	return name;
+}

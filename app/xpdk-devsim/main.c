@@ -15,10 +15,12 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,18 +34,38 @@ struct dev_opts {
 	const char *args;
 	const char *name;
 	const char *socket_path;
-	int fd;
 	const char *pci_id;
+	long socket_gid; /* -1: the process's group */
+	int fd;
+	int socket_mode; /* -1: the default, 0600 */
 	char auto_name[64];
 	char auto_path[512];
 };
 
+#define STOP_TIMEOUT_S 5 /* a stop that takes longer than this is forced */
+
 static volatile sig_atomic_t stop_requested;
+/* socket paths to remove if a stop has to be forced (written before the signal handlers run) */
+static const char *socket_paths[MAX_DEVICES];
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* The orderly stop did not finish (a device thread stuck where it cannot see the request):
+ * remove our sockets and exit anyway, so that SIGTERM works in every state. */
+static void on_stop_timeout(int sig)
+{
+	static const char msg[] = "xpdk-devsim: stopping took too long; exiting anyway\n";
+
+	(void)sig;
+	for (int i = 0; i < MAX_DEVICES; i++)
+		if (socket_paths[i] != NULL)
+			unlink(socket_paths[i]);
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(1);
 }
 
 static void usage(FILE *out)
@@ -65,6 +87,9 @@ static void usage(FILE *out)
 		"                          " DEFAULT_DIR ")\n"
 		"      --fd FD             serve the already-connected socket FD instead, and exit\n"
 		"                          when its client leaves\n"
+		"      --socket-mode MODE  permissions of the socket in octal (default 0600: only\n"
+		"                          this user may connect), e.g. 0660 with --socket-group\n"
+		"      --socket-group GRP  group of the socket (name or number)\n"
 		"  -p, --pci-id VID:DID    present these PCI vendor and device IDs (hex) instead of\n"
 		"                          the model's, e.g. 8086:0b2b for a dfl-fpga D5005\n"
 		"  -l, --list-models       list the models and their arguments\n"
@@ -74,6 +99,7 @@ static void usage(FILE *out)
 		"  -h, --help              this text\n"
 		"\n"
 		"Runs in the foreground; SIGTERM or SIGINT stops it and removes its sockets.\n"
+		"A socket path holding a live server or a file that is not a socket is refused.\n"
 		"Example: xpdk-devsim --model edu --model dfl-fpga --model-args seed=7\n");
 }
 
@@ -168,6 +194,11 @@ static int complete_opts(struct dev_opts *devs, int ndev)
 	for (int i = 0; i < ndev; i++) {
 		struct dev_opts *d = &devs[i];
 
+		if (d->name != NULL && (d->name[0] == '\0' || strchr(d->name, '/') != NULL)) {
+			fprintf(stderr, "xpdk-devsim: device name '%s' is empty or has a '/'\n",
+				d->name);
+			return 2;
+		}
 		if (d->name == NULL) {
 			int idx = 0;
 
@@ -192,6 +223,17 @@ static int complete_opts(struct dev_opts *devs, int ndev)
 				fprintf(stderr, "xpdk-devsim: two devices are named '%s'\n", d->name);
 				return 2;
 			}
+			if (d->socket_path != NULL && devs[j].socket_path != NULL &&
+			    strcmp(devs[j].socket_path, d->socket_path) == 0) {
+				fprintf(stderr, "xpdk-devsim: devices '%s' and '%s' both use socket %s\n",
+					devs[j].name, d->name, d->socket_path);
+				return 2;
+			}
+			if (d->fd >= 0 && devs[j].fd == d->fd) {
+				fprintf(stderr, "xpdk-devsim: devices '%s' and '%s' both use fd %d\n",
+					devs[j].name, d->name, d->fd);
+				return 2;
+			}
 		}
 	}
 	return 0;
@@ -199,14 +241,64 @@ static int complete_opts(struct dev_opts *devs, int ndev)
 
 static int parse_fd(const char *s, int *fd)
 {
+	struct stat st;
 	uint64_t v;
+	int type = 0;
+	socklen_t len = sizeof(type);
 
 	if (xpdk_parse_u64(s, &v) < 0 || v > 65535) {
 		fprintf(stderr, "xpdk-devsim: --fd '%s' is not a file descriptor number\n", s);
 		return 2;
 	}
+	if (fstat((int)v, &st) < 0) {
+		fprintf(stderr, "xpdk-devsim: --fd %d: %s\n", (int)v, strerror(errno));
+		return 2;
+	}
+	if (!S_ISSOCK(st.st_mode) ||
+	    getsockopt((int)v, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM) {
+		fprintf(stderr, "xpdk-devsim: --fd %d is not a connected stream socket\n", (int)v);
+		return 2;
+	}
 	*fd = (int)v;
 	return 0;
+}
+
+static int parse_mode(const char *s, int *mode)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 8);
+	if (s[0] < '0' || s[0] > '7' || *end != '\0' || errno != 0 || v < 0 || v > 0777) {
+		fprintf(stderr, "xpdk-devsim: --socket-mode '%s' is not a mode in octal (0 to 0777)\n",
+			s);
+		return 2;
+	}
+	*mode = (int)v;
+	return 0;
+}
+
+static int parse_group(const char *s, long *gid)
+{
+	struct group grp, *res = NULL;
+	char buf[4096];
+	uint64_t v;
+
+	if (s[0] == '\0') {
+		fprintf(stderr, "xpdk-devsim: --socket-group is empty\n");
+		return 2;
+	}
+	if (getgrnam_r(s, &grp, buf, sizeof(buf), &res) == 0 && res != NULL) {
+		*gid = (long)res->gr_gid;
+		return 0;
+	}
+	if (xpdk_parse_u64(s, &v) == 0 && v < 0x7fffffff) {
+		*gid = (long)v;
+		return 0;
+	}
+	fprintf(stderr, "xpdk-devsim: --socket-group '%s': no such group\n", s);
+	return 2;
 }
 
 static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, int *list,
@@ -219,6 +311,8 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 		{"socket-path", required_argument, NULL, 's'},
 		{"fd", required_argument, NULL, 'f'},
 		{"pci-id", required_argument, NULL, 'p'},
+		{"socket-mode", required_argument, NULL, 'M'},
+		{"socket-group", required_argument, NULL, 'G'},
 		{"list-models", no_argument, NULL, 'l'},
 		{"json", no_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -230,7 +324,8 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 	int c;
 
 	while ((c = getopt_long(argc, argv, "m:a:n:s:p:lvqh", longopts, NULL)) != -1) {
-		if (c == 'a' || c == 'n' || c == 's' || c == 'f' || c == 'p') {
+		if (c == 'a' || c == 'n' || c == 's' || c == 'f' || c == 'p' || c == 'M' ||
+		    c == 'G') {
 			if (cur == NULL) {
 				fprintf(stderr, "xpdk-devsim: %s must follow a --model\n",
 					argv[optind - 1]);
@@ -240,10 +335,20 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 				cur->args = optarg;
 			else if (c == 'n')
 				cur->name = optarg;
-			else if (c == 's')
+			else if (c == 's' && optarg[0] == '\0') {
+				fprintf(stderr, "xpdk-devsim: --socket-path is empty\n");
+				return 2;
+			} else if (c == 's')
 				cur->socket_path = optarg;
 			else if (c == 'p')
 				cur->pci_id = optarg;
+			else if (c == 'M') {
+				if (parse_mode(optarg, &cur->socket_mode) != 0)
+					return 2;
+			} else if (c == 'G') {
+				if (parse_group(optarg, &cur->socket_gid) != 0)
+					return 2;
+			}
 			else if (parse_fd(optarg, &cur->fd) != 0)
 				return 2;
 			continue;
@@ -260,6 +365,8 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 			cur->model = optarg;
 			cur->args = "";
 			cur->fd = -1;
+			cur->socket_mode = -1;
+			cur->socket_gid = -1;
 			break;
 		case 'l':
 			*list = 1;
@@ -288,6 +395,11 @@ static int parse_args(int argc, char **argv, struct dev_opts *devs, int *ndev, i
 	for (int i = 0; i < *ndev; i++) {
 		if (devs[i].socket_path != NULL && devs[i].fd >= 0) {
 			fprintf(stderr, "xpdk-devsim: --socket-path and --fd exclude each other\n");
+			return 2;
+		}
+		if ((devs[i].socket_mode >= 0 || devs[i].socket_gid >= 0) && devs[i].fd >= 0) {
+			fprintf(stderr, "xpdk-devsim: --socket-mode and --socket-group need a socket "
+					"path, not --fd\n");
 			return 2;
 		}
 	}
@@ -328,8 +440,12 @@ int main(int argc, char **argv)
 		const struct dev_opts *d = &devs[i];
 
 		inst[i] = xpdk_devsim_create(d->model, d->args, d->name, d->socket_path, d->fd);
+		if (inst[i] != NULL)
+			socket_paths[i] = d->socket_path;
 		if (inst[i] == NULL ||
 		    (d->pci_id != NULL && xpdk_devsim_set_pci_id(inst[i], d->pci_id) < 0) ||
+		    ((d->socket_mode >= 0 || d->socket_gid >= 0) &&
+		     xpdk_devsim_socket_access(inst[i], d->socket_mode, d->socket_gid) < 0) ||
 		    xpdk_devsim_start(inst[i]) < 0) {
 			fprintf(stderr, "xpdk-devsim: %s: %s\n", d->name, xpdk_strerror_last());
 			rc = 1;
@@ -354,7 +470,12 @@ int main(int argc, char **argv)
 		usleep(50 * 1000);
 	}
 out:
+	/* a device that cannot stop (it should not happen) must not make SIGTERM useless */
+	sa.sa_handler = on_stop_timeout;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(STOP_TIMEOUT_S);
 	for (int i = 0; i < ndev; i++)
 		xpdk_devsim_destroy(inst[i]);
+	alarm(0);
 	return rc;
 }

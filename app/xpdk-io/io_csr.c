@@ -85,9 +85,9 @@ static int csr_run(const struct io_opts *o, bool write)
 		int err = write ? xpdk_region_write(r, a.off, o->width, a.value)
 				: xpdk_region_read(r, a.off, o->width, &a.value);
 
-		if (err == -EINVAL || err == -ERANGE)
-			rc = io_fail(o, IO_EXIT_USAGE, "%s", xpdk_strerror_last());
-		else if (err < 0)
+		/* the arguments were checked above: an error here is the device's (a server may
+		 * answer EINVAL too), not a usage error */
+		if (err < 0)
 			rc = io_fail(o, IO_EXIT_DEVICE, "%s of 0x%llx on %s failed: %s",
 				     write ? "write" : "read", (unsigned long long)a.off,
 				     xpdk_dev_info(dev)->name, xpdk_strerror_last());

@@ -11,6 +11,8 @@
  *   xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u]
  *   xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w WIDTH]
  *   xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w WIDTH]
+ *   xpdk-io [-d ADDR] [-r REGION] [script] SCRIPT ARGS...   (io_py.c)
+ *   xpdk-io [-d ADDR] [-r REGION]                            (interactive, io_py.c)
  *
  * This file parses the command line, prints help, and sends each command to its file; errors
  * leave through io_fail() with exit code 1 (device or I/O) or 2 (usage).
@@ -40,6 +42,8 @@ static const char general_help[] =
     "       xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u] [--json]\n"
     "       xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w 8|16|32|64] [--json]\n"
     "       xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w 8|16|32|64] [--json]\n"
+    "       xpdk-io [-d ADDR] [-r REGION] [script] SCRIPT [ARGS...]\n"
+    "       xpdk-io [-d ADDR] [-r REGION]\n"
     "\n"
     "Read and write the registers (CSRs) of accelerators, as OPAE's opae.io does.\n"
     "\n"
@@ -54,7 +58,11 @@ static const char general_help[] =
     "Exit status: 0 success, 1 device or I/O error, 2 usage error.\n"
     "Environment: XPDK_DEVSIM_DIR (devsim sockets, default " IO_DEVSIM_DIR_DEFAULT "),\n"
     "XPDK_EAL_ARGS (EAL arguments for PCI devices, default '" IO_EAL_ARGS_DEFAULT "').\n"
-    "Script and interactive Python modes come with the Python bindings (not available yet).\n";
+    "\n"
+    "SCRIPT runs as Python's __main__ with sys.argv = [SCRIPT, ARGS...] and opae.io's built-ins\n"
+    "(the_device, the_region, device(), region(), peek, poke, read_csr, write_csr,\n"
+    "allocate_buffer, version()); with no command, a Python console with the same built-ins.\n"
+    "Both need XPDK's Python package (doc/python.md).\n";
 
 static const struct io_command commands[] = {
 	{ "ls", io_cmd_ls, "va", 0, 0,
@@ -191,6 +199,15 @@ static const char *first_word(int argc, char **argv)
 	return NULL;
 }
 
+/* Where first_word() found @word. */
+static int word_index(int argc, char **argv, const char *word)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i] == word)
+			return i;
+	return argc;
+}
+
 /* "-w/--width", or "--all" for options without a short form. */
 static const char *option_name(int c)
 {
@@ -289,7 +306,7 @@ static int parse_options(int argc, char **argv, const struct io_command *cmd, st
  * accepts ("--hel", "--js": no other long option shares their first letter). */
 static bool has_flag(int argc, char **argv, const char *flag)
 {
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (int i = 1; i < argc && argv[i] != NULL && strcmp(argv[i], "--") != 0; i++) {
 		size_t n = strlen(argv[i]);
 
 		if (strcmp(argv[i], flag) == 0 ||
@@ -304,8 +321,10 @@ int main(int argc, char **argv)
 {
 	struct io_opts o = { .width = 64 };
 	const struct io_command *cmd;
-	bool help = has_flag(argc, argv, "-h") || has_flag(argc, argv, "--help");
 	const char *word = first_word(argc, argv);
+	int end = word != NULL && find_command(word) == NULL ? word_index(argc, argv, word) : argc;
+	/* in script mode, -h after the script is the script's */
+	bool help = has_flag(end, argv, "-h") || has_flag(end, argv, "--help");
 	struct stat st;
 
 	o.json = has_flag(argc, argv, "--json");
@@ -314,18 +333,14 @@ int main(int argc, char **argv)
 			fputs(general_help, stdout);
 			return IO_EXIT_OK;
 		}
-		return io_fail(&o, IO_EXIT_USAGE,
-			       "interactive Python mode is not available yet (it comes with the "
-			       "Python bindings); give a command: ls, init, release, walk, peek, "
-			       "poke (xpdk-io -h)");
+		return io_python(argc, argv, argc); /* interactive */
 	}
 	cmd = find_command(word);
 	if (cmd == NULL) {
-		if (stat(word, &st) == 0 || strstr(word, ".py") != NULL)
-			return io_fail(&o, IO_EXIT_USAGE,
-				       "script mode (xpdk-io SCRIPT ARGS...) is not available yet "
-				       "(it comes with the Python bindings); cannot run '%s'",
-				       word);
+		/* script mode: xpdk-io's options end at the script; the rest is the script's */
+		if (strcmp(word, "script") == 0 || stat(word, &st) == 0 ||
+		    strstr(word, ".py") != NULL)
+			return io_python(argc, argv, word_index(argc, argv, word));
 		return io_fail(&o, IO_EXIT_USAGE,
 			       "unknown command '%s': use ls, init, release, walk, peek or poke "
 			       "(xpdk-io -h)",

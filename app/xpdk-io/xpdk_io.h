@@ -137,6 +137,11 @@ int io_cmd_release(const struct io_opts *o); /* io_bind.c */
 int io_cmd_peek(const struct io_opts *o);    /* io_csr.c */
 int io_cmd_poke(const struct io_opts *o);    /* io_csr.c */
 int io_cmd_walk(const struct io_opts *o);    /* io_walk.c */
+/**
+ * Script mode (argv[@p word] is the script, or "script" then the script) and interactive mode
+ * (@p word == @p argc): Python with opae.io's built-ins (io_py.c). Returns only on failure.
+ */
+int io_python(int argc, char **argv, int word);
 /**@}*/
 
 #endif /* XPDK_IO_H */

@@ -29,13 +29,15 @@ static struct dpa_drv *drv_of(struct xpdk_dev *dev)
 static int dpa_probe(struct xpdk_dev *dev)
 {
 	struct dpa_drv *d = drv_of(dev);
-	const struct xpdk_region *bar2;
+	volatile void *bar2;
 	uint64_t id = 0, ver = 0, procs = 0;
 	int rc;
 
 	d->bar0 = xpdk_dev_region(dev, 0);
-	bar2 = xpdk_dev_region(dev, 2);
-	if (d->bar0 == NULL || bar2 == NULL || bar2->map == NULL || bar2->size < XPDK_DPA_BAR2_SIZE)
+	/* BAR2 is memory the device shares (mailbox, staging, process slots): one pointer,
+	 * checked once here */
+	bar2 = xpdk_region_ptr(xpdk_dev_region(dev, 2), 0, XPDK_DPA_BAR2_SIZE);
+	if (d->bar0 == NULL || bar2 == NULL)
 		return xpdk_err(ENODEV,
 				"%s: BAR2 of the DPA is not mapped shared memory of %u bytes",
 				xpdk_dev_info(dev)->name, XPDK_DPA_BAR2_SIZE);
@@ -52,7 +54,7 @@ static int dpa_probe(struct xpdk_dev *dev)
 				"%s: not an XPDK DPA of version %u (ID 0x%llx, version %llu)",
 				xpdk_dev_info(dev)->name, XPDK_DPA_VERSION, (unsigned long long)id,
 				(unsigned long long)ver);
-	d->bar2 = bar2->map;
+	d->bar2 = (uint8_t *)(uintptr_t)bar2;
 	d->max_procs = (uint32_t)procs;
 	pthread_mutex_init(&d->lock, NULL);
 	return xpdk_dev_irq_enable(dev, XPDK_IRQ_MSI, XPDK_DPA_NUM_VECTORS);
@@ -127,7 +129,7 @@ static const struct xpdk_driver dpa_driver = {
 XPDK_DRIVER_REGISTER(dpa_driver)
 
 static const struct xpdk_flexio_backend dpa_backend = {
-	.driver = "dpa",
+	.driver = &dpa_driver,
 	.cmd = dpa_cmd,
 	.slot = dpa_slot,
 	.irq_fd = dpa_irq_fd,

@@ -33,66 +33,66 @@
 
 /** @name PCI identity: NVIDIA's vendor ID and BlueField-3's device ID, XPDK's subsystem */
 /**@{*/
-#define XPDK_DPA_VENDOR_ID	  0x15b3 /**< Mellanox / NVIDIA */
-#define XPDK_DPA_DEVICE_ID	  0xa2dc /**< BlueField-3 integrated ConnectX-7 */
-#define XPDK_DPA_SUBSYS_VENDOR_ID 0x15b3
+#define XPDK_DPA_VENDOR_ID	  0x15b3   /**< Mellanox / NVIDIA */
+#define XPDK_DPA_DEVICE_ID	  0xa2dc   /**< BlueField-3 integrated ConnectX-7 */
+#define XPDK_DPA_SUBSYS_VENDOR_ID 0x15b3   /**< NVIDIA, as the subsystem vendor */
 #define XPDK_DPA_SUBSYS_ID	  0x0d9a   /**< XPDK: "emulated DPA function" */
 #define XPDK_DPA_CLASS		  0x120000 /**< processing accelerator */
 /**@}*/
 
 /** @name BAR0: registers (trapped, 4 KiB) */
 /**@{*/
-#define XPDK_DPA_BAR0_SIZE	  0x1000
-#define XPDK_DPA_REG_ID		  0x00 /**< RO: XPDK_DPA_ID_VALUE */
-#define XPDK_DPA_REG_VERSION	  0x04 /**< RO: XPDK_DPA_VERSION */
-#define XPDK_DPA_REG_NUM_EUS	  0x08 /**< RO: execution units per process */
-#define XPDK_DPA_REG_MAX_PROCS	  0x0c /**< RO: process slots */
-#define XPDK_DPA_REG_HEAP_SIZE	  0x10 /**< RO 64-bit: heap bytes per process */
-#define XPDK_DPA_REG_HEAP_BASE	  0x18 /**< RO 64-bit: device address of the heap's first byte */
-#define XPDK_DPA_REG_CMD_DOORBELL 0x20 /**< WO: XPDK_DPA_CMD_GO runs the mailbox command */
-#define XPDK_DPA_REG_CMD_COUNT	  0x24 /**< RO: commands run since reset */
+#define XPDK_DPA_BAR0_SIZE	  0x1000 /**< bytes of BAR0 */
+#define XPDK_DPA_REG_ID		  0x00	 /**< RO: XPDK_DPA_ID_VALUE */
+#define XPDK_DPA_REG_VERSION	  0x04	 /**< RO: XPDK_DPA_VERSION */
+#define XPDK_DPA_REG_NUM_EUS	  0x08	 /**< RO: execution units per process */
+#define XPDK_DPA_REG_MAX_PROCS	  0x0c	 /**< RO: process slots */
+#define XPDK_DPA_REG_HEAP_SIZE	  0x10	 /**< RO 64-bit: heap bytes per process */
+#define XPDK_DPA_REG_HEAP_BASE	  0x18	 /**< RO 64-bit: device address of the heap's first byte */
+#define XPDK_DPA_REG_CMD_DOORBELL 0x20	 /**< WO: XPDK_DPA_CMD_GO runs the mailbox command */
+#define XPDK_DPA_REG_CMD_COUNT	  0x24	 /**< RO: commands run since reset */
 #define XPDK_DPA_ID_VALUE	  0x44504131u /**< "DPA1" */
-#define XPDK_DPA_VERSION	  1u
-#define XPDK_DPA_CMD_GO		  1u
+#define XPDK_DPA_VERSION	  1u	      /**< the register interface this header describes */
+#define XPDK_DPA_CMD_GO		  1u /**< to XPDK_DPA_REG_CMD_DOORBELL: run the mailbox command */
 /**@}*/
 
 /** @name BAR2: shared memory (4 MiB) */
 /**@{*/
-#define XPDK_DPA_BAR2_SIZE  0x400000
-#define XPDK_DPA_MBOX_OFF   0x0 /**< struct xpdk_dpa_cmd */
-#define XPDK_DPA_MBOX_SIZE  0x1000
-#define XPDK_DPA_SLOT_OFF   0x10000 /**< slot i at XPDK_DPA_SLOT_OFF + i * XPDK_DPA_SLOT_SIZE */
-#define XPDK_DPA_SLOT_SIZE  0x10000
-#define XPDK_DPA_MAX_PROCS  16u
+#define XPDK_DPA_BAR2_SIZE  0x400000 /**< bytes of BAR2 */
+#define XPDK_DPA_MBOX_OFF   0x0	     /**< struct xpdk_dpa_cmd */
+#define XPDK_DPA_MBOX_SIZE  0x1000   /**< bytes reserved for the mailbox */
+#define XPDK_DPA_SLOT_OFF   0x10000  /**< slot i at XPDK_DPA_SLOT_OFF + i * XPDK_DPA_SLOT_SIZE */
+#define XPDK_DPA_SLOT_SIZE  0x10000  /**< bytes of one process slot */
+#define XPDK_DPA_MAX_PROCS  16u	     /**< process slots at most */
 #define XPDK_DPA_STAGE_OFF  0x200000 /**< bulk data of a command */
-#define XPDK_DPA_STAGE_SIZE 0x200000
+#define XPDK_DPA_STAGE_SIZE 0x200000 /**< bytes of staging: the most a command carries */
 /**@}*/
 
 /** @name Limits of one process */
 /**@{*/
-#define XPDK_DPA_MAX_EUS      64u /**< EU threads a process may have */
-#define XPDK_DPA_MAX_HANDLERS 64u /**< event handlers */
-#define XPDK_DPA_MAX_CQS      64u
-#define XPDK_DPA_MAX_WINDOWS  16u
-#define XPDK_DPA_MAX_OUTBOXES 16u
+#define XPDK_DPA_MAX_EUS      64u  /**< EU threads a process may have */
+#define XPDK_DPA_MAX_HANDLERS 64u  /**< event handlers */
+#define XPDK_DPA_MAX_CQS      64u  /**< CQs */
+#define XPDK_DPA_MAX_WINDOWS  16u  /**< windows */
+#define XPDK_DPA_MAX_OUTBOXES 16u  /**< outboxes */
 #define XPDK_DPA_MAX_MKEYS    64u  /**< host memory keys, device-wide */
 #define XPDK_DPA_MAX_FUNCS    256u /**< device functions resolved per process */
 #define XPDK_DPA_MAX_LOG_CQ   16u  /**< largest log2 CQ depth */
 #define XPDK_DPA_NAME_LEN     256  /**< FLEXIO_MAX_NAME_LEN */
-#define XPDK_DPA_MSG_LEN      256
+#define XPDK_DPA_MSG_LEN      256  /**< bytes of an error sentence, with its NUL */
 /**@}*/
 
 /** @name Interrupt vectors (MSI, 32) */
 /**@{*/
-#define XPDK_DPA_NUM_VECTORS	  32
+#define XPDK_DPA_NUM_VECTORS	  32		/**< MSI vectors of the function */
 #define XPDK_DPA_VEC_ERR(slot)	  (1u + (slot)) /**< a process's error event */
 #define XPDK_DPA_VEC_USER_BASE	  17u		/**< MSI-X ids 0..14 raised by device code */
-#define XPDK_DPA_NUM_USER_VECTORS 15u
+#define XPDK_DPA_NUM_USER_VECTORS 15u		/**< MSI-X ids device code may raise */
 /**@}*/
 
 /** Command opcodes. */
 enum xpdk_dpa_opcode {
-	XPDK_DPA_OP_NOP = 0,
+	XPDK_DPA_OP_NOP = 0,	  /**< nothing (checks the mailbox) */
 	XPDK_DPA_OP_PROC_CREATE,  /**< staging: ELF (data_len); name: app; out0: slot */
 	XPDK_DPA_OP_PROC_DESTROY, /**< slot */
 	XPDK_DPA_OP_FUNC_RESOLVE, /**< name: symbol; out0: function id */
@@ -122,51 +122,51 @@ enum xpdk_dpa_opcode {
 	XPDK_DPA_OP_ERR_CLEAR,	     /**< slot: clear the error status after it was read */
 	XPDK_DPA_OP_ERR_HANDLER_SET, /**< name: device function run before a fatal error ends
 					the process */
-	XPDK_DPA_OP_MAX
+	XPDK_DPA_OP_MAX		     /**< number of opcodes */
 };
 
 /** @name Values of command fields */
 /**@{*/
-#define XPDK_DPA_ACCESS_READ	   XPDK_BIT(0)
-#define XPDK_DPA_ACCESS_WRITE	   XPDK_BIT(1)
-#define XPDK_DPA_CQ_F_ALWAYS_ARMED XPDK_BIT(0)
-#define XPDK_DPA_AFFINITY_NONE	   0
-#define XPDK_DPA_AFFINITY_STRICT   1
-#define XPDK_DPA_AFFINITY_GROUP	   2
-#define XPDK_DPA_EU_GROUP_SIZE	   16 /**< EUs per affinity group (one DPA core) */
+#define XPDK_DPA_ACCESS_READ	   XPDK_BIT(0) /**< a memory key allows reads */
+#define XPDK_DPA_ACCESS_WRITE	   XPDK_BIT(1) /**< a memory key allows writes */
+#define XPDK_DPA_CQ_F_ALWAYS_ARMED XPDK_BIT(0) /**< CQ_CREATE flag: re-armed after every CQE */
+#define XPDK_DPA_AFFINITY_NONE	   0	       /**< any free EU */
+#define XPDK_DPA_AFFINITY_STRICT   1	       /**< one EU */
+#define XPDK_DPA_AFFINITY_GROUP	   2	       /**< an EU of a group */
+#define XPDK_DPA_EU_GROUP_SIZE	   16	       /**< EUs per affinity group (one DPA core) */
 /* CQ element types, FlexIO's values */
-#define XPDK_DPA_CQ_DPA_THREAD 0x0
-#define XPDK_DPA_CQ_NON_DPA    0x8
-#define XPDK_DPA_CQ_MSIX       0x9
+#define XPDK_DPA_CQ_DPA_THREAD 0x0 /**< a CQE activates a handler */
+#define XPDK_DPA_CQ_NON_DPA    0x8 /**< a CQE does nothing (polled) */
+#define XPDK_DPA_CQ_MSIX       0x9 /**< a CQE raises an emulated MSI-X */
 /**@}*/
 
 /** The command mailbox at BAR2 offset 0 (host writes the first part, the device the rest). */
 struct xpdk_dpa_cmd {
-	uint32_t opcode; /**< enum xpdk_dpa_opcode */
-	uint32_t status; /**< device: 0 or a positive errno */
-	uint32_t slot;	 /**< process slot */
-	uint32_t id;	 /**< object id */
-	uint64_t arg[8];
-	uint64_t data_len; /**< bytes of staging used (in or out) */
-	uint64_t out[4];   /**< device */
-	char name[XPDK_DPA_NAME_LEN];
-	char msg[XPDK_DPA_MSG_LEN]; /**< device: the error sentence */
+	uint32_t opcode;	      /**< enum xpdk_dpa_opcode */
+	uint32_t status;	      /**< device: 0 or a positive errno */
+	uint32_t slot;		      /**< process slot */
+	uint32_t id;		      /**< object id */
+	uint64_t arg[8];	      /**< arguments, per opcode */
+	uint64_t data_len;	      /**< bytes of staging used (in or out) */
+	uint64_t out[4];	      /**< device */
+	char name[XPDK_DPA_NAME_LEN]; /**< a name argument, per opcode */
+	char msg[XPDK_DPA_MSG_LEN];   /**< device: the error sentence */
 };
 _Static_assert(sizeof(struct xpdk_dpa_cmd) == 632, "mailbox layout");
 _Static_assert(sizeof(struct xpdk_dpa_cmd) <= XPDK_DPA_MBOX_SIZE, "mailbox fits");
 
 /** @name Slot states (slot.state, device-written) */
 /**@{*/
-#define XPDK_DPA_SLOT_FREE    0
-#define XPDK_DPA_SLOT_RUNNING 1
+#define XPDK_DPA_SLOT_FREE    0 /**< no process */
+#define XPDK_DPA_SLOT_RUNNING 1 /**< the process runs */
 #define XPDK_DPA_SLOT_DEAD    2 /**< the process ended (err_status says why) */
 /**@}*/
 
 /** @name Error status (slot.err_status), FlexIO's flexio_err_status values */
 /**@{*/
-#define XPDK_DPA_ERR_NONE  0
-#define XPDK_DPA_ERR_FATAL 1
-#define XPDK_DPA_ERR_USER  2
+#define XPDK_DPA_ERR_NONE  0 /**< no error */
+#define XPDK_DPA_ERR_FATAL 1 /**< unrecoverable: the process is gone */
+#define XPDK_DPA_ERR_USER  2 /**< device code reported an error */
 /**@}*/
 
 /** @name DPA process status codes (slot.dpa_status), FlexIO's bands */
@@ -179,24 +179,24 @@ _Static_assert(sizeof(struct xpdk_dpa_cmd) <= XPDK_DPA_MBOX_SIZE, "mailbox fits"
 
 /** @name RPC status (slot.rpc_status, device-written) */
 /**@{*/
-#define XPDK_DPA_RPC_OK	      0
+#define XPDK_DPA_RPC_OK	      0 /**< the function ran */
 #define XPDK_DPA_RPC_BAD_FUNC 1 /**< no such function id */
 /**@}*/
 
-#define XPDK_DPA_RPC_ARGBUF 1024
+#define XPDK_DPA_RPC_ARGBUF 1024   /**< bytes of packed RPC arguments at most */
 #define XPDK_DPA_PRINT_OFF  0x8000 /**< print ring, in the slot */
 #define XPDK_DPA_PRINT_MAX  0x8000 /**< its capacity */
 
 /** A process slot in BAR2 (64 KiB). */
 struct xpdk_dpa_slot {
 	/* the model writes */
-	uint32_t state;	     /**< XPDK_DPA_SLOT_* */
-	uint32_t err_status; /**< XPDK_DPA_ERR_* */
-	uint32_t dpa_status; /**< the process's exit code (0: running) */
-	uint32_t err_count;  /**< errors reported since creation */
-	char err_msg[XPDK_DPA_MSG_LEN];
+	uint32_t state;			/**< XPDK_DPA_SLOT_* */
+	uint32_t err_status;		/**< XPDK_DPA_ERR_* */
+	uint32_t dpa_status;		/**< the process's exit code (0: running) */
+	uint32_t err_count;		/**< errors reported since creation */
+	char err_msg[XPDK_DPA_MSG_LEN]; /**< the last error's sentence */
 	/* EU doorbell: a futex word bumped by whoever posts work (host, model, process) */
-	uint32_t eu_bell;
+	uint32_t eu_bell;     /**< the doorbell */
 	uint32_t eu_sleepers; /**< process: EUs waiting on eu_bell */
 	/* RPC mailbox */
 	uint32_t rpc_req;	   /**< host: sequence number of the posted request */
@@ -207,16 +207,16 @@ struct xpdk_dpa_slot {
 	uint64_t rpc_arg;	   /**< host: the argument, or argbuf's device address */
 	uint64_t rpc_ret;	   /**< process: the return value */
 	uint32_t rpc_argbuf_len;   /**< host: bytes of packed arguments (0: plain argument) */
-	uint32_t rsvd0;
+	uint32_t rsvd0;		   /**< reserved */
 	uint8_t rpc_argbuf[XPDK_DPA_RPC_ARGBUF]; /**< host: packed arguments */
 	/* print ring: the process produces, the host consumes */
 	uint32_t print_size;	     /**< host: ring bytes in use (power of two), 0: off */
 	uint32_t print_host_waiting; /**< host: sleeping on print_seq (futex) */
 	uint32_t print_seq;	     /**< process: bumped after each message */
-	uint32_t rsvd1;
-	uint64_t print_head; /**< process: bytes produced */
-	uint64_t print_tail; /**< host: bytes consumed */
-	uint64_t print_lost; /**< process: bytes dropped because the ring was full */
+	uint32_t rsvd1;		     /**< reserved */
+	uint64_t print_head;	     /**< process: bytes produced */
+	uint64_t print_tail;	     /**< host: bytes consumed */
+	uint64_t print_lost;	     /**< process: bytes dropped because the ring was full */
 };
 _Static_assert(offsetof(struct xpdk_dpa_slot, eu_bell) == 272, "slot layout");
 _Static_assert(offsetof(struct xpdk_dpa_slot, rpc_argbuf) == 328, "slot layout");
@@ -227,14 +227,14 @@ _Static_assert(XPDK_DPA_SLOT_OFF + XPDK_DPA_MAX_PROCS * XPDK_DPA_SLOT_SIZE <= XP
 
 /** A 64-byte CQE, mlx5's cqe64 layout (big-endian fields, as the device-side getters read). */
 struct xpdk_dpa_cqe64 {
-	uint8_t rsvd0[44];
+	uint8_t rsvd0[44];     /**< unused */
 	uint32_t byte_cnt;     /**< 0x2c */
 	uint32_t sop_drop_qpn; /**< 0x30: QP number in the low 24 bits */
-	uint8_t rsvd1[4];
-	uint32_t user_index;  /**< 0x38: XPDK emulation: 32-bit user data */
-	uint16_t wqe_counter; /**< 0x3c */
-	uint8_t signature;
-	uint8_t op_own; /**< 0x3f: opcode << 4 | owner bit */
+	uint8_t rsvd1[4];      /**< unused */
+	uint32_t user_index;   /**< 0x38: XPDK emulation: 32-bit user data */
+	uint16_t wqe_counter;  /**< 0x3c */
+	uint8_t signature;     /**< 0x3e: unused */
+	uint8_t op_own;	       /**< 0x3f: opcode << 4 | owner bit */
 };
 _Static_assert(sizeof(struct xpdk_dpa_cqe64) == 64, "CQE is 64 bytes");
 _Static_assert(offsetof(struct xpdk_dpa_cqe64, op_own) == 63, "CQE layout");
@@ -246,7 +246,12 @@ _Static_assert(offsetof(struct xpdk_dpa_cqe64, op_own) == 63, "CQE layout");
  * then waits: with sequentially consistent atomics on both sides no wake-up is lost.
  */
 /**@{*/
-/** Sleep while *@p word == @p val, at most @p timeout_ns (0: no limit). */
+/**
+ * Sleep while *@p word == @p val, at most @p timeout_ns.
+ * @param word the futex word.
+ * @param val the value to sleep on.
+ * @param timeout_ns nanoseconds at most (0: no limit).
+ */
 static inline void xpdk_dpa_futex_wait(uint32_t *word, uint32_t val, uint64_t timeout_ns)
 {
 	struct timespec ts = { .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
@@ -255,13 +260,20 @@ static inline void xpdk_dpa_futex_wait(uint32_t *word, uint32_t val, uint64_t ti
 	syscall(SYS_futex, word, FUTEX_WAIT, val, timeout_ns ? &ts : NULL, NULL, 0);
 }
 
-/** Wake up to @p n sleepers on @p word. */
+/**
+ * Wake up to @p n sleepers on @p word.
+ * @param word the futex word.
+ * @param n sleepers to wake.
+ */
 static inline void xpdk_dpa_futex_wake_n(uint32_t *word, int n)
 {
 	syscall(SYS_futex, word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
 
-/** Wake every sleeper on @p word. */
+/**
+ * Wake every sleeper on @p word.
+ * @param word the futex word.
+ */
 static inline void xpdk_dpa_futex_wake(uint32_t *word)
 {
 	xpdk_dpa_futex_wake_n(word, INT_MAX);
@@ -270,6 +282,7 @@ static inline void xpdk_dpa_futex_wake(uint32_t *word)
 /**
  * Ring @p slot's EU doorbell: bump it and wake one sleeping EU (an EU that finds work it may
  * not run, for its affinity, wakes the others).
+ * @param slot the process slot.
  */
 static inline void xpdk_dpa_ring_eus(struct xpdk_dpa_slot *slot)
 {

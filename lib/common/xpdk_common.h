@@ -17,9 +17,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * @name Exported API
+ * XPDK's libraries are built with -fvisibility=hidden: a function is exported from its shared
+ * library only when its declaration in a public header sits between XPDK_API_BEGIN and
+ * XPDK_API_END (and its name starts with xpdk_, which the version script requires). Internal
+ * cross-file helpers, declared in private headers, stay hidden. See doc/sdk.md.
+ */
+/**@{*/
+/** Open the exported part of a public header (after its extern "C"). */
+#define XPDK_API_BEGIN _Pragma("GCC visibility push(default)")
+/** Close what XPDK_API_BEGIN opened (before the extern "C" closes). */
+#define XPDK_API_END _Pragma("GCC visibility pop")
+/**@}*/
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** Number of elements of a true array (not a pointer). */
 #define XPDK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -88,6 +103,8 @@ int xpdk_parse_u64(const char *s, uint64_t *out);
  * Parse a size such as "4096", "4K", "64KiB", "2M", "1G" (powers of 1024, case-insensitive,
  * optional "B" or "iB" suffix) into bytes.
  *
+ * @param s   the text (not NULL).
+ * @param[out] out the size in bytes.
  * @return 0, or -EINVAL / -ERANGE with the last-error set.
  */
 int xpdk_parse_size(const char *s, uint64_t *out);
@@ -95,12 +112,23 @@ int xpdk_parse_size(const char *s, uint64_t *out);
 /**
  * CRC-32 (IEEE 802.3, reflected, as zlib's crc32()) of @p len bytes at @p buf, continuing from
  * @p crc (0 to start).
+ *
+ * @param crc the CRC so far, 0 to start.
+ * @param buf the bytes.
+ * @param len how many.
+ * @return the CRC including these bytes.
  */
 uint32_t xpdk_crc32(uint32_t crc, const void *buf, size_t len);
 
-/** CLOCK_MONOTONIC in nanoseconds (for deadlines and durations). */
+/**
+ * CLOCK_MONOTONIC in nanoseconds (for deadlines and durations). Thread-safe, no syscall on
+ * x86-64 (vDSO).
+ *
+ * @return nanoseconds since an arbitrary start.
+ */
 uint64_t xpdk_now_ns(void);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

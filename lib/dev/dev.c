@@ -5,6 +5,7 @@
 /*
  * The device core: open by name over a transport, regions with the checked slow path,
  * interrupts as eventfds, DMA mask checks, and the driver registry with ID matching and probe.
+ * DMA maps are dev_dma.c's.
  */
 
 #include <errno.h>
@@ -160,6 +161,64 @@ int xpdk_region_memset32(const struct xpdk_region *r, uint64_t off, uint32_t val
 	return 0;
 }
 
+/* The register width of a window of @p len bytes: the largest of 8, 4, 2, 1 dividing it. */
+static uint64_t window_width(uint64_t len)
+{
+	uint64_t w = 8;
+
+	while (len % w != 0)
+		w /= 2;
+	return w;
+}
+
+volatile void *xpdk_region_ptr(const struct xpdk_region *r, uint64_t off, uint64_t len)
+{
+	uint64_t w;
+
+	if (r == NULL || len == 0) {
+		xpdk_err(EINVAL, r == NULL ? "no region given" : "an MMIO window of 0 bytes");
+		return NULL;
+	}
+	if (r->size == 0) {
+		xpdk_err(ENODEV, "%s does not exist on %s", region_name(r->index),
+			 r->dev->info.name);
+		return NULL;
+	}
+	w = window_width(len);
+	if (off % w != 0) {
+		xpdk_err(
+		    EINVAL,
+		    "MMIO window 0x%llx+0x%llx of %s: the offset is not aligned to its %llu-byte "
+		    "registers",
+		    (unsigned long long)off, (unsigned long long)len, region_name(r->index),
+		    (unsigned long long)w);
+		return NULL;
+	}
+	if (off > r->size || len > r->size - off) {
+		xpdk_err(ERANGE,
+			 "MMIO window 0x%llx+0x%llx is past the end of %s (region %u, size "
+			 "0x%llx)",
+			 (unsigned long long)off, (unsigned long long)len, region_name(r->index),
+			 r->index, (unsigned long long)r->size);
+		return NULL;
+	}
+	if (r->map != NULL)
+		return r->map + off;
+	for (unsigned int i = 0; i < r->nareas; i++) {
+		const struct xpdk_region_area *a = &r->areas[i];
+
+		if (off >= a->offset && off - a->offset <= a->size &&
+		    len <= a->size - (off - a->offset))
+			return a->ptr + (off - a->offset);
+	}
+	xpdk_err(ENXIO,
+		 "MMIO window 0x%llx+0x%llx of %s on %s is not mapped (%s): its registers are "
+		 "trapped; use the checked calls (xpdk_region_read/write)",
+		 (unsigned long long)off, (unsigned long long)len, region_name(r->index),
+		 r->dev->info.name, r->nareas == 0 ? "nothing of the region is" : "only parts are");
+	return NULL;
+}
+
 /* ---- devices ---------------------------------------------------------------------------- */
 
 static int setup_regions(struct xpdk_dev *dev)
@@ -215,6 +274,7 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 	dev->info.transport = ops->name;
 	dev->dma_mask = UINT64_MAX;
 	dev->irq_type = -1;
+	pthread_mutex_init(&dev->dma_lock, NULL);
 	snprintf(dev->info.name, sizeof(dev->info.name), "%s", name);
 	for (unsigned int i = 0; i < XPDK_DEV_MAX_REGIONS; i++) {
 		dev->regions[i].dev = dev;
@@ -222,6 +282,7 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 	}
 	rc = ops->open(dev, target);
 	if (rc < 0) {
+		pthread_mutex_destroy(&dev->dma_lock);
 		free(dev);
 		errno = -rc;
 		return NULL;
@@ -239,6 +300,8 @@ struct xpdk_dev *xpdk_dev_open_transport(const struct xpdk_transport_ops *ops, c
 	}
 	if (rc == 0)
 		rc = enable_device(dev);
+	if (rc == 0)
+		rc = xpdk_dev_dma_follow(dev);
 	if (rc < 0) {
 		char why[512];
 
@@ -279,7 +342,9 @@ void xpdk_dev_close(struct xpdk_dev *dev)
 	for (unsigned int i = 0; i < XPDK_DEV_MAX_REGIONS; i++)
 		if (dev->regions[i].nareas > 0 && dev->ops->region_unmap)
 			dev->ops->region_unmap(dev, i, &dev->regions[i]);
+	xpdk_dev_dma_unfollow(dev); /* before close: no memory event reaches a closed transport */
 	dev->ops->close(dev);
+	pthread_mutex_destroy(&dev->dma_lock);
 	free(dev);
 }
 
@@ -471,6 +536,78 @@ int xpdk_dev_probe(struct xpdk_dev *dev)
 		dev->driver_priv = NULL;
 	}
 	return rc;
+}
+
+/* ---- driver capabilities --------------------------------------------------------------- */
+
+/* The bound driver's ops, or NULL with -ENOENT/-ENOTSUP in *rc and the sentence set. */
+static const struct xpdk_driver_ops *driver_ops(const struct xpdk_dev *dev, const char *what,
+						size_t member_end, int *rc)
+{
+	const struct xpdk_driver_ops *ops;
+
+	if (dev->driver == NULL) {
+		*rc = xpdk_err(ENOENT, "%s has no driver bound (xpdk_dev_probe() first)",
+			       dev->info.name);
+		return NULL;
+	}
+	ops = dev->driver->ops;
+	if (ops == NULL || ops->size < member_end) {
+		*rc = xpdk_err(ENOTSUP, "driver '%s' of %s offers no %s", dev->driver->name,
+			       dev->info.name, what);
+		return NULL;
+	}
+	*rc = 0;
+	return ops;
+}
+
+#define OPS_END(member) (offsetof(struct xpdk_driver_ops, member) + sizeof(void (*)(void)))
+
+int xpdk_dev_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
+{
+	int rc;
+	const struct xpdk_driver_ops *ops =
+	    driver_ops(dev, "scratch register", OPS_END(scratch_reg), &rc);
+
+	if (ops == NULL)
+		return rc;
+	if (ops->scratch_reg == NULL)
+		return xpdk_err(ENOTSUP, "driver '%s' of %s offers no scratch register",
+				dev->driver->name, dev->info.name);
+	memset(reg, 0, sizeof(*reg));
+	return ops->scratch_reg(dev, reg);
+}
+
+int xpdk_dev_engine_open(struct xpdk_dev *dev, struct xpdk_engine_info *info)
+{
+	int rc;
+	const struct xpdk_driver_ops *ops =
+	    driver_ops(dev, "DMA engine", OPS_END(engine_poll), &rc);
+
+	if (ops == NULL)
+		return rc;
+	if (ops->engine_open == NULL || ops->engine_submit == NULL || ops->engine_poll == NULL)
+		return xpdk_err(ENOTSUP, "driver '%s' of %s offers no DMA engine",
+				dev->driver->name, dev->info.name);
+	memset(info, 0, sizeof(*info));
+	rc = ops->engine_open(dev, info);
+	if (rc == 0)
+		dev->engine_open = true;
+	return rc;
+}
+
+int xpdk_dev_engine_submit(struct xpdk_dev *dev, const struct xpdk_engine_op *op)
+{
+	if (!dev->engine_open)
+		return xpdk_err(EINVAL, "%s: xpdk_dev_engine_open() first", dev->info.name);
+	return dev->driver->ops->engine_submit(dev, op);
+}
+
+int xpdk_dev_engine_poll(struct xpdk_dev *dev, struct xpdk_engine_completion *done)
+{
+	if (!dev->engine_open)
+		return xpdk_err(EINVAL, "%s: xpdk_dev_engine_open() first", dev->info.name);
+	return dev->driver->ops->engine_poll(dev, done);
 }
 
 const struct xpdk_driver *xpdk_dev_driver(const struct xpdk_dev *dev)

@@ -4,9 +4,17 @@
 
 /*
  * Transport "vfio": a PCI function bound to the kernel's vfio-pci. DPDK's rte_vfio sets up the
- * group and container (and so maps EAL's hugepage memory into the IOMMU, in step as memory
- * grows); regions come from VFIO_DEVICE_GET_REGION_INFO with the sparse-mmap capability, mmap()
- * for the fast path and pread/pwrite for the rest; interrupts from VFIO_DEVICE_SET_IRQS.
+ * group and container; regions come from VFIO_DEVICE_GET_REGION_INFO with the sparse-mmap
+ * capability, mmap() for the fast path and pread/pwrite for the rest; interrupts from
+ * VFIO_DEVICE_SET_IRQS.
+ *
+ * DMA memory is EAL's to map here, not ours: rte_vfio_setup_device() puts the device's group in
+ * EAL's default container, which maps all of EAL's memory into the IOMMU (VFIO_IOMMU_MAP_DMA)
+ * when the first group joins and follows memory hotplug with its own memory-event callback
+ * (registered during rte_eal_init(), so it runs before ours). Mapping it again
+ * through rte_vfio_container_dma_map() would record EAL's memory as user memory of the same
+ * container (and the kernel refuses an overlapping map), so dma_map only checks what the
+ * IOMMU needs of an extent, and dma_unmap leaves the unmap to EAL. See doc/memory.md.
  */
 
 #include <errno.h>
@@ -290,6 +298,24 @@ static int vfio_reset(struct xpdk_dev *dev)
 	return 0;
 }
 
+/* EAL's container already maps @p ext (see the top of this file); the IOMMU needs an IOVA. */
+static int vfio_dma_map(struct xpdk_dev *dev, const struct xpdk_env_mem_extent *ext)
+{
+	if (ext->iova == XPDK_ENV_BAD_IOVA)
+		return xpdk_err(EINVAL, "DMA memory at %p has no IOVA, so EAL cannot map it for %s",
+				ext->va, dev->info.name);
+	return 0;
+}
+
+/* EAL's container unmaps freed memory itself, in its memory-event callback. */
+static int vfio_dma_unmap(struct xpdk_dev *dev, uint64_t iova, uint64_t len)
+{
+	(void)dev;
+	(void)iova;
+	(void)len;
+	return 0;
+}
+
 const struct xpdk_transport_ops xpdk_transport_vfio = {
 	.name = "vfio",
 	.claims = vfio_claims,
@@ -302,4 +328,6 @@ const struct xpdk_transport_ops xpdk_transport_vfio = {
 	.irq_set = vfio_irq_set,
 	.irq_unmask = vfio_irq_unmask,
 	.reset = vfio_reset,
+	.dma_map = vfio_dma_map,
+	.dma_unmap = vfio_dma_unmap,
 };

@@ -4,38 +4,30 @@
 
 /*
  * Transport "vfio-user": a device served over vfio-user (xpdk-devsim, or any vfio-user server),
- * through lib/vfio_user's client core. The process's DMA memory (EAL's memory segments) is
- * mapped to the device by (fd, offset) at open and kept in step as EAL memory grows, so a buffer
- * from xpdk_dma_alloc() is reachable at its IOVA, exactly as with the kernel's IOMMU.
+ * through lib/vfio_user's client core. DMA memory reaches the device by DMA_MAP: the core
+ * (dev_dma.c) hands this transport each extent of the environment's memory, one backing file
+ * each, and it passes the file's fd and offset, so the server maps the very pages and a buffer
+ * from xpdk_dma_alloc() is reachable at its IOVA, exactly as with the kernel's IOMMU. Memory
+ * without a file is mapped without an fd (the server then asks for it by DMA_READ/DMA_WRITE
+ * messages, which the client serves while it waits for replies).
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <rte_memory.h>
 
 #include "dev_priv.h"
 #include "xpdk_env.h"
 #include "xpdk_vfio_user.h"
 
 #define PREFIX "vfio-user:"
-#define MAX_RANGES 1024
-
-struct range {
-	uint64_t iova;
-	uint64_t len;
-};
 
 struct vfu_tp {
 	struct xpdk_vfu_client *client;
 	pthread_mutex_t lock; /* the client is used from memory-event callbacks too */
-	char cb_name[64];
-	bool cb_registered;
-	struct range mapped[MAX_RANGES]; /* IOVA ranges mapped to the device */
-	unsigned int nmapped;
 };
 
 static bool vfu_claims(const char *name, const char **target)
@@ -46,53 +38,40 @@ static bool vfu_claims(const char *name, const char **target)
 	return true;
 }
 
-/* Map [va, va + len) (one memory-segment list, contiguous) unless already mapped. */
-static int map_range(struct vfu_tp *tp, const void *va, uint64_t iova, uint64_t len)
+static int vfu_dma_map(struct xpdk_dev *dev, const struct xpdk_env_mem_extent *ext)
 {
-	const struct rte_memseg *ms = rte_mem_virt2memseg(va, NULL);
-	size_t off = 0;
-	int fd, rc;
+	struct vfu_tp *tp = dev->tp;
+	const uint32_t prot = XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE;
+	char why[256];
+	int rc;
 
-	for (unsigned int i = 0; i < tp->nmapped; i++) {
-		const struct range *r = &tp->mapped[i];
-
-		if (iova >= r->iova && iova + len <= r->iova + r->len)
-			return 0; /* mapped before (EAL reuses freed pages at the same offsets) */
-	}
-	if (tp->nmapped == MAX_RANGES)
-		return xpdk_err(ENOSPC, "too many DMA ranges for one device");
-	fd = ms ? rte_memseg_get_fd_thread_unsafe(ms) : -1;
-	if (fd >= 0 && rte_memseg_get_fd_offset_thread_unsafe(ms, &off) == 0)
-		rc = xpdk_vfu_client_dma_map_fd(tp->client, iova, len, fd,
-						off + (uint64_t)((const char *)va - (const char *)ms->addr),
-						XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE);
-	else /* no file behind this memory: the server reaches it by messages */
-		rc = xpdk_vfu_client_dma_map_mem(tp->client, iova, len, (void *)(uintptr_t)va,
-						 XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE);
-	if (rc == 0)
-		tp->mapped[tp->nmapped++] = (struct range){iova, len};
-	return rc;
-}
-
-static int map_contig(const struct rte_memseg_list *msl, const struct rte_memseg *ms, size_t len,
-		      void *arg)
-{
-	(void)msl;
-	return map_range(arg, ms->addr, ms->iova, len) < 0 ? -1 : 0;
-}
-
-/* EAL grew its memory: map the new range (called with EAL's memory lock held). */
-static void on_mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
-{
-	struct vfu_tp *tp = arg;
-
-	if (type != RTE_MEM_EVENT_ALLOC)
-		return; /* freed pages stay mapped: they come back at the same file offsets */
 	pthread_mutex_lock(&tp->lock);
-	if (map_range(tp, addr, rte_mem_virt2iova(addr), len) < 0)
-		XPDK_LOG(ERR, dev, "cannot map new DMA memory %p+%zu to the device: %s", addr, len,
-			 xpdk_strerror_last());
+	if (ext->fd >= 0)
+		rc = xpdk_vfu_client_dma_map_fd(tp->client, ext->iova, ext->len, ext->fd,
+						ext->fd_offset, prot);
+	else
+		rc = xpdk_vfu_client_dma_map_mem(tp->client, ext->iova, ext->len, ext->va, prot);
 	pthread_mutex_unlock(&tp->lock);
+	if (rc == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
+	return xpdk_err(-rc, "cannot map DMA memory 0x%" PRIx64 "+0x%zx (%s) to %s: %s%s",
+			ext->iova, ext->len, ext->fd >= 0 ? "by fd" : "without an fd",
+			dev->info.name, why,
+			rc == -ENOSPC ? "; with one file per page every page is a map: run with "
+					"--single-file-segments (XPDK's default) to need fewer"
+				      : "");
+}
+
+static int vfu_dma_unmap(struct xpdk_dev *dev, uint64_t iova, uint64_t len)
+{
+	struct vfu_tp *tp = dev->tp;
+	int rc;
+
+	pthread_mutex_lock(&tp->lock);
+	rc = xpdk_vfu_client_dma_unmap(tp->client, iova, len, false);
+	pthread_mutex_unlock(&tp->lock);
+	return rc;
 }
 
 static void vfu_close(struct xpdk_dev *dev)
@@ -101,8 +80,6 @@ static void vfu_close(struct xpdk_dev *dev)
 
 	if (tp == NULL)
 		return;
-	if (tp->cb_registered)
-		rte_mem_event_callback_unregister(tp->cb_name, tp);
 	xpdk_vfu_client_close(tp->client);
 	pthread_mutex_destroy(&tp->lock);
 	free(tp);
@@ -131,22 +108,6 @@ static int vfu_open(struct xpdk_dev *dev, const char *target)
 									: XPDK_DEV_MAX_REGIONS;
 	dev->info.num_irqs = info.num_irqs;
 	dev->info.can_reset = info.flags & VFIO_DEVICE_FLAGS_RESET;
-	if (xpdk_env_ready()) {
-		/* the device reaches our DMA memory, now and as it grows */
-		snprintf(tp->cb_name, sizeof(tp->cb_name), "xpdk-vfu-%p", (void *)tp);
-		if (rte_mem_event_callback_register(tp->cb_name, on_mem_event, tp) == 0)
-			tp->cb_registered = true;
-		pthread_mutex_lock(&tp->lock);
-		rc = rte_memseg_contig_walk(map_contig, tp) < 0 ? -EIO : 0;
-		pthread_mutex_unlock(&tp->lock);
-		if (rc < 0) {
-			char why[256];
-
-			snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
-			xpdk_err(EIO, "cannot map DMA memory to %s: %s", target, why);
-			goto fail;
-		}
-	}
 	return 0;
 fail:
 	vfu_close(dev);
@@ -238,4 +199,6 @@ const struct xpdk_transport_ops xpdk_transport_vfio_user = {
 	.irq_count = vfu_irq_count,
 	.irq_set = vfu_irq_set,
 	.reset = vfu_reset,
+	.dma_map = vfu_dma_map,
+	.dma_unmap = vfu_dma_unmap,
 };

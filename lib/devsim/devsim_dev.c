@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,9 +93,12 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 		return NULL;
 	}
 	if (b->memfd < 0) {
-		/* one file per BAR, sized as the BAR: area i lives at its BAR offset */
-		b->memfd = memfd_create("xpdk-devsim-bar", MFD_CLOEXEC);
-		if (b->memfd < 0 || ftruncate(b->memfd, (off_t)b->size) < 0) {
+		/* one file per BAR, sized as the BAR: area i lives at its BAR offset. The client
+		 * gets this fd to map: sealed so that it cannot shrink (nor grow) the file under
+		 * our mappings and the other clients', which would be SIGBUS on the next access */
+		b->memfd = memfd_create("xpdk-devsim-bar", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		if (b->memfd < 0 || ftruncate(b->memfd, (off_t)b->size) < 0 ||
+		    fcntl(b->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 			xpdk_err(errno, "cannot create memory for BAR %u: %s", bar, strerror(errno));
 			return NULL;
 		}

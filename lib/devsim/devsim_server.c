@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "devsim_priv.h"
 #include "xpdk_vfio_user.h"
@@ -90,6 +92,27 @@ int xpdk_devsim_server_open(struct xpdk_devsim_dev *dev)
 	return dev->server ? 0 : -errno;
 }
 
+int xpdk_devsim_socket_access(struct xpdk_devsim_dev *dev, int mode, long gid)
+{
+	const char *path = dev->socket_path;
+
+	if (path[0] == '\0')
+		return xpdk_err(EINVAL, "%s: served on a connected fd, there is no socket file",
+				dev->name);
+	if (mode > 0777 || gid > (long)INT32_MAX)
+		return xpdk_err(EINVAL, "%s: socket mode 0%o or group %ld out of range", dev->name,
+				(unsigned int)mode, gid);
+	/* our own socket, just bound: ownership first, so that a wider mode never applies to
+	 * the wrong group */
+	if (gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) < 0)
+		return xpdk_err(errno, "%s: cannot give socket %s to group %ld: %s", dev->name,
+				path, gid, strerror(errno));
+	if (mode >= 0 && chmod(path, (mode_t)mode) < 0)
+		return xpdk_err(errno, "%s: cannot set the mode of socket %s to 0%o: %s", dev->name,
+				path, (unsigned int)mode, strerror(errno));
+	return 0;
+}
+
 static void *server_thread(void *arg)
 {
 	struct xpdk_devsim_dev *dev = arg;
@@ -165,6 +188,19 @@ int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, b
 	int rc = dma_allowed(dev);
 
 	return rc < 0 ? rc : xpdk_vfu_server_dma_fd(dev->server, iova, len, write, fd, offset);
+}
+
+int xpdk_devsim_dma_guarded(struct xpdk_devsim_dev *dev, void (*fn)(void *arg), void *arg,
+			    void **fault)
+{
+	int rc = xpdk_vfu_guarded(fn, arg, fault);
+
+	if (rc < 0)
+		xpdk_err(EFAULT,
+			 "%s: DMA on pinned memory faulted at %p: the client truncated the "
+			 "file behind it",
+			 dev->name, fault ? *fault : NULL);
+	return rc;
 }
 
 void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector)

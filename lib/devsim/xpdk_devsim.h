@@ -33,6 +33,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 struct xpdk_devsim_dev;
 
@@ -74,11 +75,22 @@ struct xpdk_devsim_model {
 
 /** @name Model registry */
 /**@{*/
-/** Register a model (done at load time by XPDK_DEVSIM_MODEL). */
+/**
+ * Register a model (done at load time by XPDK_DEVSIM_MODEL).
+ * @param model the model, which must outlive the program.
+ */
 void xpdk_devsim_model_register(const struct xpdk_devsim_model *model);
-/** Find a model by name; NULL with the last-error sentence listing the known ones. */
+/**
+ * Find a model by name; NULL with the last-error sentence listing the known ones.
+ * @param name the model name.
+ * @return the model, or NULL.
+ */
 const struct xpdk_devsim_model *xpdk_devsim_model_find(const char *name);
-/** Call @p cb for every registered model, in name order. */
+/**
+ * Call @p cb for every registered model, in name order.
+ * @param cb called with each model and @p arg.
+ * @param arg passed to @p cb.
+ */
 void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, void *arg),
 			       void *arg);
 
@@ -99,6 +111,10 @@ void xpdk_devsim_model_foreach(void (*cb)(const struct xpdk_devsim_model *m, voi
  * as the vfio-user backend convention `--fd` describes).
  *
  * @param name  the instance's name for messages (e.g. "edu0").
+ * @param model the model name (see xpdk_devsim_model_foreach()).
+ * @param args model arguments, "key=value,…", or "".
+ * @param socket_path where to listen, or NULL to serve @p fd.
+ * @param fd a connected socket (ownership is taken) when @p socket_path is NULL.
  * @return the instance, or NULL with the last-error sentence set.
  */
 struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, const char *name,
@@ -106,6 +122,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 
 /**
  * Start serving: the server thread accepts clients (one at a time) and the device thread runs
+ * @param dev the instance.
  * the model's engines. @return 0 or a negative errno.
  */
 int xpdk_devsim_start(struct xpdk_devsim_dev *dev);
@@ -113,39 +130,74 @@ int xpdk_devsim_start(struct xpdk_devsim_dev *dev);
 /**
  * Present other PCI vendor and device IDs than the model's: @p ids is "VID:DID" in hex (e.g.
  * "8086:0b2b"). Call between xpdk_devsim_create() and xpdk_devsim_start().
+ * @param dev the instance.
+ * @param ids "VID:DID" in hex.
  * @return 0 or -EINVAL with the last-error sentence set.
  */
 int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids);
 
-/** True once the instance stopped on its own (its `--fd` client left, or a fatal error). */
+/**
+ * Let other users reach the instance's socket: @p mode (e.g. 0660; -1 keeps 0600) and group
+ * @p gid (-1 keeps the creator's). Call after xpdk_devsim_create(), before clients are expected;
+ * the socket is created 0600, so it is never wider than asked.
+ * @param dev the instance.
+ * @param mode the socket's permission bits, or -1.
+ * @param gid the socket's group, or -1.
+ * @return 0, or a negative errno with the last-error sentence (-EINVAL for an fd instance).
+ */
+int xpdk_devsim_socket_access(struct xpdk_devsim_dev *dev, int mode, long gid);
+
+/**
+ * True once the instance stopped on its own (its `--fd` client left, or a fatal error).
+ * @param dev the instance.
+ * @return true when it stopped on its own.
+ */
 bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev);
 
 /**
  * Stop the threads, drop the client, remove the socket file and free the instance.
  * NULL is ignored.
+ * @param dev the instance, or NULL.
  */
 void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev);
 
 /**
  * Verbosity of xpdk_devsim_log() for all instances: 0 errors, 1 warnings, 2 info (default),
  * 3 debug. Lines go to stderr with a timestamp and the instance name.
+ * @param level 0 to 3.
  */
 void xpdk_devsim_set_log_level(int level);
 /**@}*/
 
 /** @name For models: the instance */
 /**@{*/
-/** The model's private state (priv_size bytes). */
+/**
+ * The model's private state (priv_size bytes).
+ * @param dev the instance.
+ * @return the model state, zeroed at creation.
+ */
 void *xpdk_devsim_priv(struct xpdk_devsim_dev *dev);
-/** The instance's configuration space, to fill in init(). */
+/**
+ * The instance's configuration space, to fill in init().
+ * @param dev the instance.
+ * @return its configuration space.
+ */
 struct xpdk_pci_cfg *xpdk_devsim_cfg(struct xpdk_devsim_dev *dev);
-/** The instance's name (socket base name), for messages. */
+/**
+ * The instance's name (socket base name), for messages.
+ * @param dev the instance.
+ * @return its name, valid while the instance lives.
+ */
 const char *xpdk_devsim_name(const struct xpdk_devsim_dev *dev);
 
 /**
  * Declare BAR @p bar of @p size bytes (power of two) in the configuration space and as a
  * vfio-user region. Every access is trapped unless parts are given memory with
  * xpdk_devsim_bar_mem().
+ * @param dev the instance.
+ * @param bar BAR index, 0 to 5.
+ * @param size bytes, a power of two.
+ * @param mem64 a 64-bit memory BAR (it takes BAR @p bar and @p bar + 1).
  * @return 0 or a negative errno.
  */
 int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size, bool mem64);
@@ -153,6 +205,10 @@ int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size
 /**
  * Back [@p off, @p off + @p len) of BAR @p bar (page-aligned) with shared memory that the client
  * maps: its loads and stores there never reach the model's callbacks.
+ * @param dev the instance.
+ * @param bar a BAR declared with xpdk_devsim_bar().
+ * @param off offset in the BAR, page-aligned.
+ * @param len bytes, a multiple of the page size.
  * @return the model's pointer to that memory (zeroed), or NULL with the last-error sentence.
  */
 void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
@@ -162,28 +218,49 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
  * The memory file behind BAR @p bar's memory areas (each lives at its BAR offset in it), for a
  * model that shares those areas with a process of its own (mmap the file at the area's offset).
  * The instance owns the descriptor (close-on-exec; dup it to pass it on).
+ * @param dev the instance.
+ * @param bar the BAR.
  * @return the descriptor, or -ENOENT when the BAR has no memory areas.
  */
 int xpdk_devsim_bar_mem_fd(struct xpdk_devsim_dev *dev, unsigned int bar);
 
-/** Serialise with the register callbacks (used from work()). */
+/**
+ * Serialise with the register callbacks (used from work()).
+ * @param dev the instance.
+ */
 void xpdk_devsim_lock(struct xpdk_devsim_dev *dev);
-/** Counterpart of xpdk_devsim_lock(). */
+/**
+ * Counterpart of xpdk_devsim_lock().
+ * @param dev the instance.
+ */
 void xpdk_devsim_unlock(struct xpdk_devsim_dev *dev);
 
-/** Wake the device thread so that work() runs soon (callable with or without the lock). */
+/**
+ * Wake the device thread so that work() runs soon (callable with or without the lock).
+ * @param dev the instance.
+ */
 void xpdk_devsim_kick(struct xpdk_devsim_dev *dev);
 
 /**
  * Split model arguments "key=value,…" (keys up to 31 bytes, values up to 127) and call @p cb
  * for each pair, in order. Messages name @p model.
+ * @param model the model name, for messages.
+ * @param args the arguments (not NULL).
+ * @param cb called with each key, value and @p arg.
+ * @param arg passed to @p cb.
  * @return 0; the first non-zero value of @p cb; or -EINVAL for a malformed argument, with the
  *         last-error sentence set.
  */
 int xpdk_devsim_args(const char *model, const char *args,
 		     int (*cb)(const char *key, const char *val, void *arg), void *arg);
 
-/** Log a line prefixed with the instance name (level: 0 error, 1 warning, 2 info, 3 debug). */
+/**
+ * Log a line prefixed with the instance name (level: 0 error, 1 warning, 2 info, 3 debug).
+ * @param dev the instance.
+ * @param level 0 error, 1 warning, 2 info, 3 debug.
+ * @param fmt printf-style format, no trailing newline.
+ * @param ... its arguments.
+ */
 void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *fmt, ...)
 	XPDK_PRINTF(3, 4);
 /**@}*/
@@ -192,26 +269,51 @@ void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *f
 /**@{*/
 /**
  * Copy @p len bytes from client memory at @p iova into @p dst.
+ * @param dev the instance.
+ * @param iova the client address.
+ * @param[out] dst where to copy.
+ * @param len bytes.
  * @return 0; -EPERM when bus mastering is off; -EFAULT when any byte of the range is not in
  *         memory the client mapped for reading (nothing is copied); -ENOTCONN without a client.
  */
 int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, size_t len);
-/** Copy @p len bytes from @p src to client memory at @p iova; errors as xpdk_devsim_dma_read. */
+/**
+ * Copy @p len bytes from @p src to client memory at @p iova; errors as xpdk_devsim_dma_read.
+ * @param dev the instance.
+ * @param iova the client address.
+ * @param src what to copy.
+ * @param len bytes.
+ * @return as xpdk_devsim_dma_read().
+ */
 int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void *src,
 			  size_t len);
 /**
  * Zero-copy DMA: the local address of client memory [@p iova, @p iova + @p len), pinned until
  * xpdk_devsim_dma_unmap() (the client cannot unmap it meanwhile; keep pins short).
+ * @param dev the instance.
+ * @param iova the client address.
+ * @param len bytes.
+ * @param write true when the model will write there.
+ * @param[out] ptr the local address.
  * @return 0, or an error as xpdk_devsim_dma_read (nothing is pinned then).
  */
 int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
 			void **ptr);
-/** End a pin from xpdk_devsim_dma_map(). */
+/**
+ * End a pin from xpdk_devsim_dma_map().
+ * @param dev the instance.
+ */
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
 
 /**
  * Client memory [@p iova, @p iova + @p len) as a file, for a model's own child process to map:
  * a new close-on-exec descriptor the caller closes, and the offset of @p iova in it.
+ * @param dev the instance.
+ * @param iova start of the range.
+ * @param len its length in bytes.
+ * @param write whether the range must be writable.
+ * @param fd receives the new descriptor.
+ * @param offset receives the offset of @p iova in it.
  * @return 0, or an error as xpdk_devsim_dma_read (-EFAULT also when the client mapped that
  *         memory without an fd).
  */
@@ -219,13 +321,31 @@ int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, b
 		       int *fd, uint64_t *offset);
 
 /**
+ * Run @p fn(@p arg), which touches memory pinned with xpdk_devsim_dma_map(), so that a client
+ * that truncated the file behind that memory makes the access fail (-EFAULT, the faulting
+ * address in @p fault) instead of killing the process with SIGBUS: report it to the driver as
+ * the device reports a DMA fault. @p fn is abandoned at the fault: it must take no lock and
+ * allocate nothing. xpdk_devsim_dma_read() and xpdk_devsim_dma_write() are guarded already.
+ * @param dev the instance.
+ * @param fn the access.
+ * @param arg its argument.
+ * @param fault receives the faulting address (may be NULL).
+ * @return 0 or -EFAULT.
+ */
+int xpdk_devsim_dma_guarded(struct xpdk_devsim_dev *dev, void (*fn)(void *arg), void *arg,
+			    void **fault);
+
+/**
  * Signal interrupt vector @p vector: over MSI when the client set MSI eventfds, otherwise INTx
  * (vector 0 only). An interrupt with no eventfd behind it is dropped, as on a device whose
  * driver did not enable it.
+ * @param dev the instance.
+ * @param vector the vector (0 for INTx).
  */
 void xpdk_devsim_irq_raise(struct xpdk_devsim_dev *dev, unsigned int vector);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

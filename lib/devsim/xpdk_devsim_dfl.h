@@ -26,32 +26,40 @@
 
 #include "xpdk_common.h"
 
-#define XPDK_DEVSIM_DFL_BAR0_SIZE   0x100000 /* 1 MiB */
-#define XPDK_DEVSIM_DFL_FME	    0x0	     /* FME DFH */
-#define XPDK_DEVSIM_DFL_PORT	    0x40000  /* port DFH */
-#define XPDK_DEVSIM_DFL_AFU	    0x80000  /* AFU DFH (port NEXT_AFU) */
-#define XPDK_DEVSIM_DFL_AFU_SIZE    0x40000  /* AFU MMIO window, 256 KiB */
-#define XPDK_DEVSIM_DFL_AFU_RAM	    0x1000   /* from the AFU: plain memory (fast path) */
+#define XPDK_DEVSIM_DFL_BAR0_SIZE   0x100000 /**< 1 MiB */
+#define XPDK_DEVSIM_DFL_FME	    0x0	     /**< FME DFH */
+#define XPDK_DEVSIM_DFL_PORT	    0x40000  /**< port DFH */
+#define XPDK_DEVSIM_DFL_AFU	    0x80000  /**< AFU DFH (port NEXT_AFU) */
+#define XPDK_DEVSIM_DFL_AFU_SIZE    0x40000  /**< AFU MMIO window, 256 KiB */
+#define XPDK_DEVSIM_DFL_AFU_RAM	    0x1000   /**< from the AFU: plain memory (fast path) */
 
 /** Default PR interface ID (model argument pr_id= sets another). */
 #define XPDK_DEVSIM_DFL_PR_ID "9af6db1c-2ad1-412a-a366-0d7701e0fc39"
 
 /** Second AFU, loadable by PR: a scratch register and a counter that counts its reads. */
 #define XPDK_DEVSIM_COUNTER_GUID    "8d69d22e-fe65-447f-9c1b-781c75c4f74b"
-#define XPDK_DEVSIM_COUNTER_GUID_H  0x8d69d22efe65447fULL
-#define XPDK_DEVSIM_COUNTER_GUID_L  0x9c1b781c75c4f74bULL
-#define XPDK_DEVSIM_COUNTER_SCRATCH 0x100 /* read/write */
-#define XPDK_DEVSIM_COUNTER_COUNT   0x108 /* reads return 1, 2, 3, … since load or reset */
+#define XPDK_DEVSIM_COUNTER_GUID_H  0x8d69d22efe65447fULL /**< its GUID_H register value */
+#define XPDK_DEVSIM_COUNTER_GUID_L  0x9c1b781c75c4f74bULL /**< its GUID_L register value */
+#define XPDK_DEVSIM_COUNTER_SCRATCH 0x100 /**< read/write */
+#define XPDK_DEVSIM_COUNTER_COUNT   0x108 /**< reads return 1, 2, 3, … since load or reset */
 
-#define XPDK_DEVSIM_RBF_MAGIC	   0x4b445058u /* "XPDK" */
-#define XPDK_DEVSIM_RBF_VERSION	   1
-#define XPDK_DEVSIM_RBF_HDR_SIZE   0x30
-#define XPDK_DEVSIM_RBF_MAX	   (16u << 20) /* the model's PR buffer */
+#define XPDK_DEVSIM_RBF_MAGIC	   0x4b445058u /**< "XPDK" */
+#define XPDK_DEVSIM_RBF_VERSION	   1 /**< raw bitstream format version */
+#define XPDK_DEVSIM_RBF_HDR_SIZE   0x30 /**< raw bitstream header size, bytes */
+#define XPDK_DEVSIM_RBF_MAX	   (16u << 20) /**< the model's PR buffer */
 
 /**
  * Write the raw bitstream header for @p payload_len bytes of @p payload (which follow it at
  * @p hdr + XPDK_DEVSIM_RBF_HDR_SIZE or anywhere else) into @p hdr, for AFU ID (@p afu_l,
  * @p afu_h) built for interface (@p if_l, @p if_h): GUID_L/GUID_H register values.
+ *
+ * @param[out] hdr the header, XPDK_DEVSIM_RBF_HDR_SIZE bytes.
+ * @param afu_l AFU ID, GUID_L register value.
+ * @param afu_h AFU ID, GUID_H register value.
+ * @param if_l interface ID the bitstream is built for, GUID_L register value.
+ * @param if_h interface ID, GUID_H register value.
+ * @param payload the bitstream payload (its CRC-32 goes into the header).
+ * @param payload_len its length in bytes.
  */
 static inline void xpdk_devsim_rbf_header(uint8_t hdr[XPDK_DEVSIM_RBF_HDR_SIZE], uint64_t afu_l,
 					  uint64_t afu_h, uint64_t if_l, uint64_t if_h,

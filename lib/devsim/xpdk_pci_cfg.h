@@ -22,9 +22,12 @@
 
 #include <linux/pci_regs.h>
 
+#include "xpdk_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /* Register offsets and bits: the kernel's <linux/pci_regs.h>, the one source XPDK uses. */
 
@@ -42,16 +45,18 @@ struct xpdk_pci_cfg {
 
 /** Identity of a PCI function. */
 struct xpdk_pci_ids {
-	uint16_t vendor;
-	uint16_t device;
-	uint16_t subsystem_vendor;
-	uint16_t subsystem;
+	uint16_t vendor; /**< vendor ID */
+	uint16_t device; /**< device ID */
+	uint16_t subsystem_vendor; /**< subsystem vendor ID */
+	uint16_t subsystem; /**< subsystem ID */
 	uint32_t class_code; /**< 24 bits: base class, subclass, programming interface */
-	uint8_t revision;
+	uint8_t revision; /**< revision ID */
 };
 
 /**
  * Initialise a configuration space with a type-0 header.
+ * @param[out] cfg the configuration space.
+ * @param ids the function's identity.
  * @param express  true for a 4 KiB PCI Express space (a PCIe capability is added), false for
  *                 a 256-byte conventional one.
  */
@@ -60,16 +65,27 @@ void xpdk_pci_cfg_init(struct xpdk_pci_cfg *cfg, const struct xpdk_pci_ids *ids,
 /**
  * Declare memory BAR @p bar of @p size bytes (a power of two, at least 16).
  * A 64-bit BAR also takes the next BAR slot.
+ * @param cfg the configuration space.
+ * @param bar BAR index, 0 to 5.
+ * @param size bytes.
+ * @param mem64 a 64-bit BAR.
+ * @param prefetch prefetchable.
  * @return 0, or -EINVAL for a bad index, size or slot already in use.
  */
 int xpdk_pci_cfg_bar(struct xpdk_pci_cfg *cfg, unsigned int bar, uint64_t size, bool mem64,
 		     bool prefetch);
 
-/** Set the interrupt pin (1 = INTA#; 0 = none). */
+/**
+ * Set the interrupt pin (1 = INTA#; 0 = none).
+ * @param cfg the configuration space.
+ * @param pin the pin.
+ */
 void xpdk_pci_cfg_intx(struct xpdk_pci_cfg *cfg, uint8_t pin);
 
 /**
  * Add an MSI capability with @p vectors (1, 2, 4 … 32) vectors and 64-bit addresses.
+ * @param cfg the configuration space.
+ * @param vectors how many.
  * @return 0 or -ENOSPC / -EINVAL.
  */
 int xpdk_pci_cfg_msi(struct xpdk_pci_cfg *cfg, unsigned int vectors);
@@ -77,6 +93,11 @@ int xpdk_pci_cfg_msi(struct xpdk_pci_cfg *cfg, unsigned int vectors);
 /**
  * Add an MSI-X capability of @p vectors entries whose table and PBA live in @p bar at
  * @p table_off and @p pba_off.
+ * @param cfg the configuration space.
+ * @param vectors table entries.
+ * @param bar the BAR of the table and the PBA.
+ * @param table_off offset of the table in @p bar.
+ * @param pba_off offset of the pending bit array in @p bar.
  * @return 0 or -ENOSPC / -EINVAL.
  */
 int xpdk_pci_cfg_msix(struct xpdk_pci_cfg *cfg, unsigned int vectors, unsigned int bar,
@@ -84,28 +105,55 @@ int xpdk_pci_cfg_msix(struct xpdk_pci_cfg *cfg, unsigned int vectors, unsigned i
 
 /**
  * Read @p len bytes at @p off. Bytes past the end of the space read as 0xff.
+ * @param cfg the configuration space.
+ * @param off offset in the space.
+ * @param[out] buf where to read.
+ * @param len bytes.
  * @return 0, or -EINVAL when the range is out of the space.
  */
 int xpdk_pci_cfg_read(const struct xpdk_pci_cfg *cfg, uint64_t off, void *buf, size_t len);
 
 /**
  * Write @p len bytes at @p off through the write masks: read-only bits keep their value.
+ * @param cfg the configuration space.
+ * @param off offset in the space.
+ * @param buf what to write.
+ * @param len bytes.
  * @return 0, or -EINVAL when the range is out of the space.
  */
 int xpdk_pci_cfg_write(struct xpdk_pci_cfg *cfg, uint64_t off, const void *buf, size_t len);
 
-/** Read a little-endian 16-bit register. */
+/**
+ * Read a little-endian 16-bit register.
+ * @param cfg the configuration space.
+ * @param off the register offset.
+ * @return its value.
+ */
 uint16_t xpdk_pci_cfg_get16(const struct xpdk_pci_cfg *cfg, unsigned int off);
 
-/** Read a little-endian 32-bit register. */
+/**
+ * Read a little-endian 32-bit register.
+ * @param cfg the configuration space.
+ * @param off the register offset.
+ * @return its value.
+ */
 uint32_t xpdk_pci_cfg_get32(const struct xpdk_pci_cfg *cfg, unsigned int off);
 
-/** True when the MSI capability exists and its enable bit is set. */
+/**
+ * True when the MSI capability exists and its enable bit is set.
+ * @param cfg the configuration space.
+ * @return whether the driver enabled MSI.
+ */
 bool xpdk_pci_cfg_msi_enabled(const struct xpdk_pci_cfg *cfg);
 
-/** True when bus mastering (DMA) is enabled in the command register. */
+/**
+ * True when bus mastering (DMA) is enabled in the command register.
+ * @param cfg the configuration space.
+ * @return whether the driver enabled bus mastering.
+ */
 bool xpdk_pci_cfg_bus_master(const struct xpdk_pci_cfg *cfg);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -58,6 +58,7 @@ static const struct {
 	[XPDK_DFL_E_VERSION] = { EINVAL, "unknown DFH version" },
 	[XPDK_DFL_E_NOMEM] = { ENOMEM, "out of memory" },
 	[XPDK_DFL_E_STOPPED] = { 0, "stopped by the callback" },
+	[XPDK_DFL_E_TYPE] = { EINVAL, "not a valid feature type" },
 };
 
 const char *xpdk_dfl_strerror(int code)
@@ -263,6 +264,11 @@ static int decode_feature(struct dfl_walk *w, uint64_t off, struct xpdk_dfl_feat
 	if (f->version > XPDK_DFH_VERSION_1)
 		return fail(w, XPDK_DFL_E_VERSION, off, "DFH at 0x%llx has unknown version %u",
 			    (unsigned long long)off, f->version);
+	if (f->type == 0)
+		return fail(w, XPDK_DFL_E_TYPE, off,
+			    "DFH at 0x%llx has type 0: not a valid feature (an empty or "
+			    "unprogrammed header)",
+			    (unsigned long long)off);
 	f->header_size = header_size(f->version, f->type);
 	if (f->header_size > w->r->size - off)
 		return fail(w, XPDK_DFL_E_RANGE, off,

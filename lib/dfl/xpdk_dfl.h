@@ -31,6 +31,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 /** Longest chain xpdk_dfl_walk() follows, and most features xpdk_dfl_enumerate() visits. */
 #define XPDK_DFL_MAX_FEATURES 4096
@@ -78,6 +79,7 @@ enum xpdk_dfl_errcode {
 	XPDK_DFL_E_VERSION,	    /**< DFH version other than 0 or 1: -EINVAL */
 	XPDK_DFL_E_NOMEM,	    /**< xpdk_dfl_enumerate() could not allocate: -ENOMEM */
 	XPDK_DFL_E_STOPPED,	    /**< not a failure: the callback returned non-zero */
+	XPDK_DFL_E_TYPE, /**< a DFH of type 0 (not a feature: empty or unprogrammed): -EINVAL */
 };
 
 /** Detail of a failed walk; filled by every walk function when given. */
@@ -171,6 +173,10 @@ int xpdk_dfl_enumerate(const struct xpdk_dfl_region *r, xpdk_dfl_cb cb, void *ar
 /**
  * Find the first feature of @p type and @p id in the chain starting at @p start.
  *
+ * @param r     the region (not NULL, read64 not NULL).
+ * @param start offset of the first DFH of the chain.
+ * @param type  feature type, XPDK_DFH_TYPE_*.
+ * @param id    feature ID.
  * @param[out] f the feature (its depth is 0 and parent XPDK_DFL_NO_PARENT).
  * @return 0 when found, -ENOENT when the chain ends without it, or a walk error.
  */
@@ -179,22 +185,42 @@ int xpdk_dfl_find(const struct xpdk_dfl_region *r, uint64_t start, unsigned int 
 
 /**
  * A human name for a feature: "FME", "port", "AFU", the FME and port private features
- * ("thermal management", "port error", ...), or "unknown". Never NULL.
+ * ("thermal management", "port error", ...), or "unknown".
+ *
+ * @param type feature type, XPDK_DFH_TYPE_*.
+ * @param id   feature ID.
+ * @return a static string, never NULL.
  */
 const char *xpdk_dfl_feature_name(unsigned int type, unsigned int id);
 
-/** Name of an enum xpdk_dfl_errcode value ("cycle", ...); "unknown" for others. Never NULL. */
+/**
+ * Name of an enum xpdk_dfl_errcode value.
+ * @param code the value.
+ * @return "cycle", ...; "unknown" for others. A static string, never NULL.
+ */
 const char *xpdk_dfl_strerror(int code);
 
-/** The GUID whose low 64 bits are the GUID_L register @p lo and high ones GUID_H @p hi. */
+/**
+ * The GUID whose low 64 bits are the GUID_L register @p lo and high ones GUID_H @p hi.
+ * @param lo GUID_L register value.
+ * @param hi GUID_H register value.
+ * @return the GUID.
+ */
 struct xpdk_guid xpdk_guid_from_regs(uint64_t lo, uint64_t hi);
 
-/** The inverse of xpdk_guid_from_regs(): the GUID_L and GUID_H register values. */
+/**
+ * The inverse of xpdk_guid_from_regs(): the GUID_L and GUID_H register values.
+ * @param g the GUID.
+ * @param[out] lo GUID_L register value.
+ * @param[out] hi GUID_H register value.
+ */
 void xpdk_guid_to_regs(const struct xpdk_guid *g, uint64_t *lo, uint64_t *hi);
 
 /**
  * Format @p g as 36 lowercase characters "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" and a NUL.
  *
+ * @param g   the GUID.
+ * @param[out] buf the text.
  * @param len size of @p buf; at least XPDK_GUID_STR_LEN + 1.
  * @return XPDK_GUID_STR_LEN, or -ENOSPC (buf untouched unless len > 0: then "") .
  */
@@ -204,13 +230,21 @@ int xpdk_guid_format(const struct xpdk_guid *g, char *buf, size_t len);
  * Parse a GUID in canonical form: 32 hex digits, either case, with hyphens after the 8th,
  * 12th, 16th and 20th digit and nothing else (no braces, spaces or trailing characters).
  *
+ * @param str the text.
+ * @param[out] g the GUID.
  * @return 0, or -EINVAL with the last-error set (@p g untouched).
  */
 int xpdk_guid_parse(const char *str, struct xpdk_guid *g);
 
-/** True when @p a and @p b are the same GUID. */
+/**
+ * Compare two GUIDs.
+ * @param a one GUID.
+ * @param b the other.
+ * @return true when @p a and @p b are the same GUID.
+ */
 bool xpdk_guid_equal(const struct xpdk_guid *a, const struct xpdk_guid *b);
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -4,7 +4,7 @@
 
 /*
  * DMA buffers: IOVA-contiguous memzones from EAL memory, the opae.io system_buffer helpers, and
- * the (fd, offset) behind a buffer for sharing it with a device process.
+ * the (fd, offset) behind a buffer for sharing it with a device process (mem.c finds it).
  *
  * Live buffers are kept on a list so that xpdk_dma_free() can tell a live buffer from a stale or
  * foreign pointer without touching it; allocation and free are setup-path calls, so the lock is
@@ -22,7 +22,7 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 
-#include "xpdk_env.h"
+#include "env_priv.h"
 
 #define DMA_DEFAULT_ALIGN 64
 #define DMA_MAX_ALIGN (1ULL << 30)
@@ -42,6 +42,7 @@ struct xpdk_dma_buf *xpdk_dma_alloc(size_t size, size_t align, unsigned int flag
 	const struct rte_memzone *mz;
 	struct dma_buf *b;
 	char name[RTE_MEMZONE_NAMESIZE];
+	int unreachable;
 
 	if (!xpdk_env_ready()) {
 		xpdk_err(EINVAL, "cannot allocate DMA memory: call xpdk_env_init() first");
@@ -75,10 +76,25 @@ struct xpdk_dma_buf *xpdk_dma_alloc(size_t size, size_t align, unsigned int flag
 	}
 	snprintf(name, sizeof(name), "xpdk_dma_%" PRIu64,
 		 __atomic_fetch_add(&dma_seq, 1, __ATOMIC_RELAXED));
-	/* memzones take at least a cache-line alignment */
+	/* memzones take at least a cache-line alignment; memory EAL adds for this one must reach
+	 * every device that follows the memory (mem.c), or the buffer is refused */
+	xpdk_env_mem_watch_begin();
 	mz = rte_memzone_reserve_aligned(name, size, SOCKET_ID_ANY, RTE_MEMZONE_IOVA_CONTIG,
 					 align < RTE_CACHE_LINE_SIZE ? RTE_CACHE_LINE_SIZE
 								     : (unsigned int)align);
+	unreachable = xpdk_env_mem_watch_end();
+	if (mz != NULL && unreachable < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
+		rte_memzone_free(mz);
+		free(b);
+		xpdk_err(-unreachable,
+			 "the %zu-byte DMA buffer's new memory cannot be reached by a "
+			 "device: %s",
+			 size, why);
+		return NULL;
+	}
 	if (mz == NULL) {
 		int err = rte_errno;
 
@@ -204,22 +220,20 @@ ssize_t xpdk_dma_compare(const struct xpdk_dma_buf *a, const struct xpdk_dma_buf
 /* fd and file offset of the byte at @p addr, which must lie in EAL memory */
 static int addr_fd(const void *addr, int *fd, size_t *offset)
 {
-	const struct rte_memseg *ms = rte_mem_virt2memseg(addr, NULL);
-	size_t ms_off;
+	struct xpdk_env_mem_extent e;
+	int rc = xpdk_env_mem_addr_extent(addr, &e);
 
-	if (ms == NULL)
-		return xpdk_err(EINVAL, "address %p is not in XPDK's DMA memory", addr);
-	*fd = rte_memseg_get_fd(ms);
-	if (*fd < 0 || rte_memseg_get_fd_offset(ms, &ms_off) < 0)
+	if (rc < 0)
+		return rc;
+	if (e.fd < 0)
 		return xpdk_err(ENOTSUP,
-				"this memory mode has no file behind its memory (%s); run with "
-				"hugepages and XPDK's default --in-memory, or --no-huge without "
-				"--legacy-mem, to share DMA buffers with a device process",
-				rte_strerror(rte_errno));
-	*offset = ms_off + (size_t)((const char *)addr - (const char *)ms->addr);
+				"this memory mode has no file behind its memory; run with "
+				"hugepages and XPDK's default --in-memory, or --no-huge, to share "
+				"DMA buffers with a device process");
+	*fd = e.fd;
+	*offset = (size_t)e.fd_offset;
 	return 0;
 }
-
 int xpdk_dma_fd(const struct xpdk_dma_buf *buf, int *fd, off_t *offset)
 {
 	const char *first, *last;
@@ -240,7 +254,8 @@ int xpdk_dma_fd(const struct xpdk_dma_buf *buf, int *fd, off_t *offset)
 	if (fd_first != fd_last || off_last - off_first != buf->size - 1)
 		return xpdk_err(EXDEV,
 				"the %zu-byte buffer at %p spans two memory files; run with "
-				"--single-file-segments (XPDK's default) to share it",
+				"--single-file-segments (XPDK's default), or share it file by file "
+				"(xpdk_env_mem_walk())",
 				buf->size, buf->va);
 	*fd = fd_first;
 	*offset = (off_t)off_first;

@@ -17,7 +17,7 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 
-#include "xpdk_env.h"
+#include "env_priv.h"
 
 RTE_LOG_REGISTER(xpdk_logtype_env, xpdk.env, NOTICE);
 RTE_LOG_REGISTER(xpdk_logtype_dev, xpdk.dev, NOTICE);
@@ -40,6 +40,7 @@ struct eal_args_seen {
 	bool shconf;     /* --file-prefix/--in-memory/--no-shconf */
 	bool no_huge;    /* --no-huge */
 	bool legacy_mem; /* --legacy-mem */
+	bool huge_unlink; /* --huge-unlink */
 	bool iova_mode;  /* --iova-mode */
 	bool log_level;  /* --log-level */
 };
@@ -67,6 +68,8 @@ static void scan_eal_args(int argc, char **argv, struct eal_args_seen *seen)
 			seen->no_huge = true;
 		else if (opt_is(a, "--legacy-mem"))
 			seen->legacy_mem = true;
+		else if (opt_is(a, "--huge-unlink"))
+			seen->huge_unlink = true;
 		else if (opt_is(a, "--iova-mode"))
 			seen->iova_mode = true;
 		else if (opt_is(a, "--log-level"))
@@ -139,6 +142,9 @@ int xpdk_env_init(int argc, char **argv)
 	if (!seen.shconf) {
 		if (seen.no_huge || seen.legacy_mem) {
 			defaults[ndef++] = "--no-shconf";
+			/* legacy memory cannot be --in-memory: unlink its hugepage files */
+			if (!seen.no_huge && !seen.huge_unlink)
+				defaults[ndef++] = "--huge-unlink";
 		} else {
 			defaults[ndef++] = "--in-memory";
 			defaults[ndef++] = "--single-file-segments";
@@ -160,7 +166,7 @@ int xpdk_env_init(int argc, char **argv)
 		return xpdk_err(ENOMEM,
 				"no free hugepages: reserve some with 'devtools/hugepages.sh' (as "
 				"root, default 512 MiB of 2 MiB pages), or pass --no-huge to run "
-				"without them (DMA buffers then cannot be shared with devices)");
+				"without them (DMA buffers are then ordinary 4 KiB pages)");
 	}
 
 	/* argv[0], XPDK's defaults, then the user's arguments unchanged */
@@ -185,6 +191,7 @@ int xpdk_env_init(int argc, char **argv)
 	}
 	env.ready = true;
 	env.hugepages = !seen.no_huge;
+	xpdk_env_mem_start();
 	snprintf(env.runtime_dir, sizeof(env.runtime_dir), "%s", rte_eal_get_runtime_dir());
 
 	/* rte_eal_init counted our defaults too; the caller skips only its own arguments */
@@ -217,6 +224,7 @@ void xpdk_env_cleanup(void)
 {
 	if (!env.ready)
 		return;
+	xpdk_env_mem_stop();
 	rte_eal_cleanup();
 	remove_runtime_dir();
 	memset(&env, 0, sizeof(env));

@@ -77,11 +77,16 @@ struct ibv_context *xpdk_flexio_open(const char *name)
 		goto fail;
 	drv = xpdk_dev_driver(c->dev);
 	for (unsigned int i = 0; i < nbackends && c->be == NULL; i++)
-		if (strcmp(backends[i]->driver, drv->name) == 0)
+		if (backends[i]->driver == drv)
 			c->be = backends[i];
 	if (c->be == NULL) {
-		xpdk_err(ENODEV, "%s (driver %s) is not a DPA: no FlexIO backend drives it", name,
-			 drv->name);
+		const struct xpdk_dev_info *info = xpdk_dev_info(c->dev);
+
+		xpdk_err(ENODEV,
+			 "%s (%04x:%04x, driver %s) is not a DPA: no FlexIO backend drives it "
+			 "(XPDK's emulated DPA is %04x:%04x)",
+			 name, info->vendor, info->device, drv->name, XPDK_DPA_VENDOR_ID,
+			 XPDK_DPA_DEVICE_ID);
 		goto fail;
 	}
 	c->magic = FLEXIO_CTX_MAGIC;

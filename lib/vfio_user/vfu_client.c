@@ -9,11 +9,13 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -187,11 +189,28 @@ static int negotiate(struct xpdk_vfu_client *c)
 	return rc;
 }
 
+/* Options from a newer XPDK than this one are refused, not half-applied (doc/sdk.md). */
+static int check_opts(const struct xpdk_vfu_client_opts *opts)
+{
+	if (opts != NULL && (opts->comp_mask & ~XPDK_VFU_CLIENT_OPTS_KNOWN) != 0)
+		return xpdk_err(
+		    EINVAL,
+		    "struct xpdk_vfu_client_opts: unknown comp_mask bits 0x%x (this XPDK "
+		    "knows 0x%x): the program was built against a newer XPDK",
+		    opts->comp_mask & ~XPDK_VFU_CLIENT_OPTS_KNOWN, XPDK_VFU_CLIENT_OPTS_KNOWN);
+	return 0;
+}
+
 struct xpdk_vfu_client *xpdk_vfu_client_attach(int sock, const struct xpdk_vfu_client_opts *opts)
 {
-	struct xpdk_vfu_client *c = calloc(1, sizeof(*c));
+	struct xpdk_vfu_client *c;
 	int rc;
 
+	if (check_opts(opts) < 0) {
+		close(sock);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		close(sock);
 		xpdk_err(ENOMEM, "out of memory");
@@ -212,34 +231,89 @@ struct xpdk_vfu_client *xpdk_vfu_client_attach(int sock, const struct xpdk_vfu_c
 	return c;
 }
 
+/* Why nobody answers at @p path, when connect() was refused: a stale socket or not a socket. */
+static void explain_refused(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+		xpdk_err(ENOTSOCK, "%s is not a vfio-user socket but a %s", path,
+			 S_ISDIR(st.st_mode)	? "directory"
+			 : S_ISFIFO(st.st_mode) ? "FIFO"
+			 : S_ISREG(st.st_mode)	? "regular file"
+			 : S_ISLNK(st.st_mode)	? "symbolic link"
+						: "device or other file");
+	else
+		xpdk_err(ECONNREFUSED,
+			 "nobody serves %s: the socket is stale (its server exited); "
+			 "start its vfio-user server again",
+			 path);
+}
+
+/*
+ * connect() within @p timeout_ms: a UNIX socket whose listen backlog is full would block a
+ * blocking connect() until a slot frees, so the socket is non-blocking and a full backlog
+ * (EAGAIN) is retried until the deadline.
+ */
+static int connect_by(int sock, const struct sockaddr_un *sa, const char *path, int timeout_ms)
+{
+	uint64_t deadline = xpdk_now_ns() + (uint64_t)timeout_ms * 1000000;
+	unsigned int pause_us = 1000;
+
+	for (;;) {
+		int err;
+
+		if (connect(sock, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+			return 0;
+		err = errno;
+		if (err == EINTR)
+			continue;
+		if (err == ECONNREFUSED) {
+			explain_refused(path);
+			return -errno;
+		}
+		if (err == ENOENT)
+			return xpdk_err(err, "no vfio-user socket at %s (is its server running?)",
+					path);
+		if (err != EAGAIN)
+			return xpdk_err(err, "cannot connect to %s: %s", path, strerror(err));
+		if (xpdk_now_ns() >= deadline)
+			return xpdk_err(ETIMEDOUT,
+					"the vfio-user server at %s is busy: its queue of waiting "
+					"connections stayed full for %d ms",
+					path, timeout_ms);
+		usleep(pause_us);
+		if (pause_us < 50000)
+			pause_us *= 2;
+	}
+}
+
 struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int sock;
+	int sock, rc;
 
-	if (path == NULL || strlen(path) >= sizeof(sa.sun_path)) {
+	if (check_opts(opts) < 0)
+		return NULL;
+	if (path == NULL || path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
 		xpdk_err(EINVAL, "socket path '%s' is empty or too long", path ? path : "");
 		return NULL;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (sock < 0) {
 		xpdk_err(errno, "socket: %s", strerror(errno));
 		return NULL;
 	}
-	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
-
+	rc = connect_by(sock, &sa, path,
+			opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS);
+	/* the codec polls and uses MSG_DONTWAIT itself: back to a blocking socket */
+	if (rc == 0 && fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) & ~O_NONBLOCK) < 0)
+		rc = xpdk_err(errno, "fcntl: %s", strerror(errno));
+	if (rc < 0) {
 		close(sock);
-		if (err == ECONNREFUSED)
-			xpdk_err(err, "nobody serves %s: the socket is stale (its server exited); "
-				      "start xpdk-devsim again",
-				 path);
-		else if (err == ENOENT)
-			xpdk_err(err, "no vfio-user socket at %s (is the server running?)", path);
-		else
-			xpdk_err(err, "cannot connect to %s: %s", path, strerror(err));
+		errno = -rc;
 		return NULL;
 	}
 	return xpdk_vfu_client_attach(sock, opts);
@@ -294,13 +368,41 @@ int xpdk_vfu_client_device_info(struct xpdk_vfu_client *c, struct xpdk_vfu_devic
 	return rc;
 }
 
-/* Map the areas of a region from the server's fd; a hostile reply cannot make us read past it. */
-static void map_region(struct xpdk_vfu_region *reg, const struct vfio_region_info *ri,
-		       const struct vfu_msg *r, int fd)
+/*
+ * Whether (@p fd, [@p off, @p off + @p len)) can be mapped without a SIGBUS on access: a regular
+ * file (memfd, shared memory, hugetlbfs) that holds the whole range. Anything else a hostile
+ * server could pass (a short file, a pipe, a socket) is refused.
+ */
+static int check_map_fd(int fd, unsigned int index, uint64_t off, uint64_t len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return xpdk_err(errno, "region %u: fstat of the server's fd: %s", index,
+				strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return xpdk_err(EPROTO,
+				"region %u: the server's fd to map is not a memory file "
+				"(mode 0%o)",
+				index, (unsigned int)(st.st_mode & S_IFMT));
+	if (off + len < off || st.st_size < 0 || off + len > (uint64_t)st.st_size)
+		return xpdk_err(EPROTO,
+				"region %u: the server's fd holds %lld bytes, too few for the "
+				"mappable part at 0x%llx+0x%llx",
+				index, (long long)st.st_size, (unsigned long long)off,
+				(unsigned long long)len);
+	return 0;
+}
+
+/* Map the areas of a region from the server's fd; a hostile reply cannot make us read past it.
+ * Returns 0 or a negative errno (an fd that cannot hold what the reply says is mappable). */
+static int map_region(struct xpdk_vfu_region *reg, unsigned int index,
+		      const struct vfio_region_info *ri, const struct vfu_msg *r, int fd)
 {
 	int prot = ((ri->flags & VFIO_REGION_INFO_FLAG_READ) ? PROT_READ : 0) |
 		   ((ri->flags & VFIO_REGION_INFO_FLAG_WRITE) ? PROT_WRITE : 0);
 	const struct vfio_region_info_cap_sparse_mmap *sp = NULL;
+	int rc;
 
 	if (ri->flags & VFIO_REGION_INFO_FLAG_CAPS) {
 		uint32_t off = ri->cap_offset;
@@ -330,6 +432,9 @@ static void map_region(struct xpdk_vfu_region *reg, const struct vfio_region_inf
 
 			if (a->size == 0 || a->offset > ri->size || a->size > ri->size - a->offset)
 				continue;
+			rc = check_map_fd(fd, index, ri->offset + a->offset, a->size);
+			if (rc < 0)
+				return rc;
 			p = mmap(NULL, a->size, prot, MAP_SHARED, fd, (off_t)(ri->offset + a->offset));
 			if (p == MAP_FAILED)
 				continue;
@@ -339,8 +444,12 @@ static void map_region(struct xpdk_vfu_region *reg, const struct vfio_region_inf
 			reg->nareas++;
 		}
 	} else {
-		void *p = mmap(NULL, ri->size, prot, MAP_SHARED, fd, (off_t)ri->offset);
+		void *p;
 
+		rc = check_map_fd(fd, index, ri->offset, ri->size);
+		if (rc < 0)
+			return rc;
+		p = mmap(NULL, ri->size, prot, MAP_SHARED, fd, (off_t)ri->offset);
 		if (p != MAP_FAILED) {
 			reg->areas[0].offset = 0;
 			reg->areas[0].size = ri->size;
@@ -348,6 +457,7 @@ static void map_region(struct xpdk_vfu_region *reg, const struct vfio_region_inf
 			reg->nareas = 1;
 		}
 	}
+	return 0;
 }
 
 int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
@@ -379,8 +489,14 @@ int xpdk_vfu_client_region(struct xpdk_vfu_client *c, unsigned int index,
 	reg->size = ri.size;
 	reg->flags = ri.flags;
 	if ((ri.flags & VFIO_REGION_INFO_FLAG_MMAP) && r.nfds == 1 && ri.size > 0)
-		map_region(reg, &ri, &r, r.fds[0]);
+		rc = map_region(reg, index, &ri, &r, r.fds[0]);
 	xpdk_vfu_msg_release(&r); /* closes the fd: the mappings stay */
+	if (rc < 0) {
+		for (unsigned int i = 0; i < reg->nareas; i++)
+			munmap(reg->areas[i].ptr, reg->areas[i].size);
+		memset(reg, 0, sizeof(*reg));
+		return rc;
+	}
 	c->region_known[index] = true;
 	*region = reg;
 	return 0;
@@ -407,9 +523,14 @@ static int region_rw(struct xpdk_vfu_client *c, unsigned int index, uint64_t off
 			return rc;
 		if (!write) {
 			if (r.len != sizeof(a) + a.count) {
+				size_t got = r.len;
+
 				xpdk_vfu_msg_release(&r);
-				return xpdk_err(EPROTO, "REGION_READ reply of %zu bytes for %u asked",
-						r.len, a.count);
+				return xpdk_err(
+				    EPROTO,
+				    "malformed REGION_READ reply: %zu bytes of payload for "
+				    "%u bytes asked (%zu expected)",
+				    got, a.count, sizeof(a) + a.count);
 			}
 			memcpy(buf, r.payload + sizeof(a), a.count);
 		}

@@ -38,6 +38,14 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	return 0;
 }
 
+/* Milliseconds left until @p deadline_ns (0 when it has passed). */
+static int ms_left(uint64_t deadline_ns)
+{
+	uint64_t now = xpdk_now_ns();
+
+	return now >= deadline_ns ? 0 : (int)((deadline_ns - now + 999999) / 1000000);
+}
+
 uint64_t xpdk_vfu_spin_ns(void)
 {
 	static _Atomic int64_t spin = -1;
@@ -96,6 +104,8 @@ int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint3
 	} ctl;
 	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 3};
 	size_t total = hdr.msg_size, sent = 0;
+	/* one deadline for the whole message: a peer reading a byte at a time cannot hold us */
+	uint64_t deadline = xpdk_now_ns() + (uint64_t)VFU_MSG_REST_MS * 1000000;
 
 	if (nfds > XPDK_VFU_MAX_FDS)
 		return xpdk_err(EINVAL, "%u fds in one message (at most %d)", nfds,
@@ -118,8 +128,11 @@ int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint3
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (wait_fd(sock, POLLOUT, 5000) < 0)
-				return xpdk_err(ETIMEDOUT, "vfio-user peer does not read its socket");
+			if (wait_fd(sock, POLLOUT, ms_left(deadline)) < 0)
+				return xpdk_err(ETIMEDOUT,
+						"vfio-user peer does not read its socket "
+						"(%zu of %zu bytes sent in %d ms)",
+						sent, total, VFU_MSG_REST_MS);
 			continue;
 		}
 		if (n <= 0)
@@ -145,8 +158,9 @@ int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint3
 	return 0;
 }
 
-/* Read exactly @p len bytes, each wait bounded by @p timeout_ms. */
-static int read_full(int sock, void *buf, size_t len, int timeout_ms)
+/* Read exactly @p len bytes by @p deadline_ns: a peer that trickles a message byte by byte
+ * cannot stretch it past the deadline, however short each wait is. */
+static int read_full(int sock, void *buf, size_t len, uint64_t deadline_ns)
 {
 	size_t got = 0;
 
@@ -156,11 +170,14 @@ static int read_full(int sock, void *buf, size_t len, int timeout_ms)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int rc = wait_fd(sock, POLLIN, timeout_ms);
+			int rc = wait_fd(sock, POLLIN, ms_left(deadline_ns));
 
 			if (rc == -ETIMEDOUT)
-				return xpdk_err(ETIMEDOUT,
-						"vfio-user peer stopped in the middle of a message");
+				return xpdk_err(
+				    ETIMEDOUT,
+				    "vfio-user peer did not send a whole message in time "
+				    "(%zu of %zu bytes)",
+				    got, len);
 			if (rc < 0)
 				return xpdk_err(-rc, "poll: %s", strerror(-rc));
 			continue;
@@ -188,6 +205,7 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 		.msg_controllen = sizeof(ctl.buf),
 	};
 	struct cmsghdr *cm;
+	uint64_t start = xpdk_now_ns(), deadline;
 	bool spun = false;
 	ssize_t n;
 	int rc;
@@ -209,7 +227,9 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 			if (xpdk_vfu_spin_readable(sock))
 				continue;
 		}
-		rc = wait_fd(sock, POLLIN, timeout_ms);
+		rc = wait_fd(sock, POLLIN,
+			     timeout_ms > 0 ? ms_left(start + (uint64_t)timeout_ms * 1000000)
+					    : timeout_ms);
 		if (rc == -ETIMEDOUT)
 			return xpdk_err(ETIMEDOUT, "no vfio-user message within %d ms", timeout_ms);
 		if (rc < 0)
@@ -218,6 +238,13 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 	if (n <= 0)
 		return xpdk_err(ENOTCONN, "vfio-user peer went away (%s)",
 				n < 0 ? strerror(errno) : "end of stream");
+	/* the whole message by one deadline: the caller's (but never less than a second from the
+	 * first byte, so that a short wait does not cut a large message in two), or, waiting
+	 * without one, VFU_MSG_REST_MS from its first byte */
+	deadline = xpdk_now_ns() +
+		   (uint64_t)(timeout_ms > 0 ? VFU_MSG_MIN_REST_MS : VFU_MSG_REST_MS) * 1000000;
+	if (timeout_ms > 0 && start + (uint64_t)timeout_ms * 1000000 > deadline)
+		deadline = start + (uint64_t)timeout_ms * 1000000;
 	/* take the fds first, so that every error path below closes them */
 	for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
@@ -239,7 +266,7 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 		return xpdk_err(EPROTO, "vfio-user message carried more fds than we accept");
 	}
 	if ((size_t)n < sizeof(m->hdr)) {
-		rc = read_full(sock, (char *)&m->hdr + n, sizeof(m->hdr) - (size_t)n, timeout_ms);
+		rc = read_full(sock, (char *)&m->hdr + n, sizeof(m->hdr) - (size_t)n, deadline);
 		if (rc < 0) {
 			xpdk_vfu_msg_release(m);
 			return rc;
@@ -272,7 +299,7 @@ int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max
 			xpdk_vfu_msg_release(m);
 			return xpdk_err(ENOMEM, "out of memory for a vfio-user message");
 		}
-		rc = read_full(sock, m->payload, m->len, timeout_ms);
+		rc = read_full(sock, m->payload, m->len, deadline);
 		if (rc < 0) {
 			xpdk_vfu_msg_release(m);
 			return rc;
@@ -314,6 +341,35 @@ int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds)
 			 4096u);
 
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
+int xpdk_vfu_caps_json_subset(char *buf, size_t len, unsigned int max_fds, const char *proposed)
+{
+	const char *keys[] = { "max_msg_fds", "max_data_xfer_size", "max_dma_maps", "pgsizes" };
+	const uint64_t vals[] = { max_fds, XPDK_VFU_MAX_DATA_XFER, XPDK_VFU_MAX_DMA_MAPS, 4096 };
+	struct json_object *root = proposed ? json_tokener_parse(proposed) : NULL, *c = NULL;
+	size_t used;
+	int n;
+
+	if (root != NULL && json_object_is_type(root, json_type_object))
+		json_object_object_get_ex(root, "capabilities", &c);
+	if (c != NULL && !json_object_is_type(c, json_type_object))
+		c = NULL;
+	n = snprintf(buf, len, "{\"capabilities\":{");
+	used = n < 0 ? len : (size_t)n;
+	for (size_t i = 0, k = 0; i < XPDK_ARRAY_SIZE(keys) && used < len; i++) {
+		if (c == NULL || !json_object_object_get_ex(c, keys[i], NULL))
+			continue;
+		n = snprintf(buf + used, len - used, "%s\"%s\":%llu", k++ ? "," : "", keys[i],
+			     (unsigned long long)vals[i]);
+		used = n < 0 ? len : used + (size_t)n;
+	}
+	if (used < len) {
+		n = snprintf(buf + used, len - used, "}}");
+		used = n < 0 ? len : used + (size_t)n;
+	}
+	json_object_put(root);
+	return used >= len ? -ENOSPC : (int)used;
 }
 
 static int get_u64(struct json_object *caps, const char *key, uint64_t min, uint64_t max,

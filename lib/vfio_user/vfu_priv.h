@@ -29,15 +29,21 @@ struct vfu_msg {
 	unsigned int nfds;
 };
 
-/* Send one message: header + up to two payload pieces + fds, the fds with the first byte. */
+/* Send one message: header + up to two payload pieces + fds, the fds with the first byte; the
+ * whole message within VFU_MSG_REST_MS (-ETIMEDOUT when the peer does not read it). */
 int xpdk_vfu_send(int sock, uint16_t msg_id, uint16_t cmd, uint32_t flags, uint32_t error,
 	     const void *p1, size_t l1, const void *p2, size_t l2, const int *fds,
 	     unsigned int nfds);
 
-/* Receive one message of at most @p max_size bytes with at most @p max_fds fds, waiting at most
- * @p timeout_ms (-1: forever) for each part. -ENOTCONN on EOF/short read/reset, -ETIMEDOUT,
- * -EPROTO for a malformed header or truncated ancillary data, -EMSGSIZE when too large. */
+/* Receive one message of at most @p max_size bytes with at most @p max_fds fds: the whole message
+ * within @p timeout_ms (or VFU_MSG_MIN_REST_MS of its first byte, if later); with 0 or -1 (no
+ * wait, or forever for its first byte) the rest of it within VFU_MSG_REST_MS of the first byte.
+ * -ENOTCONN on EOF/short read/reset, -ETIMEDOUT, -EPROTO for a malformed header or truncated
+ * ancillary data, -EMSGSIZE when too large. */
 int xpdk_vfu_recv(int sock, struct vfu_msg *m, size_t max_size, unsigned int max_fds, int timeout_ms);
+
+#define VFU_MSG_REST_MS	    5000
+#define VFU_MSG_MIN_REST_MS 1000
 
 /* How long a side waiting for a message spins before it sleeps (XPDK_VFU_SPIN_US, default
  * VFU_SPIN_US_DEFAULT; 0 never spins). */
@@ -55,6 +61,9 @@ int xpdk_vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1,
 
 /* JSON capabilities we announce. */
 int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds);
+/* The same, limited to the members present in the peer's @p proposed JSON (may be NULL): a
+ * VERSION reply's capabilities must be a subset of those proposed. */
+int xpdk_vfu_caps_json_subset(char *buf, size_t len, unsigned int max_fds, const char *proposed);
 
 /* Monotonic milliseconds. */
 

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,7 +31,8 @@
 
 #include "vfu_priv.h"
 
-#define MSG_TIMEOUT_MS 5000 /* for the rest of a message once its first byte arrived */
+#define MSG_TIMEOUT_MS	   5000 /* for a whole message once its first byte arrived */
+#define VERSION_TIMEOUT_MS 5000 /* from accept to the client's VERSION */
 
 struct dma_win {
 	uint64_t iova;
@@ -77,6 +79,8 @@ static struct xpdk_vfu_server *server_new(const struct xpdk_vfu_device_desc *des
 			return NULL;
 		}
 	}
+	if (xpdk_vfu_guard_init() < 0)
+		return NULL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		xpdk_err(ENOMEM, "out of memory");
@@ -98,6 +102,47 @@ static struct xpdk_vfu_server *server_new(const struct xpdk_vfu_device_desc *des
 	return s;
 }
 
+static const char *file_kind(mode_t mode)
+{
+	return S_ISREG(mode)	? "regular file"
+	       : S_ISDIR(mode)	? "directory"
+	       : S_ISFIFO(mode) ? "FIFO"
+	       : S_ISLNK(mode)	? "symbolic link"
+				: "device or other file";
+}
+
+/*
+ * Make @p path free for bind(): nothing there, or a stale socket (nobody accepts on it), which
+ * is removed. A live socket (another server, or another device of this process) and anything
+ * that is not a socket are left alone and refused.
+ */
+static int claim_path(const struct sockaddr_un *sa, const char *path)
+{
+	struct stat st;
+	int probe, rc, err;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : xpdk_err(errno, "%s: %s", path, strerror(errno));
+	if (!S_ISSOCK(st.st_mode))
+		return xpdk_err(EEXIST, "%s exists and is a %s, not a socket: not replacing it",
+				path, file_kind(st.st_mode));
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (probe < 0)
+		return xpdk_err(errno, "socket: %s", strerror(errno));
+	rc = connect(probe, (const struct sockaddr *)sa, sizeof(*sa));
+	err = errno;
+	close(probe);
+	if (rc == 0 || err == EAGAIN || err == EINPROGRESS)
+		return xpdk_err(EADDRINUSE,
+				"a server is already listening on %s: not taking it over", path);
+	if (err != ECONNREFUSED)
+		return xpdk_err(err, "cannot tell whether %s is in use: %s", path, strerror(err));
+	if (unlink(path) < 0 && errno != ENOENT)
+		return xpdk_err(errno, "cannot remove the stale socket %s: %s", path,
+				strerror(errno));
+	return 0;
+}
+
 struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
 					       const struct xpdk_vfu_device_desc *desc)
 {
@@ -105,7 +150,7 @@ struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
 	struct xpdk_vfu_server *s;
 	mode_t old;
 
-	if (path == NULL || strlen(path) >= sizeof(sa.sun_path)) {
+	if (path == NULL || path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
 		xpdk_err(EINVAL, "socket path '%s' is empty or longer than %zu bytes",
 			 path ? path : "", sizeof(sa.sun_path) - 1);
 		return NULL;
@@ -121,7 +166,10 @@ struct xpdk_vfu_server *xpdk_vfu_server_create(const char *path,
 		goto fail;
 	}
 	/* a stale socket left by a crashed server would make bind() fail */
-	unlink(path);
+	if (claim_path(&sa, path) < 0) {
+		s->path[0] = '\0'; /* not ours: destroy must not remove it */
+		goto fail;
+	}
 	old = umask(0177); /* 0600: authentication is the socket's permissions */
 	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		umask(old);
@@ -259,29 +307,83 @@ int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len,
 	return rc;
 }
 
+static int dma_gone(uint64_t iova, size_t len, bool write)
+{
+	return xpdk_err(
+	    EFAULT,
+	    "DMA %s of %zu bytes at IOVA 0x%llx: the client's memory there is gone (the "
+	    "file behind it was truncated after DMA_MAP)",
+	    write ? "write" : "read", len, (unsigned long long)iova);
+}
+
+/* Why window @p w (NULL: none) does not give a device access. */
+static const char *win_fault(const struct dma_win *w)
+{
+	if (w == NULL)
+		return "not in memory the client mapped";
+	if (w->vaddr == NULL)
+		return "mapped without an fd (no direct access)";
+	return "not mapped for this direction";
+}
+
+/*
+ * Copy between @p buf and client memory [iova, iova + len), which may run over several adjacent
+ * windows (a client maps its memory file by file, e.g. one window per hugepage). The whole range
+ * is checked before a byte moves.
+ */
+static int dma_copy(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len, bool write)
+{
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+	int rc = 0;
+
+	if (len == 0)
+		return 0;
+	if (iova + len - 1 < iova)
+		return xpdk_err(EFAULT, "DMA of %zu bytes at IOVA 0x%llx wraps", len,
+				(unsigned long long)iova);
+	pthread_rwlock_rdlock(&s->lock);
+	if (!atomic_load(&s->connected))
+		rc = xpdk_err(ENOTCONN, "no vfio-user client is connected");
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		for (size_t done = 0, n; done < len; done += n) {
+			uint64_t at = iova + done;
+			struct dma_win *w = win_find(s, at, 1);
+
+			if (w == NULL || w->vaddr == NULL || !(w->prot & need)) {
+				rc = xpdk_err(EFAULT, "DMA %s of %zu bytes at 0x%llx: 0x%llx is %s",
+					      write ? "write" : "read", len,
+					      (unsigned long long)iova, (unsigned long long)at,
+					      win_fault(w));
+				break;
+			}
+			n = w->size - (at - w->iova);
+			if (n > len - done)
+				n = len - done;
+			if (pass == 1 && write)
+				rc = xpdk_vfu_guarded_copy(w->vaddr + (at - w->iova),
+							   (uint8_t *)buf + done, n);
+			else if (pass == 1)
+				rc = xpdk_vfu_guarded_copy((uint8_t *)buf + done,
+							   w->vaddr + (at - w->iova), n);
+			if (rc < 0) {
+				rc = dma_gone(iova, len, write);
+				break;
+			}
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+	return rc;
+}
+
 int xpdk_vfu_server_dma_read(struct xpdk_vfu_server *s, uint64_t iova, void *buf, size_t len)
 {
-	void *p = NULL;
-	int rc = xpdk_vfu_server_dma_pin(s, iova, len, false, &p);
-
-	if (rc == 0 && p != NULL) {
-		memcpy(buf, p, len);
-		xpdk_vfu_server_dma_unpin(s);
-	}
-	return rc;
+	return dma_copy(s, iova, buf, len, false);
 }
 
 int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const void *buf,
 			      size_t len)
 {
-	void *p = NULL;
-	int rc = xpdk_vfu_server_dma_pin(s, iova, len, true, &p);
-
-	if (rc == 0 && p != NULL) {
-		memcpy(p, buf, len);
-		xpdk_vfu_server_dma_unpin(s);
-	}
-	return rc;
+	return dma_copy(s, iova, (void *)(uintptr_t)buf, len, true);
 }
 
 int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
@@ -294,10 +396,24 @@ int xpdk_vfu_server_irq_trigger(struct xpdk_vfu_server *s, unsigned int index,
 		return xpdk_err(EINVAL, "IRQ %u/%u does not exist", index, vector);
 	pthread_rwlock_rdlock(&s->lock);
 	fd = s->irq_fds[index][vector];
-	if (fd < 0)
+	if (fd < 0) {
 		rc = xpdk_err(ENOENT, "no eventfd for IRQ %u/%u", index, vector);
-	else
-		(void)!write(fd, &one, sizeof(one));
+	} else {
+		int fl = fcntl(fd, F_GETFL);
+
+		/* never block the device on a counter that is full: the file is shared with the
+		 * client, which may have cleared the O_NONBLOCK we set at SET_IRQS */
+		if (fl >= 0 && !(fl & O_NONBLOCK))
+			(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		if (write(fd, &one, sizeof(one)) < 0) {
+			int err = errno;
+
+			rc = xpdk_err(err, "IRQ %u/%u: %s", index, vector,
+				      err == EAGAIN ? "the eventfd's counter is full (an interrupt "
+						      "is pending)"
+						    : strerror(err));
+		}
+	}
 	pthread_rwlock_unlock(&s->lock);
 	return rc;
 }
@@ -324,7 +440,10 @@ static int handle_version(struct xpdk_vfu_server *s, struct vfu_msg *m)
 	if (xpdk_vfu_caps_parse(m->len > sizeof(v) ? (const char *)m->payload + sizeof(v) : NULL,
 				&s->peer) < 0)
 		return EINVAL;
-	n = xpdk_vfu_caps_json(json, sizeof(json), XPDK_VFU_MAX_FDS);
+	/* the spec: the reply's capabilities are a subset of those the client proposed */
+	n = xpdk_vfu_caps_json_subset(json, sizeof(json), XPDK_VFU_MAX_FDS,
+				      m->len > sizeof(v) ? (const char *)m->payload + sizeof(v)
+							 : NULL);
 	if (n < 0)
 		return EINVAL;
 	ours.major = XPDK_VFU_MAJOR;
@@ -527,6 +646,27 @@ static int set_irq_fds(struct xpdk_vfu_server *s, unsigned int index, unsigned i
 	return 0;
 }
 
+/* An interrupt fd must be an eventfd, made non-blocking: a pipe or a socket could block the
+ * device thread that signals it. Returns 0 or a positive errno for the reply. */
+static int check_irq_fd(int fd)
+{
+	char link[64], target[64];
+	ssize_t n;
+	int fl;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return EBADF;
+	target[n] = '\0';
+	if (strcmp(target, "anon_inode:[eventfd]") != 0)
+		return EINVAL;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return EBADF;
+	return 0;
+}
+
 static int handle_set_irqs(struct xpdk_vfu_server *s, struct vfu_msg *m)
 {
 	const uint32_t data_mask = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL |
@@ -560,6 +700,12 @@ static int handle_set_irqs(struct xpdk_vfu_server *s, struct vfu_msg *m)
 		/* count fds assign the vectors; none de-assigns them */
 		if (m->nfds != 0 && m->nfds != set.count)
 			return EINVAL;
+		for (unsigned int i = 0; i < m->nfds; i++) {
+			int err = check_irq_fd(m->fds[i]);
+
+			if (err != 0)
+				return err;
+		}
 		set_irq_fds(s, set.index, set.start, set.count, m);
 	} else if (data == VFIO_IRQ_SET_DATA_NONE && set.count == 0) {
 		set_irq_fds(s, set.index, 0, avail, m); /* disable every vector */
@@ -648,19 +794,32 @@ static int dispatch(struct xpdk_vfu_server *s, struct vfu_msg *m)
 	}
 }
 
-/* Serve the connected client until it leaves or we are stopped. */
+/* Serve the connected client until it leaves or we are stopped. A client that has not sent
+ * VERSION within VERSION_TIMEOUT_MS is dropped: it would keep the device from everyone else. */
 static int serve(struct xpdk_vfu_server *s)
 {
+	uint64_t version_by = xpdk_now_ns() + (uint64_t)VERSION_TIMEOUT_MS * 1000000;
+
 	for (;;) {
 		struct pollfd p[2] = {{.fd = s->conn_fd, .events = POLLIN},
 				      {.fd = s->stop_fd, .events = POLLIN}};
 		struct vfu_msg m;
-		int rc;
+		int rc, wait_ms = -1;
 
+		if (!s->versioned) {
+			uint64_t now = xpdk_now_ns();
+
+			if (now >= version_by)
+				return xpdk_err(ETIMEDOUT,
+						"the client sent no VERSION within %d ms; "
+						"dropped",
+						VERSION_TIMEOUT_MS);
+			wait_ms = (int)((version_by - now + 999999) / 1000000);
+		}
 		/* the next request of a busy client comes within microseconds: catch it
 		 * spinning rather than after a cross-core wake-up */
 		if (!xpdk_vfu_spin_readable(s->conn_fd)) {
-			if (poll(p, 2, -1) < 0 && errno != EINTR)
+			if (poll(p, 2, wait_ms) < 0 && errno != EINTR)
 				return -errno;
 			if (atomic_load(&s->stopping))
 				return 0;
@@ -670,7 +829,7 @@ static int serve(struct xpdk_vfu_server *s)
 			return 0;
 		}
 		rc = xpdk_vfu_recv(s->conn_fd, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
-			      MSG_TIMEOUT_MS);
+				   s->versioned ? MSG_TIMEOUT_MS : wait_ms);
 		if (rc < 0)
 			return rc; /* disconnect or protocol error: the stream cannot go on */
 		rc = dispatch(s, &m);

@@ -28,8 +28,10 @@ for t in "${targets[@]}"; do
 	corpus=$bdir/corpus/$name
 	mkdir -p "$corpus" "$bdir/artifacts"
 	echo "fuzz: $name for ${each}s"
+	seeds=$top/test/fuzz/corpus/$name # kept in the tree (nightly.sh grows it), read only here
+	[ -d "$seeds" ] || seeds=
 	if ! "$t" -max_total_time="$each" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$bdir/artifacts/$name-" "$corpus" >"$bdir/$name.log" 2>&1; then
+		-artifact_prefix="$bdir/artifacts/$name-" "$corpus" $seeds >"$bdir/$name.log" 2>&1; then
 		echo "fuzz: $name FAILED; reproducer and log:" >&2
 		ls "$bdir/artifacts/$name-"* >&2 || true
 		tail -50 "$bdir/$name.log" >&2

@@ -21,7 +21,8 @@ WIDE = "0xffffffffffff"
 @pytest.fixture(scope="module")
 def devsim(tmp_path_factory):
     d = Devsim(tmp_path_factory.mktemp("bench"), "--model", "dfl-fpga", "--model", "edu",
-               "--model-args", "dma_mask=" + WIDE)
+               "--model-args", "dma_mask=" + WIDE, "--model", "dfl-fpga", "--name",
+               "counter0", "--model-args", "afu=counter")
     yield d
     d.stop()
 
@@ -122,6 +123,36 @@ def test_dma_edu_engine(devsim):
     check_dma_rows(doc, [64, 4096], skeleton=False)
 
 
+@pytest.mark.parametrize("dev,other,engine", [("dfl-fpga0", "edu", "he"),
+                                              ("edu0", "he", "edu")])
+def test_dma_engine_is_the_drivers(devsim, dev, other, engine):
+    """The engine comes from the driver's ops; --engine only checks its name."""
+    sock = "vfio-user:" + devsim.sock(dev)
+    r = bench("dma", "-d", sock, "--engine", other, "--sizes", "64", "--time", "0.05",
+              "--dma-mask", WIDE, "--no-skeleton")
+    assert r.returncode == 2, r.stderr
+    assert "offers the '%s' engine" % engine in r.stderr
+    r = bench("dma", "-d", sock, "--engine", engine, "--sizes", "64", "--time", "0.05",
+              "--dma-mask", WIDE, "--no-skeleton", "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    assert json.loads(r.stdout)["engine"] == engine
+
+
+def test_device_without_engine_or_scratch_register_is_told_clearly(devsim):
+    """dfl-fpga with the counter AFU: the driver has neither an exerciser nor a known scratch."""
+    sock = "vfio-user:" + devsim.sock("counter0")
+    r = bench("dma", "-d", sock, "--sizes", "64", "--time", "0.05", "--no-skeleton")
+    assert r.returncode == 2
+    assert "not the XPDK host exerciser" in r.stderr, r.stderr
+    r = bench("mmio", "-d", sock, "--trapped", "--count", "10")
+    assert r.returncode == 2
+    assert "no scratch register" in r.stderr and "give --offset" in r.stderr, r.stderr
+    # with an offset it measures (the counter AFU's scratch at 0x100)
+    r = bench("mmio", "-d", sock, "--trapped", "--count", "10", "--offset", "0x80100", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["paths"][0]["ops"] == 10
+
+
 def test_dma_table_and_plot(devsim, tmp_path):
     png = tmp_path / "dma.png"
     args = ["dma", "-d", "vfio-user:" + devsim.sock("dfl-fpga0"), "--sizes", "64,1K",
@@ -153,3 +184,62 @@ def test_usage_errors_and_help(devsim):
     assert r.returncode == 2 and "--trapped" in r.stderr  # edu's BAR0 is all trapped
     r = bench("mmio", "-d", "vfio-user:" + devsim.sock("nothing"))
     assert r.returncode == 1 and "no vfio-user socket" in r.stderr
+
+
+def bench_poll(*args):
+    return run([BENCH, "-l", "0,1", "--", "poll", "--time", "0.2", "--samples", "50",
+                "--idle-time", "0.2", *args], timeout=120)
+
+
+def test_poll_figures_and_baselines():
+    r = bench_poll("--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["command"] == "poll" and doc["burst"] == 32 and doc["sync"] == "sp"
+    assert (doc["producer_lcore"], doc["consumer_lcore"]) == (0, 1)
+    rows = {row["name"]: row for row in doc["results"]}
+    assert list(rows) == [
+        "ring->handler, burst 32", "empty poll, 1 handler", "empty poll, 8 handlers",
+        "empty poll, 64 handlers", "wake-up p50, interrupt mode", "wake-up p99, interrupt mode",
+        "idle CPU, interrupt mode"]
+    for name, row in rows.items():
+        assert row["baseline_name"], name
+        if name.startswith("idle CPU"):
+            assert row["value"] is not None and row["value"] >= 0
+            assert row["baseline"] > 0  # a polled lcore spins
+        else:
+            assert finite_positive(row["value"]) and finite_positive(row["baseline"]), name
+            assert finite_positive(row["ratio"]), name
+    assert rows["ring->handler, burst 32"]["unit"] == "Mitems/s"
+    assert rows["wake-up p50, interrupt mode"]["value"] <= rows["wake-up p99, interrupt mode"][
+        "value"]
+    for name in ("ring->handler, burst 32", "empty poll, 1 handler",
+                 "wake-up p50, interrupt mode", "idle CPU, interrupt mode"):
+        assert rows[name]["met"] in (True, False) and rows[name]["target"]
+
+
+def test_poll_csv_table_and_one_lcore():
+    r = bench_poll("--csv", "--sync", "hts", "--burst", "8")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert rows[0]["name"] == "ring->handler, burst 8" and float(rows[0]["ratio"]) > 0
+    assert len(rows) == 7
+    r = bench_poll()
+    assert r.returncode == 0, r.stderr
+    assert "raw rte_ring loop" in r.stdout and "empty poll, 64 handlers" in r.stdout
+    r = run([BENCH, "-l", "0", "--", "poll", "--time", "0.2", "--json"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "only the empty poll runs" in r.stderr
+    assert [row["name"] for row in json.loads(r.stdout)["results"]] == [
+        "empty poll, 1 handler", "empty poll, 8 handlers", "empty poll, 64 handlers"]
+    r = run([BENCH, "-l", "0", "--", "poll", "--burst", "0"])
+    assert r.returncode == 2 and "bad value '0'" in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("gnuplot") is None, reason="gnuplot missing")
+def test_poll_plot(tmp_path):
+    png = str(tmp_path / "poll.png")
+    r = run([BENCH, "-l", "0", "--", "poll", "--time", "0.2", "--plot", png], timeout=60)
+    assert r.returncode == 0, r.stderr
+    with open(png, "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"

@@ -82,15 +82,16 @@ def test_help_on_the_tool_and_on_every_command():
         assert xio(cmd, "--help").stdout == r.stdout
 
 
-def test_interactive_and_script_modes_say_they_are_not_available(tmp_path):
-    r = xio()
-    assert r.returncode == 2
-    assert "interactive Python mode is not available yet" in r.stderr
+def test_no_command_runs_the_console_and_a_file_runs_as_a_script(tmp_path):
+    """Script and interactive modes (tested in depth in test/python/test_io_shell.py)."""
+    r = xio(env={"XPDK_DEVSIM_DIR": str(tmp_path)})  # stdin at EOF: the console ends at once
+    assert r.returncode == 0, r.stderr
+    assert "no device open" in r.stderr and r.stdout.startswith("xpdk-io>> ")
     script = tmp_path / "script.py"
-    script.write_text("print('hi')\n")
-    r = xio(str(script), "arg")
-    assert r.returncode == 2
-    assert "script mode (xpdk-io SCRIPT ARGS...) is not available yet" in r.stderr
+    script.write_text("import sys\nprint('hi', sys.argv[1:], version()[0])\n")
+    r = xio(str(script), "arg", env={"XPDK_DEVSIM_DIR": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "hi ['arg'] xpdk-io\n"
 
 
 @pytest.mark.parametrize("args, message", [

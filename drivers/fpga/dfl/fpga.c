@@ -24,15 +24,29 @@ int xpdk_fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val)
 	return xpdk_region_write(f->bar0, off, 64, val);
 }
 
+volatile uint8_t *xpdk_fpga_window(struct xpdk_fpga *f, uint64_t off, uint64_t len)
+{
+	volatile uint8_t *p;
+
+	if (f->regs == NULL)
+		return NULL; /* BAR 0 is trapped (at least in part) */
+	p = xpdk_region_ptr(f->bar0, off, len);
+	if (p == NULL)
+		xpdk_err_clear(); /* the caller takes the checked path, which reports */
+	return p;
+}
+
 int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
 	      uint64_t *seen)
 {
 	uint64_t deadline = (xpdk_now_ns() / 1000000) + (uint64_t)timeout_ms, v = 0;
+	volatile uint8_t *reg = xpdk_fpga_window(f, off, 8); /* checked once, read in the loop */
 	int rc;
 
 	for (;;) {
-		rc = xpdk_fpga_rd(f, off, &v);
-		if (rc < 0)
+		if (reg != NULL)
+			v = xpdk_mmio_read64(reg);
+		else if ((rc = xpdk_fpga_rd(f, off, &v)) < 0)
 			return rc;
 		if ((v & mask) == want)
 			break;
@@ -154,19 +168,29 @@ static bool dfl_match(struct xpdk_dev *dev)
 static int dfl_probe(struct xpdk_dev *dev)
 {
 	struct xpdk_fpga *f = xpdk_dev_priv(dev);
+	int rc;
 
 	f->dev = dev;
 	f->he_port = -1;
 	f->bar0 = xpdk_dev_region(dev, 0);
 	if (f->bar0 == NULL || f->bar0->size == 0)
 		return xpdk_err(ENODEV, "%s: no BAR 0", xpdk_dev_info(dev)->name);
-	return fpga_discover(f);
+	/* registers mapped (kernel vfio-pci) or trapped (vfio-user): decided once, here */
+	f->regs = xpdk_region_ptr(f->bar0, 0, f->bar0->size);
+	if (f->regs == NULL)
+		xpdk_err_clear();
+	rc = fpga_discover(f);
+	if (rc == 0 && f->pr != 0)
+		f->pr_regs = xpdk_fpga_window(f, f->pr, XPDK_FME_PR_INTFC_ID_H + 8);
+	return rc;
 }
 
 static void dfl_remove(struct xpdk_dev *dev)
 {
 	struct xpdk_fpga *f = xpdk_dev_priv(dev);
 
+	/* a run left in flight must not write the DSM once it is freed */
+	(void)xpdk_he_stop(f);
 	xpdk_dma_free(f->dsm);
 	f->dsm = NULL;
 	if (f->he_irq)
@@ -180,6 +204,7 @@ static const struct xpdk_driver dfl_driver = {
 	.probe = dfl_probe,
 	.remove = dfl_remove,
 	.priv_size = sizeof(struct xpdk_fpga),
+	.ops = &xpdk_fpga_ops,
 };
 
 XPDK_DRIVER_REGISTER(dfl_driver)

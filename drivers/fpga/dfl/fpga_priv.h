@@ -15,9 +15,22 @@ struct fpga_port {
 	uint64_t afu;	   /* AFU DFH, 0 if none */
 };
 
+/* A host exerciser run in flight (xpdk_he_run, or the driver's DMA engine ops). */
+struct fpga_he_run {
+	bool busy;
+	uint64_t t0;	     /* doorbell, ns */
+	uint64_t deadline;   /* ns */
+	uint64_t timeout_ms; /* for the message */
+	uint64_t bytes;	     /* per pass */
+	uint32_t passes;
+};
+
 struct xpdk_fpga {
 	struct xpdk_dev *dev;
 	const struct xpdk_region *bar0;
+	/* Fast-path pointers, taken once (xpdk_region_ptr) and NULL where the registers are
+	 * trapped: all of BAR 0, the PR feature, the attached exerciser. */
+	volatile uint8_t *regs, *pr_regs, *he_regs;
 	bool owns_dev; /* opened by xpdk_fpga_open() */
 	bool has_fme;
 	uint64_t fme, thermal, power, gerr, perf, pr; /* feature offsets, 0 = absent (FME at 0) */
@@ -27,6 +40,7 @@ struct xpdk_fpga {
 	int he_port; /* attached port, -1 if none */
 	struct xpdk_dma_buf *dsm;
 	bool he_irq; /* MSI or INTx enabled for it */
+	struct fpga_he_run run;
 };
 
 int xpdk_fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val);
@@ -35,6 +49,10 @@ int xpdk_fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val);
 int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
 	      uint64_t *seen);
 int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port);
+/* A fast-path pointer to [off, off + len) of BAR 0, or NULL (trapped; last error untouched). */
+volatile uint8_t *xpdk_fpga_window(struct xpdk_fpga *f, uint64_t off, uint64_t len);
+/* The DMA engine ops over the host exerciser (he.c). */
+extern const struct xpdk_driver_ops xpdk_fpga_ops;
 /* Assert (true) or release (false) @port's soft reset and wait for the acknowledgement. */
 int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset);
 

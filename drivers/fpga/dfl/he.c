@@ -4,7 +4,9 @@
 
 /*
  * The XPDK host exerciser AFU (xpdk_he_regs.h): configure a run over DMA buffers, start it,
- * wait for the device to write its status memory (or raise its interrupt), report.
+ * wait for the device to write its status memory (or raise its interrupt), report. Attach
+ * decides once whether the exerciser's registers are reached through a mapped pointer or the
+ * checked calls. The exerciser is also the driver's DMA engine for tools (driver ops, below).
  */
 
 #include <errno.h>
@@ -38,9 +40,22 @@ const char *xpdk_he_strerror(unsigned int code)
 	}
 }
 
+/* The exerciser's registers, from its DFH up to the last one. */
+#define HE_REGS_LEN (XPDK_HE_LINES_WRITTEN + 8)
+
 static uint64_t he_reg(const struct xpdk_fpga *f, uint64_t reg)
 {
 	return f->port[f->he_port].afu + reg;
+}
+
+/* Write exerciser register @p reg (a constant below HE_REGS_LEN). */
+static int he_wr(struct xpdk_fpga *f, uint64_t reg, uint64_t v)
+{
+	if (f->he_regs != NULL) {
+		xpdk_mmio_write64(f->he_regs + reg, v);
+		return 0;
+	}
+	return xpdk_fpga_wr(f, he_reg(f, reg), v);
 }
 
 int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
@@ -72,6 +87,8 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 			f->he_irq = true;
 		xpdk_err_clear();
 	}
+	f->he_regs = xpdk_fpga_window(f, f->port[port].afu, HE_REGS_LEN);
+	f->run.busy = false;
 	rc = xpdk_fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
 	if (rc == 0)
 		f->he_port = (int)port;
@@ -99,13 +116,14 @@ static uint64_t dsm_get(const struct xpdk_fpga *f, unsigned int off)
 static int he_quiesce(struct xpdk_fpga *f)
 {
 	uint64_t st = 0;
-	int rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_STOP);
+	int rc = he_wr(f, XPDK_HE_CTL, XPDK_HE_CTL_STOP);
 
+	f->run.busy = false;
 	if (rc == 0)
 		rc = xpdk_fpga_poll(f, he_reg(f, XPDK_HE_STATUS), XPDK_HE_STATUS_BUSY, 0,
 			       XPDK_FPGA_TIMEOUT_MS, &st);
 	if (rc == -ETIMEDOUT)
-		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_RESET);
+		rc = he_wr(f, XPDK_HE_CTL, XPDK_HE_CTL_RESET);
 	return rc;
 }
 
@@ -114,6 +132,15 @@ static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t byte
 {
 	int rc = he_quiesce(f);
 
+	if (rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
+		return xpdk_err(ENOTCONN,
+				"%s: the device went away during the exerciser run (no completion "
+				"within %llu ms, then: %s)",
+				xpdk_dev_info(f->dev)->name, (unsigned long long)timeout_ms, why);
+	}
 	return xpdk_err(ETIMEDOUT,
 			"%s: the exerciser did not complete within %llu ms (%llu bytes, %u "
 			"passes); %s",
@@ -122,16 +149,27 @@ static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t byte
 			rc == 0 ? "it was stopped" : "it could not be stopped");
 }
 
-int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res)
+/* Check the configuration, program the exerciser and ring its doorbell. */
+int xpdk_he_start(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg)
 {
-	uint64_t bytes, t0, deadline, status, timeout_ms;
+	uint64_t bytes, timeout_ms;
 	uint32_t passes = cfg->repeat ? cfg->repeat : 1;
 	bool rd, wr;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
+	/* a configuration from a newer XPDK is refused, not half-applied (doc/sdk.md) */
+	if ((cfg->comp_mask & ~XPDK_HE_CFG_KNOWN) != 0)
+		return xpdk_err(EINVAL,
+				"struct xpdk_he_cfg: unknown comp_mask bits 0x%x (this XPDK knows "
+				"0x%x): the program was built against a newer XPDK",
+				cfg->comp_mask & ~XPDK_HE_CFG_KNOWN, XPDK_HE_CFG_KNOWN);
 	if (f->he_port < 0)
 		return xpdk_err(EINVAL, "xpdk_he_attach() first");
+	if (f->run.busy)
+		return xpdk_err(EBUSY,
+				"%s: an exerciser run is in flight; complete it with "
+				"xpdk_he_poll() or stop it with xpdk_he_stop()",
+				xpdk_dev_info(f->dev)->name);
 	if (cfg->mode > XPDK_HE_MODE_COPY || cfg->lines == 0 || cfg->lines > XPDK_HE_MAX_LINES)
 		return xpdk_err(EINVAL, "exerciser run: mode %u with %llu lines (1 to %u)",
 				cfg->mode, (unsigned long long)cfg->lines, XPDK_HE_MAX_LINES);
@@ -153,50 +191,50 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 
 	memset(f->dsm->va, 0, XPDK_HE_DSM_SIZE);
 	rte_wmb();
-	rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_DSM_BASE), f->dsm->iova);
+	rc = he_wr(f, XPDK_HE_DSM_BASE, f->dsm->iova);
 	if (rc == 0 && rd)
-		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_SRC_ADDR), cfg->src->iova);
+		rc = he_wr(f, XPDK_HE_SRC_ADDR, cfg->src->iova);
 	if (rc == 0 && wr)
-		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_DST_ADDR), cfg->dst->iova);
+		rc = he_wr(f, XPDK_HE_DST_ADDR, cfg->dst->iova);
 	if (rc == 0)
-		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_NUM_LINES), cfg->lines);
+		rc = he_wr(f, XPDK_HE_NUM_LINES, cfg->lines);
 	if (rc == 0 && cfg->mode == XPDK_HE_MODE_WRITE)
-		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_PATTERN), cfg->pattern);
+		rc = he_wr(f, XPDK_HE_PATTERN, cfg->pattern);
 	if (rc == 0)
-		rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CFG),
-			     XPDK_FIELD_PREP(XPDK_HE_CFG_MODE, cfg->mode) |
-				     XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, cfg->repeat) |
-				     (cfg->irq && f->he_irq ? XPDK_HE_CFG_IRQ : 0));
+		rc = he_wr(f, XPDK_HE_CFG,
+			   XPDK_FIELD_PREP(XPDK_HE_CFG_MODE, cfg->mode) |
+			       XPDK_FIELD_PREP(XPDK_HE_CFG_REPEAT, cfg->repeat) |
+			       (cfg->irq && f->he_irq ? XPDK_HE_CFG_IRQ : 0));
 	if (rc < 0)
 		return rc;
-	t0 = xpdk_now_ns();
-	rc = xpdk_fpga_wr(f, he_reg(f, XPDK_HE_CTL), XPDK_HE_CTL_START);
+	f->run.t0 = xpdk_now_ns();
+	rc = he_wr(f, XPDK_HE_CTL, XPDK_HE_CTL_START);
 	if (rc < 0)
 		return rc;
+	f->run.busy = true;
+	f->run.timeout_ms = timeout_ms;
+	f->run.bytes = bytes;
+	f->run.passes = passes;
+	f->run.deadline = timeout_ms > (UINT64_MAX - f->run.t0) / 1000000ull
+			      ? UINT64_MAX
+			      : f->run.t0 + timeout_ms * 1000000ull;
+	return 0;
+}
 
-	deadline = timeout_ms > (UINT64_MAX - t0) / 1000000ull ? UINT64_MAX
-								: t0 + timeout_ms * 1000000ull;
-	while (!((status = dsm_get(f, XPDK_HE_DSM_STATUS)) & XPDK_HE_DSM_COMPLETE)) {
-		uint64_t t = xpdk_now_ns();
+/* Without blocking: 1 and @p res when the run completed, 0 while it runs, or a negative errno
+ * (-EIO for a device error, res filled; -ETIMEDOUT past the deadline, the run stopped). */
+static int he_check(struct xpdk_fpga *f, struct xpdk_he_result *res)
+{
+	uint64_t status = dsm_get(f, XPDK_HE_DSM_STATUS);
 
-		if (t > deadline)
-			return timeout_error(f, timeout_ms, bytes, passes);
-		if (cfg->irq && f->he_irq) {
-			uint64_t left_ms = (deadline - t) / 1000000 + 1;
-
-			rc = xpdk_dev_irq_wait(f->dev, 0, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
-			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
-				char msg[256];
-
-				snprintf(msg, sizeof(msg), "%s", xpdk_strerror_last());
-				(void)he_quiesce(f);
-				return xpdk_err(-rc, "%s", msg);
-			}
-		} else {
-			rte_pause();
-		}
+	if (!(status & XPDK_HE_DSM_COMPLETE)) {
+		if (xpdk_now_ns() <= f->run.deadline)
+			return 0;
+		return timeout_error(f, f->run.timeout_ms, f->run.bytes, f->run.passes);
 	}
-	res->host_ns = xpdk_now_ns() - t0;
+	f->run.busy = false;
+	memset(res, 0, sizeof(*res));
+	res->host_ns = xpdk_now_ns() - f->run.t0;
 	rte_rmb();
 	res->error = (unsigned int)XPDK_FIELD_GET(XPDK_HE_DSM_ERROR, status);
 	res->device_ns = dsm_get(f, XPDK_HE_DSM_TICKS);
@@ -206,8 +244,185 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 	res->checksum = dsm_get(f, XPDK_HE_DSM_CHECKSUM);
 	res->error_addr = dsm_get(f, XPDK_HE_DSM_ERR_ADDR);
 	if (res->error != XPDK_HE_ERR_NONE)
-		return xpdk_err(EIO, "%s: exerciser %s at IOVA 0x%llx",
-				xpdk_dev_info(f->dev)->name, xpdk_he_strerror(res->error),
-				(unsigned long long)res->error_addr);
+		return xpdk_err(EIO, "%s: exerciser %s at IOVA 0x%llx", xpdk_dev_info(f->dev)->name,
+				xpdk_he_strerror(res->error), (unsigned long long)res->error_addr);
+	return 1;
+}
+
+int xpdk_he_poll(struct xpdk_fpga *f, struct xpdk_he_result *res)
+{
+	if (!f->run.busy)
+		return xpdk_err(EINVAL, "%s: no exerciser run in flight (xpdk_he_start() first)",
+				xpdk_dev_info(f->dev)->name);
+	return he_check(f, res);
+}
+
+int xpdk_he_stop(struct xpdk_fpga *f)
+{
+	return f->run.busy ? he_quiesce(f) : 0;
+}
+
+int xpdk_he_irq_fd(const struct xpdk_fpga *f)
+{
+	return f->he_irq ? xpdk_dev_irq_fd(f->dev, 0) : -1;
+}
+
+int xpdk_he_irq_ack(struct xpdk_fpga *f)
+{
+	int rc;
+
+	if (!f->he_irq)
+		return xpdk_err(ENOTSUP, "%s: the exerciser has no interrupt",
+				xpdk_dev_info(f->dev)->name);
+	rc = xpdk_dev_irq_wait(f->dev, 0, 0);
+	if (rc == -ETIMEDOUT) {
+		xpdk_err_clear();
+		return 0;
+	}
+	return rc;
+}
+
+int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res)
+{
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = xpdk_he_start(f, cfg);
+	while (rc == 0 && (rc = he_check(f, res)) == 0) {
+		if (cfg->irq && f->he_irq) {
+			uint64_t t = xpdk_now_ns(), left_ms;
+
+			if (t > f->run.deadline)
+				continue; /* he_check reports the timeout */
+			left_ms = (f->run.deadline - t) / 1000000 + 1;
+			rc = xpdk_dev_irq_wait(f->dev, 0, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
+				char msg[256];
+
+				snprintf(msg, sizeof(msg), "%s", xpdk_strerror_last());
+				(void)he_quiesce(f);
+				return xpdk_err(-rc, "%s", msg);
+			}
+			rc = 0;
+		} else {
+			rte_pause();
+		}
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- driver ops: the exerciser as the device's DMA engine, SCRATCH0 as its scratch -------- */
+
+/* Port 0's exerciser, attached; or a negative errno naming what is there instead. */
+static int he_of(struct xpdk_dev *dev, struct xpdk_fpga **fp)
+{
+	struct xpdk_fpga *f = xpdk_fpga_get(dev);
+	int rc;
+
+	if (f == NULL)
+		return -ENODEV;
+	rc = f->he_port == 0 ? 0 : xpdk_he_attach(f, 0);
+	*fp = f;
+	return rc;
+}
+
+/* SCRATCH0 of port 0's exerciser (the one AFU whose registers the driver knows). */
+static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
+{
+	struct xpdk_fpga *f = xpdk_fpga_get(dev);
+	struct xpdk_fpga_port_info pi;
+	struct xpdk_guid he;
+	char have[XPDK_GUID_STR_LEN + 1];
+	int rc = f != NULL ? xpdk_fpga_port_info(f, 0, &pi) : -ENODEV;
+
+	if (rc < 0)
+		return rc;
+	xpdk_guid_parse(XPDK_HE_GUID, &he);
+	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
+		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+		return xpdk_err(
+		    ENOTSUP,
+		    "%s port 0: the AFU is %s, whose registers the dfl-fpga driver does "
+		    "not know; no scratch register (the host exerciser has one)",
+		    xpdk_dev_info(dev)->name, pi.afu_offset ? have : "absent");
+	}
+	reg->region = XPDK_REGION_BAR0;
+	reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
+	reg->width = 64;
 	return 0;
 }
+
+static int fpga_engine_open(struct xpdk_dev *dev, struct xpdk_engine_info *info)
+{
+	struct xpdk_fpga *f;
+	int rc = he_of(dev, &f);
+
+	if (rc < 0)
+		return rc;
+	info->name = "he";
+	info->modes = XPDK_ENGINE_READ | XPDK_ENGINE_WRITE | XPDK_ENGINE_COPY;
+	info->flags = XPDK_ENGINE_F_CHECKSUM | XPDK_ENGINE_F_PATTERN | XPDK_ENGINE_F_DEVICE_TIME;
+	info->max_len = (uint64_t)XPDK_HE_MAX_LINES * XPDK_HE_LINE;
+	info->len_align = XPDK_HE_LINE;
+	info->max_repeat = UINT32_MAX;
+	return 0;
+}
+
+static int fpga_engine_submit(struct xpdk_dev *dev, const struct xpdk_engine_op *op)
+{
+	struct xpdk_fpga *f = xpdk_dev_priv(dev);
+	struct xpdk_he_cfg cfg = {
+		.src = op->src,
+		.dst = op->dst,
+		.lines = op->len / XPDK_HE_LINE,
+		.repeat = op->repeat,
+		.pattern = op->pattern,
+	};
+
+	switch (op->mode) {
+	case XPDK_ENGINE_READ:
+		cfg.mode = XPDK_HE_MODE_READ;
+		break;
+	case XPDK_ENGINE_WRITE:
+		cfg.mode = XPDK_HE_MODE_WRITE;
+		break;
+	case XPDK_ENGINE_COPY:
+		cfg.mode = XPDK_HE_MODE_COPY;
+		break;
+	default:
+		return xpdk_err(EINVAL, "he: DMA mode 0x%x is not read, write or copy", op->mode);
+	}
+	if (op->len % XPDK_HE_LINE != 0)
+		return xpdk_err(EINVAL,
+				"he: the exerciser moves whole 64-byte lines; %llu bytes asked",
+				(unsigned long long)op->len);
+	return xpdk_he_start(f, &cfg);
+}
+
+static int fpga_engine_poll(struct xpdk_dev *dev, struct xpdk_engine_completion *done)
+{
+	struct xpdk_fpga *f = xpdk_dev_priv(dev);
+	struct xpdk_he_result res = { 0 };
+	int rc;
+
+	if (!f->run.busy)
+		return xpdk_err(EINVAL, "%s: no exerciser run in flight", xpdk_dev_info(dev)->name);
+	rc = he_check(f, &res);
+	if (rc <= 0)
+		return rc;
+	memset(done, 0, sizeof(*done));
+	done->passes = f->run.passes;
+	done->bytes = res.lines_read == 0 || res.lines_written == 0 ? res.bytes : res.bytes / 2;
+	done->host_ns = res.host_ns;
+	done->device_ns = res.device_ns;
+	done->checksum = res.checksum;
+	return 1;
+}
+
+const struct xpdk_driver_ops xpdk_fpga_ops = {
+	.size = sizeof(struct xpdk_driver_ops),
+	.scratch_reg = fpga_scratch_reg,
+	.engine_open = fpga_engine_open,
+	.engine_submit = fpga_engine_submit,
+	.engine_poll = fpga_engine_poll,
+};

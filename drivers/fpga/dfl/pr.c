@@ -51,8 +51,9 @@ static int pr_credits(struct xpdk_fpga *f, unsigned int *credits)
 	int rc;
 
 	for (;;) {
-		rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_STS, &sts);
-		if (rc < 0)
+		if (f->pr_regs != NULL)
+			sts = xpdk_mmio_read64(f->pr_regs + XPDK_FME_PR_STS);
+		else if ((rc = xpdk_fpga_rd(f, f->pr + XPDK_FME_PR_STS, &sts)) < 0)
 			return rc;
 		*credits = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PR_STS_CREDIT, sts);
 		if (*credits > 1)
@@ -85,7 +86,10 @@ static int pr_stream(struct xpdk_fpga *f, const uint8_t *bits, size_t len,
 				return rc;
 		}
 		memcpy(&w, bits + done, 4);
-		rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_DATA, w);
+		if (f->pr_regs != NULL)
+			xpdk_mmio_write64(f->pr_regs + XPDK_FME_PR_DATA, w);
+		else
+			rc = xpdk_fpga_wr(f, f->pr + XPDK_FME_PR_DATA, w);
 		done += 4;
 		credits--;
 		if (progress != NULL && (done >= next_report || done == len)) {

@@ -36,6 +36,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+XPDK_API_BEGIN
 
 struct xpdk_fpga;
 
@@ -44,86 +45,186 @@ struct xpdk_fpga;
 
 /** @name Opening */
 /**@{*/
-/** Open device @p name, probe it and return its FPGA; NULL with the last-error sentence. */
+/**
+ * Open device @p name, probe it and return its FPGA; NULL with the last-error sentence.
+ * @param name a PCI address or vfio-user:PATH.
+ * @return the FPGA, or NULL with the last-error sentence.
+ */
 struct xpdk_fpga *xpdk_fpga_open(const char *name);
-/** Close an FPGA from xpdk_fpga_open() (and its device). NULL is ignored. */
+/**
+ * Close an FPGA from xpdk_fpga_open() (and its device). NULL is ignored.
+ * @param fpga the FPGA, or NULL.
+ */
 void xpdk_fpga_close(struct xpdk_fpga *fpga);
-/** The FPGA of a device the dfl driver is bound to, or NULL with the last-error sentence. */
+/**
+ * The FPGA of a device the dfl driver is bound to, or NULL with the last-error sentence.
+ * @param dev the device.
+ * @return the FPGA, or NULL.
+ */
 struct xpdk_fpga *xpdk_fpga_get(struct xpdk_dev *dev);
-/** The device under the FPGA. */
+/**
+ * The device under the FPGA.
+ * @param fpga the FPGA.
+ * @return its device.
+ */
 struct xpdk_dev *xpdk_fpga_dev(const struct xpdk_fpga *fpga);
 /**@}*/
 
 /** @name FME */
 /**@{*/
+/** What the FME header and its features say (xpdk_fpga_fme_info()). */
 struct xpdk_fpga_fme_info {
-	bool present;		    /**< false on a VF (no FME): the rest is zero */
-	unsigned int fabric_version;
-	unsigned int socket_id;
-	unsigned int num_ports;
-	unsigned int addr_width;    /**< bits */
-	bool iommu, pcie0_link, pcie1_link, coherent_link;
-	uint64_t bitstream_id;	    /**< raw */
-	uint64_t bitstream_md;	    /**< raw */
-	unsigned int bs_major, bs_minor, bs_patch, bs_debug; /**< decoded as OPAE does */
-	uint32_t bs_hash;
-	unsigned int synth_year, synth_month, synth_day, synth_seed; /**< 2-digit fields */
+	bool present;		     /**< false on a VF (no FME): the rest is zero */
+	unsigned int fabric_version; /**< FME_CAP fabric version ID */
+	unsigned int socket_id;	     /**< FME_CAP socket ID */
+	unsigned int num_ports;	     /**< ports the FME lists */
+	unsigned int addr_width;     /**< bits */
+	bool iommu;		     /**< FME_CAP: IOMMU available */
+	bool pcie0_link;	     /**< FME_CAP: PCIe0 link available */
+	bool pcie1_link;	     /**< FME_CAP: PCIe1 link available */
+	bool coherent_link;	     /**< FME_CAP: coherent link available */
+	uint64_t bitstream_id;	     /**< raw */
+	uint64_t bitstream_md;	     /**< raw */
+	unsigned int bs_major;	     /**< bitstream version, major (decoded as OPAE does) */
+	unsigned int bs_minor;	     /**< bitstream version, minor */
+	unsigned int bs_patch;	     /**< bitstream version, patch */
+	unsigned int bs_debug;	     /**< bitstream version, debug */
+	uint32_t bs_hash;	     /**< bitstream hash */
+	unsigned int synth_year;     /**< synthesis date, 2-digit year */
+	unsigned int synth_month;    /**< synthesis date, month */
+	unsigned int synth_day;	     /**< synthesis date, day */
+	unsigned int synth_seed;     /**< synthesis seed */
 	struct xpdk_guid pr_interface_id; /**< zero without a PR feature */
-	bool has_thermal, has_power, has_errors, has_perf, has_pr;
+	bool has_thermal;	     /**< the thermal management feature is present */
+	bool has_power;		     /**< the power management feature is present */
+	bool has_errors;	     /**< the global error feature is present */
+	bool has_perf;		     /**< the performance counter feature is present */
+	bool has_pr;		     /**< the partial reconfiguration feature is present */
 };
+/**
+ * Read the FME header, capability and bitstream registers.
+ * @param fpga the FPGA.
+ * @param[out] info what they say (present false, the rest zero, on a VF).
+ * @return 0, or a negative errno from the region access.
+ */
 int xpdk_fpga_fme_info(struct xpdk_fpga *fpga, struct xpdk_fpga_fme_info *info);
 
-/** FPGA temperature in degrees C (thermal management feature). -ENOTSUP without it. */
+/**
+ * FPGA temperature in degrees C (thermal management feature). -ENOTSUP without it.
+ * @param fpga the FPGA.
+ * @param[out] celsius the temperature.
+ * @return 0, -ENOTSUP, or a negative errno.
+ */
 int xpdk_fpga_temperature(struct xpdk_fpga *fpga, unsigned int *celsius);
-/** Power consumed in watts (power management feature). -ENOTSUP without it. */
+/**
+ * Power consumed in watts (power management feature). -ENOTSUP without it.
+ * @param fpga the FPGA.
+ * @param[out] watts the power.
+ * @return 0, -ENOTSUP, or a negative errno.
+ */
 int xpdk_fpga_power(struct xpdk_fpga *fpga, unsigned int *watts);
 
 /** The global error registers. */
 struct xpdk_fpga_errors {
-	uint64_t fme, pcie0, pcie1, nonfatal, catfatal; /**< error bits (write 1 to clear) */
-	uint64_t first, next;				 /**< first and next error */
+	uint64_t fme;	   /**< FME error bits (write 1 to clear) */
+	uint64_t pcie0;	   /**< PCIe0 error bits */
+	uint64_t pcie1;	   /**< PCIe1 error bits */
+	uint64_t nonfatal; /**< RAS non-fatal error bits */
+	uint64_t catfatal; /**< RAS catastrophic and fatal error bits */
+	uint64_t first;	   /**< first error */
+	uint64_t next;	   /**< next error */
 };
+/**
+ * Read the global error registers.
+ * @param fpga the FPGA.
+ * @param[out] e their values (zero without the error feature).
+ * @return 0, or a negative errno from the region access.
+ */
 int xpdk_fpga_errors(struct xpdk_fpga *fpga, struct xpdk_fpga_errors *e);
-/** Clear every error bit that is set (write 1 to clear); @return 0 or an error. */
+/**
+ * @param fpga the FPGA.
+ * Clear every error bit that is set (write 1 to clear); @return 0 or an error.
+ */
 int xpdk_fpga_errors_clear(struct xpdk_fpga *fpga);
 /**
  * Describe the set bits of @p e as "catfatal bit 11, nonfatal bit 6" into @p buf ("none" when
+ * @param e the errors.
+ * @param[out] buf the text.
+ * @param len size of @p buf.
  * clean). @return the length written, as snprintf.
  */
 int xpdk_fpga_errors_format(const struct xpdk_fpga_errors *e, char *buf, size_t len);
 
-/** Fabric performance counter of @p event (0 PCIe0 reads, 1 PCIe0 writes, 6/7 MMIO …). */
+/**
+ * Fabric performance counter of @p event (0 PCIe0 reads, 1 PCIe0 writes, 6/7 MMIO …).
+ * @param fpga the FPGA.
+ * @param event the event number.
+ * @param[out] count the counter.
+ * @return 0, -ENOTSUP without the performance feature, -EINVAL for an event out of 0..15, or
+ *         a negative errno.
+ */
 int xpdk_fpga_perf_fabric(struct xpdk_fpga *fpga, unsigned int event, uint64_t *count);
-/** The fabric clock counter. */
+/**
+ * The fabric clock counter.
+ * @param fpga the FPGA.
+ * @param[out] ticks the counter.
+ * @return 0, -ENOTSUP without the performance feature, or a negative errno.
+ */
 int xpdk_fpga_perf_clock(struct xpdk_fpga *fpga, uint64_t *ticks);
 /**@}*/
 
 /** @name Ports and AFUs */
 /**@{*/
-#define XPDK_FPGA_MAX_PORTS 4
+#define XPDK_FPGA_MAX_PORTS 4 /**< ports the FME can list */
 
-/** Ports found (on a PF, those the FME lists in BAR 0; on a VF, the one at offset 0). */
+/**
+ * Ports found (on a PF, those the FME lists in BAR 0; on a VF, the one at offset 0).
+ * @param fpga the FPGA.
+ * @return the number of ports.
+ */
 unsigned int xpdk_fpga_num_ports(const struct xpdk_fpga *fpga);
 
+/** What a port header says (xpdk_fpga_port_info()). */
 struct xpdk_fpga_port_info {
 	uint64_t offset;	 /**< of the port DFH in BAR 0 */
 	unsigned int number;	 /**< port number (capability) */
 	uint64_t mmio_size;	 /**< AFU MMIO size, bytes */
-	unsigned int num_irqs;
-	bool in_reset;
+	unsigned int num_irqs;	 /**< interrupts of the port's AFU */
+	bool in_reset;		 /**< the port is held in soft reset */
 	uint64_t afu_offset;	 /**< of the AFU DFH in BAR 0; 0 when there is none */
 	struct xpdk_guid afu_id; /**< the AFU's GUID (zero without an AFU) */
 };
+/**
+ * Read a port's header and its AFU's ID.
+ * @param fpga the FPGA.
+ * @param port the port index, 0 to xpdk_fpga_num_ports() - 1.
+ * @param[out] pi what they say.
+ * @return 0, -EINVAL for a port that does not exist, or a negative errno.
+ */
 int xpdk_fpga_port_info(struct xpdk_fpga *fpga, unsigned int port, struct xpdk_fpga_port_info *pi);
 
 /**
  * Soft-reset @p port: assert, wait for the acknowledgement, release, wait until it clears.
+ * @param fpga the FPGA.
+ * @param port the port index, 0 to xpdk_fpga_num_ports() - 1.
  * @return 0, or -ETIMEDOUT naming the port and the state seen, or an I/O error.
  */
 int xpdk_fpga_port_reset(struct xpdk_fpga *fpga, unsigned int port);
 
-/** Port error bits (0 when the port has no error feature), and their clearing. */
+/**
+ * Read a port's error bits.
+ * @param fpga the FPGA.
+ * @param port the port index.
+ * @param[out] errors the bits (0 when the port has no error feature).
+ * @return 0, -EINVAL for a port that does not exist, or a negative errno.
+ */
 int xpdk_fpga_port_errors(struct xpdk_fpga *fpga, unsigned int port, uint64_t *errors);
+/**
+ * Clear every error bit of a port that is set (write 1 to clear).
+ * @param fpga the FPGA.
+ * @param port the port index.
+ * @return 0, -EINVAL for a port that does not exist, or a negative errno.
+ */
 int xpdk_fpga_port_errors_clear(struct xpdk_fpga *fpga, unsigned int port);
 
 /**
@@ -131,15 +232,27 @@ int xpdk_fpga_port_errors_clear(struct xpdk_fpga *fpga, unsigned int port);
  * xpdk_region_read/write(region, base + off, …), or the fast path when region->map is set.
  */
 struct xpdk_fpga_afu {
-	const struct xpdk_region *region;
-	uint64_t base;
-	uint64_t size;
+	const struct xpdk_region *region; /**< BAR 0 */
+	uint64_t base;			  /**< offset of the AFU's MMIO in the region */
+	uint64_t size;			  /**< bytes of AFU MMIO */
 };
+/**
+ * The AFU window of a port.
+ * @param fpga the FPGA.
+ * @param port the port index.
+ * @param[out] afu the window.
+ * @return 0, -EINVAL for a port that does not exist, -ENODEV when it has no AFU.
+ */
 int xpdk_fpga_afu(struct xpdk_fpga *fpga, unsigned int port, struct xpdk_fpga_afu *afu);
 
 /**
  * Walk the AFU's own feature list (when its DFH is not the end of a list, or always just the
  * AFU header), calling @p cb as xpdk_dfl_walk() does.
+ * @param fpga the FPGA.
+ * @param port the port index, 0 to xpdk_fpga_num_ports() - 1.
+ * @param cb called for each feature.
+ * @param arg passed to @p cb.
+ * @return as xpdk_dfl_walk().
  */
 int xpdk_fpga_afu_walk(struct xpdk_fpga *fpga, unsigned int port, xpdk_dfl_cb cb, void *arg);
 /**@}*/
@@ -148,7 +261,7 @@ int xpdk_fpga_afu_walk(struct xpdk_fpga *fpga, unsigned int port, xpdk_dfl_cb cb
 /**@{*/
 /** GBS file GUID, the first 16 bytes of every GBS file ("XeonFPGA·GBSv001"). */
 #define XPDK_GBS_GUID "58656f6e-4650-4741-b747-425376303031"
-#define XPDK_GBS_MAX_AFUS 8
+#define XPDK_GBS_MAX_AFUS 8 /**< accelerator clusters a GBS file may describe */
 
 /** What a GBS header says. Pointers point into the buffer that was parsed. */
 struct xpdk_gbs_info {
@@ -160,18 +273,28 @@ struct xpdk_gbs_info {
 	unsigned int version;		 /**< metadata "version" */
 	char platform[64];		 /**< "platform-name", "" if none */
 	const uint8_t *bitstream;	 /**< the raw bitstream after the metadata */
-	size_t bitstream_len;
-	size_t metadata_len;
+	size_t bitstream_len;		 /**< bytes of raw bitstream */
+	size_t metadata_len;		 /**< bytes of JSON metadata */
 };
 
 /**
  * Parse a GBS file image: GUID, metadata length, JSON metadata (json-c).
+ * @param buf the file image.
+ * @param len its length.
+ * @param[out] info what the header says.
  * @return 0, or -EINVAL with a sentence saying what is wrong (not a GBS, truncated, bad JSON,
  *         missing interface-uuid …).
  */
 int xpdk_gbs_parse(const void *buf, size_t len, struct xpdk_gbs_info *info);
 
-/** Read and parse a GBS file; *image receives the file (free() it). */
+/**
+ * Read and parse a GBS file; *image receives the file (free() it).
+ * @param path the file.
+ * @param[out] image the file contents.
+ * @param[out] len their length.
+ * @param[out] info what the header says.
+ * @return 0, a negative errno from reading, or as xpdk_gbs_parse().
+ */
 int xpdk_gbs_load(const char *path, void **image, size_t *len, struct xpdk_gbs_info *info);
 
 /**
@@ -181,18 +304,36 @@ int xpdk_gbs_load(const char *path, void **image, size_t *len, struct xpdk_gbs_i
  * credits the status register grants, complete, check the PR error register (decoded in the
  * error sentence, -EIO), release the port and check that the AFU ID is the bitstream's.
  * @p progress, when not NULL, is called with bytes streamed and total now and then.
+ * @param fpga the FPGA.
+ * @param port the port index, 0 to xpdk_fpga_num_ports() - 1.
+ * @param gbs the GBS file image.
+ * @param len its length.
+ * @param progress called now and then, or NULL.
+ * @param arg passed to @p progress.
+ * @return 0, -EINVAL, -EIO or -ETIMEDOUT with the last-error sentence.
  */
 int xpdk_fpga_pr(struct xpdk_fpga *fpga, unsigned int port, const void *gbs, size_t len,
 		 void (*progress)(size_t done, size_t total, void *arg), void *arg);
 
-/** Describe PR error bits ("CRC error, incompatible bitstream") into @p buf. */
+/**
+ * Describe PR error bits ("CRC error, incompatible bitstream") into @p buf.
+ * @param err the PR error register.
+ * @param[out] buf the text.
+ * @param len size of @p buf.
+ * @return the length written, as snprintf.
+ */
 int xpdk_fpga_pr_errors_format(uint64_t err, char *buf, size_t len);
 /**@}*/
 
 /** @name Host exerciser */
 /**@{*/
-/** A run of the host exerciser. */
+/**
+ * A run of the host exerciser. Zero-initialise it (`= {0}`, designated initialisers or memset):
+ * a member added after XPDK 0.1 is read only when its bit is set in @p comp_mask, and a bit this
+ * library does not know makes xpdk_he_run() fail with -EINVAL (doc/sdk.md).
+ */
 struct xpdk_he_cfg {
+	uint32_t comp_mask;	   /**< which extension members are set (XPDK_HE_CFG_KNOWN) */
 	unsigned int mode;	   /**< XPDK_HE_MODE_READ/WRITE/COPY */
 	const struct xpdk_dma_buf *src; /**< read, copy: source (>= lines * 64 bytes) */
 	struct xpdk_dma_buf *dst;	/**< write, copy: destination */
@@ -203,9 +344,13 @@ struct xpdk_he_cfg {
 	int timeout_ms;		   /**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB moved */
 };
 
+/** The comp_mask bits struct xpdk_he_cfg knows in this version: none yet. */
+#define XPDK_HE_CFG_KNOWN 0u
+
 /** What a run did, from the DSM. */
 struct xpdk_he_result {
-	uint64_t lines_read, lines_written;
+	uint64_t lines_read;   /**< 64-byte lines the device read */
+	uint64_t lines_written; /**< 64-byte lines the device wrote */
 	uint64_t bytes;	       /**< bytes moved (read + written lines, 64 bytes each) */
 	uint64_t device_ns;    /**< duration the device measured */
 	uint64_t host_ns;      /**< from start to completion seen by the host */
@@ -216,22 +361,79 @@ struct xpdk_he_result {
 
 /**
  * Check that @p port's AFU is the host exerciser and prepare it (a DSM buffer, interrupts).
+ * @param fpga the FPGA.
+ * @param port the port index, 0 to xpdk_fpga_num_ports() - 1.
  * @return 0, -ENODEV naming the AFU ID found otherwise.
  */
 int xpdk_he_attach(struct xpdk_fpga *fpga, unsigned int port);
 
 /**
  * Run the exerciser and wait for its completion in the DSM (or its interrupt).
+ * @param fpga an FPGA attached with xpdk_he_attach().
+ * @param cfg the run.
+ * @param[out] res what the run did.
  * @return 0 when the run completed without error; -EIO with the device's error decoded (the
  *         result still filled); -ETIMEDOUT (the run is stopped); -EINVAL for a bad
- *         configuration caught before starting (buffer too small, beyond the DMA mask …).
+ *         configuration caught before starting (buffer too small, beyond the DMA mask,
+ *         comp_mask bits this library does not know …).
  */
 int xpdk_he_run(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg, struct xpdk_he_result *res);
 
-/** Name of an exerciser error code ("source read fault", …). */
+/**
+ * Start a run without waiting for it (the asynchronous half of xpdk_he_run(), for poll loops):
+ * check the configuration, program the exerciser and ring the start doorbell. One run is in
+ * flight at a time; complete it with xpdk_he_poll() or cancel it with xpdk_he_stop().
+ * @param fpga the FPGA, attached with xpdk_he_attach().
+ * @param cfg the run (as for xpdk_he_run(); unknown comp_mask bits are refused).
+ * @return 0 when started; -EBUSY while a run is in flight, -EINVAL for a bad configuration
+ *         (as xpdk_he_run()), or an MMIO error. Not thread-safe on one FPGA.
+ */
+int xpdk_he_start(struct xpdk_fpga *fpga, const struct xpdk_he_cfg *cfg);
+
+/**
+ * Check, without blocking or any syscall (one load from the DSM in host memory), whether the run
+ * in flight has completed.
+ * @param fpga the FPGA.
+ * @param res filled when the run completed.
+ * @return 1 when it completed (@p res filled, a new run may start), 0 while it runs, -EIO when it
+ *         completed with a device error (@p res filled, the error decoded in the sentence),
+ *         -EINVAL when no run is in flight.
+ */
+int xpdk_he_poll(struct xpdk_fpga *fpga, struct xpdk_he_result *res);
+
+/**
+ * Stop the run in flight, if any, and wait until the exerciser is idle.
+ * @param fpga the FPGA.
+ * @return 0 or a negative errno (the exerciser did not go idle).
+ */
+int xpdk_he_stop(struct xpdk_fpga *fpga);
+
+/**
+ * The eventfd of the exerciser's completion interrupt (runs started with cfg.irq), for an epoll
+ * set or an XPDK_POLL_EVENT handler.
+ * @param fpga the FPGA.
+ * @return the fd, or -1 when the function has no interrupt (runs then poll).
+ */
+int xpdk_he_irq_fd(const struct xpdk_fpga *fpga);
+
+/**
+ * Consume the completion interrupt signalled on xpdk_he_irq_fd() and re-arm it (INTx unmask).
+ * Does not block.
+ * @param fpga the FPGA.
+ * @return the number of interrupts counted (0 when none was pending), or a
+ * negative errno (-ENOTSUP without an interrupt).
+ */
+int xpdk_he_irq_ack(struct xpdk_fpga *fpga);
+
+/**
+ * Name of an exerciser error code ("source read fault", …).
+ * @param code XPDK_HE_ERR_*.
+ * @return a static string, never NULL.
+ */
 const char *xpdk_he_strerror(unsigned int code);
 /**@}*/
 
+XPDK_API_END
 #ifdef __cplusplus
 }
 #endif

@@ -5,7 +5,7 @@ program, as DPACC does for the card: writes a C file holding the image, a host s
 point (same name as the device function), the app handle, and a constructor that calls
 flexio_app_create() and registers every function marked __dpa_rpc__ or __dpa_global__.
 
-    xpdk-dpacc.py --app-name NAME DEVICE.so OUTPUT.c
+    xpdk-dpacc --app-name NAME DEVICE.so OUTPUT.c
 """
 import argparse
 import re
@@ -30,8 +30,22 @@ def entry_points(so):
     return dict(sorted(found.items()))
 
 
+USAGE = """Usage: xpdk-dpacc --app-name NAME DEVICE.so OUTPUT.c
+Embed a DPA program (a shared object built with the host compiler against the device headers)
+into C for the host program, as DPACC does for the card: the image, a host stub per
+__dpa_rpc__/__dpa_global__ function (same name), the app handle NAME, and a constructor that
+calls flexio_app_create() and registers every function.
+
+  --app-name NAME   the app handle (a C identifier): extern struct flexio_app *NAME;
+  -h, --help        this text
+"""
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    if any(arg in ("-h", "--help") for arg in sys.argv[1:]):
+        sys.stdout.write(USAGE)
+        return
+    ap = argparse.ArgumentParser(prog="xpdk-dpacc", add_help=False)
     ap.add_argument("--app-name", required=True)
     ap.add_argument("so")
     ap.add_argument("output")

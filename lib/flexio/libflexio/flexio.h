@@ -30,38 +30,54 @@
 
 #include <infiniband/verbs.h>
 
+#include "xpdk_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+XPDK_API_BEGIN
+
+/** Longest app name, in bytes. */
 #define FLEXIO_MAX_NAME_LEN 256
 
 /** Status of every call. */
 typedef enum {
-	FLEXIO_STATUS_SUCCESS = 0,
-	FLEXIO_STATUS_FAILED = 1,
-	FLEXIO_STATUS_TIMEOUT = 2,
-	FLEXIO_STATUS_FATAL_ERR = 3,
+	FLEXIO_STATUS_SUCCESS = 0,   /**< done */
+	FLEXIO_STATUS_FAILED = 1,    /**< refused or failed (sentence in xpdk_strerror_last()) */
+	FLEXIO_STATUS_TIMEOUT = 2,   /**< the device did not answer in time */
+	FLEXIO_STATUS_FATAL_ERR = 3, /**< the process died */
 } flexio_status;
 
 /** flexio_err_status() values. */
 enum flexio_err_status {
-	FLEXIO_ERR_STATUS_NO_ERROR = 0,
-	FLEXIO_ERR_STATUS_FATAL_ERROR = 1,
-	FLEXIO_ERR_STATUS_USER_ERROR = 2,
+	FLEXIO_ERR_STATUS_NO_ERROR = 0,	   /**< no error */
+	FLEXIO_ERR_STATUS_FATAL_ERROR = 1, /**< unrecoverable: the process is gone */
+	FLEXIO_ERR_STATUS_USER_ERROR = 2,  /**< device code reported an error */
 };
 
+/** A DPA address (heap, or a window pointer). */
 typedef uint64_t flexio_uintptr_t;
 
+/** A DPA program (opaque). */
 typedef struct flexio_app flexio_app;
+/** An app running on a device (opaque). */
 typedef struct flexio_process flexio_process;
+/** A window from DPA code to host memory (opaque). */
 typedef struct flexio_window flexio_window;
+/** An outbox (opaque). */
 typedef struct flexio_outbox flexio_outbox;
+/** A UAR (opaque). */
 typedef struct flexio_uar flexio_uar;
+/** An event handler (opaque). */
 typedef struct flexio_event_handler flexio_event_handler;
+/** An event handler's DPA thread (opaque). */
 typedef struct flexio_thread flexio_thread;
+/** A completion queue (opaque). */
 typedef struct flexio_cq flexio_cq;
+/** A memory key over DPA heap (opaque). */
 typedef struct flexio_mkey flexio_mkey;
+/** An emulated device's MSI-X vector (opaque). */
 typedef struct flexio_msix flexio_msix;
 struct mlx5dv_devx_uar;
 struct flexio_emu_device_msix_map;
@@ -73,23 +89,69 @@ typedef void(flexio_func_arg_pack_fn_t)(void *argbuf, va_list ap);
 
 /** @name Apps */
 /**@{*/
-/** Create a named app from an ELF (a shared object here), copied. Called by the generated
- *  constructor. @p name: up to FLEXIO_MAX_NAME_LEN bytes. */
+/**
+ * Create a named app from an ELF (a shared object here), copied. Called by the generated
+ * constructor.
+ * @param name up to FLEXIO_MAX_NAME_LEN bytes.
+ * @param elf the image.
+ * @param elf_size its size in bytes.
+ * @param app receives the app.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_app_create(const char *name, void *elf, size_t elf_size, flexio_app **app);
-/** Destroy an app and its registered functions; FAILED while a process runs it. */
+/**
+ * Destroy an app and its registered functions.
+ * @param app the app (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS; FAILED while a process runs it.
+ */
 flexio_status flexio_app_destroy(flexio_app *app);
-/** Copy the app's ELF into @p bin_buff (FAILED if @p bin_size is too small). */
+/**
+ * Copy the app's ELF into @p bin_buff.
+ * @param app the app.
+ * @param bin_buff the destination.
+ * @param bin_size its size in bytes.
+ * @return FLEXIO_STATUS_SUCCESS; FAILED if @p bin_size is too small.
+ */
 flexio_status flexio_app_get_elf(flexio_app *app, uint64_t *bin_buff, size_t bin_size);
-/** A list of the apps loaded (free with flexio_app_list_free). */
+/**
+ * A list of the apps loaded (free with flexio_app_list_free).
+ * @param app_list receives the list.
+ * @param num_apps receives its length.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_app_get_list(flexio_app ***app_list, uint32_t *num_apps);
+/**
+ * Free a list from flexio_app_get_list().
+ * @param apps_list the list (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS.
+ */
 flexio_status flexio_app_list_free(flexio_app **apps_list);
-/** The app's name (owned by the app). */
+/**
+ * The app's name.
+ * @param app the app.
+ * @return the name (owned by the app), or NULL.
+ */
 const char *flexio_app_get_name(flexio_app *app);
-/** Register @p dev_func_name (an RPC or handler of the app) under a new host handle. */
+/**
+ * Register @p dev_func_name (an RPC or handler of the app) under a new host handle.
+ * @param app the app.
+ * @param dev_func_name the device function.
+ * @param out_func receives the host handle.
+ * @return FLEXIO_STATUS_SUCCESS; FAILED when the app has no such function.
+ */
 flexio_status flexio_func_register(flexio_app *app, const char *dev_func_name,
 				   flexio_func_t **out_func);
-/** Register a function with argument marshalling: @p host_pack_func packs the varargs of
- *  flexio_process_call() into @p argbuf_size bytes, @p dev_unpack_func_name unpacks them. */
+/**
+ * Register a function with argument marshalling: @p host_pack_func packs the varargs of
+ * flexio_process_call() into @p argbuf_size bytes, @p dev_unpack_func_name unpacks them.
+ * @param app the app.
+ * @param dev_func_name the device function.
+ * @param dev_unpack_func_name the device function that unpacks the arguments.
+ * @param host_stub_func_addr the host stub naming the function.
+ * @param argbuf_size bytes of packed arguments.
+ * @param host_pack_func packs them.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_func_pup_register(flexio_app *app, const char *dev_func_name,
 				       const char *dev_unpack_func_name,
 				       flexio_func_t *host_stub_func_addr, size_t argbuf_size,
@@ -98,150 +160,335 @@ flexio_status flexio_func_pup_register(flexio_app *app, const char *dev_func_nam
 
 /** @name Processes */
 /**@{*/
+/** How a process is created. */
 struct flexio_process_attr {
 	struct ibv_pd *pd; /**< NULL: the process's own PD (flexio_process_get_pd) */
 	int en_pcc;	   /**< accepted, no effect */
 };
-/** Start @p app on the device behind @p ibv_ctx (xpdk_flexio_open()). */
+/**
+ * Start @p app on the device behind @p ibv_ctx (xpdk_flexio_open()).
+ * @param ibv_ctx the device.
+ * @param app the app.
+ * @param process_attr attributes (may be NULL).
+ * @param process_ptr receives the process.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app,
 				    const struct flexio_process_attr *process_attr,
 				    flexio_process **process_ptr);
-/** Stop and free a process; NULL is fine; FAILED while objects of it exist. */
+/**
+ * Stop and free a process.
+ * @param process the process (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS; FAILED while objects of it exist.
+ */
 flexio_status flexio_process_destroy(flexio_process *process);
-/** The process's protection domain (for windows and xpdk_flexio_reg_mr). */
+/**
+ * The process's protection domain (for windows and xpdk_flexio_reg_mr).
+ * @param process the process.
+ * @return the PD (owned by the process).
+ */
 struct ibv_pd *flexio_process_get_pd(flexio_process *process);
-/** The process's UAR (what the device uses for outboxes and prints). */
+/**
+ * The process's UAR (what the device uses for outboxes and prints).
+ * @param process the process.
+ * @return the UAR (owned by the process).
+ */
 flexio_uar *flexio_process_get_uar(flexio_process *process);
 /**
  * Call device function @p host_func and wait for its return value in @p func_ret. The
  * arguments: one uint64_t (flexio_func_register) or what the pack function takes.
+ * @param process the process.
+ * @param host_func the host handle of the function.
+ * @param func_ret receives its return value.
  * @return SUCCESS; TIMEOUT when the function did not return within the process's RPC timeout
  *         (xpdk_flexio_process_set_rpc_timeout, default 10 s); FATAL_ERR when the process died;
  *         FAILED for a bad function.
  */
 flexio_status flexio_process_call(flexio_process *process, flexio_func_t *host_func,
 				  uint64_t *func_ret, ...);
-/** Name the device function (a __dpa_global__ void f(uint64_t code)) run before a fatal
- *  flexio_dev_error() ends the process; before the first event handler is created. */
+/**
+ * Name the device function (a __dpa_global__ void f(uint64_t code)) run before a fatal
+ * flexio_dev_error() ends the process; before the first event handler is created.
+ * @param process the process.
+ * @param handler the device function's name.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_process_error_handler_set(flexio_process *process, const char *handler);
 /**@}*/
 
 /** @name Heap */
 /**@{*/
-/** Allocate @p buff_bsize bytes of DPA heap; *@p dest_daddr_p is 0 on failure. */
+/**
+ * Allocate DPA heap.
+ * @param process the process.
+ * @param buff_bsize bytes.
+ * @param dest_daddr_p receives the address (0 on failure).
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_buf_dev_alloc(flexio_process *process, size_t buff_bsize,
 				   flexio_uintptr_t *dest_daddr_p);
-/** Free a heap buffer (0 is fine). */
+/**
+ * Free a heap buffer.
+ * @param process the process.
+ * @param daddr its address (0 is fine).
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_buf_dev_free(flexio_process *process, flexio_uintptr_t daddr);
-/** Set @p buff_bsize bytes at @p dest_daddr to @p value. */
+/**
+ * Set @p buff_bsize bytes at @p dest_daddr to @p value.
+ * @param process the process.
+ * @param value the byte value.
+ * @param buff_bsize bytes.
+ * @param dest_daddr the heap address.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_buf_dev_memset(flexio_process *process, int value, size_t buff_bsize,
 				    flexio_uintptr_t dest_daddr);
-/** Copy host memory to an allocated heap buffer. */
+/**
+ * Copy host memory to an allocated heap buffer.
+ * @param process the process.
+ * @param src_haddr host source.
+ * @param buff_bsize bytes.
+ * @param dest_daddr the heap address.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_host2dev_memcpy(flexio_process *process, void *src_haddr, size_t buff_bsize,
 				     flexio_uintptr_t dest_daddr);
-/** Allocate a heap buffer and copy host memory into it (the caller frees it). */
+/**
+ * Allocate a heap buffer and copy host memory into it (the caller frees it).
+ * @param process the process.
+ * @param src_haddr host source.
+ * @param buff_bsize bytes.
+ * @param dest_daddr_p receives the heap address.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_copy_from_host(flexio_process *process, void *src_haddr, size_t buff_bsize,
 				    flexio_uintptr_t *dest_daddr_p);
 /**@}*/
 
 /** @name UARs, outboxes, windows, memory keys */
 /**@{*/
-/** A UAR object (@p devx_uar names the DevX UAR on the card; the emulation ignores it). */
+/**
+ * A UAR object.
+ * @param process the process.
+ * @param devx_uar the DevX UAR on the card (the emulation ignores it).
+ * @param flexio_uar receives the UAR.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_uar_create(flexio_process *process, struct mlx5dv_devx_uar *devx_uar,
 				flexio_uar **flexio_uar);
+/**
+ * Destroy a UAR object.
+ * @param uar the UAR (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS.
+ */
 flexio_status flexio_uar_destroy(flexio_uar *uar);
+/**
+ * A UAR's ID.
+ * @param uar the UAR.
+ * @return the ID.
+ */
 uint32_t flexio_uar_get_id(flexio_uar *uar);
+/**
+ * An outbox for the process's handlers.
+ * @param process the process.
+ * @param other_ctx another device's context (NULL: the process's).
+ * @param uar the UAR.
+ * @param outbox receives the outbox.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_outbox_create(flexio_process *process, struct ibv_context *other_ctx,
 				   flexio_uar *uar, flexio_outbox **outbox);
+/**
+ * Destroy an outbox.
+ * @param outbox the outbox (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS; FAILED while a handler uses it.
+ */
 flexio_status flexio_outbox_destroy(flexio_outbox *outbox);
+/**
+ * An outbox's ID.
+ * @param outbox the outbox.
+ * @return the ID.
+ */
 uint32_t flexio_outbox_get_id(flexio_outbox *outbox);
-/** A window through which the process's handlers reach host memory registered on @p pd. */
+/**
+ * A window through which the process's handlers reach host memory registered on @p pd.
+ * @param process the process.
+ * @param pd the protection domain.
+ * @param window receives the window.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_window_create(flexio_process *process, struct ibv_pd *pd,
 				   flexio_window **window);
+/**
+ * Destroy a window.
+ * @param window the window (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS; FAILED while a handler uses it.
+ */
 flexio_status flexio_window_destroy(flexio_window *window);
+/**
+ * A window's ID.
+ * @param window the window.
+ * @return the ID.
+ */
 uint32_t flexio_window_get_id(flexio_window *window);
 
+/** What a memory key covers. */
 struct flexio_mkey_attr {
-	struct ibv_pd *pd;
-	flexio_uintptr_t daddr;
-	size_t len;
-	int access; /**< IBV_ACCESS_* */
+	struct ibv_pd *pd;	/**< the protection domain */
+	flexio_uintptr_t daddr; /**< start of the DPA heap range */
+	size_t len;		/**< its length in bytes */
+	int access;		/**< IBV_ACCESS_* */
 };
-/** A memory key over DPA heap memory (for the NIC; the emulation has none that reads it). */
+/**
+ * A memory key over DPA heap memory (for the NIC; the emulation has none that reads it).
+ * @param process the process.
+ * @param fattr what it covers.
+ * @param mkey receives the key.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_device_mkey_create(flexio_process *process, struct flexio_mkey_attr *fattr,
 					flexio_mkey **mkey);
+/**
+ * Destroy a memory key.
+ * @param mkey the key (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS.
+ */
 flexio_status flexio_device_mkey_destroy(flexio_mkey *mkey);
+/**
+ * A memory key's ID.
+ * @param mkey the key.
+ * @return the ID.
+ */
 uint32_t flexio_mkey_get_id(flexio_mkey *mkey);
 /**@}*/
 
 /** @name Event handlers */
 /**@{*/
+/** Where a handler runs. */
 enum flexio_affinity_type {
 	FLEXIO_AFFINITY_NONE = 0,   /**< any free EU */
 	FLEXIO_AFFINITY_STRICT = 1, /**< EU @c id */
 	FLEXIO_AFFINITY_GROUP = 2,  /**< an EU of group @c id (16 EUs each) */
 };
+/** A handler's affinity. */
 struct flexio_affinity {
-	enum flexio_affinity_type type;
-	uint32_t id;
+	enum flexio_affinity_type type; /**< none, an EU, or a group */
+	uint32_t id;			/**< the EU or group */
 };
+/** How an event handler is created. */
 struct flexio_event_handler_attr {
-	flexio_func_t *host_stub_func;
-	int continuable; /**< not emulated: must be 0 */
-	flexio_uintptr_t thread_local_storage_daddr;
-	struct flexio_affinity affinity;
+	flexio_func_t *host_stub_func;		     /**< the device function it runs */
+	int continuable;			     /**< not emulated: must be 0 */
+	flexio_uintptr_t thread_local_storage_daddr; /**< heap the thread may use as its own */
+	struct flexio_affinity affinity;	     /**< where it runs */
 };
-/** Create a handler in init state (events are dropped until it runs). @p window and @p outbox
- *  may be NULL; the handler may use only those. */
+/**
+ * Create a handler in init state (events are dropped until it runs).
+ * @param process the process.
+ * @param fattr attributes.
+ * @param window the window it may use (may be NULL).
+ * @param outbox the outbox it may use (may be NULL).
+ * @param event_handler_ptr receives the handler.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_event_handler_create(flexio_process *process,
 					  struct flexio_event_handler_attr *fattr,
 					  const flexio_window *window, const flexio_outbox *outbox,
 					  flexio_event_handler **event_handler_ptr);
-/** Destroy a handler; FAILED while a CQ targets it. */
+/**
+ * Destroy a handler.
+ * @param event_handler the handler (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS; FAILED while a CQ targets it.
+ */
 flexio_status flexio_event_handler_destroy(flexio_event_handler *event_handler);
-/** Start the handler: from now on a CQE on its armed CQ activates it with @p user_arg. */
+/**
+ * Start the handler: from now on a CQE on its armed CQ activates it with @p user_arg.
+ * @param event_handler the handler.
+ * @param user_arg what the device function receives.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_event_handler_run(flexio_event_handler *event_handler, uint64_t user_arg);
-/** The handler's thread (for flexio_cq_attr.thread). */
+/**
+ * The handler's thread (for flexio_cq_attr.thread).
+ * @param event_handler the handler.
+ * @return the thread (owned by the handler).
+ */
 flexio_thread *flexio_event_handler_get_thread(flexio_event_handler *event_handler);
 /**@}*/
 
 /** @name CQs */
 /**@{*/
+/** What a CQE on a CQ does. */
 enum flexio_cq_element_type {
-	FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD = 0x0,
-	FLEXIO_CQ_ELEMENT_TYPE_NON_DPA_CQ = 0x8,
-	FLEXIO_CQ_ELEMENT_TYPE_DPA_MSIX_EMULATED_CQ = 0x9,
+	FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD = 0x0,	   /**< activates a handler */
+	FLEXIO_CQ_ELEMENT_TYPE_NON_DPA_CQ = 0x8,	   /**< nothing (polled) */
+	FLEXIO_CQ_ELEMENT_TYPE_DPA_MSIX_EMULATED_CQ = 0x9, /**< raises an emulated MSI-X */
 };
+/** Where a queue's memory is. */
 struct flexio_qmem {
-	uint32_t memtype; /**< 0: DPA heap (the only one emulated) */
-	flexio_uintptr_t daddr;
+	uint32_t memtype;	/**< 0: DPA heap (the only one emulated) */
+	flexio_uintptr_t daddr; /**< where in DPA heap */
 };
+/** How a CQ is created. */
 struct flexio_cq_attr {
-	uint8_t log_cq_depth;
-	uint8_t element_type;  /**< enum flexio_cq_element_type */
-	flexio_thread *thread; /**< DPA_THREAD: the handler a CQE activates */
-	uint32_t emulated_eqn; /**< DPA_MSIX_EMULATED_CQ: the MSI-X id */
-	uint32_t uar_id;
+	uint8_t log_cq_depth;		 /**< log2 of its CQEs */
+	uint8_t element_type;		 /**< enum flexio_cq_element_type */
+	flexio_thread *thread;		 /**< DPA_THREAD: the handler a CQE activates */
+	uint32_t emulated_eqn;		 /**< DPA_MSIX_EMULATED_CQ: the MSI-X id */
+	uint32_t uar_id;		 /**< the UAR (accepted, no effect) */
 	struct flexio_qmem cq_ring_qmem; /**< 64 << log_cq_depth bytes of heap */
-	flexio_uintptr_t cq_dbr_daddr;
-	int always_armed;
+	flexio_uintptr_t cq_dbr_daddr;	 /**< the doorbell record in heap */
+	int always_armed;		 /**< re-armed after every CQE */
 };
-/** Create a CQ (@p ibv_ctx NULL: the process's). A DPA_THREAD CQ starts armed. */
+/**
+ * Create a CQ. A DPA_THREAD CQ starts armed.
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param fattr attributes.
+ * @param cq receives the CQ.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_cq_create(flexio_process *process, struct ibv_context *ibv_ctx,
 			       const struct flexio_cq_attr *fattr, flexio_cq **cq);
+/**
+ * Destroy a CQ.
+ * @param cq the CQ (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
 flexio_status flexio_cq_destroy(flexio_cq *cq);
+/**
+ * A CQ's number.
+ * @param cq the CQ.
+ * @return the number.
+ */
 uint32_t flexio_cq_get_cq_num(flexio_cq *cq);
 /**@}*/
 
 /** @name MSI-X raised by device code */
 /**@{*/
-/** MSI-X vector @p msix_id of the emulated device, raised by flexio_dev_msix_send() on a
- *  DPA_MSIX_EMULATED_CQ whose emulated_eqn is @p msix_id; the host waits on
- *  xpdk_flexio_msix_fd(). */
+/**
+ * MSI-X vector @p msix_id of the emulated device, raised by flexio_dev_msix_send() on a
+ * DPA_MSIX_EMULATED_CQ whose emulated_eqn is @p msix_id; the host waits on
+ * xpdk_flexio_msix_fd().
+ * @param process the process.
+ * @param target_ibv_ctx the device (NULL: the process's).
+ * @param direct_mode accepted, no effect.
+ * @param target_uar_id accepted, no effect.
+ * @param msix_id the vector.
+ * @param map accepted, no effect (may be NULL).
+ * @param msix receives the MSI-X object.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status
 flexio_emulated_device_msix_create(flexio_process *process, struct ibv_context *target_ibv_ctx,
 				   uint8_t direct_mode, uint32_t target_uar_id, uint16_t msix_id,
 				   struct flexio_emu_device_msix_map *map, flexio_msix **msix);
+/**
+ * Destroy an MSI-X object.
+ * @param msix the object (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS.
+ */
 flexio_status flexio_emulated_device_msix_destroy(flexio_msix *msix);
 /**@}*/
 
@@ -252,24 +499,53 @@ flexio_status flexio_emulated_device_msix_destroy(flexio_msix *msix);
  * thread prints as it arrives; its id in *@p ppthread) or asynchronous (buffered until
  * flexio_print_flush(); output that does not fit is lost and counted). @p data_bsize: a power
  * of two from 2 KiB to 32 KiB (the emulated ring's size).
+ * @param process the process.
+ * @param flexio_uar the UAR (NULL: the process's).
+ * @param data_bsize the ring's size.
+ * @param out where the prints go.
+ * @param is_async 0: synchronous, 1: asynchronous.
+ * @param ppthread receives the printing thread (may be NULL).
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
  */
 flexio_status flexio_print_init(flexio_process *process, flexio_uar *flexio_uar, size_t data_bsize,
 				FILE *out, int is_async, pthread_t *ppthread);
-/** Print what is buffered (asynchronous mode; nothing to do in synchronous mode). */
+/**
+ * Print what is buffered (asynchronous mode; nothing to do in synchronous mode).
+ * @param process the process.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_print_flush(flexio_process *process);
-/** Stop printing: flush, stop the thread. flexio_process_destroy() does it too. */
+/**
+ * Stop printing: flush, stop the thread. flexio_process_destroy() does it too.
+ * @param process the process.
+ * @return FLEXIO_STATUS_SUCCESS or FLEXIO_STATUS_FAILED.
+ */
 flexio_status flexio_print_destroy(flexio_process *process);
 /**@}*/
 
 /** @name Errors */
 /**@{*/
-/** Non-zero once an unrecoverable (1) or user (2) error happened; reset by err_display. */
+/**
+ * The process's error status; reset by flexio_err_display().
+ * @param process the process.
+ * @return an enum flexio_err_status: non-zero once an unrecoverable (1) or user (2) error
+ *         happened.
+ */
 int flexio_err_status(flexio_process *process);
-/** A descriptor that polls readable when an error happens (owned by the library). */
+/**
+ * A descriptor that polls readable when an error happens (owned by the library).
+ * @param process the process.
+ * @return the descriptor, or -1.
+ */
 int flexio_err_handler_fd(flexio_process *process);
-/** Print the error to stderr and reset the status. */
+/**
+ * Print the error to stderr and reset the status.
+ * @param process the process.
+ */
 void flexio_err_display(flexio_process *process);
 /**@}*/
+
+XPDK_API_END
 
 #ifdef __cplusplus
 }

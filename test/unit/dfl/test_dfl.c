@@ -485,6 +485,17 @@ static void test_walk_rejects_unknown_version(void **state)
 	mem_free(m);
 }
 
+static void test_walk_rejects_type_0(void **state)
+{
+	struct mem *m = mem_new(0x2000);
+
+	(void)state;
+	put(m, 0x0, dfh(XPDK_DFH_TYPE_PRIVATE, 1, 0x1000, false));
+	put(m, 0x1000, dfh(0, 1, 0, true)); /* an end of list, but not a feature */
+	expect_walk_error(m, 0, -EINVAL, XPDK_DFL_E_TYPE, 0x1000);
+	mem_free(m);
+}
+
 static void test_walk_callback_stops_walk(void **state)
 {
 	struct mem *m = mem_new(0x5000);
@@ -819,6 +830,7 @@ int main(void)
 		cmocka_unit_test(test_walk_rejects_param_overrun),
 		cmocka_unit_test(test_walk_reports_read_failure),
 		cmocka_unit_test(test_walk_rejects_unknown_version),
+		cmocka_unit_test(test_walk_rejects_type_0),
 		cmocka_unit_test(test_walk_callback_stops_walk),
 		cmocka_unit_test(test_walk_rejects_null_region),
 		cmocka_unit_test(test_walk_does_not_follow_next_afu),

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -269,7 +272,8 @@ static void test_server_answers_lower_minor_and_rejects_other_major(void **state
 	assert_int_equal(((struct xpdk_vfu_version *)r.payload)->major, 0);
 	assert_int_equal(((struct xpdk_vfu_version *)r.payload)->minor, 1);
 	assert_int_equal(r.payload[r.len - 1], '\0'); /* JSON is NUL-terminated */
-	assert_non_null(strstr((char *)r.payload + 4, "\"max_msg_fds\":16"));
+	/* nothing proposed, nothing announced: the reply's capabilities are a subset */
+	assert_string_equal((char *)r.payload + 4, "{\"capabilities\":{}}");
 	xpdk_vfu_msg_release(&r);
 	stop_pair(&p);
 
@@ -528,6 +532,45 @@ static void test_dma_map_by_fd_gives_server_access(void **state)
 	close(mfd);
 }
 
+/* A client that maps its memory file by file (one window per hugepage) gives the server adjacent
+ * windows from different files: a copy over the seam reaches both files; a copy over a hole
+ * faults without moving a byte; a pin stays within one window. */
+static void test_dma_copy_spans_adjacent_windows_from_different_files(void **state)
+{
+	const uint32_t rw = XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE;
+	int fd_a = memfd_create("dma-a", MFD_CLOEXEC), fd_b = memfd_create("dma-b", MFD_CLOEXEC);
+	uint8_t *a, *b, out[16], back[16];
+	void *pin = NULL;
+	struct pair p;
+
+	(void)state;
+	assert_int_equal(ftruncate(fd_a, 0x2000), 0);
+	assert_int_equal(ftruncate(fd_b, 0x2000), 0);
+	a = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_a, 0);
+	b = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_b, 0);
+	assert_true(a != MAP_FAILED && b != MAP_FAILED);
+	start_pair(&p);
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x50000000, 0x2000, fd_a, 0, rw), 0);
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x50002000, 0x2000, fd_b, 0, rw), 0);
+	memcpy(out, "0123456789abcdef", 16);
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x50001ff8, out, 16), 0);
+	assert_memory_equal(a + 0x1ff8, "01234567", 8);
+	assert_memory_equal(b, "89abcdef", 8);
+	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x50001ff8, back, 16), 0);
+	assert_memory_equal(back, out, 16);
+	assert_int_equal(xpdk_vfu_server_dma_pin(p.srv, 0x50001ff8, 16, false, &pin), -EFAULT);
+	/* past the second window: a hole; nothing is written, the first bad address is named */
+	memset(b + 0x1ff8, 0, 8);
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x50003ff8, out, 16), -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "0x50004000 is not in memory the client"));
+	assert_int_equal(b[0x1ff8], 0);
+	stop_pair(&p);
+	munmap(a, 0x2000);
+	munmap(b, 0x2000);
+	close(fd_a);
+	close(fd_b);
+}
+
 static void test_unmap_of_unknown_range_is_einval(void **state)
 {
 	int mfd = memfd_create("dma", MFD_CLOEXEC);
@@ -640,6 +683,30 @@ static void test_client_dma_map_wire_layout(void **state)
 	xpdk_vfu_client_close(c);
 	close(sv[0]);
 	close(mfd);
+}
+
+/* Options from a newer XPDK (a comp_mask bit this one does not know) are refused before
+ * anything is sent, and the socket handed to attach is closed. */
+static void test_client_refuses_unknown_comp_mask_bits(void **state)
+{
+	struct xpdk_vfu_client_opts o = { .comp_mask = 1u << 31, .timeout_ms = 200 };
+	int sv[2];
+	char c;
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	errno = 0;
+	assert_null(xpdk_vfu_client_attach(sv[1], &o));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "unknown comp_mask bits 0x80000000"));
+	/* nothing was sent, and the client's end is closed: the peer reads end of file */
+	assert_int_equal(read(sv[0], &c, 1), 0);
+	close(sv[0]);
+	/* connect checks before connecting: EINVAL, not "no vfio-user socket" */
+	errno = 0;
+	assert_null(xpdk_vfu_client_connect("/nonexistent/xpdk.sock", &o));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "xpdk_vfu_client_opts"));
 }
 
 /* A server that sends DMA_READ and DMA_WRITE while the client waits for a reply: the client
@@ -917,6 +984,341 @@ static void test_256mib_hugepages_map_use_unmap_without_leaks(void **state)
 	assert_int_equal(count_memfd_maps("huge"), maps_before);
 }
 
+/* ==== reliability: hostile peers (issue 13) ==== */
+
+static void test_version_reply_caps_are_a_subset_of_those_proposed(void **state)
+{
+	const char caps[] = "{\"capabilities\":{\"max_msg_fds\":4,\"pgsizes\":4096}}";
+	uint8_t buf[4 + sizeof(caps)] = { 0, 0, 2, 0 };
+	struct vfu_msg r;
+	struct pair p;
+
+	(void)state;
+	memcpy(buf + 4, caps, sizeof(caps));
+	start_server(&p);
+	assert_int_equal(raw_call(p.peer, XPDK_VFU_VERSION, buf, sizeof(buf), NULL, 0, &r), 0);
+	assert_false(r.hdr.flags & XPDK_VFU_F_ERROR);
+	assert_string_equal((char *)r.payload + 4,
+			    "{\"capabilities\":{\"max_msg_fds\":16,\"pgsizes\":4096}}");
+	xpdk_vfu_msg_release(&r);
+	stop_pair(&p);
+}
+
+/* A client core on one end of a socketpair whose VERSION reply is already queued. */
+static struct xpdk_vfu_client *client_on_raw_peer(int sv[2], int timeout_ms)
+{
+	struct xpdk_vfu_client_opts o = { .timeout_ms = timeout_ms };
+	uint8_t v[4] = { 0, 0, 2, 0 };
+	struct vfu_msg m;
+	struct xpdk_vfu_client *c;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	xpdk_vfu_send(sv[0], 1, XPDK_VFU_VERSION, XPDK_VFU_F_TYPE_REPLY, 0, v, 4, NULL, 0, NULL, 0);
+	c = xpdk_vfu_client_attach(sv[1], &o);
+	assert_non_null(c);
+	assert_int_equal(xpdk_vfu_recv(sv[0], &m, 4096, 4, 1000), 0); /* its VERSION */
+	xpdk_vfu_msg_release(&m);
+	return c;
+}
+
+static void test_client_names_the_length_of_a_bad_region_read_reply(void **state)
+{
+	struct xpdk_vfu_region_access a = { .offset = 0, .region = 0, .count = 2 };
+	struct xpdk_vfu_client *c;
+	uint8_t buf[8];
+	int sv[2];
+
+	(void)state;
+	c = client_on_raw_peer(sv, 2000);
+	/* the reply to REGION_READ (msg 2) carries 7 bytes of data where 8 were asked */
+	xpdk_vfu_send(sv[0], 2, XPDK_VFU_REGION_READ, XPDK_VFU_F_TYPE_REPLY, 0, &a, sizeof(a),
+		      "1234567", 7, NULL, 0);
+	assert_int_equal(xpdk_vfu_client_region_read(c, 0, 0, buf, 8), -EPROTO);
+	assert_non_null(strstr(xpdk_strerror_last(), "23 bytes of payload for 8 bytes asked"));
+	xpdk_vfu_client_close(c);
+	close(sv[0]);
+}
+
+static void test_client_refuses_a_region_fd_smaller_than_the_region(void **state)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri),
+				       .flags = VFIO_REGION_INFO_FLAG_READ |
+						VFIO_REGION_INFO_FLAG_WRITE |
+						VFIO_REGION_INFO_FLAG_MMAP,
+				       .index = 0,
+				       .size = 1 << 20 };
+	const struct xpdk_vfu_region *reg;
+	struct xpdk_vfu_client *c;
+	int sv[2], mfd = memfd_create("short", MFD_CLOEXEC), pfd[2];
+
+	(void)state;
+	assert_true(mfd >= 0);
+	assert_int_equal(ftruncate(mfd, 4096), 0); /* a page where the region says 1 MiB */
+	c = client_on_raw_peer(sv, 2000);
+	xpdk_vfu_send(sv[0], 2, XPDK_VFU_DEVICE_GET_REGION_INFO, XPDK_VFU_F_TYPE_REPLY, 0, &ri,
+		      sizeof(ri), NULL, 0, &mfd, 1);
+	assert_int_equal(xpdk_vfu_client_region(c, 0, &reg), -EPROTO);
+	assert_non_null(strstr(xpdk_strerror_last(), "holds 4096 bytes, too few"));
+	/* a pipe is not memory at all */
+	assert_int_equal(pipe(pfd), 0);
+	xpdk_vfu_send(sv[0], 3, XPDK_VFU_DEVICE_GET_REGION_INFO, XPDK_VFU_F_TYPE_REPLY, 0, &ri,
+		      sizeof(ri), NULL, 0, &pfd[0], 1);
+	assert_int_equal(xpdk_vfu_client_region(c, 0, &reg), -EPROTO);
+	assert_non_null(strstr(xpdk_strerror_last(), "not a memory file"));
+	xpdk_vfu_client_close(c);
+	close(sv[0]);
+	close(mfd);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
+struct trickle {
+	int sock;
+	size_t bytes;
+	unsigned int gap_ms;
+};
+
+/* Send a message one byte at a time: a 16-byte header promising @bytes in all, then the rest. */
+static void *trickle_thread(void *arg)
+{
+	struct trickle *t = arg;
+	struct xpdk_vfu_hdr h = { .msg_id = 1,
+				  .cmd = XPDK_VFU_VERSION,
+				  .msg_size = (uint32_t)t->bytes,
+				  .flags = XPDK_VFU_F_TYPE_REPLY };
+	uint8_t msg[256] = { 0 };
+
+	memcpy(msg, &h, sizeof(h));
+	for (size_t i = 0; i < t->bytes; i++) {
+		struct timespec ts = { 0, (long)t->gap_ms * 1000000 };
+
+		if (send(t->sock, msg + i, 1, MSG_NOSIGNAL) != 1)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static void test_client_bounds_a_trickled_reply_as_a_whole(void **state)
+{
+	struct xpdk_vfu_client_opts o = { .timeout_ms = 300 };
+	struct trickle t = { .bytes = 200, .gap_ms = 50 }; /* 10 s in all, 50 ms per byte */
+	struct timespec t0;
+	pthread_t th;
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	t.sock = sv[0];
+	assert_int_equal(pthread_create(&th, NULL, trickle_thread, &t), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_null(xpdk_vfu_client_attach(sv[1], &o));
+	assert_int_equal(errno, ETIMEDOUT);
+	/* the timeout, or a second from the first byte: far from the 10 s of the trickle */
+	assert_true(ms_since(&t0) < 4000);
+	close(sv[0]);
+	pthread_join(th, NULL);
+}
+
+static void test_server_bounds_a_trickled_command_as_a_whole(void **state)
+{
+	struct trickle t = { .bytes = 200, .gap_ms = 100 }; /* 20 s in all */
+	struct timespec t0;
+	struct vfu_msg m;
+	pthread_t th;
+	struct pair p;
+
+	(void)state;
+	start_server(&p);
+	t.sock = p.peer;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pthread_create(&th, NULL, trickle_thread, &t), 0);
+	/* the server hangs up within its 5 s message deadline (plus load margin) */
+	assert_int_equal(xpdk_vfu_recv(p.peer, &m, 4096, 4, 30000), -ENOTCONN);
+	assert_true(ms_since(&t0) < 15000);
+	pthread_join(th, NULL);
+	stop_pair(&p);
+}
+
+static void test_server_drops_a_client_that_never_sends_version(void **state)
+{
+	struct timespec t0;
+	struct vfu_msg m;
+	struct pair p;
+
+	(void)state;
+	start_server(&p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(xpdk_vfu_recv(p.peer, &m, 4096, 4, 30000), -ENOTCONN);
+	assert_true(ms_since(&t0) >= 4000 && ms_since(&t0) < 15000);
+	stop_pair(&p);
+}
+
+static void test_client_connect_gives_up_on_a_full_backlog(void **state)
+{
+	char dir[] = "/tmp/xpdk-vfu-XXXXXX", path[64];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct xpdk_vfu_client_opts o = { .timeout_ms = 300 };
+	int lfd, fill[64], nfill = 0;
+	struct timespec t0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/busy.sock", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 0), 0);
+	/* fill the backlog: nobody accepts */
+	while (nfill < 64) {
+		int f = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+		if (connect(f, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(f);
+			break;
+		}
+		fill[nfill++] = f;
+	}
+	assert_true(nfill < 64);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_null(xpdk_vfu_client_connect(path, &o));
+	assert_int_equal(errno, ETIMEDOUT);
+	assert_non_null(strstr(xpdk_strerror_last(), "is busy"));
+	assert_true(ms_since(&t0) < 5000);
+	while (nfill > 0)
+		close(fill[--nfill]);
+	close(lfd);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_client_says_what_a_path_is_when_it_is_not_a_socket(void **state)
+{
+	char dir[] = "/tmp/xpdk-vfu-XXXXXX", path[128];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_null(xpdk_vfu_client_connect(dir, NULL));
+	assert_non_null(strstr(xpdk_strerror_last(), "is not a vfio-user socket but a directory"));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(xpdk_vfu_client_connect(path, NULL));
+	assert_non_null(strstr(xpdk_strerror_last(), "but a FIFO"));
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_server_leaves_a_live_socket_and_other_files_alone(void **state)
+{
+	char dir[] = "/tmp/xpdk-vfu-XXXXXX", path[128];
+	struct xpdk_vfu_device_desc d;
+	struct xpdk_vfu_server *s1, *s2;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	make_desc(&d);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/dev.sock", dir);
+	s1 = xpdk_vfu_server_create(path, &d);
+	assert_non_null(s1);
+	s2 = xpdk_vfu_server_create(path, &d); /* s1 listens there */
+	assert_null(s2);
+	assert_int_equal(errno, EADDRINUSE);
+	assert_int_equal(stat(path, &st), 0); /* still s1's */
+	xpdk_vfu_server_destroy(s1);
+	f = fopen(path, "w"); /* a regular file where the socket was */
+	assert_non_null(f);
+	fputs("keep me", f);
+	fclose(f);
+	assert_null(xpdk_vfu_server_create(path, &d));
+	assert_int_equal(errno, EEXIST);
+	assert_non_null(strstr(xpdk_strerror_last(), "is a regular file, not a socket"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 7);
+	unlink(path);
+	assert_null(xpdk_vfu_server_create("", &d));
+	rmdir(dir);
+}
+
+/* The client shrinks the file behind its DMA memory after DMA_MAP: the server's access fails
+ * with -EFAULT instead of killing the process with SIGBUS. */
+static void test_server_dma_survives_client_memory_truncated(void **state)
+{
+	struct pair p;
+	uint8_t buf[64];
+	int mfd = memfd_create("dma", MFD_CLOEXEC);
+
+	(void)state;
+	assert_int_equal(ftruncate(mfd, 2 * 4096), 0);
+	start_pair(&p);
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x100000, 2 * 4096, mfd, 0,
+						    XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE),
+			 0);
+	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x100000 + 4096, buf, sizeof(buf)), 0);
+	assert_int_equal(ftruncate(mfd, 0), 0);
+	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x100000 + 4096, buf, sizeof(buf)),
+			 -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "truncated"));
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x100000, buf, sizeof(buf)), -EFAULT);
+	/* and the server goes on serving */
+	assert_int_equal(ftruncate(mfd, 2 * 4096), 0);
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x100000, "ok", 2), 0);
+	stop_pair(&p);
+	close(mfd);
+}
+
+static void test_irq_fd_must_be_an_eventfd_and_never_blocks(void **state)
+{
+	struct vfio_irq_set set = { .argsz = sizeof(set),
+				    .flags =
+					VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+				    .index = 1,
+				    .start = 0,
+				    .count = 1 };
+	uint64_t full = 0xfffffffffffffffeULL, n;
+	struct vfu_msg r;
+	struct pair p;
+	int pfd[2], efd = eventfd(0, EFD_CLOEXEC); /* blocking, as a careless client makes it */
+
+	(void)state;
+	assert_int_equal(pipe(pfd), 0);
+	start_server(&p);
+	raw_version(p.peer);
+	/* a pipe passed as an eventfd is refused */
+	assert_int_equal(
+	    raw_call(p.peer, XPDK_VFU_DEVICE_SET_IRQS, &set, sizeof(set), &pfd[1], 1, &r), 0);
+	assert_true(r.hdr.flags & XPDK_VFU_F_ERROR);
+	assert_int_equal(r.hdr.error, EINVAL);
+	xpdk_vfu_msg_release(&r);
+	/* an eventfd at its largest count: signalling it must not block */
+	assert_int_equal(write(efd, &full, sizeof(full)), sizeof(full));
+	assert_int_equal(raw_call(p.peer, XPDK_VFU_DEVICE_SET_IRQS, &set, sizeof(set), &efd, 1, &r),
+			 0);
+	assert_false(r.hdr.flags & XPDK_VFU_F_ERROR);
+	xpdk_vfu_msg_release(&r);
+	assert_int_equal(xpdk_vfu_server_irq_trigger(p.srv, 1, 0), -EAGAIN);
+	/* the client turned O_NONBLOCK off again: still no block */
+	assert_int_equal(fcntl(efd, F_SETFL, 0), 0);
+	assert_int_equal(xpdk_vfu_server_irq_trigger(p.srv, 1, 0), -EAGAIN);
+	assert_int_equal(read(efd, &n, sizeof(n)), sizeof(n));
+	assert_int_equal(xpdk_vfu_server_irq_trigger(p.srv, 1, 0), 0);
+	close(p.peer);
+	p.peer = -1;
+	stop_pair(&p);
+	close(efd);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -933,10 +1335,12 @@ int main(void)
 		cmocka_unit_test(test_irq_eventfds_are_signalled),
 		cmocka_unit_test(test_set_irqs_bad_argsz_and_flags),
 		cmocka_unit_test(test_dma_map_by_fd_gives_server_access),
+		cmocka_unit_test(test_dma_copy_spans_adjacent_windows_from_different_files),
 		cmocka_unit_test(test_unmap_of_unknown_range_is_einval),
 		cmocka_unit_test(test_dma_unmap_reply_echoes_request),
 		cmocka_unit_test(test_reset_reaches_device),
 		cmocka_unit_test(test_client_dma_map_wire_layout),
+		cmocka_unit_test(test_client_refuses_unknown_comp_mask_bits),
 		cmocka_unit_test(test_client_serves_dma_messages_while_waiting),
 		cmocka_unit_test(test_client_times_out_when_server_never_replies),
 		cmocka_unit_test(test_client_sees_server_vanish_mid_message),
@@ -945,6 +1349,17 @@ int main(void)
 		cmocka_unit_test(test_fds_not_consumed_are_closed),
 		cmocka_unit_test(test_100k_region_write_read_pairs),
 		cmocka_unit_test(test_256mib_hugepages_map_use_unmap_without_leaks),
+		cmocka_unit_test(test_version_reply_caps_are_a_subset_of_those_proposed),
+		cmocka_unit_test(test_client_names_the_length_of_a_bad_region_read_reply),
+		cmocka_unit_test(test_client_refuses_a_region_fd_smaller_than_the_region),
+		cmocka_unit_test(test_client_bounds_a_trickled_reply_as_a_whole),
+		cmocka_unit_test(test_server_bounds_a_trickled_command_as_a_whole),
+		cmocka_unit_test(test_server_drops_a_client_that_never_sends_version),
+		cmocka_unit_test(test_client_connect_gives_up_on_a_full_backlog),
+		cmocka_unit_test(test_client_says_what_a_path_is_when_it_is_not_a_socket),
+		cmocka_unit_test(test_server_leaves_a_live_socket_and_other_files_alone),
+		cmocka_unit_test(test_server_dma_survives_client_memory_truncated),
+		cmocka_unit_test(test_irq_fd_must_be_an_eventfd_and_never_blocks),
 	};
 
 	return cmocka_run_group_tests_name("vfio_user", tests, setup, teardown);

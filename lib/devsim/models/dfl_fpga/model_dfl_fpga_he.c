@@ -60,6 +60,29 @@ static void fill(uint8_t *p, size_t len, uint64_t pattern)
 		memcpy(p + i, &pattern, 8);
 }
 
+/* The zero-copy passes of a run, as one guarded unit (see xpdk_devsim_dma_guarded()). */
+struct he_pass {
+	const struct he *he;
+	void *s, *t;
+	size_t len;
+	uint64_t passes;
+	uint64_t fold;
+};
+
+static void he_passes(void *arg)
+{
+	struct he_pass *p = arg;
+
+	for (uint64_t i = 0; i < p->passes; i++) {
+		if (p->he->r_mode == XPDK_HE_MODE_READ)
+			p->fold = fold(p->s, p->len);
+		else if (p->he->r_mode == XPDK_HE_MODE_WRITE)
+			fill(p->t, p->len, p->he->r_pattern);
+		else
+			memmove(p->t, p->s, p->len); /* source and destination may overlap */
+	}
+}
+
 /*
  * Move @p len bytes at byte @p off of the run's buffers, @p passes times over the same bytes
  * (small runs repeat within one pin). Returns 0 or the exerciser error code with *fault set
@@ -79,15 +102,23 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 	if (wr && xpdk_devsim_dma_map(dev, dst, len, true, &t) == 0)
 		pinned_t = true;
 	if ((!rd || pinned_s) && (!wr || pinned_t)) {
-		/* zero copy: both sides are in memory the client mapped with an fd */
-		for (uint64_t p = 0; p < passes; p++) {
-			if (he->r_mode == XPDK_HE_MODE_READ)
-				*fold_out = fold(s, len);
-			else if (he->r_mode == XPDK_HE_MODE_WRITE)
-				fill(t, len, he->r_pattern);
-			else
-				memmove(t, s, len); /* source and destination may overlap */
+		/* zero copy: both sides are in memory the client mapped with an fd, which it may
+		 * truncate under us: guarded, a fault ends the run as a DMA fault */
+		struct he_pass pass = { he, s, t, len, passes, 0 };
+		void *at = NULL;
+
+		if (xpdk_devsim_dma_guarded(dev, he_passes, &pass, &at) < 0) {
+			bool in_src = rd && (uint8_t *)at >= (uint8_t *)s &&
+				      (uint8_t *)at < (uint8_t *)s + len;
+
+			err = in_src ? XPDK_HE_ERR_SRC : XPDK_HE_ERR_DST;
+			*fault = in_src ? src + (uint64_t)((uint8_t *)at - (uint8_t *)s)
+				 : wr && (uint8_t *)at >= (uint8_t *)t &&
+					 (uint8_t *)at < (uint8_t *)t + len
+				     ? dst + (uint64_t)((uint8_t *)at - (uint8_t *)t)
+				     : dst;
 		}
+		*fold_out = pass.fold;
 	} else {
 		uint8_t bounce[4096];
 

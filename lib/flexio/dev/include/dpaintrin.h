@@ -14,19 +14,22 @@
 #include <stdint.h>
 #include <time.h>
 
-#define __DPA_MEMORY 1
-#define __DPA_MMIO   2
-#define __DPA_SYSTEM 3
-#define __DPA_R	     1
-#define __DPA_W	     2
-#define __DPA_RW     3
+#define __DPA_MEMORY 1 /**< fence space: memory */
+#define __DPA_MMIO   2 /**< fence space: MMIO */
+#define __DPA_SYSTEM 3 /**< fence space: both */
+#define __DPA_R	     1 /**< fence ordering: reads */
+#define __DPA_W	     2 /**< fence ordering: writes */
+#define __DPA_RW     3 /**< fence ordering: reads and writes */
 
 /** A memory fence (the space and orderings are accepted; the fence is a full one). */
 #define __dpa_thread_fence(space, pred, succ) __atomic_thread_fence(__ATOMIC_SEQ_CST)
 /** Make this thread's writes visible to others. */
 #define __dpa_thread_memory_writeback() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
-/** Cycles of a 1.8 GHz DPA core, from the monotonic clock. */
+/**
+ * Cycles of a 1.8 GHz DPA core, from the monotonic clock.
+ * @return the cycle count.
+ */
 static inline uint64_t __dpa_thread_cycles(void)
 {
 	struct timespec ts;

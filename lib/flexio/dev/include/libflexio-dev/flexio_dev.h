@@ -50,11 +50,23 @@ typedef uint64_t(flexio_dev_arg_unpack_func_t)(void *argbuf, void *func);
 
 /** @name Threads */
 /**@{*/
-/** The calling thread's context; call at every start of a handler. @return 0. */
+/**
+ * The calling thread's context; call at every start of a handler.
+ * @param dtctx receives the context.
+ * @return 0.
+ */
 int flexio_dev_get_thread_ctx(struct flexio_dev_thread_ctx **dtctx);
-/** The EU the thread runs on (0 … eus-1). */
+/**
+ * The EU the thread runs on.
+ * @param dtctx the thread context.
+ * @return 0 … eus-1.
+ */
 uint32_t flexio_dev_get_thread_id(struct flexio_dev_thread_ctx *dtctx);
-/** The thread-local storage address given at handler creation (0 if none). */
+/**
+ * The thread-local storage address given at handler creation.
+ * @param dtctx the thread context.
+ * @return the address (0 if none).
+ */
 flexio_uintptr_t flexio_dev_get_thread_local_storage(struct flexio_dev_thread_ctx *dtctx);
 /** End this activation; the next event on an armed CQ starts the handler again. */
 void flexio_dev_thread_reschedule(void) __attribute__((noreturn));
@@ -68,22 +80,49 @@ void flexio_dev_process_finish(void) __attribute__((noreturn));
 
 /** @name Outbox and windows */
 /**@{*/
-/** Use outbox @p outbox_id (the one the handler was created with) for doorbells. */
+/**
+ * Use outbox @p outbox_id (the one the handler was created with) for doorbells.
+ * @param dtctx the thread context.
+ * @param outbox_id the outbox.
+ * @return FLEXIO_DEV_STATUS_SUCCESS or FLEXIO_DEV_STATUS_FAILED.
+ */
 flexio_dev_status_t flexio_dev_outbox_config(struct flexio_dev_thread_ctx *dtctx,
 					     uint16_t outbox_id);
-/** Use window @p window_id (the handler's) with host memory key @p mkey. */
+/**
+ * Use window @p window_id (the handler's) with host memory key @p mkey.
+ * @param dtctx the thread context.
+ * @param window_id the window.
+ * @param mkey the memory key (xpdk_flexio_reg_mr()'s lkey).
+ * @return FLEXIO_DEV_STATUS_SUCCESS or FLEXIO_DEV_STATUS_FAILED.
+ */
 flexio_dev_status_t flexio_dev_window_config(struct flexio_dev_thread_ctx *dtctx,
 					     uint16_t window_id, uint32_t mkey);
-/** Change the memory key of the configured window. */
+/**
+ * Change the memory key of the configured window.
+ * @param dtctx the thread context.
+ * @param mkey the memory key.
+ * @return FLEXIO_DEV_STATUS_SUCCESS or FLEXIO_DEV_STATUS_FAILED.
+ */
 flexio_dev_status_t flexio_dev_window_mkey_config(struct flexio_dev_thread_ctx *dtctx,
 						  uint32_t mkey);
 /**
  * A DPA pointer to host address @p haddr through the configured window: FAILED unless @p haddr
  * lies in the memory the key covers. Accesses through the pointer past that memory are fatal.
+ * @param dtctx the thread context.
+ * @param haddr the host address.
+ * @param daddr receives the DPA pointer.
+ * @return FLEXIO_DEV_STATUS_SUCCESS or FLEXIO_DEV_STATUS_FAILED.
  */
 flexio_dev_status_t flexio_dev_window_ptr_acquire(struct flexio_dev_thread_ctx *dtctx,
 						  uint64_t haddr, flexio_uintptr_t *daddr);
-/** Copy @p size bytes from DPA memory @p daddr to host address @p haddr (checked). */
+/**
+ * Copy @p size bytes from DPA memory @p daddr to host address @p haddr (checked).
+ * @param dtctx the thread context.
+ * @param haddr the host address.
+ * @param daddr the DPA memory.
+ * @param size bytes.
+ * @return FLEXIO_DEV_STATUS_SUCCESS or FLEXIO_DEV_STATUS_FAILED.
+ */
 flexio_dev_status_t flexio_dev_window_copy_to_host(struct flexio_dev_thread_ctx *dtctx,
 						   uint64_t haddr, const void *daddr,
 						   uint32_t size);
@@ -91,12 +130,26 @@ flexio_dev_status_t flexio_dev_window_copy_to_host(struct flexio_dev_thread_ctx 
 
 /** @name Messages to the host (flexio_print_init() on the host side) */
 /**@{*/
-/** printf to the host's print stream. @return bytes written, or -1 when printing is off. */
+/**
+ * printf to the host's print stream.
+ * @param format the format, as printf's.
+ * @return bytes written, or -1 when printing is off.
+ */
 int flexio_dev_print(const char *format, ...) __attribute__((format(printf, 1, 2)));
-/** As flexio_dev_print, with a stream and a level (XPDK: one stream, levels kept). */
+/**
+ * As flexio_dev_print, with a stream and a level (XPDK: one stream, levels kept).
+ * @param stream_id the stream.
+ * @param level the level.
+ * @param format the format, as printf's.
+ * @return bytes written, or -1 when printing is off.
+ */
 int flexio_dev_msg(int stream_id, int level, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
-/** A string, as flexio_dev_print("%s"). */
+/**
+ * A string, as flexio_dev_print("%s").
+ * @param str the string.
+ * @return bytes written, or -1 when printing is off.
+ */
 int flexio_dev_puts(const char *str);
 /**@}*/
 

@@ -24,6 +24,7 @@ extern "C" {
  * FLEXIO_DEV_ERROR_ILLEGAL_ERR). The host sees flexio_err_status() != 0, its error fd becomes
  * readable, and flexio_err_display() prints the code. The process's error handler, when set
  * (flexio_process_error_handler_set()), runs first on this thread with the code as argument.
+ * @param error_code the code.
  */
 void flexio_dev_error(uint8_t error_code) __attribute__((noreturn));
 

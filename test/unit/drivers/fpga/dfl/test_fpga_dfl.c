@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <cmocka.h>
 
 #include "xpdk_devsim.h"
@@ -209,7 +211,7 @@ static void fill(struct xpdk_dma_buf *b, uint32_t seed)
 
 static void test_exerciser_runs(void **state)
 {
-	static const uint64_t lines[] = {1, 3, 64, 1024, 16384};
+	static const uint64_t lines[] = { 1, 3, 64, 1024, 16384 };
 	struct xpdk_dma_buf *src = xpdk_dma_alloc(1u << 20, 4096, 0);
 	struct xpdk_dma_buf *dst = xpdk_dma_alloc(1u << 20, 4096, XPDK_DMA_F_ZERO);
 	struct xpdk_he_cfg cfg;
@@ -291,6 +293,64 @@ static void test_exerciser_runs(void **state)
 	xpdk_dma_free(dst);
 }
 
+/* The asynchronous half used by poll loops: start, poll the DSM, one run at a time, the
+ * completion interrupt on its eventfd. */
+static void test_exerciser_start_poll_and_irq(void **state)
+{
+	struct xpdk_dma_buf *src = xpdk_dma_alloc(64 * 1024, 4096, 0);
+	struct xpdk_dma_buf *dst = xpdk_dma_alloc(64 * 1024, 4096, XPDK_DMA_F_ZERO);
+	struct xpdk_he_cfg cfg = { .mode = XPDK_HE_MODE_COPY, .lines = 1024 };
+	struct xpdk_he_result res;
+	struct pollfd pfd;
+	int rc;
+
+	(void)state;
+	assert_non_null(src);
+	assert_non_null(dst);
+	assert_int_equal(xpdk_he_attach(fpga, 0), 0);
+	assert_int_equal(xpdk_he_poll(fpga, &res), -EINVAL); /* nothing in flight */
+	fill(src, 7);
+	cfg.src = src;
+	cfg.dst = dst;
+	for (int irq = 0; irq < 2; irq++) {
+		memset(dst->va, 0, dst->size);
+		cfg.irq = irq == 1;
+		assert_int_equal(xpdk_he_start(fpga, &cfg), 0);
+		assert_int_equal(xpdk_he_start(fpga, &cfg), -EBUSY);
+		if (cfg.irq) {
+			pfd.fd = xpdk_he_irq_fd(fpga);
+			pfd.events = POLLIN;
+			assert_true(pfd.fd >= 0);
+			assert_int_equal(poll(&pfd, 1, 10000), 1);
+			assert_int_equal(xpdk_he_irq_ack(fpga), 1);
+			assert_int_equal(xpdk_he_irq_ack(fpga), 0); /* consumed */
+		}
+		while ((rc = xpdk_he_poll(fpga, &res)) == 0)
+			;
+		assert_int_equal(rc, 1);
+		assert_int_equal(res.lines_read, 1024);
+		assert_int_equal(res.lines_written, 1024);
+		assert_memory_equal(src->va, dst->va, 64 * 1024);
+	}
+	/* a refused configuration leaves nothing in flight; a stopped run frees the engine */
+	cfg.lines = XPDK_HE_MAX_LINES / 16;
+	assert_int_equal(xpdk_he_start(fpga, &cfg), -EINVAL); /* buffers too small */
+	assert_int_equal(xpdk_he_poll(fpga, &res), -EINVAL);
+	cfg.lines = 1024;
+	cfg.repeat = 100000;
+	cfg.irq = false;
+	assert_int_equal(xpdk_he_start(fpga, &cfg), 0);
+	assert_int_equal(xpdk_he_stop(fpga), 0);
+	assert_int_equal(xpdk_he_poll(fpga, &res), -EINVAL);
+	cfg.repeat = 1;
+	assert_int_equal(xpdk_he_start(fpga, &cfg), 0);
+	while ((rc = xpdk_he_poll(fpga, &res)) == 0)
+		;
+	assert_int_equal(rc, 1);
+	xpdk_dma_free(src);
+	xpdk_dma_free(dst);
+}
+
 static void test_exerciser_fault_sets_port_error(void **state)
 {
 	struct xpdk_dma_buf *dst = xpdk_dma_alloc(4096, 4096, 0);
@@ -323,14 +383,36 @@ static void test_exerciser_fault_sets_port_error(void **state)
 	xpdk_dma_free(dst);
 }
 
+/* A configuration from a newer XPDK (a comp_mask bit this one does not know) is refused before
+ * the exerciser starts; the same configuration without it runs. */
+static void test_exerciser_refuses_unknown_comp_mask_bits(void **state)
+{
+	struct xpdk_dma_buf *src = xpdk_dma_alloc(4096, 4096, 0);
+	struct xpdk_he_cfg cfg = { .comp_mask = 1u << 0, .mode = XPDK_HE_MODE_READ, .lines = 64 };
+	struct xpdk_he_result res;
+
+	(void)state;
+	assert_non_null(src);
+	cfg.src = src;
+	assert_int_equal(xpdk_he_attach(fpga, 0), 0);
+	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), -EINVAL);
+	assert_non_null(
+	    strstr(xpdk_strerror_last(), "struct xpdk_he_cfg: unknown comp_mask bits 0x1"));
+	assert_int_equal(res.lines_read, 0);
+	cfg.comp_mask = 0;
+	assert_int_equal(xpdk_he_run(fpga, &cfg, &res), 0);
+	assert_int_equal(res.lines_read, 64);
+	xpdk_dma_free(src);
+}
+
 /* ---- GBS and PR ---------------------------------------------------------------------------- */
 
 /* A GBS file image for the devsim model: header, JSON, raw bitstream (xpdk_devsim_dfl.h). */
 static uint8_t *make_gbs(const char *iface, uint64_t afu_h, uint64_t afu_l, size_t payload,
 			 size_t *len, const char *json_override)
 {
-	static const uint8_t gbs_guid[16] = {0x58, 0x65, 0x6f, 0x6e, 0x46, 0x50, 0x47, 0x41,
-					     0xb7, 0x47, 0x42, 0x53, 0x76, 0x30, 0x30, 0x31};
+	static const uint8_t gbs_guid[16] = { 0x58, 0x65, 0x6f, 0x6e, 0x46, 0x50, 0x47, 0x41,
+					      0xb7, 0x47, 0x42, 0x53, 0x76, 0x30, 0x30, 0x31 };
 	char json[512], afu[XPDK_GUID_STR_LEN + 1];
 	struct xpdk_guid g, ig;
 	uint64_t il = 0, ih = 0;
@@ -492,8 +574,7 @@ static void test_timeouts_are_reported(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "/tmp/xpdk-test-fpga-bad-%d.sock", (int)getpid());
 	snprintf(name, sizeof(name), "vfio-user:%s", path);
-	bad = xpdk_devsim_create("dfl-fpga", "faults=port-reset-ack+pr-complete", "bad0", path,
-				 -1);
+	bad = xpdk_devsim_create("dfl-fpga", "faults=port-reset-ack+pr-complete", "bad0", path, -1);
 	assert_non_null(bad);
 	assert_int_equal(xpdk_devsim_start(bad), 0);
 	f = xpdk_fpga_open(name);
@@ -536,8 +617,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_port_reset, open_fpga, close_fpga),
 		cmocka_unit_test_setup_teardown(test_afu_window, open_fpga, close_fpga),
 		cmocka_unit_test_setup_teardown(test_exerciser_runs, open_fpga, close_fpga),
+		cmocka_unit_test_setup_teardown(test_exerciser_start_poll_and_irq, open_fpga,
+						close_fpga),
 		cmocka_unit_test_setup_teardown(test_exerciser_fault_sets_port_error, open_fpga,
 						close_fpga),
+		cmocka_unit_test_setup_teardown(test_exerciser_refuses_unknown_comp_mask_bits,
+						open_fpga, close_fpga),
 		cmocka_unit_test(test_gbs_parse),
 		cmocka_unit_test_setup_teardown(test_partial_reconfiguration, open_fpga,
 						close_fpga),

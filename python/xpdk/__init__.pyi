@@ -1,0 +1,7 @@
+from . import dev as dev, devsim as devsim, dfl as dfl, env as env, fpga as fpga
+
+__version__: str
+
+class Error(OSError):
+    errno: int
+    strerror: str
