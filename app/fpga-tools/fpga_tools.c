@@ -505,11 +505,16 @@ int main(int argc, char **argv)
 			break;
 		base = argv[1];
 	}
-	fprintf(stderr, "Usage: xpdk-fpga-tools TOOL [options]   (or run a tool by its name)\n"
-			"Tools:\n");
-	for (size_t i = 0; i < XPDK_ARRAY_SIZE(tools); i++)
-		fprintf(stderr, "  %s %s\n", tools[i].name, tools[i].usage);
-	return argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		   ? 0
-		   : EXIT_USAGE;
+	{
+		/* asked for help: the usage goes to stdout and the exit status is 0 */
+		bool help =
+		    argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+		FILE *out = help ? stdout : stderr;
+
+		fprintf(out, "Usage: xpdk-fpga-tools TOOL [options]   (or run a tool by its name)\n"
+			     "Tools:\n");
+		for (size_t i = 0; i < XPDK_ARRAY_SIZE(tools); i++)
+			fprintf(out, "  %s %s\n", tools[i].name, tools[i].usage);
+		return help ? 0 : EXIT_USAGE;
+	}
 }

@@ -116,6 +116,13 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 	return p;
 }
 
+int xpdk_devsim_bar_mem_fd(struct xpdk_devsim_dev *dev, unsigned int bar)
+{
+	if (bar >= PCI_STD_NUM_BARS || dev->bars[bar].memfd < 0)
+		return xpdk_err(ENOENT, "BAR %u has no memory areas", bar);
+	return dev->bars[bar].memfd;
+}
+
 /* The memory area of @p b holding [off, off + len), or NULL when that range is trapped. */
 static struct devsim_mem_area *find_area(struct devsim_bar *b, uint64_t off, size_t len)
 {

@@ -41,6 +41,8 @@ struct dma_win {
 	uint8_t *vaddr;   /* local address of iova; NULL when mapped without an fd */
 	void *map_base;   /* the mmap()ed range, rounded to the fd's block size */
 	size_t map_len;
+	int fd;           /* a duplicate of the client's fd (for xpdk_vfu_server_dma_fd), or -1 */
+	uint64_t fd_off;  /* offset of iova in that fd */
 };
 
 struct xpdk_vfu_server {
@@ -225,6 +227,8 @@ static void win_unmap(struct dma_win *w)
 {
 	if (w->map_base != NULL)
 		munmap(w->map_base, w->map_len);
+	if (w->map_base != NULL && w->fd >= 0)
+		close(w->fd);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -284,6 +288,29 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
 {
 	pthread_rwlock_unlock(&s->lock);
+}
+
+int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			   int *fd, uint64_t *offset)
+{
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+	struct dma_win *w;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&s->lock);
+	w = atomic_load(&s->connected) ? win_find(s, iova, len) : NULL;
+	if (w == NULL || w->vaddr == NULL || w->fd < 0 || !(w->prot & need)) {
+		rc = xpdk_err(EFAULT, "IOVA 0x%llx+0x%zx is not in one %s window the client mapped "
+				      "with an fd",
+			      (unsigned long long)iova, len, write ? "writable" : "readable");
+	} else {
+		*fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+		*offset = w->fd_off + (iova - w->iova);
+		if (*fd < 0)
+			rc = xpdk_err(errno, "cannot duplicate a DMA fd: %s", strerror(errno));
+	}
+	pthread_rwlock_unlock(&s->lock);
+	return rc;
 }
 
 static int dma_gone(uint64_t iova, size_t len, bool write)
@@ -470,6 +497,8 @@ static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			return errno;
 		madvise(w.map_base, w.map_len, MADV_DONTDUMP);
 		w.vaddr = (uint8_t *)w.map_base + (dm.offset - start);
+		w.fd = fcntl(m->fds[0], F_DUPFD_CLOEXEC, 0); /* -1 only loses xpdk_vfu_server_dma_fd */
+		w.fd_off = dm.offset;
 	}
 	pthread_rwlock_wrlock(&s->lock);
 	for (unsigned int i = 0; i < s->nwins && rc == 0; i++)

@@ -498,6 +498,22 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);
 
 /**
+ * The client's memory behind [@p iova, @p iova + @p len) as a file: a new descriptor (close-on-
+ * exec, the caller closes it) and the offset of @p iova in it, so that another process (e.g. a
+ * device model's child) can map exactly that memory. The range must lie in one window the client
+ * mapped with an fd and with @p write permission when asked.
+ * @param s the server.
+ * @param iova start of the range.
+ * @param len its length in bytes.
+ * @param write whether the range must be writable.
+ * @param fd receives the new descriptor.
+ * @param offset receives the offset of @p iova in it.
+ * @return 0, -EFAULT, or a negative errno.
+ */
+int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			   int *fd, uint64_t *offset);
+
+/**
  * Run @p fn(@p arg), which touches client memory pinned with xpdk_vfu_server_dma_pin(), so that
  * a client that truncated the file behind that memory makes it fail instead of killing the
  * process with SIGBUS. @p fn is abandoned at the faulting access (it must hold no lock and

@@ -6,6 +6,8 @@ fault injection, the clock generator, and SDE loopback with data checked."""
 import json
 import os
 import re
+import socket
+import stat
 
 import pytest
 
@@ -49,10 +51,28 @@ def test_devsim_serves_each_function_on_its_socket(f2):
 
 
 def test_devsim_refuses_multi_function_model_on_fd(tmp_path):
-    r = run([os.path.join(BUILD, "app/xpdk-devsim/xpdk-devsim"), "--model", "f2", "--fd", "0"],
-            timeout=30)
+    # a connected stream socket, as --fd requires (xpdk-devsim checks it first)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        r = run([os.path.join(BUILD, "app/xpdk-devsim/xpdk-devsim"), "--model", "f2", "--fd",
+                 str(theirs.fileno())], timeout=30, pass_fds=(theirs.fileno(),))
+    finally:
+        ours.close()
+        theirs.close()
     assert r.returncode == 1
     assert "cannot be served on --fd" in r.stderr
+
+
+def test_devsim_socket_mode_applies_to_every_function(tmp_path):
+    d = Devsim(tmp_path, "--model", "f2", "--model-args", "slots=1", "--socket-mode", "0660",
+               "--socket-group", str(os.getgid()))
+    try:
+        for s in ("00.0", "00.1"):
+            st = os.lstat(d.sock("f20-" + s))
+            assert stat.S_IMODE(st.st_mode) == 0o660, s
+            assert st.st_gid == os.getgid(), s
+    finally:
+        d.stop()
 
 
 def test_describe_cleared_slot_matches_aws_layout(f2):

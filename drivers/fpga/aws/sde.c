@@ -54,10 +54,10 @@ static uint32_t ld32(const void *base, size_t off)
 }
 #define LOAD32(ptr, type, field) ld32((ptr), offsetof(type, field))
 
+/* The producer index: an MMIO store ordered after the descriptors written before it */
 static void store_prod(uint8_t *win, uint32_t v)
 {
-	atomic_store_explicit((_Atomic uint32_t *)(void *)(win + XPDK_SDE_WIN_PROD), v,
-			      memory_order_release);
+	xpdk_mmio_write32(win + XPDK_SDE_WIN_PROD, v);
 }
 
 static int csr(struct xpdk_sde *s, uint64_t off, uint32_t v)
@@ -65,13 +65,10 @@ static int csr(struct xpdk_sde *s, uint64_t off, uint32_t v)
 	return xpdk_aws_wr32(s->bar4, off, v);
 }
 
+/* A descriptor window of BAR4, checked once here (lib/dev's pointer fast path) */
 static uint8_t *window(const struct xpdk_region *r, uint64_t off)
 {
-	for (unsigned int i = 0; i < r->nareas; i++)
-		if (off >= r->areas[i].offset &&
-		    off + XPDK_SDE_WIN_SIZE <= r->areas[i].offset + r->areas[i].size)
-			return r->areas[i].ptr + (off - r->areas[i].offset);
-	return NULL;
+	return (uint8_t *)(uintptr_t)xpdk_region_ptr(r, off, XPDK_SDE_WIN_SIZE);
 }
 
 static int configure(struct xpdk_sde *s, const struct xpdk_sde_conf *conf)

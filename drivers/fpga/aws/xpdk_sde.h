@@ -24,9 +24,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "xpdk_common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+XPDK_API_BEGIN
 
 /** Descriptors per direction (the engine's DESC_RAM_DEPTH). */
 #define XPDK_SDE_RING 64
@@ -41,14 +45,14 @@ enum xpdk_sde_mode {
 
 /** Options of xpdk_sde_open(); zero is the default for every field. */
 struct xpdk_sde_conf {
-	enum xpdk_sde_mode mode;
-	uint32_t gen_pkt_size; /**< generator: packet bytes, a multiple of 64 (default 64) */
-	uint32_t gen_seed;     /**< generator: first 32-bit data word */
+	enum xpdk_sde_mode mode; /**< loopback (default) or generator */
+	uint32_t gen_pkt_size;	 /**< generator: packet bytes, a multiple of 64 (default 64) */
+	uint32_t gen_seed;	 /**< generator: first 32-bit data word */
 };
 
 /** One H2C packet (or part of one: eop false continues it in the next). */
 struct xpdk_sde_tx {
-	uint64_t iova;
+	uint64_t iova; /**< the buffer's IOVA */
 	uint32_t len;  /**< >= 1 */
 	bool eop;      /**< last descriptor of a packet */
 	uint64_t user; /**< delivered with EOP to the CL (loopback: to the C2H record) */
@@ -64,44 +68,78 @@ struct xpdk_sde_rx {
 
 /**
  * Reset and configure the SDE of slot @p slot_id (cl_sde must be loaded) and attach to it.
+ * @param slot_id the slot.
+ * @param conf options (NULL: defaults).
  * @return the engine, or NULL with errno and the last-error sentence set.
  */
 struct xpdk_sde *xpdk_sde_open(int slot_id, const struct xpdk_sde_conf *conf);
 
-/** Stop the engine (reset) and release it. NULL is ignored. */
+/**
+ * Stop the engine (reset) and release it.
+ * @param s the engine (NULL is ignored).
+ */
 void xpdk_sde_close(struct xpdk_sde *s);
 
 /**
- * Post up to @p n H2C descriptors, as credits allow. @return how many were posted (the rest
- * stay the caller's).
+ * Post up to @p n H2C descriptors, as credits allow.
+ * @param s the engine.
+ * @param tx the descriptors.
+ * @param n how many.
+ * @return how many were posted (the rest stay the caller's).
  */
 uint16_t xpdk_sde_tx_burst(struct xpdk_sde *s, const struct xpdk_sde_tx *tx, uint16_t n);
 
-/** H2C descriptors completed since the last call (their buffers are the caller's again). */
+/**
+ * H2C descriptors completed since the last call (their buffers are the caller's again).
+ * @param s the engine.
+ * @return how many.
+ */
 uint16_t xpdk_sde_tx_done(struct xpdk_sde *s);
 
 /**
  * Post up to @p n receive buffers (@p iova[i], @p len[i] bytes each), as room allows.
+ * @param s the engine.
+ * @param iova the buffers' IOVAs.
+ * @param len their sizes.
+ * @param n how many.
  * @return how many were posted.
  */
 uint16_t xpdk_sde_rx_post(struct xpdk_sde *s, const uint64_t *iova, const uint32_t *len,
 			  uint16_t n);
 
-/** Take up to @p n completed C2H descriptors, in post order. @return how many. */
+/**
+ * Take up to @p n completed C2H descriptors, in post order.
+ * @param s the engine.
+ * @param rx receives them.
+ * @param n room in @p rx.
+ * @return how many.
+ */
 uint16_t xpdk_sde_rx_burst(struct xpdk_sde *s, struct xpdk_sde_rx *rx, uint16_t n);
 
-/** Receive buffers posted and not yet completed. */
+/**
+ * Receive buffers posted and not yet completed.
+ * @param s the engine.
+ * @return how many.
+ */
 uint16_t xpdk_sde_rx_pending(const struct xpdk_sde *s);
 
-/** H2C descriptors posted and not yet completed. */
+/**
+ * H2C descriptors posted and not yet completed.
+ * @param s the engine.
+ * @return how many.
+ */
 uint16_t xpdk_sde_tx_pending(const struct xpdk_sde *s);
 
 /**
  * The engine's error state from the write-back status blocks: 0 when healthy, else
  * -EIO with the last-error sentence naming the direction and bits (descriptor, data mover
  * or write-back error). Cheap: reads host memory only.
+ * @param s the engine.
+ * @return 0 or -EIO.
  */
 int xpdk_sde_check(struct xpdk_sde *s);
+
+XPDK_API_END
 
 #ifdef __cplusplus
 }
