@@ -83,5 +83,7 @@ void json_string(const char *s);
 int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);
 int bench_poll(int argc, char **argv);
+int bench_dpa(int argc, char **argv);
+int bench_sde(int argc, char **argv);
 
 #endif /* XPDK_BENCH_H */

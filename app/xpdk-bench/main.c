@@ -30,6 +30,8 @@ static void usage(FILE *o)
 	    o, "Usage: xpdk-bench [EAL options] -- mmio -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- dma -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- poll [options]\n"
+	       "       xpdk-bench [EAL options] -- dpa -d DEV [options]\n"
+	       "       xpdk-bench [EAL options] -- sde -S SLOT [options]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
 	       "\n"
 	       "Throughput and latency of device access, each beside a same-run baseline:\n"
@@ -40,6 +42,10 @@ static void usage(FILE *o)
 	       "        against single-thread memcpy and DPDK's dma_skeleton (ratios)\n"
 	       "  poll  lib/poll: ring->handler items/s against a raw rte_ring loop, cycles per\n"
 	       "        idle handler call, interrupt-mode wake-up latency and idle CPU (-l 0,1)\n"
+	       "  dpa   FlexIO RPC round trip against an eventfd ping-pong between two threads,\n"
+	       "        and CQE-to-handler activation latency, on the emulated DPA\n"
+	       "  sde   AWS F2 SDE loopback packets/s and GB/s, data checked, against\n"
+	       "        dma_skeleton (ratios)\n"
 	       "\n"
 	       "Output: a table (perftest style), --json, --csv; dma --plot FILE.png.\n"
 	       "EAL: e.g. -l 0 (the main lcore: where the benchmark runs); XPDK adds --no-pci and\n"
@@ -77,11 +83,16 @@ static int dispatch(int argc, char **argv)
 		return bench_dma(argc, argv);
 	if (strcmp(argv[0], "poll") == 0)
 		return bench_poll(argc, argv);
+	if (strcmp(argv[0], "dpa") == 0)
+		return bench_dpa(argc, argv);
+	if (strcmp(argv[0], "sde") == 0)
+		return bench_sde(argc, argv);
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		usage(stdout);
 		return BENCH_OK;
 	}
-	fprintf(stderr, "xpdk-bench: unknown subcommand '%s' (mmio, dma or poll; see --help)\n",
+	fprintf(stderr,
+		"xpdk-bench: unknown subcommand '%s' (mmio, dma, poll, dpa or sde; see --help)\n",
 		argv[0]);
 	return BENCH_USAGE;
 }
@@ -124,7 +135,8 @@ int main(int argc, char **argv)
 		eal[neal++] = argv[i];
 	}
 	/* dma's baseline device, unless the user gave devices or skips the baseline */
-	want_skeleton = !has_vdev && strcmp(argv[dd + 1], "dma") == 0;
+	want_skeleton =
+	    !has_vdev && (strcmp(argv[dd + 1], "dma") == 0 || strcmp(argv[dd + 1], "sde") == 0);
 	for (int i = dd + 2; i < argc; i++)
 		want_skeleton &= strcmp(argv[i], "--no-skeleton") != 0;
 	if (want_skeleton)

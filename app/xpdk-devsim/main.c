@@ -455,7 +455,15 @@ int main(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		if (d->socket_path != NULL)
+		for (unsigned int f = 0; f < xpdk_devsim_function_count(inst[i]); f++) {
+			struct xpdk_devsim_dev *fn = xpdk_devsim_function(inst[i], f);
+
+			printf("%s: model %s function %d on %s\n", d->name, d->model,
+			       xpdk_devsim_function_index(fn), xpdk_devsim_socket_path(fn));
+		}
+		if (xpdk_devsim_function_count(inst[i]) > 0)
+			; /* served only through its functions */
+		else if (d->socket_path != NULL)
 			printf("%s: model %s on %s\n", d->name, d->model, d->socket_path);
 		else
 			printf("%s: model %s on fd %d\n", d->name, d->model, d->fd);

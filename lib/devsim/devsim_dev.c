@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "devsim_priv.h"
+#include "xpdk_vfio_user.h"
 
 void *xpdk_devsim_priv(struct xpdk_devsim_dev *dev)
 {
@@ -36,12 +37,12 @@ const char *xpdk_devsim_name(const struct xpdk_devsim_dev *dev)
 
 void xpdk_devsim_lock(struct xpdk_devsim_dev *dev)
 {
-	pthread_mutex_lock(&dev->lock);
+	pthread_mutex_lock(&xpdk_devsim_root(dev)->lock);
 }
 
 void xpdk_devsim_unlock(struct xpdk_devsim_dev *dev)
 {
-	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_unlock(&xpdk_devsim_root(dev)->lock);
 }
 
 void xpdk_devsim_kick(struct xpdk_devsim_dev *dev)
@@ -49,7 +50,7 @@ void xpdk_devsim_kick(struct xpdk_devsim_dev *dev)
 	uint64_t one = 1;
 
 	/* a full eventfd counter already means "wake up": nothing lost if this fails */
-	(void)!write(dev->kick_fd, &one, sizeof(one));
+	(void)!write(xpdk_devsim_root(dev)->kick_fd, &one, sizeof(one));
 }
 
 int xpdk_devsim_bar(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t size, bool mem64)
@@ -116,6 +117,13 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 	return p;
 }
 
+int xpdk_devsim_bar_mem_fd(struct xpdk_devsim_dev *dev, unsigned int bar)
+{
+	if (bar >= PCI_STD_NUM_BARS || dev->bars[bar].memfd < 0)
+		return xpdk_err(ENOENT, "BAR %u has no memory areas", bar);
+	return dev->bars[bar].memfd;
+}
+
 /* The memory area of @p b holding [off, off + len), or NULL when that range is trapped. */
 static struct devsim_mem_area *find_area(struct devsim_bar *b, uint64_t off, size_t len)
 {
@@ -158,9 +166,10 @@ int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, u
 {
 	struct devsim_bar *b;
 	struct devsim_mem_area *a;
+	pthread_mutex_t *lock = &xpdk_devsim_root(dev)->lock;
 	int rc = 0;
 
-	pthread_mutex_lock(&dev->lock);
+	pthread_mutex_lock(lock);
 	if (index == 7) {
 		rc = write ? xpdk_pci_cfg_write(&dev->cfg, off, buf, count)
 			   : xpdk_pci_cfg_read(&dev->cfg, off, buf, count);
@@ -188,16 +197,16 @@ int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, u
 		trapped_access(dev, index, off, buf, count, write);
 	}
 out:
-	pthread_mutex_unlock(&dev->lock);
+	pthread_mutex_unlock(lock);
 	return rc;
 }
 
 void xpdk_devsim_reset(struct xpdk_devsim_dev *dev)
 {
-	pthread_mutex_lock(&dev->lock);
+	xpdk_devsim_lock(dev);
 	if (dev->model->reset)
 		dev->model->reset(dev);
-	pthread_mutex_unlock(&dev->lock);
+	xpdk_devsim_unlock(dev);
 	xpdk_devsim_log(dev, 2, "device reset");
 }
 
@@ -258,6 +267,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 	dev->model = m;
 	dev->conn_fd = fd;
 	dev->kick_fd = -1;
+	dev->fn_index = -1;
 	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++)
 		dev->bars[i].memfd = -1;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
@@ -269,10 +279,23 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 		xpdk_err(errno, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	if (m->multi_function && socket_path == NULL) {
+		xpdk_err(EINVAL, "model %s serves several functions, each on its own socket: it "
+				 "cannot be served on --fd",
+			 m->name);
+		goto fail;
+	}
 	rc = m->init(dev, args ? args : "");
 	if (rc < 0)
 		goto fail;
-	if (xpdk_devsim_server_open(dev) < 0)
+	if (m->multi_function && dev->nfns == 0) {
+		xpdk_err(EINVAL, "model %s added no function", m->name);
+		goto fail;
+	}
+	for (unsigned int i = 0; i < dev->nfns; i++)
+		if (xpdk_devsim_server_open(dev->fns[i]) < 0)
+			goto fail;
+	if (!m->multi_function && xpdk_devsim_server_open(dev) < 0)
 		goto fail;
 	return dev;
 fail:
@@ -287,12 +310,109 @@ int xpdk_devsim_start(struct xpdk_devsim_dev *dev)
 	if (rc != 0)
 		return xpdk_err(rc, "cannot start the device thread: %s", strerror(rc));
 	dev->dev_thread_started = true;
-	return xpdk_devsim_server_start(dev);
+	for (unsigned int i = 0; i < dev->nfns; i++) {
+		rc = xpdk_devsim_server_start(dev->fns[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return dev->model->multi_function ? 0 : xpdk_devsim_server_start(dev);
 }
 
 bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev)
 {
 	return atomic_load(&dev->finished);
+}
+
+struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev,
+						 const char *fn_name)
+{
+	struct xpdk_devsim_dev *fn;
+	size_t len = strlen(fn_name), base;
+
+	if (dev->parent != NULL || !dev->model->multi_function) {
+		xpdk_err(EINVAL, "%s: only a multi-function model's instance has functions",
+			 dev->name);
+		return NULL;
+	}
+	if (len == 0 || len > 15 || strspn(fn_name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+						   "rstuvwxyz0123456789._") != len) {
+		xpdk_err(EINVAL, "%s: function name '%s' is not 1 to 15 of [A-Za-z0-9._]",
+			 dev->name, fn_name);
+		return NULL;
+	}
+	if (dev->nfns == XPDK_DEVSIM_MAX_FUNCTIONS) {
+		xpdk_err(ENOSPC, "%s: more than %d functions", dev->name,
+			 XPDK_DEVSIM_MAX_FUNCTIONS);
+		return NULL;
+	}
+	base = strlen(dev->socket_path);
+	if (base >= 5 && strcmp(dev->socket_path + base - 5, ".sock") == 0)
+		base -= 5;
+	if (base + len + 7 > sizeof(dev->socket_path)) {
+		xpdk_err(ENAMETOOLONG, "%s: socket path of function %s is too long", dev->name,
+			 fn_name);
+		return NULL;
+	}
+	fn = calloc(1, sizeof(*fn));
+	if (fn == NULL) {
+		xpdk_err(ENOMEM, "out of memory");
+		return NULL;
+	}
+	fn->model = dev->model;
+	fn->parent = dev;
+	fn->fn_index = (int)dev->nfns;
+	fn->priv = dev->priv;
+	fn->conn_fd = -1;
+	fn->kick_fd = -1;
+	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++)
+		fn->bars[i].memfd = -1;
+	/* the instance name is cut if need be: the name is for messages only */
+	snprintf(fn->name, sizeof(fn->name), "%.47s-%s", dev->name, fn_name);
+	snprintf(fn->socket_path, sizeof(fn->socket_path), "%.*s-%s.sock", (int)base,
+		 dev->socket_path, fn_name);
+	dev->fns[dev->nfns++] = fn;
+	return fn;
+}
+
+int xpdk_devsim_function_index(const struct xpdk_devsim_dev *fn)
+{
+	return fn->fn_index;
+}
+
+unsigned int xpdk_devsim_function_count(const struct xpdk_devsim_dev *dev)
+{
+	return dev->nfns;
+}
+
+struct xpdk_devsim_dev *xpdk_devsim_function(struct xpdk_devsim_dev *dev, unsigned int index)
+{
+	return index < dev->nfns ? dev->fns[index] : NULL;
+}
+
+const char *xpdk_devsim_socket_path(const struct xpdk_devsim_dev *dev)
+{
+	return dev->socket_path;
+}
+
+void xpdk_devsim_unplug(struct xpdk_devsim_dev *dev)
+{
+	if (dev->server != NULL)
+		xpdk_vfu_server_disconnect(dev->server);
+}
+
+/* Close a function's server and free what it owns (not the shared model state). */
+static void function_destroy(struct xpdk_devsim_dev *fn)
+{
+	xpdk_devsim_server_close(fn);
+	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++) {
+		struct devsim_bar *b = &fn->bars[i];
+
+		for (unsigned int j = 0; j < b->nareas; j++)
+			munmap(b->areas[j].ptr, b->areas[j].len);
+		if (b->memfd >= 0)
+			close(b->memfd);
+	}
+	free(fn);
 }
 
 void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
@@ -301,12 +421,16 @@ void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
 		return;
 	atomic_store(&dev->stopping, true);
 	xpdk_devsim_server_close(dev); /* joins the server thread, removes the socket */
+	for (unsigned int i = 0; i < dev->nfns; i++)
+		xpdk_devsim_server_close(dev->fns[i]);
 	if (dev->dev_thread_started) {
 		xpdk_devsim_kick(dev);
 		pthread_join(dev->dev_thread, NULL);
 	}
 	if (dev->model->fini)
 		dev->model->fini(dev);
+	for (unsigned int i = 0; i < dev->nfns; i++)
+		function_destroy(dev->fns[i]);
 	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++) {
 		struct devsim_bar *b = &dev->bars[i];
 
@@ -327,7 +451,12 @@ int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids)
 	unsigned int vid, did;
 	int end = 0;
 
-	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' || strlen(ids) != 9)
+	if (dev->model->multi_function)
+		return xpdk_err(EINVAL, "%s: model %s sets its functions' IDs itself", dev->name,
+				dev->model->name);
+
+	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' ||
+	    strlen(ids) != 9)
 		return xpdk_err(EINVAL, "%s: PCI ID '%s' is not VID:DID in hex (e.g. 8086:0b30)",
 				dev->name, ids);
 	dev->cfg.data[0] = (uint8_t)vid;

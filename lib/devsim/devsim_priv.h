@@ -49,8 +49,20 @@ struct xpdk_devsim_dev {
 	bool srv_thread_started;
 	atomic_bool finished;
 
-	void *priv; /* model state */
+	void *priv; /* model state; a function's points to its instance's */
+
+	/* several functions of one device (xpdk_devsim_function_add) */
+	struct xpdk_devsim_dev *parent; /* a function's instance; NULL for an instance */
+	int fn_index;			/* -1 for an instance */
+	unsigned int nfns;
+	struct xpdk_devsim_dev *fns[XPDK_DEVSIM_MAX_FUNCTIONS];
 };
+
+/* The instance owning @p dev's lock, device thread and model state. */
+static inline struct xpdk_devsim_dev *xpdk_devsim_root(struct xpdk_devsim_dev *dev)
+{
+	return dev->parent ? dev->parent : dev;
+}
 
 #endif /* XPDK_DEVSIM_PRIV_H */
 

@@ -103,6 +103,15 @@ int xpdk_devsim_socket_access(struct xpdk_devsim_dev *dev, int mode, long gid)
 	if (mode > 0777 || gid > (long)INT32_MAX)
 		return xpdk_err(EINVAL, "%s: socket mode 0%o or group %ld out of range", dev->name,
 				(unsigned int)mode, gid);
+	/* a multi-function instance is served only through its functions' sockets */
+	for (unsigned int i = 0; i < dev->nfns; i++) {
+		int rc = xpdk_devsim_socket_access(dev->fns[i], mode, gid);
+
+		if (rc < 0)
+			return rc;
+	}
+	if (dev->nfns > 0)
+		return 0;
 	/* our own socket, just bound: ownership first, so that a wider mode never applies to
 	 * the wrong group */
 	if (gid >= 0 && chown(path, (uid_t)-1, (gid_t)gid) < 0)
@@ -181,6 +190,14 @@ int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, 
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev)
 {
 	xpdk_vfu_server_dma_unpin(dev->server);
+}
+
+int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+		       int *fd, uint64_t *offset)
+{
+	int rc = dma_allowed(dev);
+
+	return rc < 0 ? rc : xpdk_vfu_server_dma_fd(dev->server, iova, len, write, fd, offset);
 }
 
 int xpdk_devsim_dma_guarded(struct xpdk_devsim_dev *dev, void (*fn)(void *arg), void *arg,

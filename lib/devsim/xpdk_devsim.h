@@ -72,6 +72,11 @@ struct xpdk_devsim_model {
 	uint64_t (*work)(struct xpdk_devsim_dev *dev);
 	/** The client went away: abandon in-flight DMA (its memory is no longer mapped). */
 	void (*detach)(struct xpdk_devsim_dev *dev);
+	/**
+	 * The instance is a multi-function device: init() adds its PCI functions with
+	 * xpdk_devsim_function_add() and the instance itself is not served (see "Functions").
+	 */
+	bool multi_function;
 };
 
 /** @name Model registry */
@@ -139,7 +144,8 @@ int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids);
 /**
  * Let other users reach the instance's socket: @p mode (e.g. 0660; -1 keeps 0600) and group
  * @p gid (-1 keeps the creator's). Call after xpdk_devsim_create(), before clients are expected;
- * the socket is created 0600, so it is never wider than asked.
+ * the socket is created 0600, so it is never wider than asked. A multi-function instance
+ * applies them to every function's socket.
  * @param dev the instance.
  * @param mode the socket's permission bits, or -1.
  * @param gid the socket's group, or -1.
@@ -215,6 +221,16 @@ void *xpdk_devsim_bar_mem(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_
 			  uint64_t len);
 
 /**
+ * The memory file behind BAR @p bar's memory areas (each lives at its BAR offset in it), for a
+ * model that shares those areas with a process of its own (mmap the file at the area's offset).
+ * The instance owns the descriptor (close-on-exec; dup it to pass it on).
+ * @param dev the instance.
+ * @param bar the BAR.
+ * @return the descriptor, or -ENOENT when the BAR has no memory areas.
+ */
+int xpdk_devsim_bar_mem_fd(struct xpdk_devsim_dev *dev, unsigned int bar);
+
+/**
  * Serialise with the register callbacks (used from work()).
  * @param dev the instance.
  */
@@ -255,6 +271,77 @@ void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *f
     XPDK_PRINTF(3, 4);
 /**@}*/
 
+/**
+ * @name For models: several PCI functions of one device
+ * A multi-function model (xpdk_devsim_model.multi_function) serves several PCI functions from
+ * one instance, as a PCIe device with a physical function per role (an AWS F2 slot's
+ * management and application PFs) or SR-IOV virtual functions do. Each function has its own
+ * configuration space, BARs, socket and client; all share the instance's model state
+ * (xpdk_devsim_priv() on a function returns the instance's), its lock and its device thread
+ * (work() runs once per instance, with the instance). Register callbacks, reset and detach
+ * receive the function, so a model tells its functions apart with xpdk_devsim_function_index().
+ * DMA and interrupt helpers called on a function reach that function's client.
+ *
+ * A function's socket is the instance's socket path without its ".sock" suffix, then "-",
+ * the function's name and ".sock": instance f20 at /run/xpdk/devsim/f20.sock with a function
+ * "00.1" serves /run/xpdk/devsim/f20-00.1.sock.
+ */
+/**@{*/
+/** Most functions of one instance. */
+#define XPDK_DEVSIM_MAX_FUNCTIONS 16
+
+/**
+ * Add a function named @p fn_name (1 to 15 characters of [A-Za-z0-9._], e.g. "00.1") to
+ * instance @p dev, from init(). Fill its configuration space with xpdk_devsim_cfg() and declare
+ * its BARs with xpdk_devsim_bar() on the returned function, as for a single-function instance.
+ * @param dev the instance.
+ * @param fn_name the function's name.
+ * @return the function, or NULL with the last-error sentence set.
+ */
+struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev,
+						 const char *fn_name);
+
+/**
+ * Position of function @p fn in its instance.
+ * @param fn the function.
+ * @return 0 for the first added, …; -1 for an instance.
+ */
+int xpdk_devsim_function_index(const struct xpdk_devsim_dev *fn);
+
+/**
+ * Number of functions of instance @p dev.
+ * @param dev the instance.
+ * @return the number (0 for a single-function instance).
+ */
+unsigned int xpdk_devsim_function_count(const struct xpdk_devsim_dev *dev);
+
+/**
+ * Function @p index of instance @p dev.
+ * @param dev the instance.
+ * @param index the position.
+ * @return the function, or NULL.
+ */
+struct xpdk_devsim_dev *xpdk_devsim_function(struct xpdk_devsim_dev *dev, unsigned int index);
+
+/**
+ * The UNIX socket path a function or single-function instance is served on.
+ * @param dev the function or instance.
+ * @return the path ("" for --fd).
+ */
+const char *xpdk_devsim_socket_path(const struct xpdk_devsim_dev *dev);
+
+/**
+ * Hot-unplug: drop the client of function (or instance) @p dev, as the kernel does when a PCI
+ * function is removed under its driver. The client's next message fails (its connection is
+ * closed: -ENOTCONN or -EPIPE) and its mappings of the function's memory BARs no longer reach
+ * the device; a new client may connect at once and sees the configuration space as it is then
+ * (IDs changed by the model included): a "remove and rescan". Callable from any thread, with
+ * or without the lock; the disconnect happens on the function's server thread.
+ * @param dev the function or instance.
+ */
+void xpdk_devsim_unplug(struct xpdk_devsim_dev *dev);
+/**@}*/
+
 /** @name For models: DMA and interrupts (either thread, no lock needed) */
 /**@{*/
 /**
@@ -293,6 +380,21 @@ int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, 
  * @param dev the instance.
  */
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
+
+/**
+ * Client memory [@p iova, @p iova + @p len) as a file, for a model's own child process to map:
+ * a new close-on-exec descriptor the caller closes, and the offset of @p iova in it.
+ * @param dev the instance.
+ * @param iova start of the range.
+ * @param len its length in bytes.
+ * @param write whether the range must be writable.
+ * @param fd receives the new descriptor.
+ * @param offset receives the offset of @p iova in it.
+ * @return 0, or an error as xpdk_devsim_dma_read (-EFAULT also when the client mapped that
+ *         memory without an fd).
+ */
+int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+		       int *fd, uint64_t *offset);
 
 /**
  * Run @p fn(@p arg), which touches memory pinned with xpdk_devsim_dma_map(), so that a client

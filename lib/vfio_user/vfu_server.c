@@ -41,6 +41,8 @@ struct dma_win {
 	uint8_t *vaddr; /* local address of iova; NULL when mapped without an fd */
 	void *map_base; /* the mmap()ed range, rounded to the fd's block size */
 	size_t map_len;
+	int fd;           /* a duplicate of the client's fd (for xpdk_vfu_server_dma_fd), or -1 */
+	uint64_t fd_off;  /* offset of iova in that fd */
 };
 
 struct xpdk_vfu_server {
@@ -50,6 +52,7 @@ struct xpdk_vfu_server {
 	int conn_fd;
 	bool fd_mode;
 	int stop_fd;
+	int drop_fd; /* eventfd: xpdk_vfu_server_disconnect() asks to drop the client */
 	atomic_bool stopping;
 	atomic_bool connected;
 	bool versioned;
@@ -88,12 +91,17 @@ static struct xpdk_vfu_server *server_new(const struct xpdk_vfu_device_desc *des
 	s->listen_fd = -1;
 	s->conn_fd = -1;
 	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	s->drop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	pthread_rwlock_init(&s->lock, NULL);
 	for (unsigned int i = 0; i < XPDK_VFU_MAX_IRQ_TYPES; i++)
 		for (unsigned int j = 0; j < XPDK_VFU_MAX_VECTORS; j++)
 			s->irq_fds[i][j] = -1;
-	if (s->stop_fd < 0) {
+	if (s->stop_fd < 0 || s->drop_fd < 0) {
 		xpdk_err(errno, "eventfd: %s", strerror(errno));
+		if (s->stop_fd >= 0)
+			close(s->stop_fd);
+		if (s->drop_fd >= 0)
+			close(s->drop_fd);
 		free(s);
 		return NULL;
 	}
@@ -218,6 +226,8 @@ static void win_unmap(struct dma_win *w)
 {
 	if (w->map_base != NULL)
 		munmap(w->map_base, w->map_len);
+	if (w->map_base != NULL && w->fd >= 0)
+		close(w->fd);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -277,6 +287,29 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
 {
 	pthread_rwlock_unlock(&s->lock);
+}
+
+int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			   int *fd, uint64_t *offset)
+{
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+	struct dma_win *w;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&s->lock);
+	w = atomic_load(&s->connected) ? win_find(s, iova, len) : NULL;
+	if (w == NULL || w->vaddr == NULL || w->fd < 0 || !(w->prot & need)) {
+		rc = xpdk_err(EFAULT, "IOVA 0x%llx+0x%zx is not in one %s window the client mapped "
+				      "with an fd",
+			      (unsigned long long)iova, len, write ? "writable" : "readable");
+	} else {
+		*fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+		*offset = w->fd_off + (iova - w->iova);
+		if (*fd < 0)
+			rc = xpdk_err(errno, "cannot duplicate a DMA fd: %s", strerror(errno));
+	}
+	pthread_rwlock_unlock(&s->lock);
+	return rc;
 }
 
 static int dma_gone(uint64_t iova, size_t len, bool write)
@@ -461,6 +494,8 @@ static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			return errno;
 		madvise(w.map_base, w.map_len, MADV_DONTDUMP);
 		w.vaddr = (uint8_t *)w.map_base + (dm.offset - start);
+		w.fd = fcntl(m->fds[0], F_DUPFD_CLOEXEC, 0); /* -1 only loses xpdk_vfu_server_dma_fd */
+		w.fd_off = dm.offset;
 	}
 	pthread_rwlock_wrlock(&s->lock);
 	for (unsigned int i = 0; i < s->nwins && rc == 0; i++)
@@ -770,11 +805,15 @@ static int serve(struct xpdk_vfu_server *s)
 	uint64_t version_by = xpdk_now_ns() + (uint64_t)VERSION_TIMEOUT_MS * 1000000;
 
 	for (;;) {
-		struct pollfd p[2] = { { .fd = s->conn_fd, .events = POLLIN },
-				       { .fd = s->stop_fd, .events = POLLIN } };
+		struct pollfd p[3] = {{.fd = s->conn_fd, .events = POLLIN},
+				      {.fd = s->stop_fd, .events = POLLIN},
+				      {.fd = s->drop_fd, .events = POLLIN}};
 		struct vfu_msg m;
+		uint64_t n;
 		int rc, wait_ms = -1;
 
+		if (read(s->drop_fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
+			return 0; /* xpdk_vfu_server_disconnect(): the client is dropped */
 		if (!s->versioned) {
 			uint64_t now = xpdk_now_ns();
 
@@ -788,10 +827,12 @@ static int serve(struct xpdk_vfu_server *s)
 		/* the next request of a busy client comes within microseconds: catch it
 		 * spinning rather than after a cross-core wake-up */
 		if (!xpdk_vfu_spin_readable(s->conn_fd)) {
-			if (poll(p, 2, wait_ms) < 0 && errno != EINTR)
+			if (poll(p, 3, wait_ms) < 0 && errno != EINTR)
 				return -errno;
 			if (atomic_load(&s->stopping))
 				return 0;
+			if (p[2].revents & POLLIN)
+				continue; /* read and acted on at the top */
 			if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 		} else if (atomic_load(&s->stopping)) {
@@ -843,6 +884,12 @@ int xpdk_vfu_server_run(struct xpdk_vfu_server *s)
 		} else if (s->conn_fd < 0) {
 			break; /* the one client of --fd mode has left */
 		}
+		{
+			uint64_t stale;
+
+			/* a drop asked for the previous client is not this one's */
+			(void)!read(s->drop_fd, &stale, sizeof(stale));
+		}
 		atomic_store(&s->connected, true);
 		if (s->desc.attach)
 			s->desc.attach(s->desc.arg);
@@ -850,6 +897,15 @@ int xpdk_vfu_server_run(struct xpdk_vfu_server *s)
 		end_client(s);
 	}
 	return 0;
+}
+
+void xpdk_vfu_server_disconnect(struct xpdk_vfu_server *s)
+{
+	uint64_t one = 1;
+
+	/* only a connected client is dropped: a request made with none is forgotten */
+	if (atomic_load(&s->connected))
+		(void)!write(s->drop_fd, &one, sizeof(one));
 }
 
 void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s)
@@ -864,6 +920,7 @@ void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s)
 	if (s->path[0] != '\0')
 		unlink(s->path);
 	close(s->stop_fd);
+	close(s->drop_fd);
 	pthread_rwlock_destroy(&s->lock);
 	free(s);
 }

@@ -458,6 +458,14 @@ void xpdk_vfu_server_destroy(struct xpdk_vfu_server *s);
 bool xpdk_vfu_server_connected(const struct xpdk_vfu_server *s);
 
 /**
+ * Drop the connected client, if any, as if it had left: the server thread closes the
+ * connection after the request it is serving (DMA windows and eventfds are dropped, detach
+ * runs) and goes on accepting clients. Callable from any thread; async-signal-safe.
+ * @param s the server.
+ */
+void xpdk_vfu_server_disconnect(struct xpdk_vfu_server *s);
+
+/**
  * Copy @p len bytes between @p buf and client memory at @p iova (dma_write: into client memory).
  * The range may run over several adjacent DMA_MAP windows (clients map memory file by file).
  * Thread-safe: a DMA_UNMAP or a disconnect waits until the copy has finished.
@@ -499,6 +507,22 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
  * @param s the server.
  */
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);
+
+/**
+ * The client's memory behind [@p iova, @p iova + @p len) as a file: a new descriptor (close-on-
+ * exec, the caller closes it) and the offset of @p iova in it, so that another process (e.g. a
+ * device model's child) can map exactly that memory. The range must lie in one window the client
+ * mapped with an fd and with @p write permission when asked.
+ * @param s the server.
+ * @param iova start of the range.
+ * @param len its length in bytes.
+ * @param write whether the range must be writable.
+ * @param fd receives the new descriptor.
+ * @param offset receives the offset of @p iova in it.
+ * @return 0, -EFAULT, or a negative errno.
+ */
+int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			   int *fd, uint64_t *offset);
 
 /**
  * Run @p fn(@p arg), which touches client memory pinned with xpdk_vfu_server_dma_pin(), so that

@@ -15,9 +15,20 @@ TOOLS = {
                 [["--help"]] + [[c, "--help"] for c in
                                 ["ls", "init", "release", "walk", "peek", "poke"]]),
     "xpdk-bench": ("app/xpdk-bench/xpdk-bench", "app/xpdk-bench/xpdk-bench.1",
-                   [["--help"], ["--", "mmio", "--help"], ["--", "dma", "--help"]]),
+                   [["--help"]] + [["--", c, "--help"] for c in
+                                ["mmio", "dma", "poll", "dpa", "sde"]]),
     "xpdk-devsim": ("app/xpdk-devsim/xpdk-devsim", "app/xpdk-devsim/xpdk-devsim.1",
                     [["--help"]]),
+    "xpdk-dpacc": ("lib/flexio/dev/xpdk-dpacc", "lib/flexio/dev/xpdk-dpacc.1", [["--help"]]),
+    "xpdk-fpga-tools": ("app/fpga-tools/xpdk-fpga-tools", "app/fpga-tools/fpga-tools.1",
+                        [["--help"]] + [[t, "--help"] for t in
+                                        ["fpga-describe-local-image",
+                                         "fpga-describe-local-image-slots",
+                                         "fpga-load-local-image", "fpga-clear-local-image",
+                                         "fpga-get-virtual-led", "fpga-get-virtual-dip-switch",
+                                         "fpga-set-virtual-dip-switch", "fpga-describe-clkgen",
+                                         "fpga-load-clkgen-recipe",
+                                         "fpga-load-clkgen-dynamic"]]),
 }
 
 

@@ -17,8 +17,15 @@ WIDE = "0xffffffffffff"
 # Every public header the SDK promises (doc/sdk.md); the probe program includes them all.
 HEADERS = ["xpdk_common.h", "xpdk_env.h", "xpdk_vfio_user.h", "xpdk_dev.h", "xpdk_pci.h",
            "xpdk_dfl.h", "xpdk_devsim.h", "xpdk_devsim_dfl.h", "xpdk_pci_cfg.h", "xpdk_edu.h",
-           "xpdk_fpga.h", "xpdk_dfl_regs.h", "xpdk_edu_regs.h", "xpdk_he_regs.h"]
-LIBS = ["common", "env", "vfio_user", "dev", "dfl", "devsim", "drv_edu", "drv_fpga"]
+           "xpdk_fpga.h", "xpdk_dfl_regs.h", "xpdk_edu_regs.h", "xpdk_he_regs.h",
+           "xpdk_flexio.h", "libflexio/flexio.h", "xpdk_dpa_regs.h", "xpdk_sde.h"]
+# AWS's F2 headers, under the folder libxpdk.pc names aws_includedir
+AWS_HEADERS = ["fpga_common.h", "fpga_pci.h", "fpga_mgmt.h", "fpga_clkgen.h", "hal/fpga_common.h"]
+# the device side of FlexIO, under the folder libxpdk.pc names dpa_includedir
+DPA_HEADERS = ["dpaintrin.h", "libflexio-dev/flexio_dev.h", "libflexio-dev/flexio_dev_err.h",
+               "libflexio-dev/flexio_dev_queue_access.h"]
+LIBS = ["common", "env", "vfio_user", "dev", "dfl", "devsim", "flexio", "drv_edu", "drv_fpga",
+        "drv_dpa", "drv_aws"]
 
 # Calls one function of every library and none of a driver's: the edu driver must be registered
 # by linking alone (libxpdk.pc links the drivers --no-as-needed).
@@ -74,11 +81,13 @@ def sdk(tmp_path_factory):
 
 
 def build(sdk, tmp_path, name, src):
-    """Compile @src out of the tree with pkg-config's flags only (and an rpath to the SDK)."""
+    """Compile @src (a file or a list of files) out of the tree with pkg-config's flags only
+    (and an rpath to the SDK)."""
     root, env = sdk
     libdir = pkg_config(env, "--variable=libdir")[0]
     exe = str(tmp_path / name)
-    r = run(["cc", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-o", exe, src,
+    srcs = [src] if isinstance(src, str) else list(src)
+    r = run(["cc", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-o", exe, *srcs,
              *pkg_config(env, "--cflags", "--libs"), "-Wl,-rpath," + libdir], env=env,
             cwd=str(tmp_path))
     assert r.returncode == 0, r.stdout + r.stderr
@@ -111,9 +120,19 @@ def test_installed_files(sdk):
     # drivers are linked even when unreferenced
     i = libs.index("-Wl,--push-state,--no-as-needed")
     assert "-lxpdk_drv_edu" in libs[i:libs.index("-Wl,--pop-state")]
-    for tool in ["xpdk-io", "xpdk-bench", "xpdk-devsim"]:
+    assert "-lxpdk_drv_dpa" in libs[i:libs.index("-Wl,--pop-state")]
+    dpa_inc = pkg_config(env, "--variable=dpa_includedir")[0]
+    for h in DPA_HEADERS:
+        assert os.path.isfile(os.path.join(dpa_inc, h)), h + " not installed"
+    assert glob.glob(str(root) + "/**/libexec/xpdk/xpdk-dpa-child", recursive=True)
+    aws_inc = pkg_config(env, "--variable=aws_includedir")[0]
+    for h in AWS_HEADERS:
+        assert os.path.isfile(os.path.join(aws_inc, h)), h + " not installed"
+    assert glob.glob(str(root) + "/**/bin/fpga-describe-local-image", recursive=True)
+    for tool in ["xpdk-io", "xpdk-bench", "xpdk-devsim", "xpdk-dpacc", "xpdk-fpga-tools"]:
         assert glob.glob(str(root) + "/**/bin/" + tool, recursive=True), tool
-        assert glob.glob(str(root) + "/**/man1/%s.1" % tool, recursive=True), tool + ".1"
+        page = "fpga-tools" if tool == "xpdk-fpga-tools" else tool
+        assert glob.glob(str(root) + "/**/man1/%s.1" % page, recursive=True), page + ".1"
 
 
 def test_edu_hello_out_of_tree(sdk, tmp_path, edu):
@@ -133,3 +152,65 @@ def test_drivers_register_by_linking(sdk, tmp_path, edu):
     r = run([probe, "-l", "0", "--no-huge", "--", "vfio-user:" + edu.sock("edu0")])
     assert r.returncode == 0, r.stdout + r.stderr + edu.output()
     assert r.stdout.strip() == "driver edu"
+
+
+def test_dpa_hello_out_of_tree(sdk, tmp_path):
+    """A FlexIO program built as doc/dpa.md says, with the installed device headers, the
+    installed xpdk-dpacc and libxpdk.pc only, runs on devsim's emulated DPA."""
+    root, env = sdk
+    dpa_inc = pkg_config(env, "--variable=dpa_includedir")[0]
+    dpacc = glob.glob(str(root) + "/**/bin/xpdk-dpacc", recursive=True)[0]
+    for f in ["main.c", "dev.c"]:
+        shutil.copy(os.path.join(SOURCE, "examples/dpa_hello", f), tmp_path / f)
+    r = run(["cc", "-shared", "-fPIC", "-Wall", "-Werror", "-I" + dpa_inc, "-o",
+             "dpa_hello_dev.so", "dev.c"], cwd=str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run([dpacc, "--app-name", "dpa_hello_app", "dpa_hello_dev.so", "dpa_hello_app.c"],
+            cwd=str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    hello = build(sdk, tmp_path, "dpa_hello",
+                  [str(tmp_path / "main.c"), str(tmp_path / "dpa_hello_app.c")])
+    d = Devsim(tmp_path, "--model", "dpa")
+    try:
+        r = run([hello, "vfio-user:" + d.sock("dpa0")], timeout=60)
+        assert r.returncode == 0, r.stdout + r.stderr + d.output()
+        assert "dpa_hello returned 41" in r.stdout, r.stdout
+    finally:
+        d.stop()
+
+
+AWS_PROBE = r"""
+#include <fpga_pci.h>
+#include <fpga_mgmt.h>
+#include <fpga_clkgen.h>
+#include <hal/fpga_common.h>
+#include <stdio.h>
+int main(void)
+{
+	struct fpga_slot_spec specs[FPGA_SLOT_MAX];
+
+	if (fpga_mgmt_init() != 0 || fpga_pci_get_all_slot_specs(specs, FPGA_SLOT_MAX) != 0)
+		return 1;
+	printf("%s %s\n", fpga_mgmt_strerror(FPGA_ERR_AFI_CMD_BUSY),
+	       specs[0].map[FPGA_MGMT_PF].vendor_id == 0 ? "no-slot" : "slot");
+	return 0;
+}
+"""
+
+
+def test_aws_program_out_of_tree(sdk, tmp_path):
+    """An AWS F2 program's includes (<fpga_pci.h>, <hal/fpga_common.h>) unchanged, with
+    libxpdk.pc's aws_includedir: AWS's names are exported by the installed library."""
+    root, env = sdk
+    aws_inc = pkg_config(env, "--variable=aws_includedir")[0]
+    src = tmp_path / "aws_probe.c"
+    src.write_text(AWS_PROBE)
+    libdir = pkg_config(env, "--variable=libdir")[0]
+    exe = str(tmp_path / "aws_probe")
+    r = run(["cc", "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-I" + aws_inc,
+             "-o", exe, str(src), *pkg_config(env, "--cflags", "--libs"),
+             "-Wl,-rpath," + libdir], env=env, cwd=str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run([exe], env=dict(env, XPDK_DEVSIM_DIR=str(tmp_path), XPDK_F2_SLOTS="devsim"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.split() == ["busy", "no-slot"], r.stdout

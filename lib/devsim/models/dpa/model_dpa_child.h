@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/* Private to xpdk-dpa-child (one DPA process): its state, shared by its EU threads, its control
+ * thread and the device-side runtime (flexio_dev_*). */
+
+#ifndef XPDK_MODEL_DPA_CHILD_H
+#define XPDK_MODEL_DPA_CHILD_H
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdbool.h>
+
+#include "model_dpa.h"
+#include "xpdk_common.h"
+
+#define DPA_WIN_GUARD (64ULL << 20) /* PROT_NONE around each host-memory mapping */
+
+/* How an activation ended (longjmp values). */
+enum dpa_exit { DPA_X_RETURN = 1, DPA_X_RESCHEDULE, DPA_X_FINISH, DPA_X_RETRIGGER };
+
+/* An EU thread's context: what flexio_dev_get_thread_ctx() returns. */
+struct flexio_dev_thread_ctx {
+	uint32_t eu;
+	int kind;	  /* 0 idle, 1 RPC, 2 event handler */
+	uint32_t handler; /* when kind == 2 */
+	int window;	  /* configured window id, or -1 */
+	int mkey;	  /* configured memory key, or -1 */
+	int outbox;	  /* configured outbox, or -1 */
+	jmp_buf jb;
+};
+
+struct dpa_chandler {
+	bool used;
+	uint32_t func;
+	uint32_t aff_type, aff_id;
+	int window, outbox; /* -1: none */
+	uint64_t tls, arg;
+};
+
+struct dpa_ccq {
+	bool used;
+	uint32_t type, target;
+};
+
+struct dpa_cmkey {
+	bool used;
+	uint64_t haddr, len;
+	uint32_t access;
+	uint8_t *ptr;  /* haddr's address here */
+	uint8_t *resv; /* the reservation, guards included */
+	size_t resv_len;
+};
+
+struct dpa_child {
+	int ctl_fd, evt_fd;
+	struct xpdk_dpa_slot *slot;
+	struct dpa_ctl *ctl;
+	uint8_t *heap;
+	uint64_t heap_size;
+	uint32_t eus, spin_us;
+	void *so;
+	void *func[XPDK_DPA_MAX_FUNCS];
+	char *func_name[XPDK_DPA_MAX_FUNCS];
+	uint32_t nfuncs;
+	int err_handler; /* function id, or -1 */
+	struct dpa_chandler h[XPDK_DPA_MAX_HANDLERS];
+	struct dpa_ccq cq[XPDK_DPA_MAX_CQS];
+	bool window[XPDK_DPA_MAX_WINDOWS];
+	bool outbox[XPDK_DPA_MAX_OUTBOXES];
+	struct dpa_cmkey mkey[XPDK_DPA_MAX_MKEYS];
+	pthread_mutex_t lock; /* tables above, against the control thread */
+	pthread_mutex_t print_lock;
+	uint32_t rpc_claimed;
+};
+
+extern struct dpa_child xpdk_dpac;
+
+/* model_dpa_child_rt.c */
+/* Report a fatal error to the model and end the process (any thread). */
+void xpdk_dpac_fatal(uint32_t status, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
+/* Install the crash handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT). */
+int xpdk_dpac_signals_init(void);
+/* Give the calling EU thread its signal stack. */
+void xpdk_dpac_signals_thread(void);
+/* The calling thread's context, or NULL off an EU. */
+struct flexio_dev_thread_ctx *xpdk_dpac_ctx(void);
+void xpdk_dpac_set_ctx(struct flexio_dev_thread_ctx *ctx);
+/* Activate handler @p h (an armed CQ got an event): dropped unless it runs. */
+void xpdk_dpac_activate(uint32_t h);
+
+#endif /* XPDK_MODEL_DPA_CHILD_H */

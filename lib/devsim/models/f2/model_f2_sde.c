@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 XPDK authors
+ */
+
+/*
+ * The f2 model's Streaming Data Engine (cl_sde, application PF BAR4 0x0000-0x3fff): the CSR
+ * blocks with their documented quirks (CDT_LIMIT written 0 reads DESC_RAM_DEPTH, write-1- and
+ * write-0-to-clear registers, 0xBAAD reads), and the engine on the device thread: H2C
+ * descriptors stream host memory to the CL, C2H descriptors receive the CL's stream with a
+ * metadata record per descriptor, credits and counters are written back to host memory.
+ * The CL's stream is cl_sde's loopback (on after reset: H2C data, EOP and user bits come back
+ * on C2H) or its traffic generator.
+ *
+ * Descriptor windows are memory shared with the client (see xpdk_f2_regs.h,
+ * XPDK_SDE_WIN_PROD): the engine polls the producer counts and copies each descriptor out
+ * before it trusts it. Everything read from the client is hostile: a zero length, a ring
+ * overflow or a DMA address outside the client's memory stops that direction with the error
+ * bits the hardware sets and an immediate status write-back.
+ */
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "model_f2.h"
+#include "xpdk_devsim.h"
+
+#define DEPTH XPDK_SDE_DESC_DEPTH
+
+static uint32_t prod(volatile uint8_t *win)
+{
+	return atomic_load_explicit((_Atomic uint32_t *)(uintptr_t)(win + XPDK_SDE_WIN_PROD),
+				    memory_order_acquire);
+}
+
+static void set_prod(volatile uint8_t *win, uint32_t v)
+{
+	atomic_store_explicit((_Atomic uint32_t *)(uintptr_t)(win + XPDK_SDE_WIN_PROD), v,
+			      memory_order_release);
+}
+
+static void dir_reset(struct sde_dir *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void xpdk_f2m_sde_reset(struct f2_sde *s)
+{
+	dir_reset(&s->c2h);
+	dir_reset(&s->h2c);
+	if (s->c2h_win != NULL) {
+		set_prod(s->c2h_win, 0);
+		set_prod(s->h2c_win, 0);
+	}
+	s->srm_ctl = XPDK_F2_SDE_SRM_LB; /* cl_sde's loopback is on after reset */
+	s->gp_cfg = 0;
+	s->atg_ctl = s->atg_data = s->atg_size = 0;
+	s->atg_left = s->atg_seq = 0;
+	s->reset_held = false;
+}
+
+static uint32_t status_dw(const struct sde_dir *d)
+{
+	uint32_t st = 0;
+
+	if (d->desc_status & (XPDK_SDE_DS_OFLOW | XPDK_SDE_DS_OOO | XPDK_SDE_DS_UNALIGN))
+		st |= XPDK_SDE_ST_DESC_ERR;
+	if (d->dm_status)
+		st |= XPDK_SDE_ST_DM_ERR;
+	if (d->wb_status)
+		st |= XPDK_SDE_ST_WB_ERR;
+	return st;
+}
+
+static uint32_t limit(const struct sde_dir *d)
+{
+	return d->ci - d->limit_base + DEPTH;
+}
+
+static uint32_t dir_read(struct sde_dir *d, volatile uint8_t *win, uint64_t o, bool c2h)
+{
+	uint32_t p = prod(win);
+
+	switch (o) {
+	case XPDK_SDE_CDT_CONSUMED:
+		return p;
+	case XPDK_SDE_CDT_LIMIT:
+		return limit(d);
+	case XPDK_SDE_COMP_COUNT:
+		return d->completed;
+	case XPDK_SDE_DESC_PTRS:
+		return (p % (2 * DEPTH)) | (d->ci % (2 * DEPTH)) << 16;
+	case XPDK_SDE_DESC_STATUS:
+		return d->desc_status | (p - d->ci >= DEPTH ? XPDK_SDE_DS_FULL : 0) |
+		       (p == d->ci ? XPDK_SDE_DS_EMPTY : 0);
+	case XPDK_SDE_DESC_INFO:
+	case XPDK_SDE_DESC_INFO - 4: /* sde_lib's offset for it */
+		return (uint32_t)XPDK_FIELD_PREP(XPDK_SDE_DESC_INFO_DEPTH, DEPTH);
+	case XPDK_SDE_DM_STATUS:
+		return d->dm_status;
+	case XPDK_SDE_WB_CFG:
+		return d->wb_cfg;
+	case XPDK_SDE_WB_ADDR_LO:
+		return d->wb_lo;
+	case XPDK_SDE_WB_ADDR_HI:
+		return d->wb_hi;
+	case XPDK_SDE_WC_TIMEOUT:
+		return d->wc_timeout;
+	case XPDK_SDE_AXIS_PKT_CNT:
+		return d->pkt_cnt;
+	default:
+		break;
+	}
+	if (c2h) {
+		switch (o) {
+		case XPDK_SDE_MD_ADDR_LO:
+			return d->md_lo;
+		case XPDK_SDE_MD_ADDR_HI:
+			return d->md_hi;
+		case XPDK_SDE_MD_SIZE:
+			return d->md_size;
+		case XPDK_SDE_MD_RD_PTR:
+			return d->md_rd;
+		case XPDK_SDE_MD_WR_PTR:
+			return d->md_wr;
+		case XPDK_SDE_C2H_WB_STATUS:
+			return d->wb_status;
+		case XPDK_SDE_C2H_STATUS_DW:
+			return status_dw(d);
+		default:
+			return 0;
+		}
+	}
+	if (o == XPDK_SDE_H2C_WB_STATUS)
+		return d->wb_status;
+	if (o == XPDK_SDE_H2C_STATUS_DW)
+		return status_dw(d);
+	return 0;
+}
+
+static void dir_write(struct sde_dir *d, volatile uint8_t *win, uint64_t o, uint32_t v, bool c2h)
+{
+	switch (o) {
+	case XPDK_SDE_CDT_CONSUMED: /* RW0C: the ring starts over */
+		if (v == 0) {
+			set_prod(win, 0);
+			d->ci = d->limit_base = d->done_desc = 0;
+		}
+		return;
+	case XPDK_SDE_CDT_LIMIT: /* writing 0 gives DESC_RAM_DEPTH */
+		if (v == 0)
+			d->limit_base = d->ci;
+		return;
+	case XPDK_SDE_COMP_COUNT:
+		if (v == 0)
+			d->completed = 0;
+		return;
+	case XPDK_SDE_DESC_STATUS:
+		d->desc_status &= ~(v & 7);
+		return;
+	case XPDK_SDE_DM_STATUS:
+		d->dm_status &= ~(v & 3);
+		return;
+	case XPDK_SDE_WB_CFG:
+		d->wb_cfg = v & (c2h ? 0x3fff : 0x3f77);
+		return;
+	case XPDK_SDE_WB_ADDR_LO:
+		d->wb_lo = v;
+		return;
+	case XPDK_SDE_WB_ADDR_HI:
+		d->wb_hi = v;
+		return;
+	case XPDK_SDE_WC_TIMEOUT:
+		d->wc_timeout = v;
+		return;
+	case XPDK_SDE_AXIS_PKT_CNT:
+		if (v == 0)
+			d->pkt_cnt = 0;
+		return;
+	default:
+		break;
+	}
+	if (c2h) {
+		switch (o) {
+		case XPDK_SDE_MD_ADDR_LO:
+			d->md_lo = v;
+			break;
+		case XPDK_SDE_MD_ADDR_HI:
+			d->md_hi = v;
+			break;
+		case XPDK_SDE_MD_SIZE:
+			d->md_size = v;
+			break;
+		case XPDK_SDE_MD_RD_PTR:
+			d->md_rd = v & 0xffff;
+			break;
+		case XPDK_SDE_MD_WR_PTR:
+			if (v == 0)
+				d->md_wr = 0;
+			break;
+		case XPDK_SDE_C2H_WB_STATUS:
+			d->wb_status &= ~(v & 3);
+			break;
+		default:
+			break;
+		}
+	} else if (o == XPDK_SDE_H2C_WB_STATUS) {
+		d->wb_status &= ~(v & 1);
+	}
+}
+
+uint32_t xpdk_f2m_sde_read(struct f2_sde *s, uint64_t off)
+{
+	if (off == XPDK_SDE_SW_RESET)
+		return s->reset_held ? XPDK_SDE_SW_RESET_EN : 0;
+	if (off == XPDK_SDE_INFO)
+		return XPDK_SDE_INFO_C2H | XPDK_SDE_INFO_H2C;
+	if (off >= XPDK_SDE_C2H && off < XPDK_SDE_H2C)
+		return dir_read(&s->c2h, s->c2h_win, off - XPDK_SDE_C2H, true);
+	if (off >= XPDK_SDE_H2C && off < 0x4000)
+		return dir_read(&s->h2c, s->h2c_win, off - XPDK_SDE_H2C, false);
+	if (off >= XPDK_SDE_SW_RESET && off < XPDK_SDE_SW_RESET + 0x200)
+		return XPDK_SDE_BAD_PCIS_CSR;
+	return XPDK_SDE_BAD_READ;
+}
+
+void xpdk_f2m_sde_write(struct f2_sde *s, uint64_t off, uint32_t val)
+{
+	if (off == XPDK_SDE_SW_RESET) {
+		if (val & XPDK_SDE_SW_RESET_EN) {
+			uint32_t srm = s->srm_ctl, gp = s->gp_cfg;
+
+			xpdk_f2m_sde_reset(s);
+			s->srm_ctl = srm; /* the CL's blocks are not the SDE's */
+			s->gp_cfg = gp;
+			s->reset_held = true;
+		} else {
+			s->reset_held = false;
+		}
+	} else if (off >= XPDK_SDE_C2H && off < XPDK_SDE_H2C) {
+		dir_write(&s->c2h, s->c2h_win, off - XPDK_SDE_C2H, val, true);
+	} else if (off >= XPDK_SDE_H2C && off < 0x4000) {
+		dir_write(&s->h2c, s->h2c_win, off - XPDK_SDE_H2C, val, false);
+	}
+}
+
+/* ---- the engine ---- */
+
+static uint64_t wb_addr(const struct sde_dir *d)
+{
+	return (uint64_t)d->wb_hi << 32 | d->wb_lo;
+}
+
+/* Write the status block if counters changed and write-back is on, or at once on @p error. */
+static void write_back(struct xpdk_devsim_dev *app, struct sde_dir *d, bool c2h, bool error)
+{
+	struct xpdk_sde_status st;
+	uint32_t on = d->wb_cfg & (XPDK_SDE_WB_DESC_CNT | XPDK_SDE_WB_PKT_CNT |
+				   XPDK_SDE_WB_DESC_CDT | XPDK_SDE_WB_CDT_WC | XPDK_SDE_WB_CNT_WC |
+				   XPDK_SDE_WB_PKT_WC | (c2h ? XPDK_SDE_WB_MD_WR_WC : 0));
+
+	if (!error && (!d->dirty || on == 0))
+		return;
+	d->dirty = false;
+	if (wb_addr(d) == 0 || (wb_addr(d) & 63))
+		return; /* no block configured: nowhere to write */
+	st.status = status_dw(d);
+	st.desc_limit = limit(d);
+	st.desc_completed = d->completed;
+	st.pkt_count = d->pkt_cnt;
+	st.md_wr_ptr = d->md_wr;
+	if (xpdk_devsim_dma_write(app, wb_addr(d), &st, c2h ? sizeof(st) : 16) < 0)
+		d->wb_status |= 1; /* BRESP error */
+}
+
+static bool stopped(const struct sde_dir *d)
+{
+	return status_dw(d) != 0;
+}
+
+static void fail(struct xpdk_devsim_dev *app, struct sde_dir *d, bool c2h, uint32_t *reg,
+		 uint32_t bit)
+{
+	*reg |= bit;
+	write_back(app, d, c2h, true);
+}
+
+/* Copy @p n bytes between client addresses (either may be 0: generator or sink). */
+static int move(struct xpdk_devsim_dev *app, uint64_t src, uint64_t dst, uint32_t n,
+		struct f2_sde *s)
+{
+	void *sp = NULL, *dp = NULL;
+	int rc = 0;
+
+	if (src != 0 && (rc = xpdk_devsim_dma_map(app, src, n, false, &sp)) < 0)
+		return -1;
+	if (dst != 0 && (rc = xpdk_devsim_dma_map(app, dst, n, true, &dp)) < 0) {
+		if (sp != NULL)
+			xpdk_devsim_dma_unmap(app);
+		return -2;
+	}
+	if (sp != NULL && dp != NULL) {
+		memcpy(dp, sp, n);
+	} else if (dp != NULL) { /* traffic generator: incrementing 32-bit words */
+		uint8_t *p = dp;
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t w = s->atg_data + s->atg_seq / 4;
+
+			p[i] = (uint8_t)(w >> (8 * (s->atg_seq % 4)));
+			s->atg_seq++;
+		}
+	}
+	if (dp != NULL)
+		xpdk_devsim_dma_unmap(app);
+	if (sp != NULL)
+		xpdk_devsim_dma_unmap(app);
+	return rc;
+}
+
+/* Room for one more metadata record? */
+static bool md_room(const struct sde_dir *c)
+{
+	uint32_t n = c->md_size / sizeof(struct xpdk_sde_c2h_md);
+
+	if (!(c->wb_cfg & XPDK_SDE_WB_MD_PTR_EN))
+		return true;
+	return n >= 2 && (c->md_wr + 1) % n != c->md_rd % n;
+}
+
+static int md_write(struct xpdk_devsim_dev *app, struct sde_dir *c, uint32_t len, bool eop,
+		    uint64_t user)
+{
+	uint32_t n = c->md_size / sizeof(struct xpdk_sde_c2h_md);
+	uint64_t base = (uint64_t)c->md_hi << 32 | c->md_lo;
+	uint32_t st = XPDK_SDE_MD_VALID | (eop ? XPDK_SDE_MD_EOP : 0);
+	struct xpdk_sde_c2h_md *md;
+	void *p;
+
+	if (n < 2 || (base & 63))
+		return -1;
+	if (xpdk_devsim_dma_map(app, base + (uint64_t)(c->md_wr % n) * sizeof(*md), sizeof(*md),
+				true, &p) < 0)
+		return -1;
+	/* one PCIe write on hardware: here the status word (VALID) goes last, released, so a
+	 * driver that sees VALID sees the length and user bits too */
+	md = p;
+	memcpy((uint8_t *)p + offsetof(struct xpdk_sde_c2h_md, len), &len, sizeof(len));
+	user = eop ? user : 0;
+	memcpy((uint8_t *)p + offsetof(struct xpdk_sde_c2h_md, user), &user, sizeof(user));
+	atomic_store_explicit(
+	    (_Atomic uint32_t *)(void *)((uint8_t *)md + offsetof(struct xpdk_sde_c2h_md, status)),
+	    st, memory_order_release);
+	xpdk_devsim_dma_unmap(app);
+	c->md_wr = (c->md_wr + 1) % n;
+	return 0;
+}
+
+static void copy_desc(void *dst, volatile uint8_t *win, uint32_t idx, size_t size)
+{
+	memcpy(dst, (const void *)(uintptr_t)(win + (idx % DEPTH) * size), size);
+}
+
+/* A descriptor count that moved past what the ring holds: overflow. */
+static bool check_ring(struct xpdk_devsim_dev *app, struct sde_dir *d, uint32_t p, bool c2h)
+{
+	if (p - d->ci <= DEPTH)
+		return true;
+	fail(app, d, c2h, &d->desc_status, XPDK_SDE_DS_OFLOW);
+	return false;
+}
+
+/* Close the C2H descriptor being filled. */
+static int c2h_complete(struct xpdk_devsim_dev *app, struct f2_sde *s, bool eop, uint64_t user)
+{
+	struct sde_dir *c = &s->c2h;
+
+	if (md_write(app, c, c->done_desc, eop, user) < 0) {
+		fail(app, c, true, &c->wb_status, 2);
+		return -1;
+	}
+	c->ci++;
+	c->done_desc = 0;
+	c->completed++;
+	c->pkt_cnt += eop;
+	c->dirty = true;
+	return 0;
+}
+
+int xpdk_f2m_sde_run(struct xpdk_devsim_dev *app, struct f2_sde *s, unsigned int budget)
+{
+	struct sde_dir *h = &s->h2c, *c = &s->c2h;
+	uint32_t ph = prod(s->h2c_win), pc = prod(s->c2h_win);
+	bool loop = (s->gp_cfg & XPDK_F2_SDE_GP_WIRE_LB) || (s->srm_ctl & XPDK_F2_SDE_SRM_LB);
+	bool atg = !loop && ((s->atg_ctl & 1) || (s->gp_cfg & XPDK_F2_SDE_GP_ATG));
+	int done = 0;
+
+	if (s->reset_held || (s->gp_cfg & XPDK_F2_SDE_GP_RESET))
+		return 0;
+	if (!stopped(h) && !check_ring(app, h, ph, false))
+		return -1;
+	if (!stopped(c) && !check_ring(app, c, pc, true))
+		return -1;
+	while (budget-- > 0) {
+		struct xpdk_sde_h2c_desc hd;
+		struct xpdk_sde_c2h_desc cd;
+		bool hv = !stopped(h) && h->ci != ph, cv = !stopped(c) && c->ci != pc;
+		uint32_t n;
+		bool eop = false;
+
+		if (hv)
+			copy_desc(&hd, s->h2c_win, h->ci, sizeof(hd));
+		if (cv)
+			copy_desc(&cd, s->c2h_win, c->ci, sizeof(cd));
+		if (hv && hd.len == 0) {
+			fail(app, h, false, &h->dm_status, XPDK_SDE_DM_LEN_ERR);
+			return -1;
+		}
+		if (cv && cd.len == 0) {
+			fail(app, c, true, &c->dm_status, XPDK_SDE_DM_LEN_ERR);
+			return -1;
+		}
+		if (loop) {
+			if (!hv || !cv || !md_room(c))
+				break; /* the loopback FIFO backpressures H2C */
+			n = hd.len - h->done_desc;
+			if (n > cd.len - c->done_desc)
+				n = cd.len - c->done_desc;
+			switch (move(app, hd.addr + h->done_desc, cd.addr + c->done_desc, n, s)) {
+			case -1:
+				fail(app, h, false, &h->dm_status, XPDK_SDE_DM_RESP_ERR);
+				return -1;
+			case -2:
+				fail(app, c, true, &c->dm_status, XPDK_SDE_DM_RESP_ERR);
+				return -1;
+			default:
+				break;
+			}
+		} else if (hv) { /* to a CL that sinks the stream */
+			n = hd.len - h->done_desc;
+			if (move(app, hd.addr + h->done_desc, 0, n, s) < 0) {
+				fail(app, h, false, &h->dm_status, XPDK_SDE_DM_RESP_ERR);
+				return -1;
+			}
+		} else if (atg && cv && md_room(c)) {
+			uint32_t pkt = (s->atg_size ? s->atg_size : 1) * 64;
+
+			if (s->atg_left == 0)
+				s->atg_left = pkt;
+			n = cd.len - c->done_desc;
+			if (n > s->atg_left)
+				n = s->atg_left;
+			if (move(app, 0, cd.addr + c->done_desc, n, s) < 0) {
+				fail(app, c, true, &c->dm_status, XPDK_SDE_DM_RESP_ERR);
+				return -1;
+			}
+			s->atg_left -= n;
+			c->done_desc += n;
+			if ((s->atg_left == 0 || c->done_desc == cd.len) &&
+			    c2h_complete(app, s, s->atg_left == 0, 0) < 0)
+				return -1;
+			done++;
+			continue;
+		} else {
+			break;
+		}
+		h->done_desc += n;
+		if (h->done_desc == hd.len) { /* H2C descriptor done */
+			eop = hd.flags & XPDK_SDE_H2C_EOP;
+			h->ci++;
+			h->done_desc = 0;
+			h->completed++;
+			h->pkt_cnt += eop;
+			h->dirty = true;
+			done++;
+		}
+		if (loop) {
+			c->done_desc += n;
+			if ((c->done_desc == cd.len || eop) &&
+			    c2h_complete(app, s, eop, hd.user) < 0)
+				return -1;
+		}
+	}
+	write_back(app, h, false, false);
+	write_back(app, c, true, false);
+	return done;
+}
