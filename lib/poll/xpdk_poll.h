@@ -272,16 +272,16 @@ void xpdk_poll_cleanup(void);
 
 /** A handler's statistics; set `size` to sizeof(struct xpdk_poll_handler_stats). */
 struct xpdk_poll_handler_stats {
-	size_t size;	      /**< in: sizeof(struct xpdk_poll_handler_stats) */
-	uint64_t calls;	      /**< callback calls */
-	uint64_t busy_calls;  /**< calls that did work (returned > 0) */
-	uint64_t items;	      /**< ring: objects passed in; others: sum of the work returned */
-	uint64_t busy_cycles; /**< TSC cycles in busy calls (lcore attr handler_cycles) */
-	uint64_t idle_cycles; /**< TSC cycles in idle calls (lcore attr handler_cycles) */
-	uint64_t errors;      /**< calls that returned an error */
-	int last_error;	      /**< the last error returned (negative errno), 0 if none */
-	bool disabled;	      /**< disabled by the error policy */
-	unsigned int lcore;   /**< lcore it runs on */
+	size_t size;		  /**< in: sizeof(struct xpdk_poll_handler_stats) */
+	uint64_t calls;		  /**< callback calls */
+	uint64_t busy_calls;	  /**< calls that did work (returned > 0) */
+	uint64_t items;		  /**< ring: objects passed in; others: sum of the work returned */
+	uint64_t busy_cycles;	  /**< TSC cycles in busy calls (lcore attr handler_cycles) */
+	uint64_t idle_cycles;	  /**< TSC cycles in idle calls (lcore attr handler_cycles) */
+	uint64_t errors;	  /**< calls that returned an error */
+	int last_error;		  /**< the last error returned (negative errno), 0 if none */
+	bool disabled;		  /**< disabled by the error policy */
+	unsigned int lcore;	  /**< lcore it runs on */
 	enum xpdk_poll_kind kind; /**< what feeds it (plain, ring, event, timer) */
 };
 

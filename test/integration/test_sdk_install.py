@@ -17,7 +17,8 @@ WIDE = "0xffffffffffff"
 # Every public header the SDK promises (doc/sdk.md); the probe program includes them all.
 HEADERS = ["xpdk_common.h", "xpdk_env.h", "xpdk_vfio_user.h", "xpdk_dev.h", "xpdk_pci.h",
            "xpdk_dfl.h", "xpdk_devsim.h", "xpdk_devsim_dfl.h", "xpdk_pci_cfg.h", "xpdk_edu.h",
-           "xpdk_fpga.h", "xpdk_dfl_regs.h", "xpdk_edu_regs.h", "xpdk_he_regs.h"]
+           "xpdk_fpga.h", "xpdk_dfl_regs.h", "xpdk_edu_regs.h", "xpdk_he_regs.h",
+           "xpdk_opae_he_regs.h"]
 LIBS = ["common", "env", "vfio_user", "dev", "dfl", "devsim", "drv_edu", "drv_fpga"]
 
 # Calls one function of every library and none of a driver's: the edu driver must be registered

@@ -172,6 +172,7 @@ static int dfl_probe(struct xpdk_dev *dev)
 
 	f->dev = dev;
 	f->he_port = -1;
+	f->helb_port = -1;
 	f->bar0 = xpdk_dev_region(dev, 0);
 	if (f->bar0 == NULL || f->bar0->size == 0)
 		return xpdk_err(ENODEV, "%s: no BAR 0", xpdk_dev_info(dev)->name);
@@ -191,8 +192,11 @@ static void dfl_remove(struct xpdk_dev *dev)
 
 	/* a run left in flight must not write the DSM once it is freed */
 	(void)xpdk_he_stop(f);
+	(void)xpdk_helb_stop(f, NULL);
 	xpdk_dma_free(f->dsm);
 	f->dsm = NULL;
+	xpdk_dma_free(f->helb_dsm);
+	f->helb_dsm = NULL;
 	if (f->he_irq)
 		xpdk_dev_irq_disable(dev);
 }

@@ -58,6 +58,17 @@ static int he_wr(struct xpdk_fpga *f, uint64_t reg, uint64_t v)
 	return xpdk_fpga_wr(f, he_reg(f, reg), v);
 }
 
+void xpdk_fpga_he_irq_enable(struct xpdk_fpga *f, unsigned int num_irqs)
+{
+	if (!f->he_irq && num_irqs > 0) {
+		/* MSI when the function has it, else INTx; without either, runs poll */
+		if (xpdk_dev_irq_enable(f->dev, XPDK_IRQ_MSI, 1) == 0 ||
+		    xpdk_dev_irq_enable(f->dev, XPDK_IRQ_INTX, 1) == 0)
+			f->he_irq = true;
+		xpdk_err_clear();
+	}
+}
+
 int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 {
 	struct xpdk_fpga_port_info pi;
@@ -71,8 +82,9 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
 		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
 		return xpdk_err(ENODEV,
-				"%s port %u: the AFU is %s, not the XPDK host exerciser (" XPDK_HE_GUID
-				"); load it with partial reconfiguration",
+				"%s port %u: the AFU is %s, not XPDK's test exerciser (" XPDK_HE_GUID
+				"); load it with partial reconfiguration (OPAE's HE-LB and HE-MEM "
+				"are driven by xpdk_helb_attach())",
 				xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
 	}
 	if (f->dsm == NULL) {
@@ -80,13 +92,7 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 		if (f->dsm == NULL)
 			return -errno;
 	}
-	if (!f->he_irq && pi.num_irqs > 0) {
-		/* MSI when the function has it, else INTx; without either, runs poll */
-		if (xpdk_dev_irq_enable(f->dev, XPDK_IRQ_MSI, 1) == 0 ||
-		    xpdk_dev_irq_enable(f->dev, XPDK_IRQ_INTX, 1) == 0)
-			f->he_irq = true;
-		xpdk_err_clear();
-	}
+	xpdk_fpga_he_irq_enable(f, pi.num_irqs);
 	f->he_regs = xpdk_fpga_window(f, f->port[port].afu, HE_REGS_LEN);
 	f->run.busy = false;
 	rc = xpdk_fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
@@ -326,7 +332,7 @@ static int he_of(struct xpdk_dev *dev, struct xpdk_fpga **fp)
 	return rc;
 }
 
-/* SCRATCH0 of port 0's exerciser (the one AFU whose registers the driver knows). */
+/* The scratch register of port 0's exerciser (the AFUs whose registers the driver knows). */
 static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
 {
 	struct xpdk_fpga *f = xpdk_fpga_get(dev);
@@ -338,28 +344,42 @@ static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
 	if (rc < 0)
 		return rc;
 	xpdk_guid_parse(XPDK_HE_GUID, &he);
-	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
-		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
-		return xpdk_err(
-		    ENOTSUP,
-		    "%s port 0: the AFU is %s, whose registers the dfl-fpga driver does "
-		    "not know; no scratch register (the host exerciser has one)",
-		    xpdk_dev_info(dev)->name, pi.afu_offset ? have : "absent");
-	}
 	reg->region = XPDK_REGION_BAR0;
-	reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
 	reg->width = 64;
-	return 0;
+	if (pi.afu_offset != 0 && xpdk_guid_equal(&pi.afu_id, &he)) {
+		reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
+		return 0;
+	}
+	if (pi.afu_offset != 0 && xpdk_fpga_is_helb(&pi.afu_id)) {
+		reg->offset = pi.afu_offset + XPDK_OPAE_HE_SCRATCHPAD0;
+		return 0;
+	}
+	xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+	return xpdk_err(ENOTSUP,
+			"%s port 0: the AFU is %s, whose registers the dfl-fpga driver does not "
+			"know; no scratch register (the exercisers have one)",
+			xpdk_dev_info(dev)->name, pi.afu_offset ? have : "absent");
 }
 
+/* The engine is port 0's exerciser: OPAE's HE-LB/HE-MEM, or XPDK's test exerciser. */
 static int fpga_engine_open(struct xpdk_dev *dev, struct xpdk_engine_info *info)
 {
-	struct xpdk_fpga *f;
-	int rc = he_of(dev, &f);
+	struct xpdk_fpga *f = xpdk_fpga_get(dev);
+	struct xpdk_fpga_port_info pi;
+	int rc = f != NULL ? xpdk_fpga_port_info(f, 0, &pi) : -ENODEV;
 
 	if (rc < 0)
 		return rc;
-	info->name = "he";
+	if (pi.afu_offset != 0 && xpdk_fpga_is_helb(&pi.afu_id)) {
+		rc = xpdk_fpga_helb_engine_open(f, info);
+		f->engine = rc == 0 ? FPGA_ENGINE_HELB : FPGA_ENGINE_NONE;
+		return rc;
+	}
+	rc = he_of(dev, &f);
+	f->engine = rc == 0 ? FPGA_ENGINE_XPDK_HE : FPGA_ENGINE_NONE;
+	if (rc < 0)
+		return rc;
+	info->name = "xpdk-he";
 	info->modes = XPDK_ENGINE_READ | XPDK_ENGINE_WRITE | XPDK_ENGINE_COPY;
 	info->flags = XPDK_ENGINE_F_CHECKSUM | XPDK_ENGINE_F_PATTERN | XPDK_ENGINE_F_DEVICE_TIME;
 	info->max_len = (uint64_t)XPDK_HE_MAX_LINES * XPDK_HE_LINE;
@@ -379,6 +399,8 @@ static int fpga_engine_submit(struct xpdk_dev *dev, const struct xpdk_engine_op 
 		.pattern = op->pattern,
 	};
 
+	if (f->engine == FPGA_ENGINE_HELB)
+		return xpdk_fpga_helb_engine_submit(f, op);
 	switch (op->mode) {
 	case XPDK_ENGINE_READ:
 		cfg.mode = XPDK_HE_MODE_READ;
@@ -405,6 +427,8 @@ static int fpga_engine_poll(struct xpdk_dev *dev, struct xpdk_engine_completion 
 	struct xpdk_he_result res = { 0 };
 	int rc;
 
+	if (f->engine == FPGA_ENGINE_HELB)
+		return xpdk_fpga_helb_engine_poll(f, done);
 	if (!f->run.busy)
 		return xpdk_err(EINVAL, "%s: no exerciser run in flight", xpdk_dev_info(dev)->name);
 	rc = he_check(f, &res);

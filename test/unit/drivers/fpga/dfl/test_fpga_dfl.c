@@ -553,7 +553,7 @@ static void test_partial_reconfiguration(void **state)
 			 0);
 	assert_int_equal(v, 1);
 	assert_int_equal(xpdk_he_attach(fpga, 0), -ENODEV);
-	assert_non_null(strstr(xpdk_strerror_last(), "not the XPDK host exerciser"));
+	assert_non_null(strstr(xpdk_strerror_last(), "not XPDK's test exerciser"));
 	free(b);
 	/* and back to the exerciser */
 	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, XPDK_HE_GUID_H, XPDK_HE_GUID_L, 64, &len, NULL);
