@@ -259,4 +259,4 @@ def test_dma_opae_he_lb_modes(devsim, mode):
     assert doc["mode"] == ("copy" if mode == "lpbk" else mode)
     check_dma_rows(doc, [64, 65536], skeleton=False)
     for row in doc["results"]:
-        assert row["repeat"] == 1 and finite_positive(row["device_bw_gbps"])
+        assert row["repeat"] >= 1 and finite_positive(row["device_bw_gbps"])

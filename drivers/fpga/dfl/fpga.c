@@ -473,6 +473,11 @@ int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
 	uint64_t ctl = f->port[port].hdr + XPDK_PORT_HDR_CTRL, v = 0, seen = 0;
 	int rc = xpdk_fpga_rd(f, ctl, &v);
 
+	if (f->helb_port == (int)port) {
+		/* the AFU's registers go back to their reset values, a test in flight ends */
+		f->helb_shadow_valid = 0;
+		f->helb_run.busy = false;
+	}
 	if (rc == 0)
 		rc = xpdk_fpga_wr(f, ctl, reset ? (v | XPDK_PORT_CTRL_SFTRST)
 					   : (v & ~(uint64_t)XPDK_PORT_CTRL_SFTRST));

@@ -50,6 +50,13 @@ struct xpdk_fpga {
 	bool helb_cont; /* the test in flight is continuous (no deadline) */
 	bool helb_irq;	/* ... and wants the interrupt */
 	unsigned int helb_mode;
+	/* the DMA engine's repeated operation: a continuous test ended after this many lines
+	 * (STATUS0 counted from helb_count0); 0 for one pass */
+	uint64_t helb_target, helb_count0, helb_lines;
+	/* what the configuration registers hold (SRC, DST, NUM_LINES, CFG, INTERRUPT0, DSM):
+	 * a test that changes none of them costs one trapped write, CTL; invalid after attach */
+	uint64_t helb_shadow[6];
+	uint8_t helb_shadow_valid;
 	/* the DMA engine tools opened (driver ops): which exerciser */
 	enum { FPGA_ENGINE_NONE, FPGA_ENGINE_XPDK_HE, FPGA_ENGINE_HELB } engine;
 };

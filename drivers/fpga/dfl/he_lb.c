@@ -7,7 +7,10 @@
  * samples/host_exerciser does: reset with CTL 0 then 1, the DSM, source and destination as
  * cache-line addresses, NUM_LINES as count - 1, CFG, CTL = ResetL | Start, completion in the
  * DSM's first bit, ForcedTestCmpl to end a continuous test. Also the driver's DMA engine
- * "he-lb"/"he-mem" for tools (lpbk = copy, read, write, trput), one pass per submission.
+ * "he-lb"/"he-mem" for tools (lpbk = copy, read, write, trput). An operation of several
+ * passes is what OPAE's host_exerciser measures bandwidth with: a continuous test, ended with
+ * ForcedTestCmpl once STATUS0 counts the lines asked for; the completion reports the passes the
+ * device did (at least those asked for: it ends between requests, a little later).
  */
 
 #include <errno.h>
@@ -66,6 +69,34 @@ static int wr32(struct xpdk_fpga *f, uint64_t reg, uint32_t v)
 	return xpdk_region_write(f->bar0, reg_off(f, reg), 32, v);
 }
 
+/* the shadowed registers, in helb_shadow[] order */
+static const uint64_t shadowed[] = { XPDK_OPAE_HE_SRC_ADDR,   XPDK_OPAE_HE_DST_ADDR,
+				     XPDK_OPAE_HE_NUM_LINES,  XPDK_OPAE_HE_CFG,
+				     XPDK_OPAE_HE_INTERRUPT0, XPDK_OPAE_HE_DSM_BASEL };
+
+/* Write configuration register shadowed[@p i] unless it already holds @p v. The DSM base is
+ * two 32-bit writes (DSM_BASEL, DSM_BASEH), as OPAE writes it. */
+static int wr_cfg(struct xpdk_fpga *f, unsigned int i, uint64_t v)
+{
+	int rc;
+
+	if ((f->helb_shadow_valid & (1u << i)) && f->helb_shadow[i] == v)
+		return 0;
+	if (shadowed[i] == XPDK_OPAE_HE_DSM_BASEL) {
+		rc = wr32(f, XPDK_OPAE_HE_DSM_BASEL, (uint32_t)v);
+		if (rc == 0)
+			rc = wr32(f, XPDK_OPAE_HE_DSM_BASEH, (uint32_t)(v >> 32));
+	} else {
+		rc = wr64(f, shadowed[i], v);
+	}
+	f->helb_shadow[i] = v;
+	if (rc == 0)
+		f->helb_shadow_valid |= (uint8_t)(1u << i);
+	else
+		f->helb_shadow_valid &= (uint8_t) ~(1u << i);
+	return rc;
+}
+
 static int rd64(struct xpdk_fpga *f, uint64_t reg, uint64_t *v)
 {
 	if (f->helb_regs != NULL) {
@@ -116,6 +147,7 @@ int xpdk_helb_attach(struct xpdk_fpga *f, unsigned int port, struct xpdk_helb_in
 	}
 	xpdk_fpga_he_irq_enable(f, pi.num_irqs);
 	f->helb_port = (int)port;
+	f->helb_shadow_valid = 0;
 	f->helb_regs = xpdk_fpga_window(f, pi.afu_offset, HELB_REGS_LEN);
 	rc = helb_reset(f);
 	if (rc == 0)
@@ -213,24 +245,22 @@ int xpdk_helb_start(struct xpdk_fpga *f, const struct xpdk_helb_cfg *cfg)
 	memset(f->helb_dsm->va, 0, 64);
 	rte_wmb();
 	dsm_cl = f->helb_dsm->iova >> XPDK_OPAE_HE_CL_SHIFT;
-	rc = wr32(f, XPDK_OPAE_HE_DSM_BASEL, (uint32_t)dsm_cl);
-	if (rc == 0)
-		rc = wr32(f, XPDK_OPAE_HE_DSM_BASEH, (uint32_t)(dsm_cl >> 32));
+	rc = wr_cfg(f, 5, dsm_cl);
 	if (rc == 0 && rd)
-		rc = wr64(f, XPDK_OPAE_HE_SRC_ADDR, cfg->src->iova >> XPDK_OPAE_HE_CL_SHIFT);
+		rc = wr_cfg(f, 0, cfg->src->iova >> XPDK_OPAE_HE_CL_SHIFT);
 	if (rc == 0 && wr)
-		rc = wr64(f, XPDK_OPAE_HE_DST_ADDR, cfg->dst->iova >> XPDK_OPAE_HE_CL_SHIFT);
+		rc = wr_cfg(f, 1, cfg->dst->iova >> XPDK_OPAE_HE_CL_SHIFT);
 	if (rc == 0)
-		rc = wr64(f, XPDK_OPAE_HE_NUM_LINES, cfg->lines - 1);
+		rc = wr_cfg(f, 2, cfg->lines - 1);
 	if (rc == 0 && cfg->irq && f->he_irq)
-		rc = wr64(f, XPDK_OPAE_HE_INTERRUPT0, XPDK_FIELD_PREP(XPDK_OPAE_HE_INTR_VECTOR, 0));
+		rc = wr_cfg(f, 4, XPDK_FIELD_PREP(XPDK_OPAE_HE_INTR_VECTOR, 0));
 	v = XPDK_FIELD_PREP(XPDK_OPAE_HE_CFG_MODE, cfg->mode) |
 	    XPDK_FIELD_PREP(XPDK_OPAE_HE_CFG_REQLEN, (unsigned int)code & 3) |
 	    XPDK_FIELD_PREP(XPDK_OPAE_HE_CFG_REQLEN_HI, (unsigned int)code >> 2) |
 	    (cfg->continuous ? XPDK_OPAE_HE_CFG_CONTINUOUS : 0) |
 	    (cfg->irq && f->he_irq ? XPDK_OPAE_HE_CFG_INTR_TEST : 0);
 	if (rc == 0)
-		rc = wr64(f, XPDK_OPAE_HE_CFG, v);
+		rc = wr_cfg(f, 3, v);
 	if (rc < 0)
 		return rc;
 	f->helb_run.t0 = xpdk_now_ns();
@@ -401,12 +431,24 @@ int xpdk_fpga_helb_engine_open(struct xpdk_fpga *f, struct xpdk_engine_info *inf
 	info->flags = XPDK_ENGINE_F_DEVICE_TIME;
 	info->max_len = HELB_MAX_LINES * XPDK_OPAE_HE_CL;
 	info->len_align = XPDK_OPAE_HE_CL;
-	info->max_repeat = 1;
+	info->max_repeat = UINT32_MAX;
 	return 0;
+}
+
+/* STATUS0's count of the engine's mode: lines written, or read in read mode */
+static int engine_count(struct xpdk_fpga *f, uint64_t *count)
+{
+	uint64_t rd = 0, wr = 0;
+	int rc = xpdk_helb_counters(f, &rd, &wr);
+
+	if (rc == 0)
+		*count = f->helb_mode == XPDK_OPAE_HE_MODE_READ ? rd : wr;
+	return rc;
 }
 
 int xpdk_fpga_helb_engine_submit(struct xpdk_fpga *f, const struct xpdk_engine_op *op)
 {
+	int rc;
 	struct xpdk_helb_cfg cfg = {
 		.src = op->src,
 		.dst = op->dst,
@@ -430,23 +472,43 @@ int xpdk_fpga_helb_engine_submit(struct xpdk_fpga *f, const struct xpdk_engine_o
 		return xpdk_err(EINVAL, "he-lb: DMA mode 0x%x is not copy, read, write or trput",
 				op->mode);
 	}
-	if (op->len % XPDK_OPAE_HE_CL != 0 || op->repeat > 1)
+	if (op->len % XPDK_OPAE_HE_CL != 0 || cfg.lines * (op->repeat ? op->repeat : 1) > 1ull
+											      << 31)
 		return xpdk_err(EINVAL,
-				"he-lb: whole 64-byte lines, one pass per submission; %llu bytes x "
-				"%u asked",
+				"he-lb: whole 64-byte lines, at most 2^31 per operation (STATUS0 "
+				"counts 32 bits); %llu bytes x %u asked",
 				(unsigned long long)op->len, op->repeat);
-	return xpdk_helb_start(f, &cfg);
+	f->helb_target = 0;
+	f->helb_lines = cfg.lines;
+	cfg.continuous = op->repeat > 1;
+	rc = xpdk_helb_start(f, &cfg);
+	if (rc == 0 && cfg.continuous) {
+		rc = engine_count(f, &f->helb_count0);
+		if (rc < 0)
+			(void)xpdk_helb_stop(f, NULL);
+		else
+			f->helb_target = cfg.lines * op->repeat;
+	}
+	return rc;
 }
 
 int xpdk_fpga_helb_engine_poll(struct xpdk_fpga *f, struct xpdk_engine_completion *done)
 {
 	struct xpdk_helb_result res = { 0 };
+	uint64_t count = 0;
 	int rc = xpdk_helb_poll(f, &res);
 
+	if (rc == 0 && f->helb_target != 0) {
+		/* the repeated operation: enough lines yet? (32-bit counter, modulo) */
+		rc = engine_count(f, &count);
+		if (rc == 0 && ((count - f->helb_count0) & 0xffffffffu) >= f->helb_target)
+			rc = xpdk_helb_stop(f, &res) == 0 ? 1 : -EIO;
+	}
 	if (rc <= 0)
 		return rc;
 	memset(done, 0, sizeof(*done));
-	done->passes = 1;
+	done->passes =
+	    (f->helb_mode == XPDK_OPAE_HE_MODE_READ ? res.reads : res.writes) / f->helb_lines;
 	/* a loopback counts its payload once; trput moves both streams */
 	done->bytes = f->helb_mode == XPDK_OPAE_HE_MODE_LPBK
 			  ? res.writes * XPDK_OPAE_HE_CL

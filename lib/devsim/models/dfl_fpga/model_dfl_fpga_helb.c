@@ -122,9 +122,10 @@ static void helb_start(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	xpdk_devsim_kick(dev);
 }
 
-/* Move @p lines lines from line @p at of the test in mode @p mode; 0 or the error bit. */
+/* Move @p lines lines from line @p at of the test, @p passes times over the same lines (a
+ * continuous test's whole passes in one pin); 0 or the error bit. */
 static uint32_t helb_move(struct xpdk_devsim_dev *dev, const struct helb *h, uint64_t at,
-			  uint64_t lines)
+			  uint64_t lines, uint64_t passes)
 {
 	uint64_t off = at * XPDK_OPAE_HE_CL, len = lines * XPDK_OPAE_HE_CL, fold, fault = 0;
 	struct dflm_move rd = { XPDK_HE_MODE_READ, h->r_src + off, 0, 0 };
@@ -134,22 +135,24 @@ static uint32_t helb_move(struct xpdk_devsim_dev *dev, const struct helb *h, uin
 
 	switch (h->r_mode) {
 	case XPDK_OPAE_HE_MODE_LPBK:
-		err = xpdk_dflm_move(dev, &cp, len, 1, &fold, &fault);
+		err = xpdk_dflm_move(dev, &cp, len, passes, &fold, &fault);
 		break;
 	case XPDK_OPAE_HE_MODE_READ:
-		err = xpdk_dflm_move(dev, &rd, len, 1, &fold, &fault);
+		err = xpdk_dflm_move(dev, &rd, len, passes, &fold, &fault);
 		break;
 	case XPDK_OPAE_HE_MODE_WRITE:
-		err = xpdk_dflm_move(dev, &wr, len, 1, &fold, &fault);
+		err = xpdk_dflm_move(dev, &wr, len, passes, &fold, &fault);
 		break;
 	default: /* throughput: both streams */
-		err = xpdk_dflm_move(dev, &rd, len, 1, &fold, &fault);
+		err = xpdk_dflm_move(dev, &rd, len, passes, &fold, &fault);
 		if (err == 0)
-			err = xpdk_dflm_move(dev, &wr, len, 1, &fold, &fault);
+			err = xpdk_dflm_move(dev, &wr, len, passes, &fold, &fault);
 		break;
 	}
 	if (err == 0)
 		return 0;
+	if (err < 0)
+		return UINT32_MAX; /* not in one mapping: the caller goes pass by pass */
 	xpdk_devsim_log(dev, 1, "he-lb: DMA %s fault at IOVA 0x%" PRIx64,
 			err == XPDK_HE_ERR_SRC ? "read" : "write", fault);
 	return err == XPDK_HE_ERR_SRC ? XPDK_OPAE_HE_ERR_READ : XPDK_OPAE_HE_ERR_WRITE;
@@ -180,13 +183,23 @@ uint64_t xpdk_dflm_helb_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	wr = run.r_mode != XPDK_OPAE_HE_MODE_READ;
 	while (budget > 0 && err == 0) {
 		/* whole requests only: a forced stop lands between requests */
-		uint64_t n = run.r_lines - run.r_done;
+		uint64_t n = run.r_lines - run.r_done, passes;
 
+		if (run.r_cont && run.r_done == 0 && run.r_lines <= budget / 2) {
+			/* whole passes of a continuous test, as many as the budget holds */
+			passes = budget / run.r_lines;
+			if (helb_move(dev, &run, 0, n, passes) == 0) {
+				reads += rd ? passes * n : 0;
+				writes += wr ? passes * n : 0;
+				budget -= passes * n;
+				continue;
+			}
+		}
 		if (n > budget)
 			n = budget - budget % run.r_req;
 		if (n == 0)
 			break;
-		err = helb_move(dev, &run, run.r_done, n);
+		err = helb_move(dev, &run, run.r_done, n, 1);
 		if (err != 0)
 			break;
 		reads += rd ? n : 0;

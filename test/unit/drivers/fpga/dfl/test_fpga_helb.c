@@ -307,7 +307,7 @@ static void test_dma_engine_ops(void **state)
 	assert_string_equal(info.name, "he-lb");
 	assert_int_equal(info.modes, XPDK_ENGINE_READ | XPDK_ENGINE_WRITE | XPDK_ENGINE_COPY |
 					 XPDK_ENGINE_TRPUT);
-	assert_int_equal(info.max_repeat, 1);
+	assert_int_equal(info.max_repeat, UINT32_MAX);
 	prepare(4096);
 	assert_int_equal(xpdk_dev_engine_submit(dev, &op), 0);
 	while ((rc = xpdk_dev_engine_poll(dev, &done)) == 0)
@@ -323,7 +323,18 @@ static void test_dma_engine_ops(void **state)
 	assert_int_equal(rc, 1);
 	assert_int_equal(done.bytes, 8192);
 	assert_true(all_words(dst, 4096, XPDK_DEVSIM_HE_LB_WR_WORD));
-	op.repeat = 2;
+	/* several passes: a continuous test ended once STATUS0 counts them, at least as many */
+	op.mode = XPDK_ENGINE_COPY;
+	op.repeat = 50;
+	prepare(4096);
+	assert_int_equal(xpdk_dev_engine_submit(dev, &op), 0);
+	while ((rc = xpdk_dev_engine_poll(dev, &done)) == 0)
+		;
+	assert_int_equal(rc, 1);
+	assert_true(done.passes >= 50);
+	assert_true(done.bytes >= done.passes * 4096 && done.bytes < (done.passes + 1) * 4096);
+	assert_memory_equal(dst->va, src->va, 4096);
+	op.repeat = 1u << 26; /* 2^32 lines: beyond STATUS0's 32 bits */
 	assert_int_equal(xpdk_dev_engine_submit(dev, &op), -EINVAL);
 	assert_int_equal(xpdk_dev_scratch_reg(dev, &sr), 0);
 	assert_int_equal(sr.offset, XPDK_DEVSIM_DFL_AFU + XPDK_OPAE_HE_SCRATCHPAD0);
