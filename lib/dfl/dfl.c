@@ -59,6 +59,7 @@ static const struct {
 	[XPDK_DFL_E_NOMEM] = { ENOMEM, "out of memory" },
 	[XPDK_DFL_E_STOPPED] = { 0, "stopped by the callback" },
 	[XPDK_DFL_E_TYPE] = { EINVAL, "not a valid feature type" },
+	[XPDK_DFL_E_VSEC] = { EINVAL, "malformed DFL VSEC" },
 };
 
 const char *xpdk_dfl_strerror(int code)

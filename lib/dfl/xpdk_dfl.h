@@ -80,6 +80,7 @@ enum xpdk_dfl_errcode {
 	XPDK_DFL_E_NOMEM,	    /**< xpdk_dfl_enumerate() could not allocate: -ENOMEM */
 	XPDK_DFL_E_STOPPED,	    /**< not a failure: the callback returned non-zero */
 	XPDK_DFL_E_TYPE, /**< a DFH of type 0 (not a feature: empty or unprogrammed): -EINVAL */
+	XPDK_DFL_E_VSEC, /**< the DFL VSEC in config space is malformed: -EINVAL */
 };
 
 /** Detail of a failed walk; filled by every walk function when given. */
@@ -127,6 +128,54 @@ struct xpdk_dfl_feature {
 	unsigned int depth; /**< 0 for the chain walked first; +1 per port or AFU level */
 	uint64_t parent;    /**< offset of the FIU that led here, or XPDK_DFL_NO_PARENT */
 };
+
+/** @name Finding the lists: the PCIe DFL VSEC */
+/**@{*/
+#define XPDK_DFL_MAX_LISTS 6 /**< DFLs a VSEC may list (Linux: at most one per BAR) */
+
+/** Where a DFL starts. */
+struct xpdk_dfl_loc {
+	unsigned int bar; /**< BAR index, 0 to 5 */
+	uint64_t offset;  /**< byte offset of its first DFH in the BAR (a multiple of 8) */
+};
+
+/** A function's configuration space, read through a callback (mapped, trapped, a buffer). */
+struct xpdk_dfl_cfg {
+	uint64_t size; /**< bytes: 256, or 4096 with extended capabilities */
+	/** Read the 32-bit register at byte @p off (a multiple of 4); 0, or non-zero on failure. */
+	int (*read32)(void *ctx, uint64_t off, uint32_t *val);
+	void *ctx; /**< passed to read32 */
+};
+
+/**
+ * Find the DFLs a function lists in its Intel vendor-specific extended capability (VSEC ID
+ * 0x43), as Linux's dfl-pci does before it falls back to BAR 0 offset 0. Every field is checked:
+ * the capability chain (no loop, inside config space), the VSEC's length against its count, at
+ * most XPDK_DFL_MAX_LISTS lists, BAR indexes 0 to 5, no two lists at one place. Whether a BAR
+ * exists and holds the offset is the caller's to check (it knows the BAR sizes).
+ * @param cfg the configuration space.
+ * @param[out] locs the lists, in VSEC order.
+ * @param max entries in @p locs.
+ * @param[out] err detail of a failure, or NULL.
+ * @return the number of lists (1 or more); 0 when the function has no DFL VSEC (not an Intel
+ *         function, no extended space, or no such capability); -EINVAL (malformed, with
+ *         XPDK_DFL_E_VSEC and the offset), -EIO when read32 failed, -E2BIG beyond @p max.
+ */
+int xpdk_dfl_vsec_find(const struct xpdk_dfl_cfg *cfg, struct xpdk_dfl_loc *locs, unsigned int max,
+		       struct xpdk_dfl_error *err);
+
+/**
+ * The MSI-X vectors of a DFHv1 feature's MSI-X parameter (ID 1): first vector and count.
+ * @param r the region the feature was walked in.
+ * @param f the feature.
+ * @param[out] start the first vector.
+ * @param[out] count the number of vectors.
+ * @return 0; -ENOENT when the feature has no MSI-X parameter (DFHv0, or none listed); -ERANGE
+ *         when its data is shorter than 8 bytes; -EIO when the read fails.
+ */
+int xpdk_dfl_msix(const struct xpdk_dfl_region *r, const struct xpdk_dfl_feature *f,
+		  unsigned int *start, unsigned int *count);
+/**@}*/
 
 /**
  * Called for each feature. Return 0 to go on; any other value stops the walk and is returned

@@ -397,6 +397,12 @@ static int fpga_engine_submit(struct xpdk_dev *dev, const struct xpdk_engine_op 
 		.lines = op->len / XPDK_HE_LINE,
 		.repeat = op->repeat,
 		.pattern = op->pattern,
+		/* tools size runs by time: a deadline ten times the default leaves room for a
+		 * device thread that a loaded machine starves (many tiny passes) */
+		.timeout_ms = 10 * XPDK_FPGA_TIMEOUT_MS +
+			      (int)((op->len >> 20) * (op->repeat ? op->repeat : 1) > INT_MAX / 2
+					? INT_MAX / 2
+					: (op->len >> 20) * (op->repeat ? op->repeat : 1)),
 	};
 
 	if (f->engine == FPGA_ENGINE_HELB)

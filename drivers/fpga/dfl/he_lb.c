@@ -453,6 +453,8 @@ int xpdk_fpga_helb_engine_submit(struct xpdk_fpga *f, const struct xpdk_engine_o
 		.src = op->src,
 		.dst = op->dst,
 		.lines = op->len / XPDK_OPAE_HE_CL,
+		/* a one-pass test: as XPDK's exerciser's engine, room for a starved device */
+		.timeout_ms = 10 * XPDK_FPGA_TIMEOUT_MS + (int)(op->len >> 20),
 	};
 
 	switch (op->mode) {
