@@ -220,6 +220,22 @@ int xpdk_dfl_enumerate(const struct xpdk_dfl_region *r, xpdk_dfl_cb cb, void *ar
 		       struct xpdk_dfl_error *err);
 
 /**
+ * Enumerate one DFL that starts at @p start of region @p r, as Linux walks each DFL a PCIe VSEC
+ * lists: the chain at @p start (depth 0) and, for every DFHv0 FIU on it, the AFU chain its
+ * NEXT_AFU points to. An FME's port table is followed only when @p start is 0 (the registers
+ * are read relative to the region's start, as xpdk_dfl_enumerate() does); a port that is also
+ * listed on its own is then visited by both calls (callers count it once).
+ * @param r     the BAR the list is in.
+ * @param start offset of its first DFH (a multiple of 8, inside the region).
+ * @param cb    called for each feature; NULL only validates.
+ * @param arg   passed to @p cb.
+ * @param[out] err filled on failure or stop; may be NULL.
+ * @return as xpdk_dfl_enumerate().
+ */
+int xpdk_dfl_enumerate_at(const struct xpdk_dfl_region *r, uint64_t start, xpdk_dfl_cb cb,
+			  void *arg, struct xpdk_dfl_error *err);
+
+/**
  * Find the first feature of @p type and @p id in the chain starting at @p start.
  *
  * @param r     the region (not NULL, read64 not NULL).

@@ -36,6 +36,11 @@ struct xpdk_fpga {
 	uint64_t fme, thermal, power, gerr, perf, pr; /* feature offsets, 0 = absent (FME at 0) */
 	unsigned int nports;
 	struct fpga_port port[XPDK_FPGA_MAX_PORTS];
+	/* where the DFLs are: from the PCIe VSEC (dfl_vsec), else BAR 0 offset 0 */
+	bool dfl_vsec;
+	uint64_t walk_fiu; /* during discovery: the FIU whose chain is being walked */
+	unsigned int ndfls;
+	struct xpdk_dfl_loc dfls[XPDK_DFL_MAX_LISTS];
 	/* host exerciser */
 	int he_port; /* attached port, -1 if none */
 	struct xpdk_dma_buf *dsm;

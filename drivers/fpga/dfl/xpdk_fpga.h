@@ -75,6 +75,18 @@ struct xpdk_fpga *xpdk_fpga_get(struct xpdk_dev *dev);
 struct xpdk_dev *xpdk_fpga_dev(const struct xpdk_fpga *fpga);
 /**@}*/
 
+/**
+ * Where the driver found the FPGA's Device Feature Lists: those the PCIe vendor-specific
+ * capability (VSEC ID 0x43) lists, as current kernels look first, else BAR 0 offset 0.
+ * @param fpga the FPGA.
+ * @param[out] locs up to @p max lists (BAR, offset).
+ * @param max entries in @p locs.
+ * @param[out] from_vsec true when the VSEC listed them; may be NULL.
+ * @return the number of lists (1 to XPDK_DFL_MAX_LISTS).
+ */
+int xpdk_fpga_dfl_lists(const struct xpdk_fpga *fpga, struct xpdk_dfl_loc *locs, unsigned int max,
+			bool *from_vsec);
+
 /** @name FME */
 /**@{*/
 /** What the FME header and its features say (xpdk_fpga_fme_info()). */

@@ -89,6 +89,13 @@ static int dfl_arg(const char *key, const char *val, void *arg)
 						"pr-complete)",
 						t);
 		}
+	} else if (strcmp(key, "dfl") == 0) {
+		if (strcmp(val, "bar0") == 0)
+			d->dfl_vsec = false;
+		else if (strcmp(val, "vsec") == 0)
+			d->dfl_vsec = true;
+		else
+			return xpdk_err(EINVAL, "dfl-fpga: dfl '%s' is unknown (bar0, vsec)", val);
 	} else if (strcmp(key, "afu") == 0) {
 		if (strcmp(val, "xpdk-he") == 0 || strcmp(val, "he") == 0)
 			d->afu = AFU_HE;
@@ -106,7 +113,7 @@ static int dfl_arg(const char *key, const char *val, void *arg)
 	} else {
 		return xpdk_err(EINVAL,
 				"dfl-fpga: unknown model argument '%s' (known: seed, pr_id, afu, "
-				"faults)",
+				"dfl, faults)",
 				key);
 	}
 	return 0;
@@ -160,6 +167,25 @@ static void dfl_mmio_write(struct xpdk_devsim_dev *dev, unsigned int bar, uint64
 	if (bar != 0 || (size != 8 && size != 4) || (off & (size - 1)) != 0)
 		return;
 	reg_write(dev, d, off, size, size == 4 ? (uint32_t)val : val);
+}
+
+/*
+ * dfl=vsec: the Intel vendor-specific extended capability that lists the DFLs, as OFS cards
+ * have it (Linux dfl-pci.c find_dfls_by_vsec): two lists in BAR 0, the FME's at 0 and the
+ * port's at PORT. Read-only (the write mask stays zero).
+ */
+static void dfl_vsec_cap(struct xpdk_pci_cfg *cfg)
+{
+	const uint32_t at = PCI_CFG_SPACE_SIZE, n = 2;
+	const uint32_t words[] = {
+		PCI_EXT_CAP_ID_VNDR | 1u << 16,				  /* last capability */
+		XPDK_DFL_VSEC_ID | (XPDK_DFL_VSEC_DFL_RES + 4 * n) << 20, /* ID, rev 0, length */
+		n,
+		(uint32_t)XPDK_FIELD_PREP(XPDK_DFL_VSEC_RES_BIR, 0) | FME,
+		(uint32_t)XPDK_FIELD_PREP(XPDK_DFL_VSEC_RES_BIR, 0) | PORT,
+	};
+
+	memcpy(cfg->data + at, words, sizeof(words));
 }
 
 /* Power-on state of everything but the loaded AFU and the arguments. */
@@ -217,6 +243,8 @@ static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
 	if (d->pr_buf == NULL)
 		return xpdk_err(ENOMEM, "dfl-fpga: out of memory for the PR buffer");
 	xpdk_pci_cfg_init(cfg, &ids, true);
+	if (d->dfl_vsec)
+		dfl_vsec_cap(cfg);
 	xpdk_pci_cfg_intx(cfg, 1);
 	rc = xpdk_pci_cfg_msi(cfg, 1);
 	if (rc == 0)
@@ -285,6 +313,8 @@ static const struct xpdk_devsim_model dfl_fpga_model = {
 	.args_help =
 	    "seed=N  seed of the live readings (default 0)\n"
 	    "pr_id=GUID  PR interface ID (default " XPDK_DEVSIM_DFL_PR_ID ")\n"
+	    "dfl=bar0|vsec  where the DFLs are found: BAR 0 offset 0 (default) or the lists of a "
+	    "PCIe VSEC (ID 0x43)\n"
 	    "afu=xpdk-he|he-lb|he-mem|counter  AFU loaded at power-on: XPDK's test exerciser "
 	    "(default; 'he' is its old name), OPAE's HE-LB or HE-MEM, the counter\n"
 	    "faults=F[+F]  inject faults: port-reset-ack (never acknowledged), pr-complete "

@@ -95,6 +95,7 @@ struct dfl_fpga {
 	uint64_t faults;
 	uint64_t pr_id_l, pr_id_h;
 	enum afu_kind afu;
+	bool dfl_vsec; /* dfl=vsec: a VSEC in config space lists the DFLs */
 	uint64_t bs_id, bs_md;
 	/* FME features */
 	uint64_t therm_threshold, pwr_threshold;
