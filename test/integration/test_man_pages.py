@@ -18,6 +18,7 @@ TOOLS = {
                    [["--help"], ["--", "mmio", "--help"], ["--", "dma", "--help"]]),
     "xpdk-devsim": ("app/xpdk-devsim/xpdk-devsim", "app/xpdk-devsim/xpdk-devsim.1",
                     [["--help"]]),
+    "xpdk-fpga": ("app/xpdk-fpga/xpdk-fpga", "app/xpdk-fpga/xpdk-fpga.1", [["--help"]]),
 }
 
 

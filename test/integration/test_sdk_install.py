@@ -112,7 +112,7 @@ def test_installed_files(sdk):
     # drivers are linked even when unreferenced
     i = libs.index("-Wl,--push-state,--no-as-needed")
     assert "-lxpdk_drv_edu" in libs[i:libs.index("-Wl,--pop-state")]
-    for tool in ["xpdk-io", "xpdk-bench", "xpdk-devsim"]:
+    for tool in ["xpdk-io", "xpdk-bench", "xpdk-devsim", "xpdk-fpga"]:
         assert glob.glob(str(root) + "/**/bin/" + tool, recursive=True), tool
         assert glob.glob(str(root) + "/**/man1/%s.1" % tool, recursive=True), tool + ".1"
 
