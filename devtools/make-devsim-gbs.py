@@ -19,7 +19,10 @@ import zlib
 GBS_GUID = uuid.UUID("58656f6e-4650-4741-b747-425376303031")
 DEFAULT_INTERFACE = "9af6db1c-2ad1-412a-a366-0d7701e0fc39"  # XPDK_DEVSIM_DFL_PR_ID
 AFUS = {
-    "he": ("b363c479-2944-4c1b-b9c3-9b70334d98ce", "xpdk_host_exerciser"),  # XPDK_HE_GUID
+    "xpdk-he": ("b363c479-2944-4c1b-b9c3-9b70334d98ce", "xpdk_test_exerciser"),  # XPDK_HE_GUID
+    "he": ("b363c479-2944-4c1b-b9c3-9b70334d98ce", "xpdk_test_exerciser"),  # old name of xpdk-he
+    "he-lb": ("56e203e9-864f-49a7-b94b-12284c31e02b", "he_lb"),  # XPDK_OPAE_HE_LB_GUID
+    "he-mem": ("8568ab4e-6ba5-4616-bb65-2a578330a8eb", "he_mem"),  # XPDK_OPAE_HE_MEM_GUID
     "counter": ("8d69d22e-fe65-447f-9c1b-781c75c4f74b", "xpdk_counter"),  # XPDK_DEVSIM_COUNTER_GUID
 }
 RBF_MAGIC = 0x4B445058  # "XPDK"
@@ -58,7 +61,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--afu", required=True,
-                   help="AFU to load: he, counter, or an AFU ID (GUID; the model refuses others)")
+                   help="AFU to load: he-lb, he-mem (OPAE's host exercisers), xpdk-he (XPDK's "
+                        "test exerciser; also 'he'), counter, or an AFU ID (GUID; the model "
+                        "refuses others)")
     p.add_argument("--interface", default=DEFAULT_INTERFACE,
                    help="PR interface ID the bitstream is built for (default: the model's, "
                         + DEFAULT_INTERFACE + ")")

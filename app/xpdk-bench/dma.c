@@ -58,7 +58,8 @@ struct acc {
 	struct hist lat;		  /* engine completion latency, ns */
 };
 
-static const unsigned int engine_mode[] = { XPDK_ENGINE_READ, XPDK_ENGINE_WRITE, XPDK_ENGINE_COPY };
+static const unsigned int engine_mode[] = { XPDK_ENGINE_READ, XPDK_ENGINE_WRITE, XPDK_ENGINE_COPY,
+					    XPDK_ENGINE_TRPUT };
 
 static volatile uint64_t sink;
 
@@ -67,7 +68,8 @@ static void dma_usage(FILE *o)
 	fprintf(
 	    o,
 	    "Usage: xpdk-bench [EAL options] -- dma -d DEV [--engine NAME]\n"
-	    "           [--mode read|write|copy] [--sizes LIST] [--depth N] [--time S]\n"
+	    "           [--mode read|write|copy|lpbk|trput] [--sizes LIST] [--depth N]\n"
+	    "           [--time S]"
 	    "           [--dma-mask M] [--no-skeleton] [--json | --csv] [--plot FILE.png]\n"
 	    "\n"
 	    "DMA bandwidth (GB/s), message rate (Mpps) and completion latency per size of the DMA\n"
@@ -76,11 +78,13 @@ static void dma_usage(FILE *o)
 	    "(xpdk-bench adds --vdev dma_skeleton to the EAL arguments unless a --vdev is given).\n"
 	    "\n"
 	    "  -d, --device DEV   vfio-user:PATH or a PCI address\n"
-	    "      --engine NAME  check that the driver's engine is NAME (he: DFL host exerciser;\n"
-	    "                     edu: QEMU edu); default: whatever engine the driver offers\n"
-	    "      --mode M       read (device reads host memory), write, or copy (default)\n"
+	    "      --engine NAME  check that the driver's engine is NAME (he-lb, he-mem: OPAE's\n"
+	    "                     host exercisers; xpdk-he: XPDK's test exerciser; edu: QEMU\n"
+	    "                     edu); default: whatever engine the driver offers\n"
+	    "      --mode M       read (device reads host memory), write, copy (default; lpbk\n"
+	    "                     is OPAE's name for it) or trput (reads and writes at once)\n"
 	    "      --sizes LIST   transfer sizes (default " DEFAULT_SIZES "; within the engine's\n"
-	    "                     limits: he multiples of 64 up to 64M, edu up to 4K)\n"
+	    "                     limits: exercisers multiples of 64, edu up to 4K)\n"
 	    "      --depth N      dma_skeleton copies in flight (default 64, 32 to 8192)\n"
 	    "      --time S       seconds per size (default 1)\n"
 	    "      --dma-mask M   the DMA mask the device was started with (default: the\n"
@@ -134,8 +138,12 @@ static void cpu_baseline(struct ctx *c, uint64_t size, double secs, struct acc *
 				memcpy(c->dst->va, c->src->va, size);
 			else if (c->o->mode == MODE_READ)
 				sink += cpu_fold(c->src->va, size);
-			else
+			else if (c->o->mode == MODE_WRITE)
 				cpu_fill(c->dst->va, size, PATTERN + ops + k);
+			else { /* trput: both streams, as the exerciser does */
+				sink += cpu_fold(c->src->va, size);
+				cpu_fill(c->dst->va, size, PATTERN + ops + k);
+			}
 			__asm__ volatile("" ::: "memory");
 		}
 		ops += per;
@@ -551,9 +559,11 @@ static int parse_dma(int argc, char **argv, struct dma_opts *o)
 			o->engine = optarg;
 			break;
 		case 'm':
-			for (k = 0; k < 3 && strcmp(optarg, mode_names[k]) != 0; k++)
+			for (k = 0; k < MODE_COUNT && strcmp(optarg, mode_names[k]) != 0; k++)
 				;
-			if (k == 3)
+			if (strcmp(optarg, "lpbk") == 0)
+				k = MODE_COPY; /* OPAE host_exerciser's name for the copy */
+			if (k == MODE_COUNT)
 				goto bad;
 			o->mode = (enum dma_mode)k;
 			break;

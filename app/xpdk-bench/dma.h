@@ -11,7 +11,7 @@
 
 #define DMA_MAX_SIZES 16
 
-enum dma_mode { MODE_READ, MODE_WRITE, MODE_COPY };
+enum dma_mode { MODE_READ, MODE_WRITE, MODE_COPY, MODE_TRPUT, MODE_COUNT };
 
 struct dma_opts {
 	const char *dev;

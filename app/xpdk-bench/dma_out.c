@@ -16,8 +16,8 @@
 
 #include "dma.h"
 
-const char *const mode_names[] = { "read", "write", "copy" };
-const char *const base_names[] = { "read-fold", "fill", "memcpy" };
+const char *const mode_names[] = { "read", "write", "copy", "trput" };
+const char *const base_names[] = { "read-fold", "fill", "memcpy", "read-fold+fill" };
 
 static double ratio(double a, double b)
 {

@@ -286,4 +286,14 @@
 /** AFU */
 #define XPDK_AFU_MMIO_SIZE 0x40000 /**< typical AFU MMIO region, 256 KiB */
 
+/* DFL locator: Intel vendor-specific extended capability in config space (Linux dfl-pci.c
+ * find_dfls_by_vsec); offsets from the capability header */
+#define XPDK_DFL_VSEC_VENDOR   0x8086 /**< the VSEC is Intel's (PCI vendor of the function) */
+#define XPDK_DFL_VSEC_ID       0x43   /**< VSEC ID of the DFL locator */
+#define XPDK_DFL_VSEC_NUM_DFLS 0x08   /**< number of DFLs */
+#define XPDK_DFL_VSEC_DFL_RES  0x0c   /**< one DWORD per DFL from here */
+#define XPDK_DFL_VSEC_RES_BIR  XPDK_GENMASK(2, 0) /**< BAR holding the DFL */
+#define XPDK_DFL_VSEC_RES_OFST                                                                     \
+	XPDK_GENMASK(31, 3) /**< its offset in the BAR (bits kept in place) */
+
 #endif /* XPDK_DFL_REGS_H */

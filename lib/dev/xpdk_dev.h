@@ -641,6 +641,7 @@ struct xpdk_scratch_reg {
 #define XPDK_ENGINE_READ  (1u << 0) /**< the device reads @c src (host to device) */
 #define XPDK_ENGINE_WRITE (1u << 1) /**< the device writes @c dst (device to host) */
 #define XPDK_ENGINE_COPY  (1u << 2) /**< the device copies @c src to @c dst */
+#define XPDK_ENGINE_TRPUT (1u << 3) /**< the device reads @c src and writes @c dst at once */
 
 /* DMA engine flags (struct xpdk_engine_info::flags) */
 #define XPDK_ENGINE_F_CHECKSUM	  (1u << 0) /**< read mode reports the XOR of the 64-bit words */

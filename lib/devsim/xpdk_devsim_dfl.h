@@ -36,6 +36,10 @@
 /** Default PR interface ID (model argument pr_id= sets another). */
 #define XPDK_DEVSIM_DFL_PR_ID "9af6db1c-2ad1-412a-a366-0d7701e0fc39"
 
+/** The 64-bit word the model's HE-LB/HE-MEM store in every word of write and trput modes
+ *  (OPAE does not say what the hardware writes; tests check this). */
+#define XPDK_DEVSIM_HE_LB_WR_WORD 0x484c42575244ull
+
 /** Second AFU, loadable by PR: a scratch register and a counter that counts its reads. */
 #define XPDK_DEVSIM_COUNTER_GUID    "8d69d22e-fe65-447f-9c1b-781c75c4f74b"
 #define XPDK_DEVSIM_COUNTER_GUID_H  0x8d69d22efe65447fULL /**< its GUID_H register value */

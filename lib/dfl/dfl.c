@@ -59,6 +59,7 @@ static const struct {
 	[XPDK_DFL_E_NOMEM] = { ENOMEM, "out of memory" },
 	[XPDK_DFL_E_STOPPED] = { 0, "stopped by the callback" },
 	[XPDK_DFL_E_TYPE] = { EINVAL, "not a valid feature type" },
+	[XPDK_DFL_E_VSEC] = { EINVAL, "malformed DFL VSEC" },
 };
 
 const char *xpdk_dfl_strerror(int code)
@@ -469,8 +470,8 @@ static int walk_fme_ports(struct dfl_walk *w)
 	return 0;
 }
 
-int xpdk_dfl_enumerate(const struct xpdk_dfl_region *r, xpdk_dfl_cb cb, void *arg,
-		       struct xpdk_dfl_error *err)
+int xpdk_dfl_enumerate_at(const struct xpdk_dfl_region *r, uint64_t start, xpdk_dfl_cb cb,
+			  void *arg, struct xpdk_dfl_error *err)
 {
 	struct dfl_walk w;
 	uint64_t dfh;
@@ -478,20 +479,26 @@ int xpdk_dfl_enumerate(const struct xpdk_dfl_region *r, xpdk_dfl_cb cb, void *ar
 
 	rc = walk_init(&w, r, cb, arg, err);
 	if (!rc)
-		rc = check_start(&w, 0);
+		rc = check_start(&w, start);
 	if (!rc)
-		rc = rd(&w, XPDK_DFH, &dfh);
+		rc = rd(&w, start + XPDK_DFH, &dfh);
 	if (rc)
 		return rc;
 	w.seen = calloc(XPDK_DFL_MAX_FEATURES, sizeof(*w.seen));
 	if (!w.seen)
-		return fail(&w, XPDK_DFL_E_NOMEM, 0, "no memory for the DFL visited table");
-	rc = walk_chain(&w, 0, 0, XPDK_DFL_NO_PARENT, 0);
-	if (!rc && XPDK_FIELD_GET(XPDK_DFH_TYPE, dfh) == XPDK_DFH_TYPE_FIU &&
+		return fail(&w, XPDK_DFL_E_NOMEM, start, "no memory for the DFL visited table");
+	rc = walk_chain(&w, start, 0, XPDK_DFL_NO_PARENT, 0);
+	if (!rc && start == 0 && XPDK_FIELD_GET(XPDK_DFH_TYPE, dfh) == XPDK_DFH_TYPE_FIU &&
 	    XPDK_FIELD_GET(XPDK_DFH_ID, dfh) == XPDK_DFH_ID_FIU_FME)
 		rc = walk_fme_ports(&w);
 	free(w.seen);
 	return rc;
+}
+
+int xpdk_dfl_enumerate(const struct xpdk_dfl_region *r, xpdk_dfl_cb cb, void *arg,
+		       struct xpdk_dfl_error *err)
+{
+	return xpdk_dfl_enumerate_at(r, 0, cb, arg, err);
 }
 
 struct find_arg {

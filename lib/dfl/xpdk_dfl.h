@@ -80,6 +80,7 @@ enum xpdk_dfl_errcode {
 	XPDK_DFL_E_NOMEM,	    /**< xpdk_dfl_enumerate() could not allocate: -ENOMEM */
 	XPDK_DFL_E_STOPPED,	    /**< not a failure: the callback returned non-zero */
 	XPDK_DFL_E_TYPE, /**< a DFH of type 0 (not a feature: empty or unprogrammed): -EINVAL */
+	XPDK_DFL_E_VSEC, /**< the DFL VSEC in config space is malformed: -EINVAL */
 };
 
 /** Detail of a failed walk; filled by every walk function when given. */
@@ -128,6 +129,54 @@ struct xpdk_dfl_feature {
 	uint64_t parent;    /**< offset of the FIU that led here, or XPDK_DFL_NO_PARENT */
 };
 
+/** @name Finding the lists: the PCIe DFL VSEC */
+/**@{*/
+#define XPDK_DFL_MAX_LISTS 6 /**< DFLs a VSEC may list (Linux: at most one per BAR) */
+
+/** Where a DFL starts. */
+struct xpdk_dfl_loc {
+	unsigned int bar; /**< BAR index, 0 to 5 */
+	uint64_t offset;  /**< byte offset of its first DFH in the BAR (a multiple of 8) */
+};
+
+/** A function's configuration space, read through a callback (mapped, trapped, a buffer). */
+struct xpdk_dfl_cfg {
+	uint64_t size; /**< bytes: 256, or 4096 with extended capabilities */
+	/** Read the 32-bit register at byte @p off (a multiple of 4); 0, or non-zero on failure. */
+	int (*read32)(void *ctx, uint64_t off, uint32_t *val);
+	void *ctx; /**< passed to read32 */
+};
+
+/**
+ * Find the DFLs a function lists in its Intel vendor-specific extended capability (VSEC ID
+ * 0x43), as Linux's dfl-pci does before it falls back to BAR 0 offset 0. Every field is checked:
+ * the capability chain (no loop, inside config space), the VSEC's length against its count, at
+ * most XPDK_DFL_MAX_LISTS lists, BAR indexes 0 to 5, no two lists at one place. Whether a BAR
+ * exists and holds the offset is the caller's to check (it knows the BAR sizes).
+ * @param cfg the configuration space.
+ * @param[out] locs the lists, in VSEC order.
+ * @param max entries in @p locs.
+ * @param[out] err detail of a failure, or NULL.
+ * @return the number of lists (1 or more); 0 when the function has no DFL VSEC (not an Intel
+ *         function, no extended space, or no such capability); -EINVAL (malformed, with
+ *         XPDK_DFL_E_VSEC and the offset), -EIO when read32 failed, -E2BIG beyond @p max.
+ */
+int xpdk_dfl_vsec_find(const struct xpdk_dfl_cfg *cfg, struct xpdk_dfl_loc *locs, unsigned int max,
+		       struct xpdk_dfl_error *err);
+
+/**
+ * The MSI-X vectors of a DFHv1 feature's MSI-X parameter (ID 1): first vector and count.
+ * @param r the region the feature was walked in.
+ * @param f the feature.
+ * @param[out] start the first vector.
+ * @param[out] count the number of vectors.
+ * @return 0; -ENOENT when the feature has no MSI-X parameter (DFHv0, or none listed); -ERANGE
+ *         when its data is shorter than 8 bytes; -EIO when the read fails.
+ */
+int xpdk_dfl_msix(const struct xpdk_dfl_region *r, const struct xpdk_dfl_feature *f,
+		  unsigned int *start, unsigned int *count);
+/**@}*/
+
 /**
  * Called for each feature. Return 0 to go on; any other value stops the walk and is returned
  * by the walk function (use a value that cannot be mistaken for its errors, e.g. 1).
@@ -169,6 +218,22 @@ int xpdk_dfl_walk(const struct xpdk_dfl_region *r, uint64_t start, xpdk_dfl_cb c
  */
 int xpdk_dfl_enumerate(const struct xpdk_dfl_region *r, xpdk_dfl_cb cb, void *arg,
 		       struct xpdk_dfl_error *err);
+
+/**
+ * Enumerate one DFL that starts at @p start of region @p r, as Linux walks each DFL a PCIe VSEC
+ * lists: the chain at @p start (depth 0) and, for every DFHv0 FIU on it, the AFU chain its
+ * NEXT_AFU points to. An FME's port table is followed only when @p start is 0 (the registers
+ * are read relative to the region's start, as xpdk_dfl_enumerate() does); a port that is also
+ * listed on its own is then visited by both calls (callers count it once).
+ * @param r     the BAR the list is in.
+ * @param start offset of its first DFH (a multiple of 8, inside the region).
+ * @param cb    called for each feature; NULL only validates.
+ * @param arg   passed to @p cb.
+ * @param[out] err filled on failure or stop; may be NULL.
+ * @return as xpdk_dfl_enumerate().
+ */
+int xpdk_dfl_enumerate_at(const struct xpdk_dfl_region *r, uint64_t start, xpdk_dfl_cb cb,
+			  void *arg, struct xpdk_dfl_error *err);
 
 /**
  * Find the first feature of @p type and @p id in the chain starting at @p start.

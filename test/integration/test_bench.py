@@ -22,7 +22,8 @@ WIDE = "0xffffffffffff"
 def devsim(tmp_path_factory):
     d = Devsim(tmp_path_factory.mktemp("bench"), "--model", "dfl-fpga", "--model", "edu",
                "--model-args", "dma_mask=" + WIDE, "--model", "dfl-fpga", "--name",
-               "counter0", "--model-args", "afu=counter")
+               "counter0", "--model-args", "afu=counter", "--model", "dfl-fpga", "--name", "helb0",
+               "--model-args", "afu=he-lb")
     yield d
     d.stop()
 
@@ -98,7 +99,7 @@ def test_dma_host_exerciser_copy_with_both_baselines(devsim):
               "--time", "0.05", "--json")
     assert r.returncode == 0, r.stderr + devsim.output()
     doc = json.loads(r.stdout)
-    assert doc["engine"] == "he" and doc["mode"] == "copy" and doc["baseline"] == "memcpy"
+    assert doc["engine"] == "xpdk-he" and doc["mode"] == "copy" and doc["baseline"] == "memcpy"
     check_dma_rows(doc, [64, 4096, 65536], skeleton=True)
     for row in doc["results"]:
         assert row["repeat"] >= 1 and finite_positive(row["device_bw_gbps"])
@@ -123,8 +124,9 @@ def test_dma_edu_engine(devsim):
     check_dma_rows(doc, [64, 4096], skeleton=False)
 
 
-@pytest.mark.parametrize("dev,other,engine", [("dfl-fpga0", "edu", "he"),
-                                              ("edu0", "he", "edu")])
+@pytest.mark.parametrize("dev,other,engine", [("dfl-fpga0", "edu", "xpdk-he"),
+                                              ("edu0", "he-lb", "edu"),
+                                              ("helb0", "xpdk-he", "he-lb")])
 def test_dma_engine_is_the_drivers(devsim, dev, other, engine):
     """The engine comes from the driver's ops; --engine only checks its name."""
     sock = "vfio-user:" + devsim.sock(dev)
@@ -143,7 +145,7 @@ def test_device_without_engine_or_scratch_register_is_told_clearly(devsim):
     sock = "vfio-user:" + devsim.sock("counter0")
     r = bench("dma", "-d", sock, "--sizes", "64", "--time", "0.05", "--no-skeleton")
     assert r.returncode == 2
-    assert "not the XPDK host exerciser" in r.stderr, r.stderr
+    assert "not XPDK's test exerciser" in r.stderr, r.stderr
     r = bench("mmio", "-d", sock, "--trapped", "--count", "10")
     assert r.returncode == 2
     assert "no scratch register" in r.stderr and "give --offset" in r.stderr, r.stderr
@@ -243,3 +245,18 @@ def test_poll_plot(tmp_path):
     assert r.returncode == 0, r.stderr
     with open(png, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("mode", ["lpbk", "read", "write", "trput"])
+def test_dma_opae_he_lb_modes(devsim, mode):
+    """OPAE's HE-LB through the driver's engine: every host_exerciser mode measures, against a
+    same-run CPU baseline, after the bench checked the engine's data (a loopback compared)."""
+    r = bench("dma", "-d", "vfio-user:" + devsim.sock("helb0"), "--engine", "he-lb",
+              "--mode", mode, "--sizes", "64,64K", "--time", "0.05", "--no-skeleton", "--json")
+    assert r.returncode == 0, r.stderr + devsim.output()
+    doc = json.loads(r.stdout)
+    assert doc["engine"] == "he-lb"
+    assert doc["mode"] == ("copy" if mode == "lpbk" else mode)
+    check_dma_rows(doc, [64, 65536], skeleton=False)
+    for row in doc["results"]:
+        assert row["repeat"] >= 1 and finite_positive(row["device_bw_gbps"])

@@ -49,7 +49,7 @@ def test_partial_reconfiguration_there_and_back(fpga, tmp_path):
     r = hello(fpga, "--gbs", gbs(tmp_path, "--afu", "counter"))
     assert r.returncode == 0, r.stderr
     assert "PR: done, port 0 runs AFU " + COUNTER in r.stdout
-    assert "not the XPDK host exerciser" in r.stdout
+    assert "not XPDK's test exerciser" in r.stdout
     r = hello(fpga)
     assert "AFU " + COUNTER in r.stdout  # it stays loaded for the next program
     r = hello(fpga, "--gbs", gbs(tmp_path, "--afu", "he"), "--size", "64K")

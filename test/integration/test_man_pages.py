@@ -29,6 +29,7 @@ TOOLS = {
                                          "fpga-set-virtual-dip-switch", "fpga-describe-clkgen",
                                          "fpga-load-clkgen-recipe",
                                          "fpga-load-clkgen-dynamic"]]),
+    "xpdk-fpga": ("app/xpdk-fpga/xpdk-fpga", "app/xpdk-fpga/xpdk-fpga.1", [["--help"]]),
 }
 
 

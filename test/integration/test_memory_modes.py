@@ -51,7 +51,7 @@ def remove_prefix_leftovers():
 def test_exerciser_dma_over_page_seams(devsim, mode, op):
     try:
         r = run([BENCH, "-l", "0", *MODES[mode], "--", "dma", "-d",
-                 "vfio-user:" + devsim.sock("dfl-fpga0"), "--engine", "he", "--mode", op,
+                 "vfio-user:" + devsim.sock("dfl-fpga0"), "--engine", "xpdk-he", "--mode", op,
                  "--sizes", "64,3M", "--time", "0.02", "--json"], timeout=120)
     finally:
         remove_prefix_leftovers()

@@ -18,7 +18,7 @@ WIDE = "0xffffffffffff"
 HEADERS = ["xpdk_common.h", "xpdk_env.h", "xpdk_vfio_user.h", "xpdk_dev.h", "xpdk_pci.h",
            "xpdk_dfl.h", "xpdk_devsim.h", "xpdk_devsim_dfl.h", "xpdk_pci_cfg.h", "xpdk_edu.h",
            "xpdk_fpga.h", "xpdk_dfl_regs.h", "xpdk_edu_regs.h", "xpdk_he_regs.h",
-           "xpdk_flexio.h", "libflexio/flexio.h", "xpdk_dpa_regs.h", "xpdk_sde.h"]
+           "xpdk_flexio.h", "libflexio/flexio.h", "xpdk_dpa_regs.h", "xpdk_sde.h", "xpdk_opae_he_regs.h"]
 # AWS's F2 headers, under the folder libxpdk.pc names aws_includedir
 AWS_HEADERS = ["fpga_common.h", "fpga_pci.h", "fpga_mgmt.h", "fpga_clkgen.h", "hal/fpga_common.h"]
 # the device side of FlexIO, under the folder libxpdk.pc names dpa_includedir

@@ -80,46 +80,105 @@ static struct xpdk_dfl_region dfl_region(const struct xpdk_region *bar0)
 	return r;
 }
 
+/* The port whose header is at @p hdr, or NULL. */
+static struct fpga_port *port_at(struct xpdk_fpga *f, uint64_t hdr)
+{
+	for (unsigned int i = 0; i < f->nports; i++)
+		if (f->port[i].hdr == hdr)
+			return &f->port[i];
+	return NULL;
+}
+
+static void note_fme_feature(struct xpdk_fpga *f, const struct xpdk_dfl_feature *ft)
+{
+	switch (ft->id) {
+	case XPDK_FME_FEATURE_ID_THERMAL_MGMT:
+		f->thermal = ft->offset;
+		break;
+	case XPDK_FME_FEATURE_ID_POWER_MGMT:
+		f->power = ft->offset;
+		break;
+	case XPDK_FME_FEATURE_ID_GLOBAL_ERR:
+		f->gerr = ft->offset;
+		break;
+	case XPDK_FME_FEATURE_ID_GLOBAL_IPERF:
+	case XPDK_FME_FEATURE_ID_GLOBAL_DPERF:
+		f->perf = ft->offset;
+		break;
+	case XPDK_FME_FEATURE_ID_PR_MGMT:
+		f->pr = ft->offset;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Features arrive chain by chain, each after its FIU: a private feature belongs to the FIU
+ * (FME or port) seen last. A port met twice (the VSEC and the FME's port table) counts once. */
 static int note_feature(const struct xpdk_dfl_feature *ft, void *arg)
 {
 	struct xpdk_fpga *f = arg;
-	struct fpga_port *p = f->nports ? &f->port[f->nports - 1] : NULL;
+	struct fpga_port *p;
 
 	if (ft->type == XPDK_DFH_TYPE_FIU && ft->id == XPDK_DFH_ID_FIU_FME) {
 		f->has_fme = true;
 		f->fme = ft->offset;
+		f->walk_fiu = ft->offset;
 	} else if (ft->type == XPDK_DFH_TYPE_FIU && ft->id == XPDK_DFH_ID_FIU_PORT) {
-		if (f->nports == XPDK_FPGA_MAX_PORTS)
+		f->walk_fiu = ft->offset;
+		if (port_at(f, ft->offset) != NULL || f->nports == XPDK_FPGA_MAX_PORTS)
 			return 0;
-		p = &f->port[f->nports++];
-		p->hdr = ft->offset;
-	} else if (ft->type == XPDK_DFH_TYPE_AFU && p != NULL && ft->parent == p->hdr) {
-		p->afu = ft->offset;
-	} else if (ft->type == XPDK_DFH_TYPE_PRIVATE && f->has_fme &&
-		   ft->parent == XPDK_DFL_NO_PARENT && ft->depth == 0) {
-		switch (ft->id) {
-		case XPDK_FME_FEATURE_ID_THERMAL_MGMT:
-			f->thermal = ft->offset;
-			break;
-		case XPDK_FME_FEATURE_ID_POWER_MGMT:
-			f->power = ft->offset;
-			break;
-		case XPDK_FME_FEATURE_ID_GLOBAL_ERR:
-			f->gerr = ft->offset;
-			break;
-		case XPDK_FME_FEATURE_ID_GLOBAL_IPERF:
-		case XPDK_FME_FEATURE_ID_GLOBAL_DPERF:
-			f->perf = ft->offset;
-			break;
-		case XPDK_FME_FEATURE_ID_PR_MGMT:
-			f->pr = ft->offset;
-			break;
-		default:
-			break;
-		}
-	} else if (ft->type == XPDK_DFH_TYPE_PRIVATE && p != NULL &&
-		   ft->id == XPDK_PORT_FEATURE_ID_ERROR) {
-		p->err = ft->offset;
+		f->port[f->nports++].hdr = ft->offset;
+	} else if (ft->type == XPDK_DFH_TYPE_AFU && ft->parent != XPDK_DFL_NO_PARENT) {
+		p = port_at(f, ft->parent);
+		if (p != NULL)
+			p->afu = ft->offset;
+	} else if (ft->type == XPDK_DFH_TYPE_PRIVATE && f->has_fme && f->walk_fiu == f->fme) {
+		note_fme_feature(f, ft);
+	} else if (ft->type == XPDK_DFH_TYPE_PRIVATE && ft->id == XPDK_PORT_FEATURE_ID_ERROR) {
+		p = port_at(f, f->walk_fiu);
+		if (p != NULL)
+			p->err = ft->offset;
+	}
+	return 0;
+}
+
+static int cfg_read32(void *ctx, uint64_t off, uint32_t *val)
+{
+	return xpdk_dev_cfg_read(ctx, off, val, sizeof(*val));
+}
+
+/* The DFLs the PCIe VSEC lists (each must be in BAR 0), or BAR 0 offset 0 without one. */
+static int fpga_find_lists(struct xpdk_fpga *f)
+{
+	const struct xpdk_region *cr = xpdk_dev_region(f->dev, XPDK_REGION_CONFIG);
+	struct xpdk_dfl_cfg cfg = {
+		.size = cr != NULL ? cr->size : 0, .read32 = cfg_read32, .ctx = f->dev};
+	struct xpdk_dfl_error err;
+	const char *name = xpdk_dev_info(f->dev)->name;
+	int n = cfg.size > 0 ? xpdk_dfl_vsec_find(&cfg, f->dfls, XPDK_DFL_MAX_LISTS, &err) : 0;
+
+	if (n < 0)
+		return xpdk_err(-n, "%s: %s", name, err.msg);
+	f->dfl_vsec = n > 0;
+	if (n == 0) {
+		f->dfls[0].bar = 0;
+		f->dfls[0].offset = 0;
+		n = 1;
+	}
+	f->ndfls = (unsigned int)n;
+	for (unsigned int i = 0; i < f->ndfls; i++) {
+		if (f->dfls[i].bar != 0)
+			return xpdk_err(ENOTSUP,
+					"%s: the PCIe VSEC lists a DFL in BAR %u (offset 0x%llx); this "
+					"driver reaches DFLs in BAR 0 only",
+					name, f->dfls[i].bar, (unsigned long long)f->dfls[i].offset);
+		if (f->dfls[i].offset >= f->bar0->size)
+			return xpdk_err(ERANGE,
+					"%s: the PCIe VSEC lists a DFL at 0x%llx, beyond BAR 0's 0x%llx "
+					"bytes",
+					name, (unsigned long long)f->dfls[i].offset,
+					(unsigned long long)f->bar0->size);
 	}
 	return 0;
 }
@@ -128,16 +187,32 @@ static int fpga_discover(struct xpdk_fpga *f)
 {
 	struct xpdk_dfl_region r = dfl_region(f->bar0);
 	struct xpdk_dfl_error err;
-	int rc;
+	int rc = fpga_find_lists(f);
 
-	rc = xpdk_dfl_enumerate(&r, note_feature, f, &err);
+	for (unsigned int i = 0; rc == 0 && i < f->ndfls; i++) {
+		rc = xpdk_dfl_enumerate_at(&r, f->dfls[i].offset, note_feature, f, &err);
+		if (rc < 0)
+			return xpdk_err(-rc, "%s: the Device Feature List at BAR 0 offset 0x%llx is "
+					     "broken: %s",
+					xpdk_dev_info(f->dev)->name,
+					(unsigned long long)f->dfls[i].offset, err.msg);
+	}
 	if (rc < 0)
-		return xpdk_err(-rc, "%s: the Device Feature List in BAR 0 is broken: %s",
-				xpdk_dev_info(f->dev)->name, err.msg);
+		return rc;
 	if (!f->has_fme && f->nports == 0)
 		return xpdk_err(ENODEV, "%s: BAR 0 has neither an FME nor a port",
 				xpdk_dev_info(f->dev)->name);
 	return 0;
+}
+
+int xpdk_fpga_dfl_lists(const struct xpdk_fpga *f, struct xpdk_dfl_loc *locs, unsigned int max,
+			bool *from_vsec)
+{
+	for (unsigned int i = 0; i < f->ndfls && i < max; i++)
+		locs[i] = f->dfls[i];
+	if (from_vsec != NULL)
+		*from_vsec = f->dfl_vsec;
+	return (int)f->ndfls;
 }
 
 /* ---- the driver ------------------------------------------------------------------------ */
@@ -174,6 +249,7 @@ static int dfl_probe(struct xpdk_dev *dev)
 
 	f->dev = dev;
 	f->he_port = -1;
+	f->helb_port = -1;
 	f->bar0 = xpdk_dev_region(dev, 0);
 	if (f->bar0 == NULL || f->bar0->size == 0)
 		return xpdk_err(ENODEV, "%s: no BAR 0", xpdk_dev_info(dev)->name);
@@ -193,8 +269,11 @@ static void dfl_remove(struct xpdk_dev *dev)
 
 	/* a run left in flight must not write the DSM once it is freed */
 	(void)xpdk_he_stop(f);
+	(void)xpdk_helb_stop(f, NULL);
 	xpdk_dma_free(f->dsm);
 	f->dsm = NULL;
+	xpdk_dma_free(f->helb_dsm);
+	f->helb_dsm = NULL;
 	if (f->he_irq)
 		xpdk_dev_irq_disable(dev);
 }
@@ -471,6 +550,11 @@ int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset)
 	uint64_t ctl = f->port[port].hdr + XPDK_PORT_HDR_CTRL, v = 0, seen = 0;
 	int rc = xpdk_fpga_rd(f, ctl, &v);
 
+	if (f->helb_port == (int)port) {
+		/* the AFU's registers go back to their reset values, a test in flight ends */
+		f->helb_shadow_valid = 0;
+		f->helb_run.busy = false;
+	}
 	if (rc == 0)
 		rc = xpdk_fpga_wr(f, ctl,
 				  reset ? (v | XPDK_PORT_CTRL_SFTRST)

@@ -36,11 +36,34 @@ struct xpdk_fpga {
 	uint64_t fme, thermal, power, gerr, perf, pr; /* feature offsets, 0 = absent (FME at 0) */
 	unsigned int nports;
 	struct fpga_port port[XPDK_FPGA_MAX_PORTS];
+	/* where the DFLs are: from the PCIe VSEC (dfl_vsec), else BAR 0 offset 0 */
+	bool dfl_vsec;
+	uint64_t walk_fiu; /* during discovery: the FIU whose chain is being walked */
+	unsigned int ndfls;
+	struct xpdk_dfl_loc dfls[XPDK_DFL_MAX_LISTS];
 	/* host exerciser */
 	int he_port; /* attached port, -1 if none */
 	struct xpdk_dma_buf *dsm;
-	bool he_irq; /* MSI or INTx enabled for it */
+	bool he_irq; /* MSI or INTx enabled for it (either exerciser) */
 	struct fpga_he_run run;
+	/* OPAE's HE-LB/HE-MEM */
+	int helb_port; /* attached port, -1 if none */
+	volatile uint8_t *helb_regs;
+	struct xpdk_dma_buf *helb_dsm;
+	struct xpdk_helb_info helb;
+	struct fpga_he_run helb_run;
+	bool helb_cont; /* the test in flight is continuous (no deadline) */
+	bool helb_irq;	/* ... and wants the interrupt */
+	unsigned int helb_mode;
+	/* the DMA engine's repeated operation: a continuous test ended after this many lines
+	 * (STATUS0 counted from helb_count0); 0 for one pass */
+	uint64_t helb_target, helb_count0, helb_lines;
+	/* what the configuration registers hold (SRC, DST, NUM_LINES, CFG, INTERRUPT0, DSM):
+	 * a test that changes none of them costs one trapped write, CTL; invalid after attach */
+	uint64_t helb_shadow[6];
+	uint8_t helb_shadow_valid;
+	/* the DMA engine tools opened (driver ops): which exerciser */
+	enum { FPGA_ENGINE_NONE, FPGA_ENGINE_XPDK_HE, FPGA_ENGINE_HELB } engine;
 };
 
 int xpdk_fpga_rd(struct xpdk_fpga *f, uint64_t off, uint64_t *val);
@@ -53,6 +76,15 @@ int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port);
 volatile uint8_t *xpdk_fpga_window(struct xpdk_fpga *f, uint64_t off, uint64_t len);
 /* The DMA engine ops over the host exerciser (he.c). */
 extern const struct xpdk_driver_ops xpdk_fpga_ops;
+/* Enable MSI (else INTx) for an exerciser of a port with @p num_irqs interrupts, once. */
+void xpdk_fpga_he_irq_enable(struct xpdk_fpga *f, unsigned int num_irqs);
+/* HE-LB/HE-MEM as the driver's DMA engine (he_lb.c) */
+int xpdk_fpga_helb_engine_open(struct xpdk_fpga *f, struct xpdk_engine_info *info);
+int xpdk_fpga_helb_engine_submit(struct xpdk_fpga *f, const struct xpdk_engine_op *op);
+int xpdk_fpga_helb_engine_poll(struct xpdk_fpga *f, struct xpdk_engine_completion *done);
+/* Whether port 0's AFU is HE-LB or HE-MEM */
+bool xpdk_fpga_is_helb(const struct xpdk_guid *afu_id);
+
 /* Assert (true) or release (false) @port's soft reset and wait for the acknowledgement. */
 int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset);
 

@@ -58,50 +58,41 @@ static int he_wr(struct xpdk_fpga *f, uint64_t reg, uint64_t v)
 	return xpdk_fpga_wr(f, he_reg(f, reg), v);
 }
 
-/*
- * Does port info @p pi hold the XPDK host exerciser? When not, @p have (XPDK_GUID_STR_LEN + 1
- * bytes) names what is there instead: the AFU's GUID, or "absent".
- */
-static bool port_has_he(const struct xpdk_fpga_port_info *pi, char *have)
+void xpdk_fpga_he_irq_enable(struct xpdk_fpga *f, unsigned int num_irqs)
 {
-	struct xpdk_guid he;
-
-	xpdk_guid_parse(XPDK_HE_GUID, &he);
-	if (pi->afu_offset != 0 && xpdk_guid_equal(&pi->afu_id, &he))
-		return true;
-	if (pi->afu_offset == 0)
-		snprintf(have, XPDK_GUID_STR_LEN + 1, "absent");
-	else
-		xpdk_guid_format(&pi->afu_id, have, XPDK_GUID_STR_LEN + 1);
-	return false;
-}
-
-int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
-{
-	struct xpdk_fpga_port_info pi;
-	char have[XPDK_GUID_STR_LEN + 1];
-	int rc = xpdk_fpga_port_info(f, port, &pi);
-
-	if (rc < 0)
-		return rc;
-	if (!port_has_he(&pi, have))
-		return xpdk_err(
-		    ENODEV,
-		    "%s port %u: the AFU is %s, not the XPDK host exerciser (" XPDK_HE_GUID
-		    "); load it with partial reconfiguration",
-		    xpdk_dev_info(f->dev)->name, port, have);
-	if (f->dsm == NULL) {
-		f->dsm = xpdk_dma_alloc(XPDK_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
-		if (f->dsm == NULL)
-			return -errno;
-	}
-	if (!f->he_irq && pi.num_irqs > 0) {
+	if (!f->he_irq && num_irqs > 0) {
 		/* MSI when the function has it, else INTx; without either, runs poll */
 		if (xpdk_dev_irq_enable(f->dev, XPDK_IRQ_MSI, 1) == 0 ||
 		    xpdk_dev_irq_enable(f->dev, XPDK_IRQ_INTX, 1) == 0)
 			f->he_irq = true;
 		xpdk_err_clear();
 	}
+}
+
+int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
+{
+	struct xpdk_fpga_port_info pi;
+	struct xpdk_guid he;
+	char have[XPDK_GUID_STR_LEN + 1];
+	int rc = xpdk_fpga_port_info(f, port, &pi);
+
+	if (rc < 0)
+		return rc;
+	xpdk_guid_parse(XPDK_HE_GUID, &he);
+	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
+		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+		return xpdk_err(ENODEV,
+				"%s port %u: the AFU is %s, not XPDK's test exerciser (" XPDK_HE_GUID
+				"); load it with partial reconfiguration (OPAE's HE-LB and HE-MEM "
+				"are driven by xpdk_helb_attach())",
+				xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
+	}
+	if (f->dsm == NULL) {
+		f->dsm = xpdk_dma_alloc(XPDK_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
+		if (f->dsm == NULL)
+			return -errno;
+	}
+	xpdk_fpga_he_irq_enable(f, pi.num_irqs);
 	f->he_regs = xpdk_fpga_window(f, f->port[port].afu, HE_REGS_LEN);
 	f->run.busy = false;
 	rc = xpdk_fpga_wr(f, f->port[port].afu + XPDK_HE_CTL, XPDK_HE_CTL_RESET);
@@ -136,13 +127,14 @@ static int he_quiesce(struct xpdk_fpga *f)
 	f->run.busy = false;
 	if (rc == 0)
 		rc = xpdk_fpga_poll(f, he_reg(f, XPDK_HE_STATUS), XPDK_HE_STATUS_BUSY, 0,
-				    XPDK_FPGA_TIMEOUT_MS, &st);
+			       XPDK_FPGA_TIMEOUT_MS, &st);
 	if (rc == -ETIMEDOUT)
 		rc = he_wr(f, XPDK_HE_CTL, XPDK_HE_CTL_RESET);
 	return rc;
 }
 
-static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes, uint32_t passes)
+static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes,
+			 uint32_t passes)
 {
 	int rc = he_quiesce(f);
 
@@ -309,8 +301,7 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 			if (t > f->run.deadline)
 				continue; /* he_check reports the timeout */
 			left_ms = (f->run.deadline - t) / 1000000 + 1;
-			rc = xpdk_dev_irq_wait(f->dev, 0,
-					       left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+			rc = xpdk_dev_irq_wait(f->dev, 0, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
 			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
 				char msg[256];
 
@@ -341,36 +332,54 @@ static int he_of(struct xpdk_dev *dev, struct xpdk_fpga **fp)
 	return rc;
 }
 
-/* SCRATCH0 of port 0's exerciser (the one AFU whose registers the driver knows). */
+/* The scratch register of port 0's exerciser (the AFUs whose registers the driver knows). */
 static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
 {
 	struct xpdk_fpga *f = xpdk_fpga_get(dev);
 	struct xpdk_fpga_port_info pi;
+	struct xpdk_guid he;
 	char have[XPDK_GUID_STR_LEN + 1];
 	int rc = f != NULL ? xpdk_fpga_port_info(f, 0, &pi) : -ENODEV;
 
 	if (rc < 0)
 		return rc;
-	if (!port_has_he(&pi, have))
-		return xpdk_err(
-		    ENOTSUP,
-		    "%s port 0: the AFU is %s, whose registers the dfl-fpga driver does "
-		    "not know; no scratch register (the host exerciser has one)",
-		    xpdk_dev_info(dev)->name, have);
+	xpdk_guid_parse(XPDK_HE_GUID, &he);
 	reg->region = XPDK_REGION_BAR0;
-	reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
 	reg->width = 64;
-	return 0;
+	if (pi.afu_offset != 0 && xpdk_guid_equal(&pi.afu_id, &he)) {
+		reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
+		return 0;
+	}
+	if (pi.afu_offset != 0 && xpdk_fpga_is_helb(&pi.afu_id)) {
+		reg->offset = pi.afu_offset + XPDK_OPAE_HE_SCRATCHPAD0;
+		return 0;
+	}
+	xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+	return xpdk_err(ENOTSUP,
+			"%s port 0: the AFU is %s, whose registers the dfl-fpga driver does not "
+			"know; no scratch register (the exercisers have one)",
+			xpdk_dev_info(dev)->name, pi.afu_offset ? have : "absent");
 }
 
+/* The engine is port 0's exerciser: OPAE's HE-LB/HE-MEM, or XPDK's test exerciser. */
 static int fpga_engine_open(struct xpdk_dev *dev, struct xpdk_engine_info *info)
 {
-	struct xpdk_fpga *f;
-	int rc = he_of(dev, &f);
+	struct xpdk_fpga *f = xpdk_fpga_get(dev);
+	struct xpdk_fpga_port_info pi;
+	int rc = f != NULL ? xpdk_fpga_port_info(f, 0, &pi) : -ENODEV;
 
 	if (rc < 0)
 		return rc;
-	info->name = "he";
+	if (pi.afu_offset != 0 && xpdk_fpga_is_helb(&pi.afu_id)) {
+		rc = xpdk_fpga_helb_engine_open(f, info);
+		f->engine = rc == 0 ? FPGA_ENGINE_HELB : FPGA_ENGINE_NONE;
+		return rc;
+	}
+	rc = he_of(dev, &f);
+	f->engine = rc == 0 ? FPGA_ENGINE_XPDK_HE : FPGA_ENGINE_NONE;
+	if (rc < 0)
+		return rc;
+	info->name = "xpdk-he";
 	info->modes = XPDK_ENGINE_READ | XPDK_ENGINE_WRITE | XPDK_ENGINE_COPY;
 	info->flags = XPDK_ENGINE_F_CHECKSUM | XPDK_ENGINE_F_PATTERN | XPDK_ENGINE_F_DEVICE_TIME;
 	info->max_len = (uint64_t)XPDK_HE_MAX_LINES * XPDK_HE_LINE;
@@ -388,8 +397,16 @@ static int fpga_engine_submit(struct xpdk_dev *dev, const struct xpdk_engine_op 
 		.lines = op->len / XPDK_HE_LINE,
 		.repeat = op->repeat,
 		.pattern = op->pattern,
+		/* tools size runs by time: a deadline ten times the default leaves room for a
+		 * device thread that a loaded machine starves (many tiny passes) */
+		.timeout_ms = 10 * XPDK_FPGA_TIMEOUT_MS +
+			      (int)((op->len >> 20) * (op->repeat ? op->repeat : 1) > INT_MAX / 2
+					? INT_MAX / 2
+					: (op->len >> 20) * (op->repeat ? op->repeat : 1)),
 	};
 
+	if (f->engine == FPGA_ENGINE_HELB)
+		return xpdk_fpga_helb_engine_submit(f, op);
 	switch (op->mode) {
 	case XPDK_ENGINE_READ:
 		cfg.mode = XPDK_HE_MODE_READ;
@@ -416,6 +433,8 @@ static int fpga_engine_poll(struct xpdk_dev *dev, struct xpdk_engine_completion 
 	struct xpdk_he_result res = { 0 };
 	int rc;
 
+	if (f->engine == FPGA_ENGINE_HELB)
+		return xpdk_fpga_helb_engine_poll(f, done);
 	if (!f->run.busy)
 		return xpdk_err(EINVAL, "%s: no exerciser run in flight", xpdk_dev_info(dev)->name);
 	rc = he_check(f, &res);

@@ -14,7 +14,11 @@
  *  - the AFU's MMIO window as a view of BAR 0;
  *  - partial reconfiguration from an OPAE green bitstream (GBS) file, refused before anything is
  *    streamed when its interface ID is not the FME's;
- *  - the XPDK host exerciser AFU (xpdk_he_regs.h): read, write and copy runs over DMA buffers.
+ *  - OPAE's host exercisers HE-LB and HE-MEM (xpdk_opae_he_regs.h), as OPAE's host_exerciser
+ *    drives them: lpbk, read, write and trput tests, request lengths, continuous mode with forced
+ *    completion, the completion interrupt (xpdk_helb_*);
+ *  - XPDK's own test exerciser AFU (xpdk_he_regs.h, xpdk_he_*), which devsim serves for tests
+ *    and the pipeline example: read, write and copy runs with repeats, pattern and checksum.
  *
  * Usage: xpdk_fpga_open("vfio-user:/run/xpdk/devsim/dfl-fpga0.sock") or a PCI address, or
  * xpdk_fpga_get() on a device probed with xpdk_dev_probe(). Calls on one FPGA are not
@@ -32,6 +36,7 @@
 #include "xpdk_dfl.h"
 #include "xpdk_env.h"
 #include "xpdk_he_regs.h"
+#include "xpdk_opae_he_regs.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,6 +74,18 @@ struct xpdk_fpga *xpdk_fpga_get(struct xpdk_dev *dev);
  */
 struct xpdk_dev *xpdk_fpga_dev(const struct xpdk_fpga *fpga);
 /**@}*/
+
+/**
+ * Where the driver found the FPGA's Device Feature Lists: those the PCIe vendor-specific
+ * capability (VSEC ID 0x43) lists, as current kernels look first, else BAR 0 offset 0.
+ * @param fpga the FPGA.
+ * @param[out] locs up to @p max lists (BAR, offset).
+ * @param max entries in @p locs.
+ * @param[out] from_vsec true when the VSEC listed them; may be NULL.
+ * @return the number of lists (1 to XPDK_DFL_MAX_LISTS).
+ */
+int xpdk_fpga_dfl_lists(const struct xpdk_fpga *fpga, struct xpdk_dfl_loc *locs, unsigned int max,
+			bool *from_vsec);
 
 /** @name FME */
 /**@{*/
@@ -431,6 +448,118 @@ int xpdk_he_irq_ack(struct xpdk_fpga *fpga);
  * @return a static string, never NULL.
  */
 const char *xpdk_he_strerror(unsigned int code);
+/**@}*/
+
+/** @name OPAE host exerciser (HE-LB, HE-MEM) */
+/**@{*/
+/** What an attached HE-LB or HE-MEM says about itself (its INFO0 register). */
+struct xpdk_helb_info {
+	bool mem;		     /**< HE-MEM (local memory behind it), else HE-LB */
+	unsigned int clock_mhz;	     /**< AFU clock, MHz (DSM ticks run at it) */
+	unsigned int api_version;    /**< INFO0 API version */
+	bool atomics;		     /**< atomic functions supported */
+	unsigned int bus_bytes;	     /**< host bus width, bytes (API >= 3, else 64) */
+	unsigned int mem_bus_bytes;  /**< local-memory bus width, bytes (API >= 4, else 0) */
+	unsigned int max_req_lines;  /**< longest request, lines: 16 (API >= 2) or 8 */
+};
+
+/**
+ * Check that @p port's AFU is OPAE's HE-LB or HE-MEM and prepare it: a 2 KiB DSM buffer,
+ * interrupts (MSI, else INTx) when the port has one, the exerciser reset (CTL 0 then 1) as OPAE's
+ * host_exerciser does.
+ * @param fpga the FPGA.
+ * @param port the port index, 0 to xpdk_fpga_num_ports() - 1.
+ * @param[out] info what INFO0 says, or NULL.
+ * @return 0, -ENODEV naming the AFU ID found otherwise, or a negative errno.
+ */
+int xpdk_helb_attach(struct xpdk_fpga *fpga, unsigned int port, struct xpdk_helb_info *info);
+
+/**
+ * A test of HE-LB/HE-MEM. Zero-initialise it: members added later are read only when their bit
+ * is set in @p comp_mask, and unknown bits are refused with -EINVAL (doc/sdk.md).
+ */
+struct xpdk_helb_cfg {
+	uint32_t comp_mask;		/**< extension members set (XPDK_HELB_CFG_KNOWN) */
+	unsigned int mode;		/**< XPDK_OPAE_HE_MODE_LPBK, _READ, _WRITE or _TRPUT */
+	const struct xpdk_dma_buf *src; /**< lpbk, read, trput: source (>= lines * 64 bytes) */
+	struct xpdk_dma_buf *dst;	/**< lpbk, write, trput: destination */
+	uint64_t lines;			/**< cache lines per pass, 1 … 2^32, a multiple of req */
+	unsigned int req_lines;		/**< request length: 1, 2, 4, 8 or 16 lines (0 means 1) */
+	bool continuous;		/**< repeat until xpdk_helb_stop() */
+	bool irq;			/**< interrupt on completion (wait on it in xpdk_helb_run) */
+	int timeout_ms;			/**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB */
+};
+
+/** The comp_mask bits struct xpdk_helb_cfg knows in this version: none yet. */
+#define XPDK_HELB_CFG_KNOWN 0u
+
+/** What a test did, from the DSM. */
+struct xpdk_helb_result {
+	uint64_t reads;		/**< cache lines read (num_reads) */
+	uint64_t writes;	/**< cache lines written (num_writes) */
+	uint64_t ticks;		/**< AFU clock ticks the test took (num_ticks) */
+	uint64_t device_ns;	/**< ticks at the INFO0 clock, in ns */
+	uint64_t host_ns;	/**< from start to completion seen by the host */
+	uint32_t err_vector;	/**< the DSM's error vector (0: no error) */
+	unsigned int dsm_number; /**< the DSM's sequence number */
+};
+
+/**
+ * Start a test without waiting (CFG, addresses as cache-line addresses, NUM_LINES as count - 1,
+ * CTL = ResetL | Start). One test at a time.
+ * @param fpga the FPGA, attached with xpdk_helb_attach().
+ * @param cfg the test.
+ * @return 0; -EINVAL for a bad configuration (nothing written), -EBUSY while a test runs, or
+ *         an MMIO error.
+ */
+int xpdk_helb_start(struct xpdk_fpga *fpga, const struct xpdk_helb_cfg *cfg);
+
+/**
+ * Check without blocking (one load from the DSM) whether the test completed.
+ * @param fpga the FPGA.
+ * @param[out] res filled when it completed.
+ * @return 1 completed, 0 running, -EIO completed with errors (res filled, decoded in the
+ *         sentence), -ETIMEDOUT past the deadline of a test that is not continuous (stopped),
+ *         -EINVAL when no test runs.
+ */
+int xpdk_helb_poll(struct xpdk_fpga *fpga, struct xpdk_helb_result *res);
+
+/**
+ * End the test in flight with ForcedTestCmpl (CTL = ResetL | ForcedTestCmpl), as OPAE ends a
+ * continuous test, and wait for its DSM.
+ * @param fpga the FPGA.
+ * @param[out] res what the test did, or NULL.
+ * @return 0 (also when no test ran: res zeroed), -EIO with errors, -ETIMEDOUT when the DSM did
+ *         not come within XPDK_FPGA_TIMEOUT_MS (the exerciser is then reset).
+ */
+int xpdk_helb_stop(struct xpdk_fpga *fpga, struct xpdk_helb_result *res);
+
+/**
+ * Run a test that is not continuous and wait for it: spinning on the DSM, or on the interrupt
+ * with cfg->irq.
+ * @param fpga the FPGA, attached.
+ * @param cfg the test (continuous is refused: use start and stop).
+ * @param[out] res what it did.
+ * @return as xpdk_helb_start() and xpdk_helb_poll().
+ */
+int xpdk_helb_run(struct xpdk_fpga *fpga, const struct xpdk_helb_cfg *cfg,
+		  struct xpdk_helb_result *res);
+
+/**
+ * The exerciser's STATUS0 counters (lines since reset).
+ * @param fpga the FPGA, attached.
+ * @param[out] reads numReads.
+ * @param[out] writes numWrites.
+ * @return 0 or a negative errno.
+ */
+int xpdk_helb_counters(struct xpdk_fpga *fpga, uint64_t *reads, uint64_t *writes);
+
+/**
+ * OPAE host_exerciser's name of a mode ("lpbk", "read", "write", "trput").
+ * @param mode XPDK_OPAE_HE_MODE_*.
+ * @return a static string; "?" for an unknown mode.
+ */
+const char *xpdk_helb_mode_name(unsigned int mode);
 /**@}*/
 
 XPDK_API_END

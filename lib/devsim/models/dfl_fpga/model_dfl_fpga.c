@@ -9,17 +9,18 @@
  *   0x00000 FME (FIU 0)            -> 0x01000 thermal -> 0x02000 power -> 0x03000 global perf
  *                                   -> 0x04000 global error -> 0x05000 PR (EOL)
  *   0x40000 port 0 (FIU 1), found through FME_PORT0 -> 0x41000 port error -> 0x42000 STP (EOL)
- *   0x80000 AFU (port NEXT_AFU): the host exerciser (xpdk_he_regs.h) or, after partial
- *           reconfiguration, the counter AFU; its first 4 KiB are registers, the rest of its
+ *   0x80000 AFU (port NEXT_AFU): XPDK's test exerciser (xpdk_he_regs.h), OPAE's HE-LB or
+ *           HE-MEM (xpdk_opae_he_regs.h) or the counter AFU, chosen by afu= and swapped by
+ *           partial reconfiguration; its first 4 KiB are registers, the rest of its
  *           256 KiB window is plain memory the client maps (the MMIO fast path).
  *
  * Registers are 64 bits; 4-byte accesses reach the low or high half (a 4-byte write to a high
- * half is ignored); other sizes read all-ones and are dropped. Live values (temperature, power)
- * follow a random walk seeded by the seed= argument, so runs with one seed read the same
- * sequence. The exerciser's engine runs on the device thread without the register lock, so
- * register reads stay quick while it moves data; it works directly on the client's buffers
- * (mapped with an fd), and page by page when a buffer spans two of the client's DMA mappings,
- * which also finds the first page that faults.
+ * half is ignored, except by OPAE's exercisers, whose DSM_BASEH and CTL take them); other sizes
+ * read all-ones and are dropped. Live values (temperature, power) follow a random walk seeded by
+ * the seed= argument, so runs with one seed read the same sequence. The exerciser's engine runs on
+ * the device thread without the register lock, so register reads stay quick while it moves data; it
+ * works directly on the client's buffers (mapped with an fd), and page by page when a buffer spans
+ * two of the client's DMA mappings, which also finds the first page that faults.
  */
 
 #include <errno.h>
@@ -88,17 +89,31 @@ static int dfl_arg(const char *key, const char *val, void *arg)
 						"pr-complete)",
 						t);
 		}
+	} else if (strcmp(key, "dfl") == 0) {
+		if (strcmp(val, "bar0") == 0)
+			d->dfl_vsec = false;
+		else if (strcmp(val, "vsec") == 0)
+			d->dfl_vsec = true;
+		else
+			return xpdk_err(EINVAL, "dfl-fpga: dfl '%s' is unknown (bar0, vsec)", val);
 	} else if (strcmp(key, "afu") == 0) {
-		if (strcmp(val, "he") == 0)
+		if (strcmp(val, "xpdk-he") == 0 || strcmp(val, "he") == 0)
 			d->afu = AFU_HE;
+		else if (strcmp(val, "he-lb") == 0)
+			d->afu = AFU_HE_LB;
+		else if (strcmp(val, "he-mem") == 0)
+			d->afu = AFU_HE_MEM;
 		else if (strcmp(val, "counter") == 0)
 			d->afu = AFU_COUNTER;
 		else
-			return xpdk_err(EINVAL, "dfl-fpga: afu '%s' is unknown (he, counter)", val);
+			return xpdk_err(EINVAL,
+					"dfl-fpga: afu '%s' is unknown (xpdk-he, he-lb, he-mem, "
+					"counter)",
+					val);
 	} else {
 		return xpdk_err(EINVAL,
 				"dfl-fpga: unknown model argument '%s' (known: seed, pr_id, afu, "
-				"faults)",
+				"dfl, faults)",
 				key);
 	}
 	return 0;
@@ -116,15 +131,20 @@ static uint64_t reg_read(struct dfl_fpga *d, uint64_t off)
 	return xpdk_dflm_fme_read(d, off);
 }
 
-static void reg_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off, uint64_t val)
+/* @p off as accessed: a 4-byte write reaches the AFU with its size (OPAE's exercisers take
+ * 32-bit writes to high halves); elsewhere it is ignored */
+static void reg_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
+		      unsigned int size, uint64_t val)
 {
 	d->fab_events[EV_MMIO_WR]++;
 	if (off >= AFU)
-		xpdk_dflm_afu_write(dev, d, off - AFU, val);
+		xpdk_dflm_afu_write(dev, d, off - AFU, size, val);
+	else if (size == 4 && (off & 4))
+		return;
 	else if (off >= PORT)
-		xpdk_dflm_port_write(d, off, val);
+		xpdk_dflm_port_write(d, off & ~7ull, val);
 	else
-		xpdk_dflm_fme_write(dev, d, off, val);
+		xpdk_dflm_fme_write(dev, d, off & ~7ull, val);
 }
 
 static uint64_t dfl_mmio_read(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
@@ -144,9 +164,28 @@ static void dfl_mmio_write(struct xpdk_devsim_dev *dev, unsigned int bar, uint64
 {
 	struct dfl_fpga *d = xpdk_devsim_priv(dev);
 
-	if (bar != 0 || (size != 8 && size != 4) || (size == 4 && (off & 4)))
+	if (bar != 0 || (size != 8 && size != 4) || (off & (size - 1)) != 0)
 		return;
-	reg_write(dev, d, off, size == 4 ? (uint32_t)val : val);
+	reg_write(dev, d, off, size, size == 4 ? (uint32_t)val : val);
+}
+
+/*
+ * dfl=vsec: the Intel vendor-specific extended capability that lists the DFLs, as OFS cards
+ * have it (Linux dfl-pci.c find_dfls_by_vsec): two lists in BAR 0, the FME's at 0 and the
+ * port's at PORT. Read-only (the write mask stays zero).
+ */
+static void dfl_vsec_cap(struct xpdk_pci_cfg *cfg)
+{
+	const uint32_t at = PCI_CFG_SPACE_SIZE, n = 2;
+	const uint32_t words[] = {
+		PCI_EXT_CAP_ID_VNDR | 1u << 16,				  /* last capability */
+		XPDK_DFL_VSEC_ID | (XPDK_DFL_VSEC_DFL_RES + 4 * n) << 20, /* ID, rev 0, length */
+		n,
+		(uint32_t)XPDK_FIELD_PREP(XPDK_DFL_VSEC_RES_BIR, 0) | FME,
+		(uint32_t)XPDK_FIELD_PREP(XPDK_DFL_VSEC_RES_BIR, 0) | PORT,
+	};
+
+	memcpy(cfg->data + at, words, sizeof(words));
 }
 
 /* Power-on state of everything but the loaded AFU and the arguments. */
@@ -204,6 +243,8 @@ static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
 	if (d->pr_buf == NULL)
 		return xpdk_err(ENOMEM, "dfl-fpga: out of memory for the PR buffer");
 	xpdk_pci_cfg_init(cfg, &ids, true);
+	if (d->dfl_vsec)
+		dfl_vsec_cap(cfg);
 	xpdk_pci_cfg_intx(cfg, 1);
 	rc = xpdk_pci_cfg_msi(cfg, 1);
 	if (rc == 0)
@@ -241,7 +282,10 @@ static void dfl_reset(struct xpdk_devsim_dev *dev)
 
 static uint64_t dfl_work(struct xpdk_devsim_dev *dev)
 {
-	return xpdk_dflm_he_work(dev, xpdk_devsim_priv(dev));
+	struct dfl_fpga *d = xpdk_devsim_priv(dev);
+	uint64_t a = xpdk_dflm_he_work(dev, d), b = xpdk_dflm_helb_work(dev, d);
+
+	return a < b ? a : b;
 }
 
 static void dfl_detach(struct xpdk_devsim_dev *dev)
@@ -255,6 +299,10 @@ static void dfl_detach(struct xpdk_devsim_dev *dev)
 		d->he.error = XPDK_HE_ERR_STOPPED;
 		d->he.status = XPDK_HE_STATUS_DONE | XPDK_HE_STATUS_ERROR;
 	}
+	if (d->helb.running) {
+		d->helb.running = false; /* likewise: no DSM write */
+		d->helb.gen++;
+	}
 	xpdk_devsim_unlock(dev);
 }
 
@@ -265,7 +313,10 @@ static const struct xpdk_devsim_model dfl_fpga_model = {
 	.args_help =
 	    "seed=N  seed of the live readings (default 0)\n"
 	    "pr_id=GUID  PR interface ID (default " XPDK_DEVSIM_DFL_PR_ID ")\n"
-	    "afu=he|counter  AFU loaded at power-on (default he)\n"
+	    "dfl=bar0|vsec  where the DFLs are found: BAR 0 offset 0 (default) or the lists of a "
+	    "PCIe VSEC (ID 0x43)\n"
+	    "afu=xpdk-he|he-lb|he-mem|counter  AFU loaded at power-on: XPDK's test exerciser "
+	    "(default; 'he' is its old name), OPAE's HE-LB or HE-MEM, the counter\n"
 	    "faults=F[+F]  inject faults: port-reset-ack (never acknowledged), pr-complete "
 	    "(PR never completes)",
 	.priv_size = sizeof(struct dfl_fpga),

@@ -20,6 +20,7 @@
 #include "xpdk_dfl.h"
 #include "xpdk_dfl_regs.h"
 #include "xpdk_he_regs.h"
+#include "xpdk_opae_he_regs.h"
 
 #define FME	  XPDK_DEVSIM_DFL_FME
 #define THERMAL	  0x1000
@@ -52,7 +53,27 @@ enum { EV_PCIE0_RD = 0, EV_PCIE0_WR = 1, EV_MMIO_RD = 6, EV_MMIO_WR = 7, EV_MAX 
 #define SLICE_BYTES (4u << 20) /* engine work between register-lock windows */
 #define BOUNCE	    (64u << 10)
 
-enum afu_kind { AFU_HE, AFU_COUNTER };
+/* the AFU loaded in the port: XPDK's test exerciser, OPAE's HE-LB or HE-MEM, the counter */
+enum afu_kind { AFU_HE, AFU_HE_LB, AFU_HE_MEM, AFU_COUNTER };
+
+/* OPAE host exerciser as modelled: INFO0 clock and API version, the largest test. */
+#define XPDK_DFLM_HE_LB_MHZ	  400
+#define XPDK_DFLM_HE_LB_API	  4
+#define XPDK_DFLM_HE_LB_MAX_LINES (1u << 20)
+
+struct helb {
+	uint64_t csr[(XPDK_OPAE_HE_INFO0 - XPDK_OPAE_HE_SCRATCHPAD0) / 8]; /* 0x100 … 0x178 */
+	uint64_t reads, writes; /* lines since reset (STATUS0) */
+	uint32_t error;		/* ERROR */
+	uint64_t dsm_number;	/* tests completed (DSM dsm_number) */
+	bool running, forced;
+	uint64_t gen; /* bumped when a test is abandoned, so a slice in flight is discarded */
+	/* the test in progress, fixed at start */
+	uint64_t r_mode, r_src, r_dst, r_dsm, r_lines, r_req;
+	bool r_cont, r_irq, r_irq_err;
+	unsigned int r_vector;
+	uint64_t r_done, r_reads, r_writes, r_t0;
+};
 
 struct he {
 	uint64_t scratch[2], dsm, src, dst, num_lines, cfg, pattern;
@@ -74,6 +95,7 @@ struct dfl_fpga {
 	uint64_t faults;
 	uint64_t pr_id_l, pr_id_h;
 	enum afu_kind afu;
+	bool dfl_vsec; /* dfl=vsec: a VSEC in config space lists the DFLs */
 	uint64_t bs_id, bs_md;
 	/* FME features */
 	uint64_t therm_threshold, pwr_threshold;
@@ -90,6 +112,7 @@ struct dfl_fpga {
 	uint64_t port_ctrl, port_err_mask, port_err, port_first_err;
 	/* AFUs */
 	struct he he;
+	struct helb helb;
 	uint64_t cnt_scratch, cnt_count;
 	uint8_t *afu_ram;
 };
@@ -99,19 +122,42 @@ uint64_t xpdk_dflm_dfh(unsigned int type, unsigned int id, unsigned int rev, uin
 		       bool eol);
 uint64_t xpdk_dflm_rng_next(struct dfl_fpga *d);
 
-/* model_dfl_fpga_he.c: the host exerciser AFU */
+/* One data movement of an exerciser: XPDK_HE_MODE_READ (fold src), _WRITE (fill dst with
+ * pattern) or _COPY (src to dst), at byte IOVAs. */
+struct dflm_move {
+	uint64_t mode, src, dst, pattern;
+};
+
+/* model_dfl_fpga_he.c: XPDK's own test exerciser AFU (xpdk_he_regs.h) and the data mover */
+/*
+ * Move @p len bytes as @p m says, @p passes times over the same bytes (zero copy where the
+ * client's mappings allow, else page by page). Returns 0 or XPDK_HE_ERR_SRC/_DST with *fault
+ * set to the IOVA that faulted (-1: retry pass by pass). Read sets *fold_out (last pass).
+ */
+int xpdk_dflm_move(struct xpdk_devsim_dev *dev, const struct dflm_move *m, size_t len,
+		   uint64_t passes, uint64_t *fold_out, uint64_t *fault);
 void xpdk_dflm_he_power_on(struct he *he);
 uint64_t xpdk_dflm_he_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d);
 uint64_t xpdk_dflm_he_read(struct dfl_fpga *d, uint64_t off);
 void xpdk_dflm_he_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
 			uint64_t val);
 
+/* model_dfl_fpga_helb.c: OPAE's HE-LB and HE-MEM */
+void xpdk_dflm_helb_power_on(struct helb *h);
+uint64_t xpdk_dflm_helb_work(struct xpdk_devsim_dev *dev, struct dfl_fpga *d);
+uint64_t xpdk_dflm_helb_read(struct dfl_fpga *d, uint64_t off);
+void xpdk_dflm_helb_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
+			  unsigned int size, uint64_t val);
+
 /* model_dfl_fpga_port.c: the port and the AFU window */
 bool xpdk_dflm_port_in_reset(const struct dfl_fpga *d);
 void xpdk_dflm_afu_power_on(struct dfl_fpga *d);
 uint64_t xpdk_dflm_afu_read(struct dfl_fpga *d, uint64_t off);
 void xpdk_dflm_afu_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
-			 uint64_t val);
+			 unsigned int size, uint64_t val);
+/* The GUID registers of an AFU kind; its name ("xpdk-he", "he-lb" …) */
+void xpdk_dflm_afu_guid(enum afu_kind k, uint64_t *hi, uint64_t *lo);
+const char *xpdk_dflm_afu_name(enum afu_kind k);
 uint64_t xpdk_dflm_port_read(struct dfl_fpga *d, uint64_t off);
 void xpdk_dflm_port_write(struct dfl_fpga *d, uint64_t off, uint64_t val);
 

@@ -169,6 +169,7 @@ static uint64_t pr_load(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 {
 	const uint8_t *b = d->pr_buf;
 	uint64_t afu_l, afu_h;
+	int k;
 	uint32_t len;
 
 	if (d->pr_len < XPDK_DEVSIM_RBF_HDR_SIZE || get32(b) != XPDK_DEVSIM_RBF_MAGIC ||
@@ -196,17 +197,20 @@ static uint64_t pr_load(struct xpdk_devsim_dev *dev, struct dfl_fpga *d)
 	}
 	afu_l = get64(b + 0x08);
 	afu_h = get64(b + 0x10);
-	if (afu_l == XPDK_HE_GUID_L && afu_h == XPDK_HE_GUID_H) {
-		d->afu = AFU_HE;
-	} else if (afu_l == XPDK_DEVSIM_COUNTER_GUID_L && afu_h == XPDK_DEVSIM_COUNTER_GUID_H) {
-		d->afu = AFU_COUNTER;
-	} else {
+	for (k = AFU_HE; k <= AFU_COUNTER; k++) {
+		uint64_t hi, lo;
+
+		xpdk_dflm_afu_guid(k, &hi, &lo);
+		if (afu_l == lo && afu_h == hi)
+			break;
+	}
+	if (k > AFU_COUNTER) {
 		xpdk_devsim_log(dev, 1, "PR: unknown AFU %016" PRIx64 "%016" PRIx64, afu_h, afu_l);
 		return XPDK_FME_PR_ERR_OPERATION;
 	}
+	d->afu = (enum afu_kind)k;
 	xpdk_dflm_afu_power_on(d);
-	xpdk_devsim_log(dev, 2, "PR: loaded the %s AFU",
-			d->afu == AFU_HE ? "host exerciser" : "counter");
+	xpdk_devsim_log(dev, 2, "PR: loaded the %s AFU", xpdk_dflm_afu_name(d->afu));
 	return 0;
 }
 

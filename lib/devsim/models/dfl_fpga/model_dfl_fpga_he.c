@@ -62,7 +62,7 @@ static void fill(uint8_t *p, size_t len, uint64_t pattern)
 
 /* The zero-copy passes of a run, as one guarded unit (see xpdk_devsim_dma_guarded()). */
 struct he_pass {
-	const struct he *he;
+	uint64_t mode, pattern;
 	void *s, *t;
 	size_t len;
 	uint64_t passes;
@@ -74,25 +74,20 @@ static void he_passes(void *arg)
 	struct he_pass *p = arg;
 
 	for (uint64_t i = 0; i < p->passes; i++) {
-		if (p->he->r_mode == XPDK_HE_MODE_READ)
+		if (p->mode == XPDK_HE_MODE_READ)
 			p->fold = fold(p->s, p->len);
-		else if (p->he->r_mode == XPDK_HE_MODE_WRITE)
-			fill(p->t, p->len, p->he->r_pattern);
+		else if (p->mode == XPDK_HE_MODE_WRITE)
+			fill(p->t, p->len, p->pattern);
 		else
 			memmove(p->t, p->s, p->len); /* source and destination may overlap */
 	}
 }
 
-/*
- * Move @p len bytes at byte @p off of the run's buffers, @p passes times over the same bytes
- * (small runs repeat within one pin). Returns 0 or the exerciser error code with *fault set
- * to the IOVA that faulted. Read mode sets *fold_out to the fold of the range (last pass).
- */
-static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t off, size_t len,
+int xpdk_dflm_move(struct xpdk_devsim_dev *dev, const struct dflm_move *m, size_t len,
 		   uint64_t passes, uint64_t *fold_out, uint64_t *fault)
 {
-	bool rd = he->r_mode != XPDK_HE_MODE_WRITE, wr = he->r_mode != XPDK_HE_MODE_READ;
-	uint64_t src = he->r_src + off, dst = he->r_dst + off;
+	bool rd = m->mode != XPDK_HE_MODE_WRITE, wr = m->mode != XPDK_HE_MODE_READ;
+	uint64_t src = m->src, dst = m->dst;
 	void *s = NULL, *t = NULL;
 	bool pinned_s = false, pinned_t = false;
 	int err = 0;
@@ -104,7 +99,7 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 	if ((!rd || pinned_s) && (!wr || pinned_t)) {
 		/* zero copy: both sides are in memory the client mapped with an fd, which it may
 		 * truncate under us: guarded, a fault ends the run as a DMA fault */
-		struct he_pass pass = { he, s, t, len, passes, 0 };
+		struct he_pass pass = { m->mode, m->pattern, s, t, len, passes, 0 };
 		void *at = NULL;
 
 		if (xpdk_devsim_dma_guarded(dev, he_passes, &pass, &at) < 0) {
@@ -142,10 +137,10 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 				*fault = src + o;
 				break;
 			}
-			if (he->r_mode == XPDK_HE_MODE_READ)
+			if (m->mode == XPDK_HE_MODE_READ)
 				*fold_out ^= fold(bounce, n);
-			else if (he->r_mode == XPDK_HE_MODE_WRITE)
-				fill(bounce, n, he->r_pattern);
+			else if (m->mode == XPDK_HE_MODE_WRITE)
+				fill(bounce, n, m->pattern);
 			if (wr && xpdk_devsim_dma_write(dev, dst + o, bounce, n) < 0) {
 				err = XPDK_HE_ERR_DST;
 				*fault = dst + o;
@@ -157,6 +152,14 @@ static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t of
 	if (pinned_t)
 		xpdk_devsim_dma_unmap(dev);
 	return err;
+}
+
+static int he_move(struct xpdk_devsim_dev *dev, const struct he *he, uint64_t off, size_t len,
+		   uint64_t passes, uint64_t *fold_out, uint64_t *fault)
+{
+	struct dflm_move m = { he->r_mode, he->r_src + off, he->r_dst + off, he->r_pattern };
+
+	return xpdk_dflm_move(dev, &m, len, passes, fold_out, fault);
 }
 
 /* End the run (lock held): status, counters, DSM, interrupt. */

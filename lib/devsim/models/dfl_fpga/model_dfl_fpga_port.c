@@ -26,28 +26,66 @@ bool xpdk_dflm_port_in_reset(const struct dfl_fpga *d)
 void xpdk_dflm_afu_power_on(struct dfl_fpga *d)
 {
 	xpdk_dflm_he_power_on(&d->he);
+	xpdk_dflm_helb_power_on(&d->helb);
 	d->cnt_scratch = 0;
 	d->cnt_count = 0;
 	if (d->afu_ram != NULL)
 		memset(d->afu_ram, 0, XPDK_DEVSIM_DFL_AFU_SIZE - XPDK_DEVSIM_DFL_AFU_RAM);
 }
 
+void xpdk_dflm_afu_guid(enum afu_kind k, uint64_t *hi, uint64_t *lo)
+{
+	switch (k) {
+	case AFU_HE:
+		*hi = XPDK_HE_GUID_H;
+		*lo = XPDK_HE_GUID_L;
+		break;
+	case AFU_HE_LB:
+		*hi = XPDK_OPAE_HE_LB_GUID_H;
+		*lo = XPDK_OPAE_HE_LB_GUID_L;
+		break;
+	case AFU_HE_MEM:
+		*hi = XPDK_OPAE_HE_MEM_GUID_H;
+		*lo = XPDK_OPAE_HE_MEM_GUID_L;
+		break;
+	default:
+		*hi = XPDK_DEVSIM_COUNTER_GUID_H;
+		*lo = XPDK_DEVSIM_COUNTER_GUID_L;
+		break;
+	}
+}
+
+const char *xpdk_dflm_afu_name(enum afu_kind k)
+{
+	static const char *const names[] = { [AFU_HE] = "xpdk-he",
+					     [AFU_HE_LB] = "he-lb",
+					     [AFU_HE_MEM] = "he-mem",
+					     [AFU_COUNTER] = "counter" };
+
+	return names[k];
+}
+
 uint64_t xpdk_dflm_afu_read(struct dfl_fpga *d, uint64_t off)
 {
+	uint64_t hi, lo;
+
 	if (xpdk_dflm_port_in_reset(d))
 		return ~0ULL;
+	xpdk_dflm_afu_guid(d->afu, &hi, &lo);
 	switch (off) {
 	case XPDK_DFH:
 		return xpdk_dflm_dfh(XPDK_DFH_TYPE_AFU, 0, 0, 0, true);
 	case XPDK_DFH_GUID_L:
-		return d->afu == AFU_HE ? XPDK_HE_GUID_L : XPDK_DEVSIM_COUNTER_GUID_L;
+		return lo;
 	case XPDK_DFH_GUID_H:
-		return d->afu == AFU_HE ? XPDK_HE_GUID_H : XPDK_DEVSIM_COUNTER_GUID_H;
+		return hi;
 	default:
 		break;
 	}
 	if (d->afu == AFU_HE)
 		return xpdk_dflm_he_read(d, off);
+	if (d->afu == AFU_HE_LB || d->afu == AFU_HE_MEM)
+		return xpdk_dflm_helb_read(d, off);
 	if (off == XPDK_DEVSIM_COUNTER_SCRATCH)
 		return d->cnt_scratch;
 	if (off == XPDK_DEVSIM_COUNTER_COUNT)
@@ -56,12 +94,16 @@ uint64_t xpdk_dflm_afu_read(struct dfl_fpga *d, uint64_t off)
 }
 
 void xpdk_dflm_afu_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t off,
-			 uint64_t val)
+			 unsigned int size, uint64_t val)
 {
 	if (xpdk_dflm_port_in_reset(d))
 		return;
-	if (d->afu == AFU_HE)
-		xpdk_dflm_he_write(dev, d, off, val);
+	if (d->afu == AFU_HE_LB || d->afu == AFU_HE_MEM)
+		xpdk_dflm_helb_write(dev, d, off, size, val);
+	else if (size == 4 && (off & 4))
+		return; /* the other AFUs ignore 4-byte writes to a high half */
+	else if (d->afu == AFU_HE)
+		xpdk_dflm_he_write(dev, d, off & ~7ull, val);
 	else if (off == XPDK_DEVSIM_COUNTER_SCRATCH)
 		d->cnt_scratch = val;
 }
@@ -109,6 +151,7 @@ void xpdk_dflm_port_write(struct dfl_fpga *d, uint64_t off, uint64_t val)
 		if (val & XPDK_PORT_CTRL_SFTRST) {
 			/* reset asserted: the AFU stops at once and acknowledges */
 			xpdk_dflm_he_power_on(&d->he);
+			xpdk_dflm_helb_power_on(&d->helb);
 			d->port_ctrl =
 			    XPDK_PORT_CTRL_SFTRST |
 			    (d->faults & FAULT_PORT_RESET_ACK ? 0 : XPDK_PORT_CTRL_SFTRST_ACK);

@@ -553,7 +553,7 @@ static void test_partial_reconfiguration(void **state)
 			 0);
 	assert_int_equal(v, 1);
 	assert_int_equal(xpdk_he_attach(fpga, 0), -ENODEV);
-	assert_non_null(strstr(xpdk_strerror_last(), "not the XPDK host exerciser"));
+	assert_non_null(strstr(xpdk_strerror_last(), "not XPDK's test exerciser"));
 	free(b);
 	/* and back to the exerciser */
 	b = make_gbs(XPDK_DEVSIM_DFL_PR_ID, XPDK_HE_GUID_H, XPDK_HE_GUID_L, 64, &len, NULL);
@@ -606,6 +606,52 @@ static void test_timeouts_are_reported(void **state)
 	xpdk_devsim_destroy(bad);
 }
 
+/* dfl=vsec: the model lists its DFLs in a PCIe VSEC (the FME's and the port's); the driver finds
+ * them there, counts the port the FME also lists once, and finds every feature as before. */
+static void test_discovery_through_the_vsec(void **state)
+{
+	char path[64], name[80];
+	struct xpdk_devsim_dev *d;
+	struct xpdk_fpga *f;
+	struct xpdk_dfl_loc locs[XPDK_DFL_MAX_LISTS];
+	struct xpdk_fpga_port_info pi;
+	struct xpdk_fpga_fme_info fme;
+	unsigned int c;
+	uint64_t perr;
+	bool vsec = false;
+
+	(void)state;
+	assert_int_equal(xpdk_fpga_dfl_lists(fpga, locs, XPDK_DFL_MAX_LISTS, &vsec), 1);
+	assert_false(vsec);
+	assert_int_equal(locs[0].bar, 0);
+	assert_int_equal(locs[0].offset, 0);
+
+	snprintf(path, sizeof(path), "/tmp/xpdk-test-fpga-vsec-%d.sock", (int)getpid());
+	snprintf(name, sizeof(name), "vfio-user:%s", path);
+	d = xpdk_devsim_create("dfl-fpga", "dfl=vsec", "vsec0", path, -1);
+	assert_non_null(d);
+	assert_int_equal(xpdk_devsim_start(d), 0);
+	f = xpdk_fpga_open(name);
+	assert_non_null(f);
+	assert_int_equal(xpdk_fpga_dfl_lists(f, locs, XPDK_DFL_MAX_LISTS, &vsec), 2);
+	assert_true(vsec);
+	assert_int_equal(locs[0].bar, 0);
+	assert_int_equal(locs[0].offset, XPDK_DEVSIM_DFL_FME);
+	assert_int_equal(locs[1].bar, 0);
+	assert_int_equal(locs[1].offset, XPDK_DEVSIM_DFL_PORT);
+	assert_int_equal(xpdk_fpga_num_ports(f), 1);
+	assert_int_equal(xpdk_fpga_port_info(f, 0, &pi), 0);
+	assert_int_equal(pi.afu_offset, XPDK_DEVSIM_DFL_AFU);
+	assert_int_equal(xpdk_fpga_port_errors(f, 0, &perr), 0);
+	assert_int_equal(xpdk_fpga_fme_info(f, &fme), 0);
+	assert_true(fme.has_thermal && fme.has_power && fme.has_errors && fme.has_pr);
+	assert_int_equal(xpdk_fpga_temperature(f, &c), 0);
+	assert_int_equal(xpdk_he_attach(f, 0), 0);
+	xpdk_fpga_close(f);
+	xpdk_devsim_destroy(d);
+	assert_null(xpdk_devsim_create("dfl-fpga", "dfl=elsewhere", "x", path, -1));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +673,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_partial_reconfiguration, open_fpga,
 						close_fpga),
 		cmocka_unit_test(test_timeouts_are_reported),
+		cmocka_unit_test_setup_teardown(test_discovery_through_the_vsec, open_fpga,
+						close_fpga),
 	};
 
 	g_argc = argc;
