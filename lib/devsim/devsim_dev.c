@@ -240,6 +240,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 {
 	const struct xpdk_devsim_model *m = xpdk_devsim_model_find(model);
 	struct xpdk_devsim_dev *dev;
+	char *model_args = NULL;
 	int rc;
 
 	if (m == NULL)
@@ -268,7 +269,10 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 		xpdk_err(errno, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	rc = m->init(dev, args ? args : "");
+	rc = xpdk_devsim_faults_parse(dev, args ? args : "", &model_args);
+	if (rc == 0)
+		rc = m->init(dev, model_args);
+	free(model_args);
 	if (rc < 0)
 		goto fail;
 	if (xpdk_devsim_server_open(dev) < 0)
@@ -306,6 +310,7 @@ void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
 	}
 	if (dev->model->fini)
 		dev->model->fini(dev);
+	xpdk_devsim_faults_free(dev);
 	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++) {
 		struct devsim_bar *b = &dev->bars[i];
 
