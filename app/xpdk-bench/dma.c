@@ -231,7 +231,7 @@ static int he_once(struct ctx *c, uint64_t size, uint32_t repeat, struct xpdk_he
 
 	if (rc < 0)
 		fprintf(stderr, "xpdk-bench: dma: exerciser run of %" PRIu64 " bytes x %u: %s\n",
-			size, repeat, xpdk_strerror_last());
+			size, repeat, bench_dev_error(c->o->dev));
 	return rc;
 }
 
@@ -338,7 +338,7 @@ static int edu_op(struct ctx *c, uint32_t size)
 		rc = xpdk_edu_dma_from_device(c->dev, c->dst, 0, 0, size, 0);
 	if (rc < 0)
 		fprintf(stderr, "xpdk-bench: dma: edu transfer of %u bytes: %s\n", size,
-			xpdk_strerror_last());
+			bench_dev_error(c->o->dev));
 	return rc;
 }
 
@@ -348,14 +348,15 @@ static int edu_verify(struct ctx *c, uint64_t size)
 	memset(c->dst->va, 0, size);
 	if (xpdk_edu_dma_to_device(c->dev, c->src, 0, 0, (uint32_t)size, 0) < 0 ||
 	    xpdk_edu_dma_from_device(c->dev, c->dst, 0, 0, (uint32_t)size, 0) < 0) {
-		fprintf(stderr, "xpdk-bench: dma: edu: %s\n", xpdk_strerror_last());
+		fprintf(stderr, "xpdk-bench: dma: edu: %s\n", bench_dev_error(c->o->dev));
 		return BENCH_FAIL;
 	}
 	if (memcmp(c->src->va, c->dst->va, size) != 0) {
 		fprintf(stderr,
-			"xpdk-bench: dma: edu round trip of %" PRIu64 " bytes gave wrong "
-			"data; was the device started with the DMA mask given by --dma-mask?\n",
-			size);
+			"xpdk-bench: dma: %s: edu round trip of %" PRIu64 " bytes gave wrong "
+			"data: the device's DMA did not reach the buffers (a DMA fault: see "
+			"the device's log; or a DMA mask narrower than --dma-mask)\n",
+			c->o->dev, size);
 		return BENCH_FAIL;
 	}
 	return BENCH_OK;
@@ -411,7 +412,7 @@ static int setup(struct ctx *c)
 
 	c->dev = xpdk_dev_open(c->o->dev);
 	if (c->dev == NULL || xpdk_dev_probe(c->dev) < 0) {
-		fprintf(stderr, "xpdk-bench: dma: %s\n", xpdk_strerror_last());
+		fprintf(stderr, "xpdk-bench: dma: %s\n", bench_dev_error(c->o->dev));
 		return BENCH_FAIL;
 	}
 	drv = xpdk_dev_driver(c->dev);
@@ -420,7 +421,8 @@ static int setup(struct ctx *c)
 	if (c->o->engine == ENGINE_HE) {
 		c->fpga = xpdk_fpga_get(c->dev);
 		if (c->fpga == NULL || xpdk_he_attach(c->fpga, 0) < 0) {
-			fprintf(stderr, "xpdk-bench: dma: --engine he: %s\n", xpdk_strerror_last());
+			fprintf(stderr, "xpdk-bench: dma: --engine he: %s\n",
+				bench_dev_error(c->o->dev));
 			return BENCH_USAGE;
 		}
 	} else if (strcmp(drv->name, "edu") != 0) {

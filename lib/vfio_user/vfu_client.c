@@ -92,6 +92,16 @@ static int handle_incoming(struct xpdk_vfu_client *c, struct vfu_msg *m)
 	return xpdk_vfu_reply(c->sock, m, ENOTSUP, NULL, 0, NULL, 0, NULL, 0);
 }
 
+/* The stream is out of step (a reply missing, late, cut or foreign): no later reply can be
+ * trusted, so the connection is closed and every later call fails at once. Returns @p rc. */
+static int broken(struct xpdk_vfu_client *c, int rc)
+{
+	if (c->sock >= 0)
+		close(c->sock);
+	c->sock = -1;
+	return rc;
+}
+
 /*
  * Send a command and wait for its reply (into @p reply, which the caller releases). Serves
  * server commands meanwhile. Error replies become -errno with a sentence.
@@ -104,18 +114,26 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 	int rc;
 
 	if (c->sock < 0)
-		return xpdk_err(ENOTCONN, "the vfio-user server has gone away");
+		return xpdk_err(ENOTCONN, "the connection to the vfio-user server was closed after "
+					  "an earlier error (reopen the device)");
 	rc = xpdk_vfu_send(c->sock, id, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p1, l1, p2, l2, fds, nfds);
 	if (rc < 0)
-		return rc;
+		return broken(c, rc);
 	for (;;) {
 		uint64_t now = (xpdk_now_ns() / 1000000);
 		int left = now >= deadline ? 0 : (int)(deadline - now);
 
 		rc = xpdk_vfu_recv(c->sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, left);
+		if (rc < 0)
+			(void)broken(c, rc);
 		if (rc == -ETIMEDOUT)
 			return xpdk_err(ETIMEDOUT, "no reply to %s within %d ms", cmd_name(cmd),
 					c->timeout_ms);
+		if (rc == -ENOTCONN)
+			return xpdk_err(ENOTCONN,
+					"the vfio-user server went away before answering %s (it "
+					"closed the connection)",
+					cmd_name(cmd));
 		if (rc < 0)
 			return rc;
 		if ((reply->hdr.flags & XPDK_VFU_F_TYPE_MASK) == XPDK_VFU_F_TYPE_COMMAND) {
@@ -129,6 +147,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 			uint16_t rid = reply->hdr.msg_id, rcmd = reply->hdr.cmd;
 
 			xpdk_vfu_msg_release(reply);
+			(void)broken(c, -EPROTO);
 			return xpdk_err(EPROTO, "reply %u/%s does not answer %u/%s", rid,
 					cmd_name(rcmd), id, cmd_name(cmd));
 		}
@@ -655,6 +674,9 @@ int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms)
 {
 	int served = 0;
 
+	if (c->sock < 0)
+		return xpdk_err(ENOTCONN, "the connection to the vfio-user server was closed after "
+					  "an earlier error (reopen the device)");
 	for (;;) {
 		struct vfu_msg m;
 		int rc = xpdk_vfu_recv(c->sock, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
