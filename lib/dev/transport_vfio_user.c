@@ -31,6 +31,7 @@ struct range {
 
 struct vfu_tp {
 	struct xpdk_vfu_client *client;
+	char target[108];     /* the socket path, for messages */
 	pthread_mutex_t lock; /* the client is used from memory-event callbacks too */
 	char cb_name[64];
 	bool cb_registered;
@@ -90,8 +91,8 @@ static void on_mem_event(enum rte_mem_event type, const void *addr, size_t len, 
 		return; /* freed pages stay mapped: they come back at the same file offsets */
 	pthread_mutex_lock(&tp->lock);
 	if (map_range(tp, addr, rte_mem_virt2iova(addr), len) < 0)
-		XPDK_LOG(ERR, dev, "cannot map new DMA memory %p+%zu to the device: %s", addr, len,
-			 xpdk_strerror_last());
+		XPDK_LOG(ERR, dev, "cannot map new DMA memory %p+%zu to the device at %s: %s", addr,
+			 len, tp->target, xpdk_strerror_last());
 	pthread_mutex_unlock(&tp->lock);
 }
 
@@ -118,6 +119,7 @@ static int vfu_open(struct xpdk_dev *dev, const char *target)
 	if (tp == NULL)
 		return xpdk_err(ENOMEM, "out of memory");
 	pthread_mutex_init(&tp->lock, NULL);
+	snprintf(tp->target, sizeof(tp->target), "%s", target);
 	dev->tp = tp;
 	tp->client = xpdk_vfu_client_connect(target, NULL);
 	if (tp->client == NULL) {

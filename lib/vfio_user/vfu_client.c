@@ -33,6 +33,8 @@ struct mem_win {
 
 struct xpdk_vfu_client {
 	int sock;
+	char path[108];	      /* the server's socket, for messages ("" when attached to an fd) */
+	char broken_why[256]; /* why the connection was closed (see broken()) */
 	int timeout_ms;
 	uint16_t next_id;
 	unsigned int minor;
@@ -96,10 +98,20 @@ static int handle_incoming(struct xpdk_vfu_client *c, struct vfu_msg *m)
  * trusted, so the connection is closed and every later call fails at once. Returns @p rc. */
 static int broken(struct xpdk_vfu_client *c, int rc)
 {
+	if (c->sock >= 0 && c->broken_why[0] == '\0')
+		snprintf(c->broken_why, sizeof(c->broken_why), "%s", xpdk_strerror_last());
 	if (c->sock >= 0)
 		close(c->sock);
 	c->sock = -1;
 	return rc;
+}
+
+static int closed_error(const struct xpdk_vfu_client *c)
+{
+	return xpdk_err(ENOTCONN,
+			"the connection to the vfio-user server%s%s was closed after an earlier "
+			"error (%s); reopen the device",
+			c->path[0] ? " at " : "", c->path, c->broken_why);
 }
 
 /*
@@ -114,8 +126,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 	int rc;
 
 	if (c->sock < 0)
-		return xpdk_err(ENOTCONN, "the connection to the vfio-user server was closed after "
-					  "an earlier error (reopen the device)");
+		return closed_error(c);
 	rc = xpdk_vfu_send(c->sock, id, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p1, l1, p2, l2, fds, nfds);
 	if (rc < 0)
 		return broken(c, rc);
@@ -294,6 +305,7 @@ struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct xpdk_vfu_client *c;
 	int sock, rc;
 
 	if (path == NULL || path[0] == '\0' || strlen(path) >= sizeof(sa.sun_path)) {
@@ -316,7 +328,10 @@ struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 		errno = -rc;
 		return NULL;
 	}
-	return xpdk_vfu_client_attach(sock, opts);
+	c = xpdk_vfu_client_attach(sock, opts);
+	if (c != NULL)
+		snprintf(c->path, sizeof(c->path), "%s", path);
+	return c;
 }
 
 void xpdk_vfu_client_close(struct xpdk_vfu_client *c)
@@ -675,8 +690,7 @@ int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms)
 	int served = 0;
 
 	if (c->sock < 0)
-		return xpdk_err(ENOTCONN, "the connection to the vfio-user server was closed after "
-					  "an earlier error (reopen the device)");
+		return closed_error(c);
 	for (;;) {
 		struct vfu_msg m;
 		int rc = xpdk_vfu_recv(c->sock, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,
