@@ -76,6 +76,9 @@ const char *size_str(uint64_t v, char *buf, size_t len);
  */
 int require_device(const char *cmd, const char *dev, int optind_, int argc);
 
+/** The last-error sentence, with @p dev in front unless it names the device already. */
+const char *bench_dev_error(const char *dev);
+
 /** Print @p s as a JSON string (quoted, escaped) to stdout. */
 void json_string(const char *s);
 

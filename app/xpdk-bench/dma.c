@@ -252,7 +252,7 @@ static int engine_once(struct ctx *c, unsigned int mode, uint64_t size, uint32_t
 	}
 	if (rc < 0)
 		fprintf(stderr, "xpdk-bench: dma: %s engine, %" PRIu64 " bytes x %u: %s\n",
-			c->eng.name, size, repeat, xpdk_strerror_last());
+			c->eng.name, size, repeat, bench_dev_error(c->o->dev));
 	return rc < 0 ? rc : 0;
 }
 
@@ -401,14 +401,14 @@ static int setup(struct ctx *c)
 
 	c->dev = xpdk_dev_open(c->o->dev);
 	if (c->dev == NULL || xpdk_dev_probe(c->dev) < 0) {
-		fprintf(stderr, "xpdk-bench: dma: %s\n", xpdk_strerror_last());
+		fprintf(stderr, "xpdk-bench: dma: %s\n", bench_dev_error(c->o->dev));
 		return BENCH_FAIL;
 	}
 	if (c->o->dma_mask != 0)
 		xpdk_dev_set_dma_mask(c->dev, c->o->dma_mask);
 	rc = xpdk_dev_engine_open(c->dev, &c->eng);
 	if (rc < 0) {
-		fprintf(stderr, "xpdk-bench: dma: %s\n", xpdk_strerror_last());
+		fprintf(stderr, "xpdk-bench: dma: %s\n", bench_dev_error(c->o->dev));
 		return rc == -ENOTSUP || rc == -ENODEV ? BENCH_USAGE
 						       : BENCH_FAIL; /* wrong device */
 	}
@@ -435,7 +435,7 @@ static int setup(struct ctx *c)
 	c->dst = xpdk_dma_alloc(max, 4096, XPDK_DMA_F_ZERO);
 	if (c->src == NULL || c->dst == NULL) {
 		fprintf(stderr, "xpdk-bench: dma: buffers of %" PRIu64 " bytes: %s\n", max,
-			xpdk_strerror_last());
+			bench_dev_error(c->o->dev));
 		return BENCH_FAIL;
 	}
 	for (uint64_t i = 0; i < max / 8; i++)

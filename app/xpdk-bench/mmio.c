@@ -299,7 +299,7 @@ static int measure_trapped(const struct mmio_opts *o, const struct xpdk_region *
 			rc = trapped_one(r, o, false, i, p);
 		if (rc < 0) {
 			bench_progress_end();
-			fprintf(stderr, "xpdk-bench: mmio: %s\n", xpdk_strerror_last());
+			fprintf(stderr, "xpdk-bench: mmio: %s\n", bench_dev_error(o->dev));
 			return BENCH_FAIL;
 		}
 		if ((i & 255) == 0 && rte_rdtsc() - last > hz / 4 && o->time > 1) {
@@ -538,7 +538,7 @@ int bench_mmio(int argc, char **argv)
 		return rc < 0 ? BENCH_OK : rc;
 	dev = xpdk_dev_open(o.dev);
 	if (dev == NULL) {
-		fprintf(stderr, "xpdk-bench: mmio: %s\n", xpdk_strerror_last());
+		fprintf(stderr, "xpdk-bench: mmio: %s\n", bench_dev_error(o.dev));
 		return BENCH_FAIL;
 	}
 	if (o.trapped && !o.off_set && (rc = scratch_offset(dev, &o)) != 0)

@@ -212,6 +212,18 @@ int require_device(const char *cmd, const char *dev, int optind_, int argc)
 	return BENCH_USAGE;
 }
 
+const char *bench_dev_error(const char *dev)
+{
+	static char msg[1024];
+	const char *last = xpdk_strerror_last();
+	const char *path = strncmp(dev, "vfio-user:", 10) == 0 ? dev + 10 : dev;
+
+	if (strstr(last, path) != NULL)
+		return last;
+	snprintf(msg, sizeof(msg), "%s: %s", dev, last);
+	return msg;
+}
+
 const char *bench_opt_name(const struct option *lo, int c)
 {
 	static char name[64];

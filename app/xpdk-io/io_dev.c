@@ -224,6 +224,7 @@ static int start_env(const struct io_opts *o)
 
 int io_dev_open(const struct io_opts *o, const struct io_target *t, struct xpdk_dev **dev)
 {
+	const char *path;
 	int rc;
 
 	*dev = NULL;
@@ -243,6 +244,10 @@ int io_dev_open(const struct io_opts *o, const struct io_target *t, struct xpdk_
 			       "%s: %s (a devsim device serves one client at a time: is another "
 			       "program using it?)",
 			       t->name, xpdk_strerror_last());
+	/* name the device, unless the sentence does already (by its address or socket path) */
+	path = t->is_pci || strchr(t->name, ':') == NULL ? t->name : strchr(t->name, ':') + 1;
+	if (strstr(xpdk_strerror_last(), path) == NULL)
+		return io_fail(o, IO_EXIT_DEVICE, "%s: %s", t->name, xpdk_strerror_last());
 	return io_fail(o, IO_EXIT_DEVICE, "%s", xpdk_strerror_last());
 }
 

@@ -22,6 +22,14 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* A failure on @p dev: the device's name first, so that the message says which one failed. */
+static int dev_fail(struct xpdk_dev *dev, const char *what)
+{
+	fprintf(stderr, "edu_hello: %s: %s: %s\n", xpdk_dev_info(dev)->name, what,
+		xpdk_strerror_last());
+	return 1;
+}
+
 static int run(struct xpdk_dev *dev, uint64_t mask)
 {
 	struct xpdk_dma_buf *out = xpdk_dma_alloc(4096, 4096, 0);
@@ -34,7 +42,7 @@ static int run(struct xpdk_dev *dev, uint64_t mask)
 		goto out;
 	}
 	if (xpdk_edu_id(dev, &id) < 0 || xpdk_edu_factorial(dev, 10, &fact, XPDK_EDU_F_IRQ) < 0) {
-		rc = fail("registers");
+		rc = dev_fail(dev, "registers");
 		goto out;
 	}
 	printf("device %s (%s): id 0x%08x, 10! = %u (completion by interrupt)\n",
@@ -44,13 +52,18 @@ static int run(struct xpdk_dev *dev, uint64_t mask)
 	snprintf(out->va, 4096, "hello from the host, through the device and back");
 	if (xpdk_edu_dma_to_device(dev, out, 0, 0, 4096, 0) < 0 ||
 	    xpdk_edu_dma_from_device(dev, in, 0, 0, 4096, XPDK_EDU_F_IRQ) < 0) {
-		rc = fail("DMA");
+		rc = dev_fail(dev, "DMA");
 		goto out;
 	}
 	printf("DMA host 0x%llx -> device buffer -> host 0x%llx: \"%s\" (%s)\n",
 	       (unsigned long long)out->iova, (unsigned long long)in->iova, (char *)in->va,
 	       xpdk_dma_compare(out, in) == 4096 ? "4096 bytes identical" : "MISMATCH");
 	rc = xpdk_dma_compare(out, in) == 4096 ? 0 : 1;
+	if (rc != 0) /* edu has no error register: a DMA fault shows only in the data */
+		fprintf(stderr,
+			"edu_hello: %s: DMA round trip gave different data: the device's DMA did "
+			"not reach the buffers (a DMA fault; the device's log says where)\n",
+			xpdk_dev_info(dev)->name);
 out:
 	xpdk_dma_free(out);
 	xpdk_dma_free(in);

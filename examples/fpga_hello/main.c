@@ -20,9 +20,18 @@
 
 #include "xpdk_fpga.h"
 
+static const char *device = ""; /* the device's name, for messages */
+
+/* Print a failure, naming the device unless the sentence does already. */
 static int fail(const char *what)
 {
-	fprintf(stderr, "fpga_hello: %s: %s\n", what, xpdk_strerror_last());
+	const char *msg = xpdk_strerror_last();
+	const char *path = strncmp(device, "vfio-user:", 10) == 0 ? device + 10 : device;
+
+	if (path[0] != '\0' && strstr(msg, path) == NULL && strcmp(what, device) != 0)
+		fprintf(stderr, "fpga_hello: %s: %s: %s\n", device, what, msg);
+	else
+		fprintf(stderr, "fpga_hello: %s: %s\n", what, msg);
 	return 1;
 }
 
@@ -156,6 +165,7 @@ int main(int argc, char **argv)
 		xpdk_env_cleanup();
 		return 2;
 	}
+	device = argv[optind];
 	fpga = xpdk_fpga_open(argv[optind]);
 	if (fpga == NULL) {
 		rc = fail(argv[optind]);

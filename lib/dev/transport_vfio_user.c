@@ -27,6 +27,7 @@
 
 struct vfu_tp {
 	struct xpdk_vfu_client *client;
+	char target[108];     /* the socket path, for messages */
 	pthread_mutex_t lock; /* the client is used from memory-event callbacks too */
 };
 
@@ -95,6 +96,7 @@ static int vfu_open(struct xpdk_dev *dev, const char *target)
 	if (tp == NULL)
 		return xpdk_err(ENOMEM, "out of memory");
 	pthread_mutex_init(&tp->lock, NULL);
+	snprintf(tp->target, sizeof(tp->target), "%s", target);
 	dev->tp = tp;
 	tp->client = xpdk_vfu_client_connect(target, NULL);
 	if (tp->client == NULL) {

@@ -250,6 +250,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 {
 	const struct xpdk_devsim_model *m = xpdk_devsim_model_find(model);
 	struct xpdk_devsim_dev *dev;
+	char *model_args = NULL;
 	int rc;
 
 	if (m == NULL)
@@ -285,7 +286,10 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 			 m->name);
 		goto fail;
 	}
-	rc = m->init(dev, args ? args : "");
+	rc = xpdk_devsim_faults_parse(dev, args ? args : "", &model_args);
+	if (rc == 0)
+		rc = m->init(dev, model_args);
+	free(model_args);
 	if (rc < 0)
 		goto fail;
 	if (m->multi_function && dev->nfns == 0) {
@@ -431,6 +435,7 @@ void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
 		dev->model->fini(dev);
 	for (unsigned int i = 0; i < dev->nfns; i++)
 		function_destroy(dev->fns[i]);
+	xpdk_devsim_faults_free(dev);
 	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++) {
 		struct devsim_bar *b = &dev->bars[i];
 

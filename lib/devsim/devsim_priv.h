@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 
 #include "xpdk_devsim.h"
+#include "xpdk_vfio_user.h"
 
 #define DEVSIM_MAX_MEM_AREAS 4
 
@@ -56,6 +57,7 @@ struct xpdk_devsim_dev {
 	int fn_index;			/* -1 for an instance */
 	unsigned int nfns;
 	struct xpdk_devsim_dev *fns[XPDK_DEVSIM_MAX_FUNCTIONS];
+	struct devsim_faults *faults; /* framework fault injection (devsim_faults.c), NULL: none */
 };
 
 /* The instance owning @p dev's lock, device thread and model state. */
@@ -73,6 +75,14 @@ int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, u
 /* dev.c, for server.c: device reset and client-gone notifications. */
 void xpdk_devsim_reset(struct xpdk_devsim_dev *dev);
 void xpdk_devsim_detach(struct xpdk_devsim_dev *dev);
+
+/* faults.c: take the framework's faults out of the model arguments @p args (the rest, for the
+ * model, in *@p model_args, to free); the server's fault hook; the device's DMA fault check. */
+int xpdk_devsim_faults_parse(struct xpdk_devsim_dev *dev, const char *args, char **model_args);
+void xpdk_devsim_faults_free(struct xpdk_devsim_dev *dev);
+void xpdk_devsim_faults_decide(void *arg, const struct xpdk_vfu_hdr *cmd, uint64_t nreq,
+			       uint64_t elapsed_ms, struct xpdk_vfu_fault *out);
+int xpdk_devsim_faults_dma(struct xpdk_devsim_dev *dev);
 
 /* server.c, for dev.c */
 int xpdk_devsim_server_open(struct xpdk_devsim_dev *dev);

@@ -80,6 +80,7 @@ static void describe(struct xpdk_devsim_dev *dev, struct xpdk_vfu_device_desc *d
 	d->reset = on_reset;
 	d->attach = on_attach;
 	d->detach = on_detach;
+	d->fault = dev->faults ? xpdk_devsim_faults_decide : NULL;
 }
 
 int xpdk_devsim_server_open(struct xpdk_devsim_dev *dev)
@@ -162,7 +163,7 @@ static int dma_allowed(struct xpdk_devsim_dev *dev)
 				"%s: DMA with bus mastering disabled (the driver must set "
 				"the command register's bus-master bit)",
 				dev->name);
-	return 0;
+	return xpdk_devsim_faults_dma(dev);
 }
 
 int xpdk_devsim_dma_read(struct xpdk_devsim_dev *dev, uint64_t iova, void *dst, size_t len)

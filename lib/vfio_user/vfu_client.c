@@ -33,6 +33,8 @@ struct mem_win {
 
 struct xpdk_vfu_client {
 	int sock;
+	char path[108];	      /* the server's socket, for messages ("" when attached to an fd) */
+	char broken_why[256]; /* why the connection was closed (see broken()) */
 	int timeout_ms;
 	uint16_t next_id;
 	unsigned int minor;
@@ -102,6 +104,26 @@ static int handle_incoming(struct xpdk_vfu_client *c, struct vfu_msg *m)
 	return xpdk_vfu_reply(c->sock, m, ENOTSUP, NULL, 0, NULL, 0, NULL, 0);
 }
 
+/* The stream is out of step (a reply missing, late, cut or foreign): no later reply can be
+ * trusted, so the connection is closed and every later call fails at once. Returns @p rc. */
+static int broken(struct xpdk_vfu_client *c, int rc)
+{
+	if (c->sock >= 0 && c->broken_why[0] == '\0')
+		snprintf(c->broken_why, sizeof(c->broken_why), "%s", xpdk_strerror_last());
+	if (c->sock >= 0)
+		close(c->sock);
+	c->sock = -1;
+	return rc;
+}
+
+static int closed_error(const struct xpdk_vfu_client *c)
+{
+	return xpdk_err(ENOTCONN,
+			"the connection to the vfio-user server%s%s was closed after an earlier "
+			"error (%s); reopen the device",
+			c->path[0] ? " at " : "", c->path, c->broken_why);
+}
+
 /*
  * Send a command and wait for its reply (into @p reply, which the caller releases). Serves
  * server commands meanwhile. Error replies become -errno with a sentence.
@@ -114,18 +136,25 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 	int rc;
 
 	if (c->sock < 0)
-		return xpdk_err(ENOTCONN, "the vfio-user server has gone away");
+		return closed_error(c);
 	rc = xpdk_vfu_send(c->sock, id, cmd, XPDK_VFU_F_TYPE_COMMAND, 0, p1, l1, p2, l2, fds, nfds);
 	if (rc < 0)
-		return rc;
+		return broken(c, rc);
 	for (;;) {
 		uint64_t now = (xpdk_now_ns() / 1000000);
 		int left = now >= deadline ? 0 : (int)(deadline - now);
 
 		rc = xpdk_vfu_recv(c->sock, reply, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS, left);
+		if (rc < 0)
+			(void)broken(c, rc);
 		if (rc == -ETIMEDOUT)
 			return xpdk_err(ETIMEDOUT, "no reply to %s within %d ms", cmd_name(cmd),
 					c->timeout_ms);
+		if (rc == -ENOTCONN)
+			return xpdk_err(ENOTCONN,
+					"the vfio-user server went away before answering %s (it "
+					"closed the connection)",
+					cmd_name(cmd));
 		if (rc < 0)
 			return rc;
 		if ((reply->hdr.flags & XPDK_VFU_F_TYPE_MASK) == XPDK_VFU_F_TYPE_COMMAND) {
@@ -139,6 +168,7 @@ static int call(struct xpdk_vfu_client *c, uint16_t cmd, const void *p1, size_t 
 			uint16_t rid = reply->hdr.msg_id, rcmd = reply->hdr.cmd;
 
 			xpdk_vfu_msg_release(reply);
+			(void)broken(c, -EPROTO);
 			return xpdk_err(EPROTO, "reply %u/%s does not answer %u/%s", rid,
 					cmd_name(rcmd), id, cmd_name(cmd));
 		}
@@ -301,7 +331,8 @@ static int connect_by(int sock, const struct sockaddr_un *sa, const char *path, 
 struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct xpdk_vfu_client *c;
 	int sock, rc;
 
 	if (check_opts(opts) < 0)
@@ -326,7 +357,10 @@ struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 		errno = -rc;
 		return NULL;
 	}
-	return xpdk_vfu_client_attach(sock, opts);
+	c = xpdk_vfu_client_attach(sock, opts);
+	if (c != NULL)
+		snprintf(c->path, sizeof(c->path), "%s", path);
+	return c;
 }
 
 void xpdk_vfu_client_close(struct xpdk_vfu_client *c)
@@ -688,6 +722,8 @@ int xpdk_vfu_client_poll(struct xpdk_vfu_client *c, int timeout_ms)
 {
 	int served = 0;
 
+	if (c->sock < 0)
+		return closed_error(c);
 	for (;;) {
 		struct vfu_msg m;
 		int rc = xpdk_vfu_recv(c->sock, &m, XPDK_VFU_MAX_MSG_SIZE, XPDK_VFU_MAX_FDS,

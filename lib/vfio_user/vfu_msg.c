@@ -322,11 +322,51 @@ void xpdk_vfu_msg_release(struct vfu_msg *m)
 	m->len = 0;
 }
 
+/* Fault injection: send the reply with field @p req->corrupt corrupted. */
+static int reply_corrupt(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
+			 const void *p2, size_t l2, const int *fds, unsigned int nfds)
+{
+	uint16_t id = req->hdr.msg_id, cmd = req->hdr.cmd;
+	size_t len = err ? 0 : l1 + l2;
+	uint8_t *buf = calloc(1, len + 4);
+	int rc;
+
+	if (buf == NULL)
+		return xpdk_err(ENOMEM, "out of memory");
+	if (len > 0) {
+		memcpy(buf, p1, l1);
+		if (l2 > 0)
+			memcpy(buf + l1, p2, l2);
+	}
+	switch (req->corrupt) {
+	case XPDK_VFU_CORRUPT_ID:
+		id++;
+		break;
+	case XPDK_VFU_CORRUPT_CMD:
+		cmd = cmd == XPDK_VFU_DEVICE_RESET ? XPDK_VFU_VERSION : cmd + 1;
+		break;
+	case XPDK_VFU_CORRUPT_SIZE:
+		len = len > 0 ? len - 1 : 4;
+		break;
+	case XPDK_VFU_CORRUPT_DATA:
+		/* a REGION_READ's data, or the whole payload of other replies */
+		for (size_t i = cmd == XPDK_VFU_REGION_READ && len > l1 ? l1 : 0; i < len; i++)
+			buf[i] = (uint8_t)~buf[i];
+		break;
+	}
+	rc = xpdk_vfu_send(sock, id, cmd, XPDK_VFU_F_TYPE_REPLY | (err ? XPDK_VFU_F_ERROR : 0),
+			   (uint32_t)err, buf, len, NULL, 0, err ? NULL : fds, err ? 0 : nfds);
+	free(buf);
+	return rc;
+}
+
 int xpdk_vfu_reply(int sock, const struct vfu_msg *req, int err, const void *p1, size_t l1,
 		   const void *p2, size_t l2, const int *fds, unsigned int nfds)
 {
 	if (req->hdr.flags & XPDK_VFU_F_NO_REPLY)
 		return 0;
+	if (req->corrupt != 0)
+		return reply_corrupt(sock, req, err, p1, l1, p2, l2, fds, nfds);
 	if (err != 0)
 		return xpdk_vfu_send(sock, req->hdr.msg_id, req->hdr.cmd,
 				     XPDK_VFU_F_TYPE_REPLY | XPDK_VFU_F_ERROR, (uint32_t)err, NULL,

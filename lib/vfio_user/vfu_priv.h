@@ -27,6 +27,7 @@ struct vfu_msg {
 	size_t len;
 	int fds[XPDK_VFU_MAX_FDS];
 	unsigned int nfds;
+	enum xpdk_vfu_corrupt corrupt; /* fault injection: xpdk_vfu_reply() corrupts this field */
 };
 
 /* Send one message: header + up to two payload pieces + fds, the fds with the first byte; the
@@ -65,6 +66,26 @@ int xpdk_vfu_caps_json(char *buf, size_t len, unsigned int max_fds);
 /* The same, limited to the members present in the peer's @p proposed JSON (may be NULL): a
  * VERSION reply's capabilities must be a subset of those proposed. */
 int xpdk_vfu_caps_json_subset(char *buf, size_t len, unsigned int max_fds, const char *proposed);
+
+/* Fault injection in the server (vfu_fault.c): the state of one client, zeroed when it connects. */
+struct vfu_fault_state {
+	uint64_t t0_ns;		  /* when the client connected */
+	uint64_t nreq;		  /* its commands so far */
+	uint64_t tick_ns;	  /* call the hook without a command then (0: never) */
+	uint64_t storm_period_ns; /* an interrupt storm: every this long (0: none) */
+	uint64_t storm_next_ns;
+	bool stopped; /* XPDK_VFU_FAULT_STOP: nothing is answered any more */
+};
+
+/* Milliseconds the server may sleep before xpdk_vfu_fault_tick() has something to do (-1: any). */
+int xpdk_vfu_fault_wait_ms(const struct vfu_fault_state *fs);
+/* Timed faults and interrupt storms that are due: 0, or a negative errno to drop the client. */
+int xpdk_vfu_fault_tick(struct xpdk_vfu_server *s, const struct xpdk_vfu_device_desc *desc,
+			struct vfu_fault_state *fs, int stop_fd);
+/* Before handling the client's command @p m on @p sock: 0 to handle it (m->corrupt may be set),
+ * 1 when it has been dealt with (dropped or answered), a negative errno to drop the client. */
+int xpdk_vfu_fault_command(struct xpdk_vfu_server *s, const struct xpdk_vfu_device_desc *desc,
+			   struct vfu_fault_state *fs, int sock, int stop_fd, struct vfu_msg *m);
 
 /* Monotonic milliseconds. */
 

@@ -57,6 +57,7 @@ struct xpdk_vfu_server {
 	atomic_bool connected;
 	bool versioned;
 	struct xpdk_vfu_caps peer;
+	struct vfu_fault_state fault; /* fault injection, when desc.fault is set */
 
 	pthread_rwlock_t lock; /* wins, nwins, irq_fds */
 	struct dma_win wins[XPDK_VFU_MAX_DMA_MAPS];
@@ -804,13 +805,14 @@ static int serve(struct xpdk_vfu_server *s)
 {
 	uint64_t version_by = xpdk_now_ns() + (uint64_t)VERSION_TIMEOUT_MS * 1000000;
 
+	s->fault = (struct vfu_fault_state){ .t0_ns = xpdk_now_ns() };
 	for (;;) {
 		struct pollfd p[3] = {{.fd = s->conn_fd, .events = POLLIN},
 				      {.fd = s->stop_fd, .events = POLLIN},
 				      {.fd = s->drop_fd, .events = POLLIN}};
 		struct vfu_msg m;
 		uint64_t n;
-		int rc, wait_ms = -1;
+		int rc, wait_ms = -1, poll_ms;
 
 		if (read(s->drop_fd, &n, sizeof(n)) == (ssize_t)sizeof(n))
 			return 0; /* xpdk_vfu_server_disconnect(): the client is dropped */
@@ -824,10 +826,21 @@ static int serve(struct xpdk_vfu_server *s)
 						VERSION_TIMEOUT_MS);
 			wait_ms = (int)((version_by - now + 999999) / 1000000);
 		}
+		poll_ms = wait_ms;
+		if (s->desc.fault != NULL) {
+			int f_ms;
+
+			rc = xpdk_vfu_fault_tick(s, &s->desc, &s->fault, s->stop_fd);
+			if (rc < 0)
+				return rc;
+			f_ms = xpdk_vfu_fault_wait_ms(&s->fault);
+			if (f_ms >= 0 && (poll_ms < 0 || f_ms < poll_ms))
+				poll_ms = f_ms;
+		}
 		/* the next request of a busy client comes within microseconds: catch it
 		 * spinning rather than after a cross-core wake-up */
 		if (!xpdk_vfu_spin_readable(s->conn_fd)) {
-			if (poll(p, 3, wait_ms) < 0 && errno != EINTR)
+			if (poll(p, 3, poll_ms) < 0 && errno != EINTR)
 				return -errno;
 			if (atomic_load(&s->stopping))
 				return 0;
@@ -842,6 +855,16 @@ static int serve(struct xpdk_vfu_server *s)
 				   s->versioned ? MSG_TIMEOUT_MS : wait_ms);
 		if (rc < 0)
 			return rc; /* disconnect or protocol error: the stream cannot go on */
+		if (s->desc.fault != NULL) {
+			rc = xpdk_vfu_fault_command(s, &s->desc, &s->fault, s->conn_fd, s->stop_fd,
+						    &m);
+			if (rc != 0) {
+				xpdk_vfu_msg_release(&m);
+				if (rc < 0)
+					return rc;
+				continue;
+			}
+		}
 		rc = dispatch(s, &m);
 		if (rc > 0)
 			rc = xpdk_vfu_reply(s->conn_fd, &m, rc, NULL, 0, NULL, 0, NULL, 0);

@@ -389,6 +389,38 @@ struct xpdk_vfu_region_desc {
 	} areas[XPDK_VFU_MAX_AREAS];
 };
 
+/**
+ * Fault injection: what a server does with a client's command instead of (or besides) handling
+ * it, as the device description's @c fault hook decides. All zero: handle it normally.
+ */
+enum xpdk_vfu_fault_action {
+	XPDK_VFU_FAULT_NONE = 0, /**< handle the command */
+	XPDK_VFU_FAULT_STOP,	 /**< answer neither it nor any later command of this client */
+	XPDK_VFU_FAULT_CLOSE,	 /**< close the connection without answering */
+	XPDK_VFU_FAULT_ERROR,	 /**< answer with the error @c err, without handling it */
+	XPDK_VFU_FAULT_CORRUPT,	 /**< handle it, and corrupt one field of the reply */
+};
+
+/** The reply field XPDK_VFU_FAULT_CORRUPT changes. */
+enum xpdk_vfu_corrupt {
+	XPDK_VFU_CORRUPT_ID = 1, /**< the message ID (off by one) */
+	XPDK_VFU_CORRUPT_CMD,	 /**< the command (another one) */
+	XPDK_VFU_CORRUPT_SIZE,	 /**< the payload: one byte short, or 4 bytes of junk when empty */
+	XPDK_VFU_CORRUPT_DATA, /**< every payload byte inverted (a REGION_READ's data: its bits) */
+};
+
+/** A fault hook's decision. */
+struct xpdk_vfu_fault {
+	unsigned int delay_ms; /**< wait this long before going on (stop requests still work) */
+	enum xpdk_vfu_fault_action action;
+	int err;		       /**< XPDK_VFU_FAULT_ERROR: the positive errno to answer */
+	enum xpdk_vfu_corrupt corrupt; /**< XPDK_VFU_FAULT_CORRUPT: which field */
+	unsigned int irq_storm_hz;     /**< non-zero: from now until the client leaves, signal every
+					 interrupt eventfd it set this many times a second */
+	int next_ms;		       /**< call the hook again after this many ms without a command
+					 (a timed fault); negative: on commands only */
+};
+
 /** What a server serves: a PCI device. Callbacks run on the server thread. */
 struct xpdk_vfu_device_desc {
 	unsigned int num_regions;				   /**< 9 for PCI */
@@ -406,6 +438,13 @@ struct xpdk_vfu_device_desc {
 	void (*attach)(void *arg);
 	/** A client left (after its DMA maps and eventfds were dropped). Optional. */
 	void (*detach)(void *arg);
+	/**
+	 * Fault injection (optional, for simulators): decide @p f (zeroed) for the client's
+	 * command @p cmd (NULL when called because the last decision's @c next_ms expired), the
+	 * @p nreq th of this client (1 for its VERSION), @p elapsed_ms after it connected.
+	 */
+	void (*fault)(void *arg, const struct xpdk_vfu_hdr *cmd, uint64_t nreq, uint64_t elapsed_ms,
+		      struct xpdk_vfu_fault *f);
 };
 
 /**

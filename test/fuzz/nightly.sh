@@ -6,10 +6,14 @@
 #
 #   test/fuzz/nightly.sh [RUNS]          default $XPDK_FUZZ_RUNS or 1000000
 #
+# The tree keeps the hand-written seeds and a minimal set of generated inputs of at most
+# $XPDK_FUZZ_KEEP_LEN bytes (default 1024) with the same coverage (tens of KB at most).
+#
 # CI runs the short, time-bounded test/fuzz/run.sh instead (about a minute in all).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-${XPDK_FUZZ_RUNS:-1000000}}
+keep_len=${XPDK_FUZZ_KEEP_LEN:-1024} # largest generated input kept in the tree
 bdir=$top/build-fuzz
 corpus_top=$top/test/fuzz/corpus
 
@@ -39,8 +43,19 @@ for t in "${targets[@]}"; do
 		continue
 	fi
 	grep -E 'stat::number_of_executed_units' "$bdir/$name.nightly.log" | sed "s/^/nightly: $name /"
-	# keep in the tree only the inputs that add coverage
-	"$t" -merge=1 "$corpus_top/$name" "$work" >/dev/null 2>&1 || true
-	echo "nightly: $name corpus: $(find "$corpus_top/$name" -type f | wc -l) inputs"
+	# minimise back into the tree: the hand-written seeds (named), then the fewest generated
+	# inputs (named by their SHA-1) of at most $keep_len bytes that keep the coverage
+	fresh=$bdir/corpus-min/$name
+	rm -rf "$fresh" && mkdir -p "$fresh"
+	find "$corpus_top/$name" -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' -exec cp {} "$fresh/" \;
+	if "$t" -merge=1 -max_len="$keep_len" "$fresh" "$corpus_top/$name" "$work" \
+		>"$bdir/$name.merge.log" 2>&1; then
+		find "$corpus_top/$name" -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -delete
+		cp -n "$fresh"/* "$corpus_top/$name/"
+	else
+		echo "nightly: $name: merge failed, corpus unchanged (see $bdir/$name.merge.log)" >&2
+	fi
+	echo "nightly: $name corpus: $(find "$corpus_top/$name" -type f | wc -l) inputs," \
+		"$(du -sb "$corpus_top/$name" | cut -f1) bytes"
 done
 exit $status

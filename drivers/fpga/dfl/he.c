@@ -136,7 +136,21 @@ static int he_quiesce(struct xpdk_fpga *f)
 static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes,
 			 uint32_t passes)
 {
-	int rc = he_quiesce(f);
+	uint64_t st = 0, err = 0, addr = 0;
+	int rc;
+
+	/* a run that faulted before it could write its completion (the DSM itself out of the
+	 * device's reach) still says so in its registers */
+	if (xpdk_fpga_rd(f, he_reg(f, XPDK_HE_STATUS), &st) == 0 &&
+	    (st & (XPDK_HE_STATUS_BUSY | XPDK_HE_STATUS_ERROR)) == XPDK_HE_STATUS_ERROR &&
+	    xpdk_fpga_rd(f, he_reg(f, XPDK_HE_ERROR), &err) == 0 && err != XPDK_HE_ERR_NONE &&
+	    xpdk_fpga_rd(f, he_reg(f, XPDK_HE_ERR_ADDR), &addr) == 0)
+		return xpdk_err(EIO,
+				"%s: exerciser %s at IOVA 0x%llx (its status register; no "
+				"completion reached the DSM within %llu ms)",
+				xpdk_dev_info(f->dev)->name, xpdk_he_strerror((unsigned int)err),
+				(unsigned long long)addr, (unsigned long long)timeout_ms);
+	rc = he_quiesce(f);
 
 	if (rc == -ENOTCONN || rc == -EPIPE || rc == -ECONNRESET) {
 		char why[256];
