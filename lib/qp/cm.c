@@ -423,12 +423,30 @@ int xpdk_cm_connect(struct xpdk_qp *qp, const char *ip, uint16_t port, const voi
 		rc = xpdk_err(errno, "rdma_create_id: %s", strerror(errno));
 		goto fail;
 	}
-	if (rdma_resolve_addr(qp->cm_id, (struct sockaddr *)&src, (struct sockaddr *)&dst,
-			      timeout_ms < 0 ? 5000 : timeout_ms)) {
-		rc = xpdk_err(errno, "%s: rdma_resolve_addr: %s", what, strerror(errno));
-		goto fail;
+	/*
+	 * Resolve in short attempts: the kernel re-examines a request waiting for ARP when a
+	 * neighbour update arrives, else only at the request's timeout; on rxe over a veth pair
+	 * the update was seen to go unnoticed, so a 20 s timeout meant 20 s of waiting.
+	 */
+	for (int attempt = 0;; attempt++) {
+		int step = timeout_ms < 0 || timeout_ms > 1000 ? 1000 : timeout_ms;
+
+		if (rdma_resolve_addr(qp->cm_id, (struct sockaddr *)&src, (struct sockaddr *)&dst,
+				      step)) {
+			rc = xpdk_err(errno, "%s: rdma_resolve_addr: %s", what, strerror(errno));
+			goto fail;
+		}
+		rc = expect(qp->cm_ch, RDMA_CM_EVENT_ADDR_RESOLVED, step + 1000, what, NULL, NULL);
+		if (rc == 0 || (timeout_ms >= 0 && (attempt + 1) * step >= timeout_ms))
+			break;
+		/* a fresh identity for the next attempt */
+		rdma_destroy_id(qp->cm_id);
+		qp->cm_id = NULL;
+		if (rdma_create_id(qp->cm_ch, &qp->cm_id, qp, RDMA_PS_TCP)) {
+			rc = xpdk_err(errno, "rdma_create_id: %s", strerror(errno));
+			goto fail;
+		}
 	}
-	rc = expect(qp->cm_ch, RDMA_CM_EVENT_ADDR_RESOLVED, timeout_ms, what, NULL, NULL);
 	if (rc < 0)
 		goto fail;
 	if (rdma_resolve_route(qp->cm_id, timeout_ms < 0 ? 5000 : timeout_ms)) {

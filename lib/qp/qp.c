@@ -51,6 +51,7 @@ bool sq_book_post(struct sq_book *b, bool want)
 	if (sig) {
 		b->batch[b->tail] = b->run;
 		b->tail = (b->tail + 1) % b->depth;
+		b->nbatch++;
 		b->run = 0;
 	}
 	return sig;
@@ -62,6 +63,7 @@ void sq_book_unpost(struct sq_book *b, const bool *signalled, unsigned int n)
 	for (unsigned int i = n; i-- > 0;) {
 		if (signalled[i]) {
 			b->tail = (b->tail + b->depth - 1) % b->depth;
+			b->nbatch--;
 			b->run = b->batch[b->tail];
 		}
 		b->run--;
@@ -71,10 +73,11 @@ void sq_book_unpost(struct sq_book *b, const bool *signalled, unsigned int n)
 
 void sq_book_complete(struct sq_book *b)
 {
-	if (b->head == b->tail)
+	if (b->nbatch == 0)
 		return; /* nothing signalled is outstanding (reset after an error) */
 	b->outstanding -= b->batch[b->head];
 	b->head = (b->head + 1) % b->depth;
+	b->nbatch--;
 }
 
 void sq_book_reset(struct sq_book *b)
@@ -82,6 +85,7 @@ void sq_book_reset(struct sq_book *b)
 	b->outstanding = 0;
 	b->run = 0;
 	b->head = b->tail = 0;
+	b->nbatch = 0;
 }
 
 /* ---- addresses ---- */

@@ -78,6 +78,7 @@ struct sq_book {
 	uint32_t run;	      /* unsignalled WRs since the last signalled one */
 	uint32_t sig_every;   /* 1: every WR signalled */
 	uint32_t head, tail;  /* ring of batch sizes, depth entries */
+	uint32_t nbatch;      /* entries in the ring */
 	uint32_t *batch;
 };
 
