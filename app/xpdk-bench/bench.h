@@ -82,5 +82,7 @@ void json_string(const char *s);
 /* ---- subcommands: argc/argv start at the subcommand name ---- */
 int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);
+/* RDMA queue pairs (lib/qp); built when lib/qp is (XPDK_HAVE_QP) */
+int bench_qp(int argc, char **argv);
 
 #endif /* XPDK_BENCH_H */

@@ -28,6 +28,7 @@ static void usage(FILE *o)
 	fprintf(
 	    o, "Usage: xpdk-bench [EAL options] -- mmio -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- dma -d DEV [options]\n"
+	       "       xpdk-bench [EAL options] -- qp TEST [options] [SERVER]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
 	       "\n"
 	       "Throughput and latency of device access, each beside a same-run baseline:\n"
@@ -36,6 +37,8 @@ static void usage(FILE *o)
 	       "        path's latency percentiles\n"
 	       "  dma   DMA engine bandwidth, message rate and completion latency per size,\n"
 	       "        against single-thread memcpy and DPDK's dma_skeleton (ratios)\n"
+	       "  qp    RDMA write/read/send bandwidth and send/write latency between two\n"
+	       "        xpdk-bench processes, perftest style (when built with lib/qp)\n"
 	       "\n"
 	       "Output: a table (perftest style), --json, --csv; dma --plot FILE.png.\n"
 	       "EAL: e.g. -l 0 (the main lcore: where the benchmark runs); XPDK adds --no-pci and\n"
@@ -71,6 +74,10 @@ static int dispatch(int argc, char **argv)
 		return bench_mmio(argc, argv);
 	if (strcmp(argv[0], "dma") == 0)
 		return bench_dma(argc, argv);
+#ifdef XPDK_HAVE_QP
+	if (strcmp(argv[0], "qp") == 0)
+		return bench_qp(argc, argv);
+#endif
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		usage(stdout);
 		return BENCH_OK;

@@ -171,7 +171,7 @@ struct xpdk_qp *xpdk_qp_create(struct xpdk_pd *pd, const struct xpdk_qp_opts *op
 			    ? dev->dev_attr.max_qp_rd_atom
 			    : dev->dev_attr.max_qp_init_rd_atom;
 
-		o.max_rd_atomic = (uint8_t)(m > 16 ? 16 : m < 1 ? 1 : m);
+		o.max_rd_atomic = (uint8_t)(m > 255 ? 255 : m < 1 ? 1 : m);
 	}
 	if (o.timeout == 0)
 		o.timeout = 14;

@@ -251,7 +251,7 @@ struct xpdk_qp_opts {
 	 */
 	uint32_t sig_every;
 	uint32_t qkey;	       /**< UD Q_Key; default 0x11111111 */
-	uint8_t max_rd_atomic; /**< RC READs in flight each way; default min(16, device max) */
+	uint8_t max_rd_atomic; /**< RC READs in flight each way; default: the device's maximum */
 	uint8_t timeout;       /**< RC local ACK timeout exponent; default 14 (67 ms) */
 	uint8_t retry_cnt;     /**< RC retries; default 7 */
 	uint8_t rnr_retry;     /**< RC RNR retries; default 7 (for ever) */
