@@ -120,7 +120,7 @@ static void usage(FILE *o)
 		"  -t, --tx-depth N       send WRs outstanding (default 128; latency 1)\n"
 		"  -r, --rx-depth N       receives posted by the send server (default 512)\n"
 		"  -Q, --cq-mod N         signal every Nth send WR (default 100)\n"
-		"  -I, --inline_size N    inline up to N bytes (default 0 bandwidth, 220 latency)\n"
+		"  -I, --inline_size N    inline up to N bytes (default 0, as perftest on rxe)\n"
 		"  -q, --qp N             QPs (bandwidth tests; default 1, at most %d)\n"
 		"  -p, --port N           rdma_cm port (default 18515)\n"
 		"  -F                     accepted for perftest compatibility (no effect)\n"
@@ -734,9 +734,8 @@ static int run_client(const struct qp_opts *o)
 		return rc;
 	for (int s = 0; s < o->nsizes; s++) {
 		uint64_t size = o->sizes[s];
-		uint32_t inl = o->inline_size >= 0 ? (uint32_t)o->inline_size
-			       : is_lat(o->test)    ? 220
-						    : 0;
+		/* perftest 4.5 disables inline on devices it does not know to support it (rxe) */
+		uint32_t inl = o->inline_size >= 0 ? (uint32_t)o->inline_size : 0;
 		struct row *r = &rows[s];
 
 		memset(r, 0, sizeof(*r));

@@ -85,9 +85,43 @@ rx=$(($(cat /sys/class/net/va/statistics/rx_packets) - rx0))
 [ "$tx" -gt 50 ] && [ "$rx" -gt 50 ]
 ok $? "the RoCE traffic crossed the veth pair ($tx packets out of va, $rx in)"
 
-if [ -f "$here/guest-qp-more.sh" ]; then
-	. "$here/guest-qp-more.sh"
+# xpdk.verbs: pyverbs' examples, RC traffic and errors; pyverbs' CMID example in two processes
+if [ -f "$build/python/xpdk/verbs/__init__.py" ]; then
+	export PYTHONPATH=$build/python PYTHONDONTWRITEBYTECODE=1
+	timeout 120 /usr/bin/python3 "$here/verbs_examples.py" $RXE_A >/tmp/verbs.out 2>&1
+	rc=$?
+	tap_through_lines </tmp/verbs.out
+	ok $rc "verbs_examples.py exits 0" "exit status $rc"
+	timeout 60 /usr/bin/python3 "$here/verbs_examples.py" cm-server $IP_A 7472 \
+		>/tmp/cms.out 2>&1 &
+	spid=$!
+	for _ in $(seq 50); do grep -q "listening" /tmp/cms.out && break; sleep 0.2; done
+	timeout 50 /usr/bin/python3 "$here/verbs_examples.py" cm-client $IP_B $IP_A 7472 \
+		>/tmp/cmc.out 2>&1
+	crc=$?
+	wait $spid
+	src=$?
+	tap_through_lines </tmp/cms.out
+	tap_through_lines </tmp/cmc.out
+	[ $crc -eq 0 ] && [ $src -eq 0 ]
+	ok $? "the CMID example's two sides exit 0 (server $src, client $crc)"
 fi
+
+# xpdk-bench qp smoke: each test, two sizes, few iterations, JSON checked
+for t in write read send write_lat send_lat; do
+	timeout 60 "$bench" -l 0 -- qp $t -d $RXE_A -p 18517 >/tmp/bs.out 2>&1 &
+	spid=$!
+	sleep 1
+	out=$(timeout 50 "$bench" -l 1 -- qp $t -d $RXE_B -p 18517 -s 64,4K -n 50 --json $IP_A \
+		2>&1)
+	rc=$?
+	wait $spid
+	src=$?
+	echo "$out" | grep -q '"bytes":4096' && echo "$out" | grep -Eq '"(bw_avg|t_typical)":[0-9]'
+	ok $((rc + src + $?)) "xpdk-bench qp $t (64 B and 4 KiB, 50 iterations) gives figures" \
+		"$out" "server: $(cat /tmp/bs.out)"
+	echo "$out" | grep -o '"bytes":[0-9]*,[^}]*' | sed 's/^/# /'
+done
 
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "# guest-qp.sh: $(echo "$t1 - $t0" | bc 2>/dev/null || echo "?") s"
