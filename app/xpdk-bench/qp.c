@@ -30,21 +30,21 @@
 #include "xpdk_qp.h"
 
 #define QP_MAX_SIZES 32
-#define QP_MAX_QPS 16
-#define CONNECT_MS 20000
-#define MAGIC 0x58515042u /* "XQPB" */
+#define QP_MAX_QPS   16
+#define CONNECT_MS   20000
+#define MAGIC	     0x58515042u /* "XQPB" */
 
 enum qp_test { T_WRITE, T_READ, T_SEND, T_WRITE_LAT, T_SEND_LAT };
-static const char *const test_names[] = {"write", "read", "send", "write_lat", "send_lat"};
-static const char *const test_titles[] = {"RDMA_Write BW Test", "RDMA_Read BW Test",
-					  "Send BW Test", "RDMA_Write Latency Test",
-					  "Send Latency Test"};
+static const char *const test_names[] = { "write", "read", "send", "write_lat", "send_lat" };
+static const char *const test_titles[] = { "RDMA_Write BW Test", "RDMA_Read BW Test",
+					   "Send BW Test", "RDMA_Write Latency Test",
+					   "Send Latency Test" };
 
 struct qp_opts {
 	enum qp_test test;
-	const char *dev;    /* -d */
-	uint8_t ib_port;    /* -i */
-	int gid_index;	    /* -x, -1 auto */
+	const char *dev; /* -d */
+	uint8_t ib_port; /* -i */
+	int gid_index;	 /* -x, -1 auto */
 	uint64_t sizes[QP_MAX_SIZES];
 	int nsizes;
 	uint32_t iters;	    /* -n */
@@ -139,8 +139,9 @@ static void usage(FILE *o)
 
 static int open_dev(const struct qp_opts *o, struct conn *c)
 {
-	struct xpdk_rdma_opts ro = {.port = o->ib_port, .gid_index = o->gid_index,
-				    .gid_index_given = o->gid_index >= 0};
+	struct xpdk_rdma_opts ro = { .port = o->ib_port,
+				     .gid_index = o->gid_index,
+				     .gid_index_given = o->gid_index >= 0 };
 	char names[256];
 	const char *name = o->dev;
 
@@ -166,7 +167,7 @@ static int open_dev(const struct qp_opts *o, struct conn *c)
 static int make_qps(const struct qp_opts *o, struct conn *c, unsigned int nqps, uint64_t size,
 		    uint32_t inline_size)
 {
-	struct xpdk_qp_opts qo = {0};
+	struct xpdk_qp_opts qo = { 0 };
 	uint64_t bufsize = size * 2 + 4096; /* per QP: see qbuf() */
 
 	c->pd = xpdk_pd_alloc(c->dev);
@@ -185,8 +186,8 @@ static int make_qps(const struct qp_opts *o, struct conn *c, unsigned int nqps, 
 		c->nqps++;
 	}
 	c->buf = xpdk_dma_alloc(bufsize * nqps, 4096, XPDK_DMA_F_ZERO);
-	if (c->buf == NULL || xpdk_pd_dma_key(c->pd, c->buf->va, c->buf->size, &c->lkey,
-					      &c->rkey) < 0)
+	if (c->buf == NULL ||
+	    xpdk_pd_dma_key(c->pd, c->buf->va, c->buf->size, &c->lkey, &c->rkey) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -218,7 +219,7 @@ static uint8_t *qbuf(const struct conn *c, unsigned int q, uint64_t size)
 static int serve_send(struct conn *c, uint64_t size, uint32_t rx_depth)
 {
 	struct ibv_wc wc[64];
-	struct xpdk_wr w = {.len = (uint32_t)size, .lkey = c->lkey};
+	struct xpdk_wr w = { .len = (uint32_t)size, .lkey = c->lkey };
 	uint64_t next_look = 0;
 	unsigned int q;
 
@@ -230,7 +231,7 @@ static int serve_send(struct conn *c, uint64_t size, uint32_t rx_depth)
 				return -1;
 		}
 	for (;;) {
-		uint32_t again[QP_MAX_QPS] = {0};
+		uint32_t again[QP_MAX_QPS] = { 0 };
 		int n = xpdk_cq_poll(c->cq, wc, 64);
 
 		if (n < 0)
@@ -245,8 +246,10 @@ static int serve_send(struct conn *c, uint64_t size, uint32_t rx_depth)
 			struct xpdk_wr b[64];
 
 			for (uint32_t i = 0; i < again[q]; i++)
-				b[i] = (struct xpdk_wr){.wr_id = q, .addr = qbuf(c, q, size),
-							.len = (uint32_t)size, .lkey = c->lkey};
+				b[i] = (struct xpdk_wr){ .wr_id = q,
+							 .addr = qbuf(c, q, size),
+							 .len = (uint32_t)size,
+							 .lkey = c->lkey };
 			if (again[q])
 				xpdk_qp_post_recv(c->qp[q], b, again[q]);
 		}
@@ -281,7 +284,7 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 
 static int run_server(const struct qp_opts *o)
 {
-	struct conn c = {0};
+	struct conn c = { 0 };
 	struct xpdk_cm_listener *l;
 	int rc = open_dev(o, &c);
 	bool last = false;
@@ -325,14 +328,20 @@ static int run_server(const struct qp_opts *o)
 				break;
 			}
 		}
+		if (c.buf == NULL || m.qp_index >= c.nqps) {
+			xpdk_cm_reject(req);
+			continue;
+		}
 		{
 			unsigned int q = m.qp_index;
-			struct rep_msg r = {.addr = (uintptr_t)qbuf(&c, q, m.size), .rkey = c.rkey};
+			struct rep_msg r = { .addr = (uintptr_t)qbuf(&c, q, m.size),
+					     .rkey = c.rkey };
 
-			c.peer[q] = (struct rep_msg){.addr = m.addr, .rkey = m.rkey};
+			c.peer[q] = (struct rep_msg){ .addr = m.addr, .rkey = m.rkey };
 
-			if (q >= c.nqps || xpdk_cm_accept(req, c.qp[q], &r, sizeof(r), CONNECT_MS)) {
-				fprintf(stderr, "xpdk-bench qp: accept: %s\n", xpdk_strerror_last());
+			if (xpdk_cm_accept(req, c.qp[q], &r, sizeof(r), CONNECT_MS)) {
+				fprintf(stderr, "xpdk-bench qp: accept: %s\n",
+					xpdk_strerror_last());
 				continue;
 			}
 			if (q + 1 < m.nqps)
@@ -369,11 +378,17 @@ static int client_connect(const struct qp_opts *o, struct conn *c, uint64_t size
 	if (make_qps(o, c, nqps, size, inline_size))
 		return BENCH_FAIL;
 	for (unsigned int q = 0; q < nqps; q++) {
-		struct req_msg m = {.magic = MAGIC, .test = (uint8_t)o->test, .last = last,
-				    .qp_index = (uint8_t)q, .nqps = (uint8_t)nqps,
-				    .size = (uint32_t)size, .iters = o->iters,
-				    .rx_depth = o->rx_depth, .inline_size = inline_size,
-				    .addr = (uintptr_t)qbuf(c, q, size), .rkey = c->rkey};
+		struct req_msg m = { .magic = MAGIC,
+				     .test = (uint8_t)o->test,
+				     .last = last,
+				     .qp_index = (uint8_t)q,
+				     .nqps = (uint8_t)nqps,
+				     .size = (uint32_t)size,
+				     .iters = o->iters,
+				     .rx_depth = o->rx_depth,
+				     .inline_size = inline_size,
+				     .addr = (uintptr_t)qbuf(c, q, size),
+				     .rkey = c->rkey };
 		size_t plen = sizeof(c->peer[q]);
 		int rc = -1;
 
@@ -383,7 +398,7 @@ static int client_connect(const struct qp_opts *o, struct conn *c, uint64_t size
 					     &c->peer[q], &plen, CONNECT_MS);
 			if (rc == -ECONNREFUSED) {
 				/* a rejected QP is in INIT: make a fresh one */
-				struct xpdk_qp_opts qo = {0};
+				struct xpdk_qp_opts qo = { 0 };
 
 				xpdk_qp_destroy(c->qp[q]);
 				qo.send_cq = c->cq;
@@ -417,7 +432,7 @@ static int run_bw(const struct qp_opts *o, struct conn *c, uint64_t size, uint32
 	unsigned int nq = c->nqps;
 	uint32_t depth = o->tx_depth < 16 ? 16 : o->tx_depth;
 	uint64_t t0, t1;
-	enum xpdk_wr_op op = o->test == T_WRITE ? XPDK_OP_WRITE
+	enum xpdk_wr_op op = o->test == T_WRITE	 ? XPDK_OP_WRITE
 			     : o->test == T_READ ? XPDK_OP_READ
 						 : XPDK_OP_SEND;
 
@@ -427,7 +442,8 @@ static int run_bw(const struct qp_opts *o, struct conn *c, uint64_t size, uint32
 		done[q] = 0;
 	}
 	for (unsigned int i = 0; i < 64; i++)
-		w[i] = (struct xpdk_wr){.len = (uint32_t)size, .lkey = c->lkey, .op = (uint8_t)op};
+		w[i] =
+		    (struct xpdk_wr){ .len = (uint32_t)size, .lkey = c->lkey, .op = (uint8_t)op };
 	t0 = xpdk_now_ns();
 	for (;;) {
 		bool finished = true;
@@ -445,8 +461,8 @@ static int run_bw(const struct qp_opts *o, struct conn *c, uint64_t size, uint32
 				w[i].addr = qbuf(c, q, size);
 				w[i].raddr = c->peer[q].addr;
 				w[i].rkey = c->peer[q].rkey;
-				w[i].flags = size <= inline_size && op != XPDK_OP_READ ? XPDK_WR_INLINE
-											: 0;
+				w[i].flags =
+				    size <= inline_size && op != XPDK_OP_READ ? XPDK_WR_INLINE : 0;
 				if (done[q] + i + 1 == quota[q])
 					w[i].flags |= XPDK_WR_SIGNALED;
 			}
@@ -509,10 +525,13 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 	 * separate poll and post buffers) */
 	uint8_t *rx = qbuf(c, 0, size), *tx = rx + size + 64;
 	volatile uint8_t *last = rx + size - 1;
-	struct xpdk_wr w = {.addr = tx, .len = (uint32_t)size, .lkey = c->lkey,
-			    .raddr = c->peer[0].addr, .rkey = c->peer[0].rkey,
-			    .flags = size <= inline_size ? XPDK_WR_INLINE : 0};
-	struct xpdk_wr rw = {.addr = rx, .len = (uint32_t)size, .lkey = c->lkey};
+	struct xpdk_wr w = { .addr = tx,
+			     .len = (uint32_t)size,
+			     .lkey = c->lkey,
+			     .raddr = c->peer[0].addr,
+			     .rkey = c->peer[0].rkey,
+			     .flags = size <= inline_size ? XPDK_WR_INLINE : 0 };
+	struct xpdk_wr rw = { .addr = rx, .len = (uint32_t)size, .lkey = c->lkey };
 	struct ibv_wc wc[16];
 	bool send = o->test == T_SEND_LAT;
 
@@ -595,8 +614,7 @@ static void print_header(const struct qp_opts *o, const struct conn *c, uint32_t
 	printf("                    %s (xpdk-bench qp %s)\n", test_titles[o->test],
 	       test_names[o->test]);
 	printf(" Device         : %s port %u, GID %d %s (%s)%s\n", info.name, info.port,
-	       info.gid_index, info.addr, info.gid_type,
-	       info.mlx5dv ? ", mlx5dv supported" : "");
+	       info.gid_index, info.addr, info.gid_type, info.mlx5dv ? ", mlx5dv supported" : "");
 	printf(" Number of qps  : %u\t\tTransport type : %s\n", is_lat(o->test) ? 1 : o->nqps,
 	       info.link_layer == IBV_LINK_LAYER_ETHERNET ? "RoCE" : "IB");
 	printf(" TX depth       : %u\t\tCQ Moderation  : %u\n", is_lat(o->test) ? 1 : o->tx_depth,
@@ -637,8 +655,7 @@ static void print_row(const struct qp_opts *o, const struct row *r)
 	fflush(stdout);
 }
 
-static void print_json(const struct qp_opts *o, const struct conn *c, const struct row *r,
-		       int n)
+static void print_json(const struct qp_opts *o, const struct conn *c, const struct row *r, int n)
 {
 	printf("{\"schema\":\"xpdk-bench-qp/1\",\"test\":\"%s\",\"device\":", test_names[o->test]);
 	json_string(xpdk_rdma_name(c->dev));
@@ -649,8 +666,7 @@ static void print_json(const struct qp_opts *o, const struct conn *c, const stru
 	if (is_lat(o->test))
 		printf("\"units\":{\"latency\":\"us (half round trip)\"},\"results\":[");
 	else
-		printf("\"units\":{\"bw\":\"%s\",\"msg_rate\":\"Mpps\"},\"results\":[",
-		       bw_unit(o));
+		printf("\"units\":{\"bw\":\"%s\",\"msg_rate\":\"Mpps\"},\"results\":[", bw_unit(o));
 	for (int i = 0; i < n; i++) {
 		printf("%s{\"bytes\":%" PRIu64 ",\"iterations\":%u,\"seconds\":%.6f", i ? "," : "",
 		       r[i].bytes, r[i].iters, r[i].secs);
@@ -704,21 +720,24 @@ static int plot(const struct qp_opts *o, const struct row *r, int n)
 		return BENCH_FAIL;
 	fprintf(g, "set terminal pngcairo size 900,500 font 'sans,10'\nset output '");
 	for (const char *c = o->out.plot; *c != '\0'; c++)
-		fputs(*c == '\'' ? "''" : (char[2]){*c, '\0'}, g);
+		fputs(*c == '\'' ? "''" : (char[2]){ *c, '\0' }, g);
 	fprintf(g, "'\n$d << EOD\n");
 	for (int i = 0; i < n; i++)
-		fprintf(g, "%" PRIu64 " %g %g %g\n", r[i].bytes, is_lat(o->test) ? r[i].t_typical : r[i].bw,
+		fprintf(g, "%" PRIu64 " %g %g %g\n", r[i].bytes,
+			is_lat(o->test) ? r[i].t_typical : r[i].bw,
 			is_lat(o->test) ? r[i].t_p99 : r[i].mpps, r[i].t_avg);
-	fprintf(g, "EOD\nset title 'xpdk-bench qp %s'\nset logscale x 2\nset format x '%%.0b %%BB'\n"
-		   "set grid\nset key top left\nset xlabel 'message size [bytes]'\n",
+	fprintf(g,
+		"EOD\nset title 'xpdk-bench qp %s'\nset logscale x 2\nset format x '%%.0b %%BB'\n"
+		"set grid\nset key top left\nset xlabel 'message size [bytes]'\n",
 		test_names[o->test]);
 	if (is_lat(o->test))
 		fprintf(g, "set ylabel 'latency [us]'\nplot $d using 1:2 with linespoints lw 2 "
 			   "title 't\\_typical (p50)', $d using 1:3 with linespoints lw 2 title "
 			   "'p99'\n");
 	else
-		fprintf(g, "set ylabel 'bandwidth [%s]'\nset yrange [0:*]\nplot $d using 1:2 "
-			   "with linespoints lw 2 title 'BW average'\n",
+		fprintf(g,
+			"set ylabel 'bandwidth [%s]'\nset yrange [0:*]\nplot $d using 1:2 "
+			"with linespoints lw 2 title 'BW average'\n",
 			bw_unit(o));
 	st = pclose(g);
 	return st == 0 ? BENCH_OK : BENCH_FAIL;
@@ -727,7 +746,7 @@ static int plot(const struct qp_opts *o, const struct row *r, int n)
 static int run_client(const struct qp_opts *o)
 {
 	struct row rows[QP_MAX_SIZES];
-	struct conn c = {0};
+	struct conn c = { 0 };
 	int rc = open_dev(o, &c);
 
 	if (rc)
@@ -802,27 +821,33 @@ static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 int bench_qp(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"ib-dev", required_argument, NULL, 'd'},
-	    {"ib-port", required_argument, NULL, 'i'},
-	    {"gid-index", required_argument, NULL, 'x'},
-	    {"size", required_argument, NULL, 's'},
-	    {"all", no_argument, NULL, 'a'},
-	    {"iters", required_argument, NULL, 'n'},
-	    {"tx-depth", required_argument, NULL, 't'},
-	    {"rx-depth", required_argument, NULL, 'r'},
-	    {"cq-mod", required_argument, NULL, 'Q'},
-	    {"inline_size", required_argument, NULL, 'I'},
-	    {"qp", required_argument, NULL, 'q'},
-	    {"port", required_argument, NULL, 'p'},
-	    {"report_gbits", no_argument, NULL, 'G'},
-	    {"json", no_argument, NULL, 'J'},
-	    {"csv", no_argument, NULL, 'C'},
-	    {"plot", required_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+		{ "ib-dev", required_argument, NULL, 'd' },
+		{ "ib-port", required_argument, NULL, 'i' },
+		{ "gid-index", required_argument, NULL, 'x' },
+		{ "size", required_argument, NULL, 's' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "iters", required_argument, NULL, 'n' },
+		{ "tx-depth", required_argument, NULL, 't' },
+		{ "rx-depth", required_argument, NULL, 'r' },
+		{ "cq-mod", required_argument, NULL, 'Q' },
+		{ "inline_size", required_argument, NULL, 'I' },
+		{ "qp", required_argument, NULL, 'q' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "report_gbits", no_argument, NULL, 'G' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "plot", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct qp_opts o = {.gid_index = -1, .tx_depth = 128, .rx_depth = 512, .cq_mod = 100,
-			    .inline_size = -1, .nqps = 1, .port = 18515, .out = {.fmt = FMT_TABLE}};
+	struct qp_opts o = { .gid_index = -1,
+			     .tx_depth = 128,
+			     .rx_depth = 512,
+			     .cq_mod = 100,
+			     .inline_size = -1,
+			     .nqps = 1,
+			     .port = 18515,
+			     .out = { .fmt = FMT_TABLE } };
 	uint32_t v;
 	int c, t = -1;
 	bool iters_set = false;
@@ -835,8 +860,9 @@ int bench_qp(int argc, char **argv)
 		if (strcmp(argv[1], test_names[i]) == 0)
 			t = i;
 	if (t < 0) {
-		fprintf(stderr, "xpdk-bench qp: unknown test '%s' (write, read, send, write_lat, "
-				"send_lat)\n",
+		fprintf(stderr,
+			"xpdk-bench qp: unknown test '%s' (write, read, send, write_lat, "
+			"send_lat)\n",
 			argv[1]);
 		return BENCH_USAGE;
 	}
@@ -864,7 +890,8 @@ int bench_qp(int argc, char **argv)
 		case 's':
 			o.nsizes = parse_sizes(optarg, o.sizes, QP_MAX_SIZES);
 			if (o.nsizes <= 0) {
-				fprintf(stderr, "xpdk-bench qp: --size: '%s' is not a list of sizes\n",
+				fprintf(stderr,
+					"xpdk-bench qp: --size: '%s' is not a list of sizes\n",
 					optarg);
 				return BENCH_USAGE;
 			}
@@ -948,7 +975,8 @@ int bench_qp(int argc, char **argv)
 	if (o.cq_mod > o.tx_depth)
 		o.cq_mod = o.tx_depth;
 	if (o.server == NULL && o.out.plot != NULL) {
-		fprintf(stderr, "xpdk-bench qp: --plot is for the client (the side that measures)\n");
+		fprintf(stderr,
+			"xpdk-bench qp: --plot is for the client (the side that measures)\n");
 		return BENCH_USAGE;
 	}
 	return o.server ? run_client(&o) : run_server(&o);

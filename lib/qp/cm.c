@@ -44,7 +44,7 @@ static const char *ev_name(enum rdma_cm_event_type t)
 /* Wait for the next event on @p ch for up to @p timeout_ms (-1: for ever). 0 or -errno. */
 static int next_event(struct rdma_event_channel *ch, int timeout_ms, struct rdma_cm_event **ev)
 {
-	struct pollfd pfd = {.fd = ch->fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = ch->fd, .events = POLLIN };
 	uint64_t deadline = timeout_ms < 0 ? 0 : xpdk_now_ns() + (uint64_t)timeout_ms * 1000000;
 
 	for (;;) {
@@ -75,7 +75,8 @@ static int expect(struct rdma_event_channel *ch, enum rdma_cm_event_type want, i
 	int rc = next_event(ch, timeout_ms, &ev);
 
 	if (rc == -ETIMEDOUT)
-		return xpdk_err(ETIMEDOUT, "%s: no %s within %d ms", what, ev_name(want), timeout_ms);
+		return xpdk_err(ETIMEDOUT, "%s: no %s within %d ms", what, ev_name(want),
+				timeout_ms);
 	if (rc < 0)
 		return rc;
 	if (ev->event != want) {
@@ -90,8 +91,9 @@ static int expect(struct rdma_event_channel *ch, enum rdma_cm_event_type want, i
 					what);
 		if (got == RDMA_CM_EVENT_UNREACHABLE || got == RDMA_CM_EVENT_ADDR_ERROR ||
 		    got == RDMA_CM_EVENT_ROUTE_ERROR)
-			return xpdk_err(EHOSTUNREACH, "%s: %s (status %d): the peer cannot be reached",
-					what, ev_name(got), status);
+			return xpdk_err(EHOSTUNREACH,
+					"%s: %s (status %d): the peer cannot be reached", what,
+					ev_name(got), status);
 		return xpdk_err(EPROTO, "%s: expected %s, got %s (status %d)", what, ev_name(want),
 				ev_name(got), status);
 	}
@@ -179,7 +181,8 @@ static int cm_bring_up(struct xpdk_qp *qp, struct rdma_cm_id *id, bool to_rts)
 	rc = rdma_init_qp_attr(id, &a, &mask);
 	if (rc)
 		return xpdk_err(errno, "rdma_init_qp_attr(INIT): %s", strerror(errno));
-	a.qp_access_flags = IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
+	a.qp_access_flags =
+	    IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ;
 	mask |= IBV_QP_ACCESS_FLAGS;
 	rc = qp_modify(qp, &a, mask, "(rdma_cm)");
 	if (rc < 0 || !to_rts)
@@ -243,9 +246,8 @@ struct xpdk_cm_listener *xpdk_cm_listen(struct xpdk_rdma *dev, const char *ip, u
 	l->ch = rdma_create_event_channel();
 	if (l->ch == NULL) {
 		xpdk_err(errno, "rdma_create_event_channel: %s%s", strerror(errno),
-			 errno == ENODEV || errno == ENOENT
-			     ? " (load rdma_ucm: modprobe rdma_ucm)"
-			     : "");
+			 errno == ENODEV || errno == ENOENT ? " (load rdma_ucm: modprobe rdma_ucm)"
+							    : "");
 		goto fail;
 	}
 	nonblock(l->ch->fd);
@@ -348,7 +350,9 @@ int xpdk_cm_accept(struct xpdk_cm_req *req, struct xpdk_qp *qp, const void *priv
 	struct rdma_event_channel *ch = NULL;
 	int rc;
 
-	if (req == NULL || qp == NULL || len > 196 || (len && priv == NULL)) {
+	if (req == NULL)
+		return xpdk_err(EINVAL, "xpdk_cm_accept: no request");
+	if (qp == NULL || len > 196 || (len && priv == NULL)) {
 		rc = xpdk_err(EINVAL, "xpdk_cm_accept: %s",
 			      req == NULL  ? "no request"
 			      : qp == NULL ? "no QP"
@@ -384,8 +388,8 @@ int xpdk_cm_accept(struct xpdk_cm_req *req, struct xpdk_qp *qp, const void *priv
 	qp->cm_id = req->id;
 	qp->cm_ch = ch;
 	free(req);
-	rc = expect(ch, RDMA_CM_EVENT_ESTABLISHED, timeout_ms, "accepting a connection", NULL,
-		    NULL);
+	rc =
+	    expect(ch, RDMA_CM_EVENT_ESTABLISHED, timeout_ms, "accepting a connection", NULL, NULL);
 	if (rc < 0) {
 		xpdk_qp_to_error(qp);
 		return rc;
@@ -403,8 +407,8 @@ reject:
 
 /* ---- active side ---- */
 
-int xpdk_cm_connect(struct xpdk_qp *qp, const char *ip, uint16_t port, const void *priv,
-		    size_t len, void *peer, size_t *peer_len, int timeout_ms)
+int xpdk_cm_connect(struct xpdk_qp *qp, const char *ip, uint16_t port, const void *priv, size_t len,
+		    void *peer, size_t *peer_len, int timeout_ms)
 {
 	struct sockaddr_storage dst, src;
 	struct rdma_conn_param p;
@@ -413,7 +417,7 @@ int xpdk_cm_connect(struct xpdk_qp *qp, const char *ip, uint16_t port, const voi
 
 	if (qp == NULL || ip == NULL || len > XPDK_CM_PRIV_MAX || (len && priv == NULL))
 		return xpdk_err(EINVAL, "xpdk_cm_connect: %s",
-				qp == NULL ? "no QP"
+				qp == NULL   ? "no QP"
 				: ip == NULL ? "no address"
 					     : "private data over 56 bytes");
 	if (qp->type != XPDK_QP_RC || qp->cm_id != NULL)

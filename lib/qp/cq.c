@@ -22,7 +22,9 @@ struct xpdk_cq *xpdk_cq_create(struct xpdk_rdma *dev, unsigned int size, unsigne
 
 	if (dev == NULL || size == 0 || (flags & ~XPDK_CQ_F_CHANNEL)) {
 		xpdk_err(EINVAL, "xpdk_cq_create: %s",
-			 dev == NULL ? "no device" : size == 0 ? "size 0" : "unknown flags");
+			 dev == NULL ? "no device"
+			 : size == 0 ? "size 0"
+				     : "unknown flags");
 		return NULL;
 	}
 	if (size > (unsigned int)dev->dev_attr.max_cqe) {
@@ -80,7 +82,7 @@ int xpdk_cq_destroy(struct xpdk_cq *cq)
 
 int cq_attach_qp(struct xpdk_cq *cq, struct xpdk_qp *qp)
 {
-	struct xpdk_qp **n = realloc(cq->qps, (cq->nqps + 1) * sizeof(*n));
+	struct xpdk_qp **n = realloc(cq->qps, (cq->nqps + 1) * sizeof(struct xpdk_qp *));
 
 	if (n == NULL)
 		return xpdk_err(ENOMEM, "out of memory");
@@ -201,7 +203,7 @@ int xpdk_cq_wait(struct xpdk_cq *cq, struct ibv_wc *wc, unsigned int n, int time
 		return xpdk_err(EINVAL, "xpdk_cq_wait: the CQ has no completion channel "
 					"(create it with XPDK_CQ_F_CHANNEL)");
 	for (;;) {
-		struct pollfd pfd = {.fd = cq->ch->fd, .events = POLLIN};
+		struct pollfd pfd = { .fd = cq->ch->fd, .events = POLLIN };
 		int left = -1;
 
 		rc = xpdk_cq_poll(cq, wc, n);

@@ -22,7 +22,7 @@
 #include "xpdk_common.h"
 
 #define RXE_HOWTO                                                                                  \
-	"for Soft-RoCE over an Ethernet interface: modprobe rdma_rxe ib_uverbs rdma_ucm; "           \
+	"for Soft-RoCE over an Ethernet interface: modprobe rdma_rxe ib_uverbs rdma_ucm; "         \
 	"rdma link add rxe0 type rxe netdev eth0 (doc/qp.md)"
 
 int qp_err_no_devices(int err)
@@ -69,7 +69,7 @@ int qp_ip_to_gid(const char *ip, union ibv_gid *gid)
 
 void qp_gid_to_ip(const union ibv_gid *gid, char *buf, size_t len)
 {
-	static const uint8_t v4map[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const uint8_t v4map[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 	buf[0] = '\0';
 	if (memcmp(gid->raw, v4map, sizeof(v4map)) == 0)
@@ -85,7 +85,8 @@ const char *xpdk_gid_str(const union ibv_gid *gid, char *buf, size_t len)
 			buf[0] = '\0';
 		return buf;
 	}
-	snprintf(buf, len, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
+	snprintf(buf, len,
+		 "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
 		 gid->raw[0], gid->raw[1], gid->raw[2], gid->raw[3], gid->raw[4], gid->raw[5],
 		 gid->raw[6], gid->raw[7], gid->raw[8], gid->raw[9], gid->raw[10], gid->raw[11],
 		 gid->raw[12], gid->raw[13], gid->raw[14], gid->raw[15]);
@@ -159,8 +160,7 @@ static int find_gid(struct ibv_context *ctx, uint8_t nports, const union ibv_gid
 			if (ibv_query_gid_ex(ctx, p, (uint32_t)i, &e, 0))
 				continue;
 			if (memcmp(&e.gid, gid, sizeof(*gid)) == 0 &&
-			    (e.gid_type == IBV_GID_TYPE_ROCE_V2 ||
-			     e.gid_type == IBV_GID_TYPE_IB)) {
+			    (e.gid_type == IBV_GID_TYPE_ROCE_V2 || e.gid_type == IBV_GID_TYPE_IB)) {
 				*port = p;
 				*index = i;
 				return 0;
@@ -213,7 +213,7 @@ static void addrs_of(struct ibv_device **list, int n, char *buf, size_t len)
 /* "0 (fe80:…, RoCE v2, eth0), 1 (…)" */
 static void gids_text(const struct xpdk_rdma *dev, uint8_t port, char *buf, size_t len)
 {
-	struct xpdk_rdma_gid g[16];
+	struct xpdk_rdma_gid g[16] = { 0 };
 	int n = xpdk_rdma_gids(dev, port, g, 16);
 	size_t used = 0;
 
@@ -249,7 +249,7 @@ static int default_gid(struct xpdk_rdma *dev)
 
 struct xpdk_rdma *xpdk_rdma_open(const char *name_or_ip, const struct xpdk_rdma_opts *opts)
 {
-	struct xpdk_rdma_opts o = {.port = 0, .gid_index = -1};
+	struct xpdk_rdma_opts o = { .port = 0, .gid_index = -1 };
 	struct ibv_device **list;
 	struct xpdk_rdma *dev;
 	union ibv_gid want_gid;
@@ -423,8 +423,8 @@ int xpdk_rdma_gids(const struct xpdk_rdma *dev, uint8_t port, struct xpdk_rdma_g
 		return xpdk_err(EINVAL, "%s has no port %u; its ports are 1..%u", dev->name, port,
 				dev->dev_attr.phys_port_cnt);
 	if (ibv_query_port(dev->ctx, port, &pa))
-		return xpdk_err(errno ? errno : EIO, "%s port %u: ibv_query_port failed",
-				dev->name, port);
+		return xpdk_err(errno ? errno : EIO, "%s port %u: ibv_query_port failed", dev->name,
+				port);
 	for (int i = 0; i < pa.gid_tbl_len; i++) {
 		struct ibv_gid_entry e;
 
@@ -451,8 +451,8 @@ int xpdk_rdma_query(const struct xpdk_rdma *dev, struct xpdk_rdma_info *info)
 	if (dev == NULL || info == NULL)
 		return xpdk_err(EINVAL, "xpdk_rdma_query: NULL argument");
 	if (ibv_query_port(dev->ctx, dev->port, &pa))
-		return xpdk_err(errno ? errno : EIO, "%s port %u: ibv_query_port failed",
-				dev->name, dev->port);
+		return xpdk_err(errno ? errno : EIO, "%s port %u: ibv_query_port failed", dev->name,
+				dev->port);
 	memset(info, 0, sizeof(*info));
 	snprintf(info->name, sizeof(info->name), "%s", dev->name);
 	snprintf(info->fw_ver, sizeof(info->fw_ver), "%s", dev->dev_attr.fw_ver);

@@ -130,8 +130,7 @@ static int walk_chunk(void *va, size_t len, uint64_t iova, void *arg)
 	if (mr == NULL) {
 		int e = errno ? errno : ENOMEM;
 
-		return xpdk_err(e,
-				"%s: cannot register %zu bytes of DMA memory at %p: %s%s",
+		return xpdk_err(e, "%s: cannot register %zu bytes of DMA memory at %p: %s%s",
 				w->pd->dev->name, len, va, strerror(e),
 				e == ENOMEM || e == EPERM
 				    ? " (raise the locked-memory limit: ulimit -l unlimited)"
@@ -154,7 +153,7 @@ static int cmp_mr(const void *a, const void *b)
 /* Register chunks not covered yet; publishes a new table. Called with dma_lock held. */
 static int dma_refresh(struct xpdk_pd *pd)
 {
-	struct walk_ctx w = {.pd = pd, .old = atomic_load(&pd->dma)};
+	struct walk_ctx w = { .pd = pd, .old = atomic_load(&pd->dma) };
 	struct dma_table *t;
 	unsigned int nold = w.old ? w.old->n : 0;
 	int rc;

@@ -15,7 +15,7 @@
 #include "qp_priv.h"
 #include "xpdk_common.h"
 
-#define POST_CHAIN 32
+#define POST_CHAIN   32
 #define DEFAULT_QKEY 0x11111111u
 
 /* ---- send-queue bookkeeping ---- */
@@ -138,7 +138,9 @@ struct xpdk_qp *xpdk_qp_create(struct xpdk_pd *pd, const struct xpdk_qp_opts *op
 
 	if (pd == NULL || opts == NULL || opts->send_cq == NULL) {
 		xpdk_err(EINVAL, "xpdk_qp_create: %s",
-			 pd == NULL ? "no PD" : opts == NULL ? "no options" : "no send CQ");
+			 pd == NULL	? "no PD"
+			 : opts == NULL ? "no options"
+					: "no send CQ");
 		return NULL;
 	}
 	dev = pd->dev;
@@ -204,9 +206,9 @@ struct xpdk_qp *xpdk_qp_create(struct xpdk_pd *pd, const struct xpdk_qp_opts *op
 	if (qp->qp == NULL) {
 		int e = errno ? errno : ENOMEM;
 
-		xpdk_err(e, "%s: ibv_create_qp (%s, send %u, receive %u, inline %u): %s",
-			 dev->name, o.type == XPDK_QP_RC ? "RC" : "UD", o.sq_depth, o.rq_depth,
-			 o.max_inline, strerror(e));
+		xpdk_err(e, "%s: ibv_create_qp (%s, send %u, receive %u, inline %u): %s", dev->name,
+			 o.type == XPDK_QP_RC ? "RC" : "UD", o.sq_depth, o.rq_depth, o.max_inline,
+			 strerror(e));
 		free(qp);
 		return NULL;
 	}
@@ -321,7 +323,7 @@ int xpdk_qp_local_addr(const struct xpdk_qp *qp, struct xpdk_qp_addr *addr)
 
 static const char *state_name(enum ibv_qp_state s)
 {
-	static const char *const n[] = {"RESET", "INIT", "RTR", "RTS", "SQD", "SQE", "ERROR"};
+	static const char *const n[] = { "RESET", "INIT", "RTR", "RTS", "SQD", "SQE", "ERROR" };
 
 	return (unsigned int)s < XPDK_ARRAY_SIZE(n) ? n[s] : "?";
 }
@@ -340,9 +342,9 @@ int qp_modify(struct xpdk_qp *qp, struct ibv_qp_attr *attr, int mask, const char
 static int to_init(struct xpdk_qp *qp)
 {
 	struct ibv_qp_attr a = {
-	    .qp_state = IBV_QPS_INIT,
-	    .pkey_index = 0,
-	    .port_num = qp->dev->port,
+		.qp_state = IBV_QPS_INIT,
+		.pkey_index = 0,
+		.port_num = qp->dev->port,
 	};
 	int mask = IBV_QP_STATE | IBV_QP_PKEY_INDEX | IBV_QP_PORT;
 
@@ -430,7 +432,7 @@ int xpdk_qp_connect(struct xpdk_qp *qp, const struct xpdk_qp_addr *remote)
 
 int xpdk_qp_to_error(struct xpdk_qp *qp)
 {
-	struct ibv_qp_attr a = {.qp_state = IBV_QPS_ERR};
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_ERR };
 
 	if (qp == NULL)
 		return xpdk_err(EINVAL, "xpdk_qp_to_error: no QP");
@@ -512,17 +514,15 @@ int qp_check_send_wr(enum xpdk_qp_type type, uint32_t max_inline, const struct x
 					(unsigned long long)wr->wr_id, wr->len, max_inline);
 	}
 	if (wr->len > 0 && wr->addr == NULL)
-		return xpdk_err(EINVAL, "WR 0x%llx: %u bytes at NULL", (unsigned long long)wr->wr_id,
-				wr->len);
+		return xpdk_err(EINVAL, "WR 0x%llx: %u bytes at NULL",
+				(unsigned long long)wr->wr_id, wr->len);
 	return 0;
 }
 
 static const enum ibv_wr_opcode op_map[] = {
-    [XPDK_OP_SEND] = IBV_WR_SEND,
-    [XPDK_OP_SEND_IMM] = IBV_WR_SEND_WITH_IMM,
-    [XPDK_OP_WRITE] = IBV_WR_RDMA_WRITE,
-    [XPDK_OP_WRITE_IMM] = IBV_WR_RDMA_WRITE_WITH_IMM,
-    [XPDK_OP_READ] = IBV_WR_RDMA_READ,
+	[XPDK_OP_SEND] = IBV_WR_SEND,	     [XPDK_OP_SEND_IMM] = IBV_WR_SEND_WITH_IMM,
+	[XPDK_OP_WRITE] = IBV_WR_RDMA_WRITE, [XPDK_OP_WRITE_IMM] = IBV_WR_RDMA_WRITE_WITH_IMM,
+	[XPDK_OP_READ] = IBV_WR_RDMA_READ,
 };
 
 static int local_key(struct xpdk_qp *qp, const struct xpdk_wr *w, uint32_t *lkey)

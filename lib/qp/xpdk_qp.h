@@ -94,18 +94,18 @@ struct xpdk_rdma_info {
 	int max_qp, max_qp_wr, max_sge, max_cq, max_cqe, max_mr, max_pd, max_ah;
 	int max_qp_rd_atom, max_qp_init_rd_atom;
 	uint64_t max_mr_size;
-	uint8_t port;		  /**< the port opened */
+	uint8_t port;		   /**< the port opened */
 	enum ibv_port_state state; /**< its state */
 	enum ibv_mtu active_mtu, max_mtu;
 	uint8_t link_layer; /**< IBV_LINK_LAYER_* */
 	uint32_t max_msg_sz;
 	int gid_tbl_len;
-	int gid_index;		/**< the source GID index chosen */
-	union ibv_gid gid;	/**< its GID */
-	char gid_type[16];	/**< "IB/RoCE v1" or "RoCE v2" */
-	char netdev[32];	/**< the GID's network interface, "" if none */
-	char addr[48];		/**< the GID as an IP address when it holds one, else "" */
-	bool mlx5dv;		/**< mlx5dv_is_supported() said yes (nothing more is claimed) */
+	int gid_index;	   /**< the source GID index chosen */
+	union ibv_gid gid; /**< its GID */
+	char gid_type[16]; /**< "IB/RoCE v1" or "RoCE v2" */
+	char netdev[32];   /**< the GID's network interface, "" if none */
+	char addr[48];	   /**< the GID as an IP address when it holds one, else "" */
+	bool mlx5dv;	   /**< mlx5dv_is_supported() said yes (nothing more is claimed) */
 };
 
 /** Query the device and the port and GID opened. @return 0 or a negative errno. */
@@ -115,7 +115,7 @@ int xpdk_rdma_query(const struct xpdk_rdma *dev, struct xpdk_rdma_info *info);
 struct xpdk_rdma_gid {
 	int index;
 	union ibv_gid gid;
-	uint32_t type;	    /**< IBV_GID_TYPE_IB, _ROCE_V1, _ROCE_V2 */
+	uint32_t type; /**< IBV_GID_TYPE_IB, _ROCE_V1, _ROCE_V2 */
 	char netdev[32];
 };
 
@@ -199,8 +199,7 @@ int xpdk_cq_destroy(struct xpdk_cq *cq);
 int xpdk_cq_poll(struct xpdk_cq *cq, struct ibv_wc *wc, unsigned int n);
 
 /** Called by xpdk_cq_poll_cb() with one burst of @p n completions. */
-typedef void (*xpdk_cq_cb)(void *arg, struct xpdk_cq *cq, const struct ibv_wc *wc,
-			   unsigned int n);
+typedef void (*xpdk_cq_cb)(void *arg, struct xpdk_cq *cq, const struct ibv_wc *wc, unsigned int n);
 
 /** Most completions xpdk_cq_poll_cb() polls in one call. */
 #define XPDK_CQ_BURST_MAX 64
@@ -339,16 +338,16 @@ enum xpdk_wr_op {
 /** One work request with one scatter/gather element (or none when len is 0). */
 struct xpdk_wr {
 	uint64_t wr_id;
-	void *addr;	  /**< local buffer */
-	uint32_t len;	  /**< bytes */
-	uint32_t lkey;	  /**< its key (ignored with XPDK_WR_INLINE or XPDK_WR_DMA_KEY) */
-	uint8_t op;	  /**< enum xpdk_wr_op (send queue only) */
-	uint8_t flags;	  /**< XPDK_WR_* */
-	uint32_t imm;	  /**< immediate data (network order), *_IMM */
-	uint64_t raddr;	  /**< remote address, WRITE/READ */
-	uint32_t rkey;	  /**< remote key, WRITE/READ */
-	uint32_t rqpn;	  /**< UD: destination QP number */
-	uint32_t rqkey;	  /**< UD: destination Q_Key (0: the QP's own) */
+	void *addr;	    /**< local buffer */
+	uint32_t len;	    /**< bytes */
+	uint32_t lkey;	    /**< its key (ignored with XPDK_WR_INLINE or XPDK_WR_DMA_KEY) */
+	uint8_t op;	    /**< enum xpdk_wr_op (send queue only) */
+	uint8_t flags;	    /**< XPDK_WR_* */
+	uint32_t imm;	    /**< immediate data (network order), *_IMM */
+	uint64_t raddr;	    /**< remote address, WRITE/READ */
+	uint32_t rkey;	    /**< remote key, WRITE/READ */
+	uint32_t rqpn;	    /**< UD: destination QP number */
+	uint32_t rqkey;	    /**< UD: destination Q_Key (0: the QP's own) */
 	struct xpdk_ah *ah; /**< UD: address handle */
 };
 
@@ -409,8 +408,8 @@ void xpdk_cm_reject(struct xpdk_cm_req *req);
  * @return 0, or a negative errno (ECONNREFUSED: rejected or nobody listening; ETIMEDOUT; ENODEV:
  *         the route leaves through another device).
  */
-int xpdk_cm_connect(struct xpdk_qp *qp, const char *ip, uint16_t port, const void *priv,
-		    size_t len, void *peer, size_t *peer_len, int timeout_ms);
+int xpdk_cm_connect(struct xpdk_qp *qp, const char *ip, uint16_t port, const void *priv, size_t len,
+		    void *peer, size_t *peer_len, int timeout_ms);
 
 /**
  * Handle pending connection events without blocking: when the peer disconnected (or vanished),

@@ -28,10 +28,10 @@
 #include "xpdk_env.h"
 #include "xpdk_qp.h"
 
-#define BUF_SIZE (256 * 1024)
-#define MSG_SIZE 128
+#define BUF_SIZE   (256 * 1024)
+#define MSG_SIZE   128
 #define TIMEOUT_MS 20000
-#define UD_GRH 40
+#define UD_GRH	   40
 
 static int failures;
 static int role_server;
@@ -79,7 +79,7 @@ struct side {
 	struct xpdk_dma_buf *buf; /* DMA memory: keys from the PD's registration */
 	uint8_t *ubuf;		  /* user memory: its own MR */
 	struct xpdk_mr *umr;
-	uint8_t *msg;		  /* control messages: in ubuf */
+	uint8_t *msg; /* control messages: in ubuf */
 	struct ctl peer;
 };
 
@@ -107,10 +107,10 @@ static int wait_wc(struct xpdk_cq *cq, struct ibv_wc *wc, int want, bool any)
 
 static int post_recv_msg(struct side *s, struct xpdk_qp *qp, uint64_t id)
 {
-	struct xpdk_wr w = {.wr_id = id,
-			    .addr = s->msg + MSG_SIZE * (id % 8),
-			    .len = MSG_SIZE,
-			    .lkey = xpdk_mr_lkey(s->umr)};
+	struct xpdk_wr w = { .wr_id = id,
+			     .addr = s->msg + MSG_SIZE * (id % 8),
+			     .len = MSG_SIZE,
+			     .lkey = xpdk_mr_lkey(s->umr) };
 
 	return xpdk_qp_post_recv(qp, &w, 1);
 }
@@ -120,12 +120,12 @@ static int exchange(struct side *s, const void *data, size_t len, void *reply)
 {
 	struct ibv_wc wc[2];
 	uint8_t *out = s->msg + 7 * MSG_SIZE;
-	struct xpdk_wr w = {.wr_id = 0x5e4d,
-			    .addr = out,
-			    .len = (uint32_t)len,
-			    .lkey = xpdk_mr_lkey(s->umr),
-			    .op = XPDK_OP_SEND,
-			    .flags = XPDK_WR_SIGNALED};
+	struct xpdk_wr w = { .wr_id = 0x5e4d,
+			     .addr = out,
+			     .len = (uint32_t)len,
+			     .lkey = xpdk_mr_lkey(s->umr),
+			     .op = XPDK_OP_SEND,
+			     .flags = XPDK_WR_SIGNALED };
 	int n, got_send = 0, got_recv = 0;
 
 	memcpy(out, data, len);
@@ -161,7 +161,7 @@ static int sync_peer(struct side *s, uint32_t step)
 
 static void setup(struct side *s, const char *addr)
 {
-	struct xpdk_qp_opts o = {0};
+	struct xpdk_qp_opts o = { 0 };
 
 	s->dev = xpdk_rdma_open(addr, NULL);
 	check(s->dev != NULL, "xpdk_rdma_open(\"%s\") finds the device serving the address", addr);
@@ -255,10 +255,10 @@ static void phase_send_recv(struct side *s)
 		 * not land in a data buffer (its SENDs wait for the receives: RNR retry) */
 		sync_peer(s, 1);
 		for (int i = 0; i < 8; i++)
-			r[i] = (struct xpdk_wr){.wr_id = 100 + i,
-						.addr = (uint8_t *)s->buf->va + 4096 * i,
-						.len = 4096,
-						.flags = XPDK_WR_DMA_KEY};
+			r[i] = (struct xpdk_wr){ .wr_id = 100 + i,
+						 .addr = (uint8_t *)s->buf->va + 4096 * i,
+						 .len = 4096,
+						 .flags = XPDK_WR_DMA_KEY };
 		n = xpdk_qp_post_recv(s->a, r, 8);
 		check(n == 8 && xpdk_qp_rq_posted(s->a) == 8,
 		      "a burst of 8 receives posts in one call (%d)", n);
@@ -277,13 +277,13 @@ static void phase_send_recv(struct side *s)
 		sync_peer(s, 1);
 		for (int i = 0; i < 8; i++) {
 			pattern((uint8_t *)s->buf->va + 4096 * i, 4096, i);
-			w[i] = (struct xpdk_wr){.wr_id = 200 + i,
-						.addr = (uint8_t *)s->buf->va + 4096 * i,
-						.len = i < 4 ? 48 : 4096,
-						.op = XPDK_OP_SEND,
-						.lkey = lkey,
-						.flags = (i < 4 ? XPDK_WR_INLINE : 0) |
-							 (i == 7 ? XPDK_WR_SIGNALED : 0)};
+			w[i] = (struct xpdk_wr){ .wr_id = 200 + i,
+						 .addr = (uint8_t *)s->buf->va + 4096 * i,
+						 .len = i < 4 ? 48 : 4096,
+						 .op = XPDK_OP_SEND,
+						 .lkey = lkey,
+						 .flags = (i < 4 ? XPDK_WR_INLINE : 0) |
+							  (i == 7 ? XPDK_WR_SIGNALED : 0) };
 		}
 		n = xpdk_qp_post_send(s->a, w, 8);
 		check(n == 8, "a burst of 8 SENDs (4 inline) posts in one call (%d)", n);
@@ -312,26 +312,26 @@ static void phase_write_read(struct side *s)
 	}
 	sync_peer(s, 2);
 	pattern((uint8_t *)s->buf->va + 65536, 65536, 0x33);
-	struct xpdk_wr w = {.wr_id = 300,
-			    .addr = (uint8_t *)s->buf->va + 65536,
-			    .len = 65536,
-			    .lkey = lkey,
-			    .op = XPDK_OP_WRITE,
-			    .raddr = s->peer.buf_addr + 65536,
-			    .rkey = s->peer.buf_rkey};
+	struct xpdk_wr w = { .wr_id = 300,
+			     .addr = (uint8_t *)s->buf->va + 65536,
+			     .len = 65536,
+			     .lkey = lkey,
+			     .op = XPDK_OP_WRITE,
+			     .raddr = s->peer.buf_addr + 65536,
+			     .rkey = s->peer.buf_rkey };
 	n = xpdk_qp_post_send(s->a, &w, 1);
 	n = n == 1 ? wait_wc(s->cq, wc, 1, false) : n;
 	check(n == 1 && wc[0].opcode == IBV_WC_RDMA_WRITE,
 	      "64 KiB RDMA WRITE into the peer's DMA buffer completes");
 	sync_peer(s, 3);
 	memset((uint8_t *)s->buf->va + 131072, 0, 65536);
-	w = (struct xpdk_wr){.wr_id = 301,
-			     .addr = (uint8_t *)s->buf->va + 131072,
-			     .len = 65536,
-			     .lkey = lkey,
-			     .op = XPDK_OP_READ,
-			     .raddr = s->peer.mr_addr,
-			     .rkey = s->peer.mr_rkey};
+	w = (struct xpdk_wr){ .wr_id = 301,
+			      .addr = (uint8_t *)s->buf->va + 131072,
+			      .len = 65536,
+			      .lkey = lkey,
+			      .op = XPDK_OP_READ,
+			      .raddr = s->peer.mr_addr,
+			      .rkey = s->peer.mr_rkey };
 	n = xpdk_qp_post_send(s->a, &w, 1);
 	n = n == 1 ? wait_wc(s->cq, wc, 1, false) : n;
 	check(n == 1 && wc[0].opcode == IBV_WC_RDMA_READ &&
@@ -354,23 +354,23 @@ static void phase_signalling(struct side *s)
 	}
 	xpdk_pd_dma_key(s->pd, s->buf->va, BUF_SIZE, &lkey, NULL);
 	for (int i = 0; i < 48; i++)
-		w[i] = (struct xpdk_wr){.wr_id = 400 + i,
-					.addr = (uint8_t *)s->buf->va + 64 * i,
-					.len = 64,
-					.lkey = lkey,
-					.op = XPDK_OP_WRITE,
-					.flags = (i % 16 == 15) ? XPDK_WR_SIGNALED : 0,
-					.raddr = s->peer.buf_addr + 200000 + 64 * i,
-					.rkey = s->peer.buf_rkey};
-	struct xpdk_qp_opts o = {.send_cq = s->cqb, .sq_depth = 32, .rq_depth = 4,
-				 .sig_every = 8};
+		w[i] = (struct xpdk_wr){ .wr_id = 400 + i,
+					 .addr = (uint8_t *)s->buf->va + 64 * i,
+					 .len = 64,
+					 .lkey = lkey,
+					 .op = XPDK_OP_WRITE,
+					 .flags = (i % 16 == 15) ? XPDK_WR_SIGNALED : 0,
+					 .raddr = s->peer.buf_addr + 200000 + 64 * i,
+					 .rkey = s->peer.buf_rkey };
+	struct xpdk_qp_opts o = {
+		.send_cq = s->cqb, .sq_depth = 32, .rq_depth = 4, .sig_every = 8
+	};
 	struct xpdk_qp *q = xpdk_qp_create(s->pd, &o);
 	struct xpdk_qp_addr self;
 
 	/* loop back to itself: the bookkeeping, not the peer, is under test */
 	xpdk_qp_local_addr(q, &self);
-	check(q != NULL && xpdk_qp_connect(q, &self) == 0 &&
-		  xpdk_qp_state(q) == IBV_QPS_RTS,
+	check(q != NULL && xpdk_qp_connect(q, &self) == 0 && xpdk_qp_state(q) == IBV_QPS_RTS,
 	      "a QP connects to its own address out of band and reaches RTS");
 	for (int i = 0; i < 48; i++) {
 		w[i].raddr = (uintptr_t)s->buf->va + 200000 + 64 * i;
@@ -428,8 +428,11 @@ static void phase_channel(struct side *s)
 	}
 	sync_peer(s, 7);
 	usleep(300000);
-	struct xpdk_wr w = {.wr_id = 600, .addr = s->msg, .len = 8, .op = XPDK_OP_SEND,
-			    .flags = XPDK_WR_INLINE | XPDK_WR_SIGNALED};
+	struct xpdk_wr w = { .wr_id = 600,
+			     .addr = s->msg,
+			     .len = 8,
+			     .op = XPDK_OP_SEND,
+			     .flags = XPDK_WR_INLINE | XPDK_WR_SIGNALED };
 	n = xpdk_qp_post_send(s->a, &w, 1);
 	check(n == 1 && wait_wc(s->cq, wc, 1, false) == 1, "a late inline SEND completes");
 }
@@ -449,10 +452,10 @@ static void phase_ud(struct side *s)
 		struct xpdk_wr r[4];
 
 		for (int i = 0; i < 4; i++)
-			r[i] = (struct xpdk_wr){.wr_id = 700 + i,
-						.addr = (uint8_t *)s->buf->va + 4096 * i,
-						.len = 1024 + UD_GRH,
-						.lkey = lkey};
+			r[i] = (struct xpdk_wr){ .wr_id = 700 + i,
+						 .addr = (uint8_t *)s->buf->va + 4096 * i,
+						 .len = 1024 + UD_GRH,
+						 .lkey = lkey };
 		check(xpdk_qp_post_recv(s->ud, r, 4) == 4, "4 UD receives post");
 		sync_peer(s, 8);
 		n = wait_wc(s->cqb, wc, 4, false);
@@ -462,7 +465,8 @@ static void phase_ud(struct side *s)
 			ok = wc[i].byte_len == 1024 + UD_GRH && wc[i].src_qp == peer.qpn &&
 			     is_pattern((uint8_t *)s->buf->va + 4096 * i + UD_GRH, 1024, 0x40 + i);
 			if (!ok)
-				printf("# UD completion %d: wr_id %" PRIu64 " %u bytes from QP 0x%x "
+				printf("# UD completion %d: wr_id %" PRIu64
+				       " %u bytes from QP 0x%x "
 				       "(peer 0x%x), data %02x %02x\n",
 				       i, wc[i].wr_id, wc[i].byte_len, wc[i].src_qp, peer.qpn,
 				       ((uint8_t *)s->buf->va)[4096 * i + UD_GRH],
@@ -481,15 +485,15 @@ static void phase_ud(struct side *s)
 
 	for (int i = 0; i < 4; i++) {
 		pattern((uint8_t *)s->buf->va + 4096 * i, 1024, 0x40 + i);
-		w[i] = (struct xpdk_wr){.wr_id = 800 + i,
-					.addr = (uint8_t *)s->buf->va + 4096 * i,
-					.len = 1024,
-					.lkey = lkey,
-					.op = XPDK_OP_SEND,
-					.flags = XPDK_WR_SIGNALED,
-					.ah = ah,
-					.rqpn = peer.qpn,
-					.rqkey = peer.qkey};
+		w[i] = (struct xpdk_wr){ .wr_id = 800 + i,
+					 .addr = (uint8_t *)s->buf->va + 4096 * i,
+					 .len = 1024,
+					 .lkey = lkey,
+					 .op = XPDK_OP_SEND,
+					 .flags = XPDK_WR_SIGNALED,
+					 .ah = ah,
+					 .rqpn = peer.qpn,
+					 .rqkey = peer.qkey };
 	}
 	struct xpdk_wr bad = w[0];
 
@@ -514,8 +518,9 @@ static void phase_oob_rc(struct side *s)
 	check(n == 0 && xpdk_qp_state(s->b) == IBV_QPS_RTS,
 	      "an RC QP connects with out-of-band attributes (RESET→INIT→RTR→RTS)");
 	if (role_server) {
-		struct xpdk_wr r = {.wr_id = 900, .addr = s->ubuf, .len = 4096,
-				    .lkey = xpdk_mr_lkey(s->umr)};
+		struct xpdk_wr r = {
+			.wr_id = 900, .addr = s->ubuf, .len = 4096, .lkey = xpdk_mr_lkey(s->umr)
+		};
 
 		xpdk_qp_post_recv(s->b, &r, 1);
 		sync_peer(s, 10);
@@ -535,15 +540,22 @@ static void phase_oob_rc(struct side *s)
 	}
 	sync_peer(s, 10);
 	pattern(s->ubuf, 2000, 0x99);
-	struct xpdk_wr w = {.wr_id = 1000, .addr = s->ubuf, .len = 2000,
-			    .lkey = xpdk_mr_lkey(s->umr), .op = XPDK_OP_SEND};
+	struct xpdk_wr w = { .wr_id = 1000,
+			     .addr = s->ubuf,
+			     .len = 2000,
+			     .lkey = xpdk_mr_lkey(s->umr),
+			     .op = XPDK_OP_SEND };
 	n = xpdk_qp_post_send(s->b, &w, 1);
 	check(n == 1 && wait_wc(s->cqb, wc, 1, false) == 1,
 	      "a SEND over the out-of-band RC QP completes");
 	sync_peer(s, 11);
-	w = (struct xpdk_wr){.wr_id = 1001, .addr = s->ubuf, .len = 512,
-			     .lkey = xpdk_mr_lkey(s->umr), .op = XPDK_OP_WRITE,
-			     .raddr = s->peer.mr_addr, .rkey = s->peer.mr_rkey ^ 0x5a5a00};
+	w = (struct xpdk_wr){ .wr_id = 1001,
+			      .addr = s->ubuf,
+			      .len = 512,
+			      .lkey = xpdk_mr_lkey(s->umr),
+			      .op = XPDK_OP_WRITE,
+			      .raddr = s->peer.mr_addr,
+			      .rkey = s->peer.mr_rkey ^ 0x5a5a00 };
 	n = xpdk_qp_post_send(s->b, &w, 1);
 	n = n == 1 ? wait_wc(s->cqb, wc, 1, true) : n;
 	check(n == 1 && wc[0].status == IBV_WC_REM_ACCESS_ERR,
@@ -570,10 +582,10 @@ static void phase_peer_gone(struct side *s)
 	sync_peer(s, 13);
 	xpdk_pd_dma_key(s->pd, s->buf->va, BUF_SIZE, &lkey, NULL);
 	for (int i = 0; i < 8; i++)
-		r[i] = (struct xpdk_wr){.wr_id = 1100 + i,
-					.addr = (uint8_t *)s->buf->va + 4096 * i,
-					.len = 4096,
-					.lkey = lkey};
+		r[i] = (struct xpdk_wr){ .wr_id = 1100 + i,
+					 .addr = (uint8_t *)s->buf->va + 4096 * i,
+					 .len = 4096,
+					 .lkey = lkey };
 	check(xpdk_qp_post_recv(s->a, r, 8) == 8, "8 receives wait on QP A");
 	uint64_t t0 = xpdk_now_ns(), deadline = t0 + 15000000000ull;
 
@@ -601,7 +613,7 @@ static int traffic(bool server, const char *addr, uint16_t port, const char *src
 	struct ctl mine;
 	uint8_t priv[XPDK_CM_PRIV_MAX];
 	size_t plen = sizeof(priv);
-	char *eal[] = {"qp_peer", "-l", "0", "--log-level=lib.eal:error", NULL};
+	char *eal[] = { "qp_peer", "-l", "0", "--log-level=lib.eal:error", NULL };
 	int rc;
 
 	memset(&s, 0, sizeof(s));
@@ -683,7 +695,7 @@ static int traffic(bool server, const char *addr, uint16_t port, const char *src
 
 static int errors(const char *name)
 {
-	struct xpdk_rdma_opts o = {.port = 7};
+	struct xpdk_rdma_opts o = { .port = 7 };
 	struct xpdk_rdma *d;
 	char list[256];
 
@@ -700,7 +712,7 @@ static int errors(const char *name)
 	d = xpdk_rdma_open(name, &o);
 	check(d == NULL && errno == EINVAL && strstr(xpdk_strerror_last(), "ports are 1..1"),
 	      "a wrong port says which exist: %s", xpdk_strerror_last());
-	o = (struct xpdk_rdma_opts){.gid_index = 77, .gid_index_given = true};
+	o = (struct xpdk_rdma_opts){ .gid_index = 77, .gid_index_given = true };
 	d = xpdk_rdma_open(name, &o);
 	check(d == NULL && errno == EINVAL && strstr(xpdk_strerror_last(), "valid: 0 ("),
 	      "a wrong GID index lists the valid ones: %s", xpdk_strerror_last());

@@ -70,7 +70,7 @@ static void test_host_open(void **state)
 static void test_null_arguments(void **state)
 {
 	struct ibv_wc wc[1];
-	struct xpdk_wr w = {0};
+	struct xpdk_wr w = { 0 };
 
 	(void)state;
 	assert_null(xpdk_pd_alloc(NULL));
@@ -105,7 +105,7 @@ static void test_wr_checks(void **state)
 {
 	struct xpdk_ah *ah = (struct xpdk_ah *)&ah; /* any non-NULL handle: not dereferenced */
 	char buf[64];
-	struct xpdk_wr w = {.wr_id = 7, .addr = buf, .len = 64, .op = XPDK_OP_SEND};
+	struct xpdk_wr w = { .wr_id = 7, .addr = buf, .len = 64, .op = XPDK_OP_SEND };
 
 	(void)state;
 	assert_int_equal(qp_check_send_wr(XPDK_QP_RC, 0, &w), 0);
@@ -122,7 +122,8 @@ static void test_wr_checks(void **state)
 	assert_int_equal(qp_check_send_wr(XPDK_QP_UD, 0, &w), 0);
 	w.flags = XPDK_WR_INLINE;
 	assert_int_equal(qp_check_send_wr(XPDK_QP_RC, 32, &w), -EINVAL);
-	assert_non_null(strstr(xpdk_strerror_last(), "64 bytes inline, but the QP takes at most 32"));
+	assert_non_null(
+	    strstr(xpdk_strerror_last(), "64 bytes inline, but the QP takes at most 32"));
 	assert_int_equal(qp_check_send_wr(XPDK_QP_RC, 64, &w), 0);
 	w.op = XPDK_OP_READ;
 	assert_int_equal(qp_check_send_wr(XPDK_QP_RC, 64, &w), -EINVAL);
@@ -236,14 +237,19 @@ static void test_addresses(void **state)
 {
 	union ibv_gid g;
 	char ip[48], s[48];
-	struct xpdk_qp_addr a = {.qpn = 0x123456, .psn = 0xabcdef, .qkey = 0x11111111, .lid = 0x42,
-				 .mtu = IBV_MTU_1024, .rd_atomic = 16};
+	struct xpdk_qp_addr a = { .qpn = 0x123456,
+				  .psn = 0xabcdef,
+				  .qkey = 0x11111111,
+				  .lid = 0x42,
+				  .mtu = IBV_MTU_1024,
+				  .rd_atomic = 16 };
 	struct xpdk_qp_addr b;
 	uint8_t wire[XPDK_QP_ADDR_WIRE];
 
 	(void)state;
 	assert_int_equal(qp_ip_to_gid("192.0.2.1", &g), 0);
-	assert_string_equal(xpdk_gid_str(&g, s, sizeof(s)), "0000:0000:0000:0000:0000:ffff:c000:0201");
+	assert_string_equal(xpdk_gid_str(&g, s, sizeof(s)),
+			    "0000:0000:0000:0000:0000:ffff:c000:0201");
 	qp_gid_to_ip(&g, ip, sizeof(ip));
 	assert_string_equal(ip, "192.0.2.1");
 	assert_int_equal(qp_ip_to_gid("2001:db8::5", &g), 0);
@@ -267,16 +273,16 @@ static void test_addresses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_no_rdma_sentence),
-	    cmocka_unit_test(test_missing_device_sentence),
-	    cmocka_unit_test(test_host_open),
-	    cmocka_unit_test(test_null_arguments),
-	    cmocka_unit_test(test_wr_checks),
-	    cmocka_unit_test(test_book_every_wr),
-	    cmocka_unit_test(test_book_selective),
-	    cmocka_unit_test(test_book_forced_signal),
-	    cmocka_unit_test(test_book_unpost_and_reset),
-	    cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_no_rdma_sentence),
+		cmocka_unit_test(test_missing_device_sentence),
+		cmocka_unit_test(test_host_open),
+		cmocka_unit_test(test_null_arguments),
+		cmocka_unit_test(test_wr_checks),
+		cmocka_unit_test(test_book_every_wr),
+		cmocka_unit_test(test_book_selective),
+		cmocka_unit_test(test_book_forced_signal),
+		cmocka_unit_test(test_book_unpost_and_reset),
+		cmocka_unit_test(test_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
