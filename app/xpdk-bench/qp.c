@@ -51,6 +51,7 @@ struct qp_opts {
 	uint32_t tx_depth;  /* -t */
 	uint32_t rx_depth;  /* -r */
 	uint32_t cq_mod;    /* -Q */
+	uint32_t post_list; /* -l, 0: automatic */
 	int inline_size;    /* -I, -1 default */
 	unsigned int nqps;  /* -q */
 	uint16_t port;	    /* -p */
@@ -120,6 +121,8 @@ static void usage(FILE *o)
 		"  -t, --tx-depth N       send WRs outstanding (default 128; latency 1)\n"
 		"  -r, --rx-depth N       receives posted by the send server (default 512)\n"
 		"  -Q, --cq-mod N         signal every Nth send WR (default 100)\n"
+		"  -l, --post_list N      WRs per doorbell, 1..64 (default: bursts of about 16\n"
+		"                         packets; perftest posts 1)\n"
 		"  -I, --inline_size N    inline up to N bytes (default 0, as perftest on rxe)\n"
 		"  -q, --qp N             QPs (bandwidth tests; default 1, at most %d)\n"
 		"  -p, --port N           rdma_cm port (default 18515)\n"
@@ -436,6 +439,23 @@ static int run_bw(const struct qp_opts *o, struct conn *c, uint64_t size, uint32
 			     : o->test == T_READ ? XPDK_OP_READ
 						 : XPDK_OP_SEND;
 
+	/*
+	 * WRs per doorbell: -l, else as many as keep a burst to about 16 packets (measured on
+	 * rxe: longer bursts of large messages lose bandwidth; small ones gain from bursts).
+	 */
+	uint32_t per_post = o->post_list;
+
+	if (per_post == 0) {
+		struct xpdk_rdma_info info;
+		uint64_t mtu = xpdk_rdma_query(c->dev, &info) == 0 && info.active_mtu
+				   ? 128u << info.active_mtu
+				   : 1024;
+		uint64_t pkts = (size + mtu - 1) / mtu;
+
+		per_post = pkts >= 16 ? 1 : (uint32_t)(16 / pkts);
+	}
+	if (per_post > 64)
+		per_post = 64;
 	/* each QP's share of the iterations; its last WR is signalled */
 	for (unsigned int q = 0; q < nq; q++) {
 		quota[q] = o->iters / nq + (q < o->iters % nq ? 1 : 0);
@@ -454,7 +474,7 @@ static int run_bw(const struct qp_opts *o, struct conn *c, uint64_t size, uint32
 
 			finished &= left == 0 && n == depth;
 			n = n > left ? left : n;
-			n = n > 64 ? 64 : n;
+			n = n > per_post ? per_post : n;
 			if (n == 0)
 				continue;
 			for (uint32_t i = 0; i < n; i++) {
@@ -870,7 +890,7 @@ int bench_qp(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:i:x:s:an:t:r:Q:I:q:p:Fh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:i:x:s:an:t:r:Q:l:I:q:p:Fh", lo, NULL)) != -1) {
 		const char *name = bench_opt_name(lo, c);
 
 		switch (c) {
@@ -921,6 +941,10 @@ int bench_qp(int argc, char **argv)
 			break;
 		case 'Q':
 			if (parse_u32(name, optarg, 1, 16384, &o.cq_mod))
+				return BENCH_USAGE;
+			break;
+		case 'l':
+			if (parse_u32(name, optarg, 1, 64, &o.post_list))
 				return BENCH_USAGE;
 			break;
 		case 'I':
