@@ -19,6 +19,8 @@ PKGS=(
 	qemu-system-x86 busybox-static kmod cpio zstd
 	# benchmark plots
 	gnuplot-nox
+	# lib/qp, xpdk-bench qp, xpdk.verbs and the vm tier's Soft-RoCE (guest tools come from here)
+	librdmacm-dev ibverbs-providers perftest iproute2 rdmacm-utils
 )
 
 missing=()

@@ -32,6 +32,7 @@ static void usage(FILE *o)
 	       "       xpdk-bench [EAL options] -- poll [options]\n"
 	       "       xpdk-bench [EAL options] -- dpa -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- sde -S SLOT [options]\n"
+	       "       xpdk-bench [EAL options] -- qp TEST [options] [SERVER]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
 	       "\n"
 	       "Throughput and latency of device access, each beside a same-run baseline:\n"
@@ -46,6 +47,8 @@ static void usage(FILE *o)
 	       "        and CQE-to-handler activation latency, on the emulated DPA\n"
 	       "  sde   AWS F2 SDE loopback packets/s and GB/s, data checked, against\n"
 	       "        dma_skeleton (ratios)\n"
+	       "  qp    RDMA write/read/send bandwidth and send/write latency between two\n"
+	       "        xpdk-bench processes, perftest style (when built with lib/qp)\n"
 	       "\n"
 	       "Output: a table (perftest style), --json, --csv; dma --plot FILE.png.\n"
 	       "EAL: e.g. -l 0 (the main lcore: where the benchmark runs); XPDK adds --no-pci and\n"
@@ -87,6 +90,10 @@ static int dispatch(int argc, char **argv)
 		return bench_dpa(argc, argv);
 	if (strcmp(argv[0], "sde") == 0)
 		return bench_sde(argc, argv);
+#ifdef XPDK_HAVE_QP
+	if (strcmp(argv[0], "qp") == 0)
+		return bench_qp(argc, argv);
+#endif
 	if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0) {
 		usage(stdout);
 		return BENCH_OK;

@@ -262,3 +262,31 @@ int xpdk_dma_fd(const struct xpdk_dma_buf *buf, int *fd, off_t *offset)
 	*offset = (off_t)off_first;
 	return 0;
 }
+
+/* ---- walk of EAL memory, for registering it once with a device (lib/qp) ---- */
+
+struct contig_walk_arg {
+	xpdk_env_mem_cb cb;
+	void *arg;
+};
+
+static int contig_walk_one(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
+			   size_t len, void *arg)
+{
+	struct contig_walk_arg *w = arg;
+
+	if (msl->external)
+		return 0;
+	return w->cb(ms->addr, len, ms->iova, w->arg);
+}
+
+int xpdk_env_mem_contig_walk(xpdk_env_mem_cb cb, void *arg)
+{
+	struct contig_walk_arg w = {.cb = cb, .arg = arg};
+
+	if (cb == NULL)
+		return xpdk_err(EINVAL, "xpdk_env_mem_contig_walk: NULL callback");
+	if (!xpdk_env_ready())
+		return xpdk_err(EINVAL, "xpdk_env_mem_contig_walk: call xpdk_env_init() first");
+	return rte_memseg_contig_walk(contig_walk_one, &w);
+}

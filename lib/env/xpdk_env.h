@@ -204,6 +204,25 @@ extern int xpdk_logtype_app; /**< tools' and applications' log type */
 #define XPDK_LOG(lvl, type, fmt, ...)                                                              \
 	rte_log(RTE_LOG_##lvl, xpdk_logtype_##type, "XPDK %s: " fmt "\n", #type, ##__VA_ARGS__)
 
+/**
+ * Called by xpdk_env_mem_contig_walk() for each VA- and IOVA-contiguous chunk of EAL memory:
+ * @p va, @p len bytes, device address @p iova. Return 0 to go on, 1 to stop the walk, or a
+ * negative errno to stop it with that result.
+ */
+typedef int (*xpdk_env_mem_cb)(void *va, size_t len, uint64_t iova, void *arg);
+
+/**
+ * Walk the memory EAL has allocated so far (the memory xpdk_dma_alloc() buffers come from), one
+ * contiguous chunk at a time, so that a library can register it with a device once per chunk
+ * (lib/qp registers it with RDMA devices, as DPDK's mlx5 driver does). Chunks grow as EAL
+ * allocates more hugepages; walk again to see them. The callback must not allocate or free EAL
+ * memory (the walk holds EAL's memory lock for reading).
+ *
+ * @return 0 when every chunk was visited, 1 when the callback stopped the walk, a negative errno
+ *         from the callback, or -EINVAL without the environment.
+ */
+int xpdk_env_mem_contig_walk(xpdk_env_mem_cb cb, void *arg);
+
 XPDK_API_END
 
 #ifdef __cplusplus

@@ -10,6 +10,8 @@ Modules, one per library:
 - ``xpdk.dfl``    the Device Feature List walk
 - ``xpdk.fpga``   the DFL FPGA driver: FME, sensors, errors, ports, PR, host exerciser
 - ``xpdk.devsim`` simulated devices (edu, dfl-fpga) served from this process
+- ``xpdk.verbs``  RDMA verbs with pyverbs' modules and classes (``import xpdk.verbs.device``;
+                  built with lib/qp, not imported by ``import xpdk``)
 
 Every failure raises ``xpdk.Error``, an OSError with the C library's errno and sentence.
 ``xpdk-io SCRIPT`` and ``xpdk-io`` (interactive) run Python with opae.io's built-ins

@@ -7,7 +7,8 @@ Why one extension and not one per library: XPDK's libraries keep per-process sta
 environment's flag and DMA buffer list, the driver registry, the thread-local last-error
 sentence). Linked statically into several extension modules, each module would get its own copy
 of that state; one module holds exactly one copy, whether the libraries are static or shared.
-Each library's binding lives in its own file (env.pxi, dev.pxi, dfl.pxi, fpga.pxi, devsim.pxi).
+Each library's binding lives in its own file (env.pxi, dev.pxi, dfl.pxi, fpga.pxi, devsim.pxi;
+verbs.pxi through the generated optional.pxi, when lib/qp is built).
 """
 
 include "capi.pxi"
@@ -17,3 +18,4 @@ include "dev.pxi"
 include "dfl.pxi"
 include "fpga.pxi"
 include "devsim.pxi"
+include "optional.pxi"

@@ -24,7 +24,7 @@ AWS_HEADERS = ["fpga_common.h", "fpga_pci.h", "fpga_mgmt.h", "fpga_clkgen.h", "h
 # the device side of FlexIO, under the folder libxpdk.pc names dpa_includedir
 DPA_HEADERS = ["dpaintrin.h", "libflexio-dev/flexio_dev.h", "libflexio-dev/flexio_dev_err.h",
                "libflexio-dev/flexio_dev_queue_access.h"]
-LIBS = ["common", "env", "vfio_user", "dev", "dfl", "devsim", "flexio", "drv_edu", "drv_fpga",
+LIBS = ["common", "env", "vfio_user", "dev", "dfl", "devsim", "flexio", "qp", "drv_edu", "drv_fpga",
         "drv_dpa", "drv_aws"]
 
 # Calls one function of every library and none of a driver's: the edu driver must be registered

@@ -114,9 +114,12 @@ fi
 kver=$(sed -n 's/^kernel=//p' "$kdir/PACKAGE")
 
 # --- initramfs: busybox, the modules below with their dependencies, /init; rebuilt on change ----
-# 9p over virtio reaches the host root; vfio for the tests (loaded by them with modprobe -d).
+# 9p over virtio reaches the host root; vfio and Soft-RoCE for the tests (loaded by them with
+# modprobe -d).
 read -r -a extra_modules <<<"${XPDK_VM_MODULES:-}"
-modules=(virtio_pci 9pnet_virtio 9p vfio-pci vfio_iommu_type1 "${extra_modules[@]}")
+# Soft-RoCE for lib/qp's tests (test/vm/rxe-net.sh): crc32 first, rdma_rxe needs it at load
+modules=(virtio_pci 9pnet_virtio 9p vfio-pci vfio_iommu_type1
+	crc32_generic crc32-pclmul veth rdma_rxe ib_uverbs rdma_ucm "${extra_modules[@]}")
 boot_modules=(virtio_pci 9pnet_virtio 9p)
 moddir=$kdir/lib/modules/$kver
 
