@@ -285,9 +285,10 @@ static int engine_verify(struct ctx *c, uint64_t size)
 	}
 	if (!ok)
 		fprintf(stderr,
-			"xpdk-bench: dma: the %s engine's %s of %" PRIu64 " bytes gave wrong data; "
-			"was the device started with the DMA mask given by --dma-mask?\n",
-			c->eng.name, !checked ? "copy" : mode_names[m], size);
+			"xpdk-bench: dma: %s: the %s engine's %s of %" PRIu64 " bytes gave wrong "
+			"data: the device's DMA did not reach the buffers (a DMA fault: see the "
+			"device's log; or a DMA mask narrower than --dma-mask)\n",
+			c->o->dev, c->eng.name, !checked ? "copy" : mode_names[m], size);
 	return ok ? BENCH_OK : BENCH_FAIL;
 }
 
