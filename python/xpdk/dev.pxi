@@ -42,7 +42,7 @@ cdef class Device:
         with nogil:
             self._dev = xpdk_dev_open(c)
         if self._dev == NULL:
-            raise _error(errno)
+            _checkd(-(errno if errno > 0 else _errno.EIO), name)
         _live_devices.add(self)
 
     def __dealloc__(self):
@@ -143,13 +143,13 @@ cdef class Device:
         cdef int rc
         with nogil:
             rc = xpdk_dev_reset(d)
-        _check(rc)
+        _checkd(rc, self._name)
 
     def probe(self):
         """Bind the XPDK driver that matches the device; return its name (e.g. "dfl")."""
         cdef xpdk_dev *d = self._get()
         if xpdk_dev_driver(d) == NULL:
-            _check(xpdk_dev_probe(d))
+            _checkd(xpdk_dev_probe(d), self._name)
         return xpdk_dev_driver(d).name.decode()
 
     @property
@@ -163,7 +163,7 @@ cdef class Device:
         cdef uint64_t v = 0
         if off < 0:
             raise Error(_errno.ERANGE, "config offset %d is negative" % off)
-        _check(xpdk_dev_cfg_read(self._get(), off, &v, n))
+        _checkd(xpdk_dev_cfg_read(self._get(), off, &v, n), self._name)
         return v
 
     cdef _cfg_write(self, off, value, unsigned int n):
@@ -173,7 +173,7 @@ cdef class Device:
         if value < 0 or value >> (8 * n):
             raise Error(_errno.ERANGE, "value %#x does not fit in %d bits" % (value, 8 * n))
         v = value
-        _check(xpdk_dev_cfg_write(self._get(), off, &v, n))
+        _checkd(xpdk_dev_cfg_write(self._get(), off, &v, n), self._name)
 
     def config_read8(self, off):
         """Read a byte of PCI config space."""
@@ -210,11 +210,11 @@ cdef class Device:
     # interrupts
     def irq_count(self, kind="msi"):
         """Number of vectors of interrupt type ``kind`` ('intx', 'msi', 'msix')."""
-        return _check(xpdk_dev_irq_count(self._get(), _irq_kind(kind)))
+        return _checkd(xpdk_dev_irq_count(self._get(), _irq_kind(kind)), self._name)
 
     def irq_enable(self, kind="msi", unsigned int count=1):
         """Enable ``count`` vectors of type ``kind``, each with its own eventfd."""
-        _check(xpdk_dev_irq_enable(self._get(), _irq_kind(kind), count))
+        _checkd(xpdk_dev_irq_enable(self._get(), _irq_kind(kind), count), self._name)
 
     def irq_disable(self):
         """Disable the enabled interrupt type."""
@@ -239,7 +239,7 @@ cdef class Device:
             raise Error(_errno.EINVAL, "timeout %r is negative" % (timeout,))
         with nogil:
             rc = xpdk_dev_irq_wait(d, vector, ms)
-        return _check(rc)
+        return _checkd(rc, self._name)
 
     irq_wait = wait
 
@@ -251,7 +251,7 @@ cdef class Device:
     def dma_check(self, Buffer buf):
         """Raise Error (ERANGE) when the device cannot reach ``buf`` (its DMA mask)."""
         cdef xpdk_dma_buf *b = buf._get()
-        _check(xpdk_dev_dma_check(self._get(), b.iova, b.size))
+        _checkd(xpdk_dev_dma_check(self._get(), b.iova, b.size), self._name)
 
     def allocate(self, size_t size):
         """A DMA buffer for this device (opae.io's ``device.allocate``): a Buffer of ``size``
@@ -322,7 +322,7 @@ cdef class Region:
         p = self._mapped(off, 8)
         if p != NULL:
             return xpdk_py_mmio_read64(p)
-        _check(xpdk_region_read(self._r, off, 64, &v))
+        _checkd(xpdk_region_read(self._r, off, 64, &v), self._device._name)
         return v
 
     def read32(self, uint64_t off):
@@ -333,7 +333,7 @@ cdef class Region:
         p = self._mapped(off, 4)
         if p != NULL:
             return xpdk_py_mmio_read32(p)
-        _check(xpdk_region_read(self._r, off, 32, &v))
+        _checkd(xpdk_region_read(self._r, off, 32, &v), self._device._name)
         return v
 
     def write64(self, uint64_t off, uint64_t value):
@@ -344,7 +344,7 @@ cdef class Region:
         if p != NULL:
             xpdk_py_mmio_write64(p, value)
             return
-        _check(xpdk_region_write(self._r, off, 64, value))
+        _checkd(xpdk_region_write(self._r, off, 64, value), self._device._name)
 
     def write32(self, uint64_t off, uint32_t value):
         """Write the 32-bit register at byte offset ``off``."""
@@ -354,7 +354,7 @@ cdef class Region:
         if p != NULL:
             xpdk_py_mmio_write32(p, value)
             return
-        _check(xpdk_region_write(self._r, off, 32, value))
+        _checkd(xpdk_region_write(self._r, off, 32, value), self._device._name)
 
     def read(self, uint64_t off, unsigned int width=64):
         """Read ``width`` bits (8, 16, 32 or 64) at byte offset ``off``, checked."""
@@ -362,7 +362,7 @@ cdef class Region:
         if width not in (8, 16, 32, 64):
             raise Error(_errno.EINVAL, "width %d is not 8, 16, 32 or 64 (bits)" % width)
         self._ok(off, width // 8)
-        _check(xpdk_region_read(self._r, off, width, &v))
+        _checkd(xpdk_region_read(self._r, off, width, &v), self._device._name)
         return v
 
     def write(self, uint64_t off, value, unsigned int width=64):
@@ -372,7 +372,7 @@ cdef class Region:
         if value < 0 or value >> width:
             raise Error(_errno.ERANGE, "value %#x does not fit in %d bits" % (value, width))
         self._ok(off, width // 8)
-        _check(xpdk_region_write(self._r, off, width, value))
+        _checkd(xpdk_region_write(self._r, off, width, value), self._device._name)
 
     @property
     def device(self):

@@ -32,5 +32,18 @@ cdef inline int _check(int rc) except -1:
     return rc
 
 
+cdef int _checkd(int rc, name) except -1:
+    """_check() for a call on device ``name``: the sentence names the device when the library's
+    does not (a vfio-user device may be named by its socket path alone)."""
+    if rc >= 0:
+        return rc
+    e = _error(-rc)
+    dev = str(name)
+    path = dev[len("vfio-user:"):] if dev.startswith("vfio-user:") else dev
+    if path not in e.strerror:
+        e = Error(-rc, "%s: %s" % (dev, e.strerror))
+    raise e
+
+
 # records returned by the bindings: named fields and a readable repr
 _ns = _types.SimpleNamespace

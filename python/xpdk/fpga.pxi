@@ -68,7 +68,7 @@ cdef class Fpga:
         pr_interface_id (GUID string), has_thermal/power/errors/perf/pr; ``present`` is False
         on a VF (no FME)."""
         cdef fme_info_t i
-        _check(xpdk_fpga_fme_info(self._get(), &i))
+        _checkd(xpdk_fpga_fme_info(self._get(), &i), self._device._name)
         return _ns(present=bool(i.present), fabric_version=i.fabric_version,
                    socket_id=i.socket_id, num_ports=i.num_ports, addr_width=i.addr_width,
                    bitstream_id=i.bitstream_id, bitstream_md=i.bitstream_md,
@@ -83,13 +83,13 @@ cdef class Fpga:
     def temperature(self):
         """FPGA temperature in degrees C; Error (ENOTSUP) without a thermal feature."""
         cdef unsigned int c
-        _check(xpdk_fpga_temperature(self._get(), &c))
+        _checkd(xpdk_fpga_temperature(self._get(), &c), self._device._name)
         return c
 
     def power(self):
         """Power consumed, in watts; Error (ENOTSUP) without a power feature."""
         cdef unsigned int w
-        _check(xpdk_fpga_power(self._get(), &w))
+        _checkd(xpdk_fpga_power(self._get(), &w), self._device._name)
         return w
 
     def errors(self):
@@ -97,14 +97,14 @@ cdef class Fpga:
         and ``text`` ("catfatal bit 11, nonfatal bit 6", or "none")."""
         cdef fpga_errors_t e
         cdef char buf[512]
-        _check(xpdk_fpga_errors(self._get(), &e))
+        _checkd(xpdk_fpga_errors(self._get(), &e), self._device._name)
         xpdk_fpga_errors_format(&e, buf, sizeof(buf))
         return _ns(fme=e.fme, pcie0=e.pcie0, pcie1=e.pcie1, nonfatal=e.nonfatal,
                    catfatal=e.catfatal, first=e.first, next=e.next, text=buf.decode())
 
     def errors_clear(self):
         """Clear every global error bit that is set."""
-        _check(xpdk_fpga_errors_clear(self._get()))
+        _checkd(xpdk_fpga_errors_clear(self._get()), self._device._name)
 
     @property
     def num_ports(self):
@@ -114,7 +114,7 @@ cdef class Fpga:
     def port_info(self, unsigned int port=0):
         """Port ``port``: offset, number, mmio_size, num_irqs, in_reset, afu_offset, afu_id."""
         cdef port_info_t p
-        _check(xpdk_fpga_port_info(self._get(), port, &p))
+        _checkd(xpdk_fpga_port_info(self._get(), port, &p), self._device._name)
         return _ns(offset=p.offset, number=p.number, mmio_size=p.mmio_size,
                    num_irqs=p.num_irqs, in_reset=bool(p.in_reset), afu_offset=p.afu_offset,
                    afu_id=_guid_str(&p.afu_id))
@@ -125,23 +125,23 @@ cdef class Fpga:
 
     def port_reset(self, unsigned int port=0):
         """Soft-reset ``port`` (assert, acknowledgement, release); Error (ETIMEDOUT)."""
-        _check(xpdk_fpga_port_reset(self._get(), port))
+        _checkd(xpdk_fpga_port_reset(self._get(), port), self._device._name)
 
     def port_errors(self, unsigned int port=0):
         """The port's error bits (0 when it has no error feature)."""
         cdef uint64_t e
-        _check(xpdk_fpga_port_errors(self._get(), port, &e))
+        _checkd(xpdk_fpga_port_errors(self._get(), port, &e), self._device._name)
         return e
 
     def port_errors_clear(self, unsigned int port=0):
         """Clear the port's error bits."""
-        _check(xpdk_fpga_port_errors_clear(self._get(), port))
+        _checkd(xpdk_fpga_port_errors_clear(self._get(), port), self._device._name)
 
     def afu(self, unsigned int port=0):
         """The AFU's MMIO window: ``region`` (a Region), ``base`` and ``size``; access it with
         ``region.read64(base + off)``."""
         cdef afu_t a
-        _check(xpdk_fpga_afu(self._get(), port, &a))
+        _checkd(xpdk_fpga_afu(self._get(), port, &a), self._device._name)
         return _ns(region=self._device.region(a.region.index), base=a.base, size=a.size)
 
     def pr(self, path, unsigned int port=0):
@@ -154,11 +154,11 @@ cdef class Fpga:
         cdef xpdk_fpga *f = self._get()
         cdef bytes p = _os.fsencode(path)
         cdef int rc
-        _check(xpdk_gbs_load(p, &image, &n, &gi))
+        _checkd(xpdk_gbs_load(p, &image, &n, &gi), self._device._name)
         try:
             with nogil:
                 rc = xpdk_fpga_pr(f, port, image, n, NULL, NULL)
-            _check(rc)
+            _checkd(rc, self._device._name)
             return _ns(interface_id=_guid_str(&gi.interface_id),
                        afu_ids=[_guid_str(&gi.afu_id[i]) for i in range(gi.num_afus)],
                        afu_names=[gi.afu_name[i].decode() for i in range(gi.num_afus)],
@@ -169,7 +169,7 @@ cdef class Fpga:
     def he_attach(self, unsigned int port=0):
         """Prepare the host exerciser AFU on ``port``; Error (ENODEV) naming the AFU found
         when it is not the exerciser."""
-        _check(xpdk_he_attach(self._get(), port))
+        _checkd(xpdk_he_attach(self._get(), port), self._device._name)
 
     def he_run(self, mode, Buffer src=None, Buffer dst=None, lines=None, repeat=1,
                pattern=0, irq=False, timeout_ms=0):

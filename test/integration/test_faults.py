@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Fault injection for every devsim model (`faults=` in the model arguments, doc/devsim.md) and
-the client contract under each fault (doc/reliability.md): xpdk-io, the examples and xpdk-bench
-never die of a signal, never wait longer than the documented timeout (plus a margin for a
+the client contract under each fault (doc/reliability.md): xpdk-io, the examples, xpdk-bench
+and the Python package never die of a signal, never wait longer than the documented timeout (plus a margin for a
 loaded machine), and fail with a message that names the device and what happened to it."""
 import os
 import select
@@ -20,6 +20,8 @@ XPDK_IO = os.path.join(BUILD, "app/xpdk-io/xpdk-io")
 BENCH = os.path.join(BUILD, "app/xpdk-bench/xpdk-bench")
 EDU_HELLO = os.path.join(BUILD, "examples/edu_hello/edu_hello")
 FPGA_HELLO = os.path.join(BUILD, "examples/fpga_hello/fpga_hello")
+PY_DIR = os.path.join(BUILD, "python")  # the package as built (xpdk._xpdk), when it is
+PY_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fault_client.py")
 WIDE = "0xffffffffffff"
 TIMEOUT_S = 5   # the client's documented reply timeout
 MARGIN_S = 20   # a loaded 2-core machine, EAL start-up, several devices' worth of waits
@@ -224,6 +226,9 @@ def clients(model, dev, sockdir):
     """Every client of @model's device @dev: (name, argv, environment)."""
     env = dict(os.environ, XPDK_DEVSIM_DIR=sockdir)
     eal = ["-l", "0", "--"]
+    python = []
+    if os.path.isdir(os.path.join(PY_DIR, "xpdk")):
+        python = [("python", ["python3", PY_CLIENT, dev, model], dict(env, PYTHONPATH=PY_DIR))]
     if model == "edu":
         return [
             ("peek", [XPDK_IO, "-d", dev, "peek", "0", "-w", "32"], env),
@@ -232,13 +237,13 @@ def clients(model, dev, sockdir):
             ("bench-mmio", [BENCH, *eal, "mmio", "-d", dev, "--trapped", "--count", "50"], env),
             ("bench-dma", [BENCH, *eal, "dma", "-d", dev, "--sizes", "64", "--time", "0.02",
                            "--dma-mask", WIDE], env),
-        ]
+        ] + python
     return [
         ("walk", [XPDK_IO, "-d", dev, "walk"], env),
         ("fpga_hello", [FPGA_HELLO, *eal, dev, "--size", "64K"], env),
         ("bench-mmio", [BENCH, *eal, "mmio", "-d", dev, "--count", "10000"], env),
         ("bench-dma", [BENCH, *eal, "dma", "-d", dev, "--sizes", "4K", "--time", "0.02"], env),
-    ]
+    ] + python
 
 
 # fault -> (words, any of which the message must hold, or None: the clients must succeed)
