@@ -281,8 +281,9 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 		goto fail;
 	}
 	if (m->multi_function && socket_path == NULL) {
-		xpdk_err(EINVAL, "model %s serves several functions, each on its own socket: it "
-				 "cannot be served on --fd",
+		xpdk_err(EINVAL,
+			 "model %s serves several functions, each on its own socket: it "
+			 "cannot be served on --fd",
 			 m->name);
 		goto fail;
 	}
@@ -327,8 +328,7 @@ bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev)
 	return atomic_load(&dev->finished);
 }
 
-struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev,
-						 const char *fn_name)
+struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev, const char *fn_name)
 {
 	struct xpdk_devsim_dev *fn;
 	size_t len = strlen(fn_name), base;
@@ -338,8 +338,9 @@ struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev,
 			 dev->name);
 		return NULL;
 	}
-	if (len == 0 || len > 15 || strspn(fn_name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
-						   "rstuvwxyz0123456789._") != len) {
+	if (len == 0 || len > 15 ||
+	    strspn(fn_name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+			    "rstuvwxyz0123456789._") != len) {
 		xpdk_err(EINVAL, "%s: function name '%s' is not 1 to 15 of [A-Za-z0-9._]",
 			 dev->name, fn_name);
 		return NULL;
@@ -460,8 +461,7 @@ int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids)
 		return xpdk_err(EINVAL, "%s: model %s sets its functions' IDs itself", dev->name,
 				dev->model->name);
 
-	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' ||
-	    strlen(ids) != 9)
+	if (sscanf(ids, "%4x:%4x%n", &vid, &did, &end) != 2 || ids[end] != '\0' || strlen(ids) != 9)
 		return xpdk_err(EINVAL, "%s: PCI ID '%s' is not VID:DID in hex (e.g. 8086:0b30)",
 				dev->name, ids);
 	dev->cfg.data[0] = (uint8_t)vid;

@@ -193,8 +193,8 @@ void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev)
 	xpdk_vfu_server_dma_unpin(dev->server);
 }
 
-int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
-		       int *fd, uint64_t *offset)
+int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write, int *fd,
+		       uint64_t *offset)
 {
 	int rc = dma_allowed(dev);
 

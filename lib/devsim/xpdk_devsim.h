@@ -298,8 +298,7 @@ void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *f
  * @param fn_name the function's name.
  * @return the function, or NULL with the last-error sentence set.
  */
-struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev,
-						 const char *fn_name);
+struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev, const char *fn_name);
 
 /**
  * Position of function @p fn in its instance.
@@ -393,8 +392,8 @@ void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
  * @return 0, or an error as xpdk_devsim_dma_read (-EFAULT also when the client mapped that
  *         memory without an fd).
  */
-int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
-		       int *fd, uint64_t *offset);
+int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write, int *fd,
+		       uint64_t *offset);
 
 /**
  * Run @p fn(@p arg), which touches memory pinned with xpdk_devsim_dma_map(), so that a client

@@ -282,7 +282,7 @@ static int contig_walk_one(const struct rte_memseg_list *msl, const struct rte_m
 
 int xpdk_env_mem_contig_walk(xpdk_env_mem_cb cb, void *arg)
 {
-	struct contig_walk_arg w = {.cb = cb, .arg = arg};
+	struct contig_walk_arg w = { .cb = cb, .arg = arg };
 
 	if (cb == NULL)
 		return xpdk_err(EINVAL, "xpdk_env_mem_contig_walk: NULL callback");

@@ -215,11 +215,15 @@ typedef int (*xpdk_env_mem_cb)(void *va, size_t len, uint64_t iova, void *arg);
  * Walk the memory EAL has allocated so far (the memory xpdk_dma_alloc() buffers come from), one
  * contiguous chunk at a time, so that a library can register it with a device once per chunk
  * (lib/qp registers it with RDMA devices, as DPDK's mlx5 driver does). Chunks grow as EAL
- * allocates more hugepages; walk again to see them. The callback must not allocate or free EAL
- * memory (the walk holds EAL's memory lock for reading).
+ * allocates more hugepages; walk again to see them. Memory registered with EAL from outside
+ * (external memory) is not visited. The callback runs in the calling thread and must not
+ * allocate or free EAL memory (the walk holds EAL's memory lock for reading). Thread-safe.
  *
+ * @param cb  called for each chunk, in EAL's order; must not be NULL.
+ * @param arg passed to @p cb.
  * @return 0 when every chunk was visited, 1 when the callback stopped the walk, a negative errno
- *         from the callback, or -EINVAL without the environment.
+ *         from the callback, or -EINVAL for a NULL @p cb or without the environment
+ *         (xpdk_env_init()).
  */
 int xpdk_env_mem_contig_walk(xpdk_env_mem_cb cb, void *arg);
 

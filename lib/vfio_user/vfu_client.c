@@ -331,7 +331,7 @@ static int connect_by(int sock, const struct sockaddr_un *sa, const char *path, 
 struct xpdk_vfu_client *xpdk_vfu_client_connect(const char *path,
 						const struct xpdk_vfu_client_opts *opts)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct xpdk_vfu_client *c;
 	int sock, rc;
 

@@ -41,8 +41,8 @@ struct dma_win {
 	uint8_t *vaddr; /* local address of iova; NULL when mapped without an fd */
 	void *map_base; /* the mmap()ed range, rounded to the fd's block size */
 	size_t map_len;
-	int fd;           /* a duplicate of the client's fd (for xpdk_vfu_server_dma_fd), or -1 */
-	uint64_t fd_off;  /* offset of iova in that fd */
+	int fd;		 /* a duplicate of the client's fd (for xpdk_vfu_server_dma_fd), or -1 */
+	uint64_t fd_off; /* offset of iova in that fd */
 };
 
 struct xpdk_vfu_server {
@@ -300,8 +300,9 @@ int xpdk_vfu_server_dma_fd(struct xpdk_vfu_server *s, uint64_t iova, size_t len,
 	pthread_rwlock_rdlock(&s->lock);
 	w = atomic_load(&s->connected) ? win_find(s, iova, len) : NULL;
 	if (w == NULL || w->vaddr == NULL || w->fd < 0 || !(w->prot & need)) {
-		rc = xpdk_err(EFAULT, "IOVA 0x%llx+0x%zx is not in one %s window the client mapped "
-				      "with an fd",
+		rc = xpdk_err(EFAULT,
+			      "IOVA 0x%llx+0x%zx is not in one %s window the client mapped "
+			      "with an fd",
 			      (unsigned long long)iova, len, write ? "writable" : "readable");
 	} else {
 		*fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
@@ -495,7 +496,8 @@ static int handle_dma_map(struct xpdk_vfu_server *s, struct vfu_msg *m)
 			return errno;
 		madvise(w.map_base, w.map_len, MADV_DONTDUMP);
 		w.vaddr = (uint8_t *)w.map_base + (dm.offset - start);
-		w.fd = fcntl(m->fds[0], F_DUPFD_CLOEXEC, 0); /* -1 only loses xpdk_vfu_server_dma_fd */
+		w.fd =
+		    fcntl(m->fds[0], F_DUPFD_CLOEXEC, 0); /* -1 only loses xpdk_vfu_server_dma_fd */
 		w.fd_off = dm.offset;
 	}
 	pthread_rwlock_wrlock(&s->lock);
@@ -807,9 +809,9 @@ static int serve(struct xpdk_vfu_server *s)
 
 	s->fault = (struct vfu_fault_state){ .t0_ns = xpdk_now_ns() };
 	for (;;) {
-		struct pollfd p[3] = {{.fd = s->conn_fd, .events = POLLIN},
-				      {.fd = s->stop_fd, .events = POLLIN},
-				      {.fd = s->drop_fd, .events = POLLIN}};
+		struct pollfd p[3] = { { .fd = s->conn_fd, .events = POLLIN },
+				       { .fd = s->stop_fd, .events = POLLIN },
+				       { .fd = s->drop_fd, .events = POLLIN } };
 		struct vfu_msg m;
 		uint64_t n;
 		int rc, wait_ms = -1, poll_ms;

@@ -152,8 +152,9 @@ static int cfg_read32(void *ctx, uint64_t off, uint32_t *val)
 static int fpga_find_lists(struct xpdk_fpga *f)
 {
 	const struct xpdk_region *cr = xpdk_dev_region(f->dev, XPDK_REGION_CONFIG);
-	struct xpdk_dfl_cfg cfg = {
-		.size = cr != NULL ? cr->size : 0, .read32 = cfg_read32, .ctx = f->dev};
+	struct xpdk_dfl_cfg cfg = { .size = cr != NULL ? cr->size : 0,
+				    .read32 = cfg_read32,
+				    .ctx = f->dev };
 	struct xpdk_dfl_error err;
 	const char *name = xpdk_dev_info(f->dev)->name;
 	int n = cfg.size > 0 ? xpdk_dfl_vsec_find(&cfg, f->dfls, XPDK_DFL_MAX_LISTS, &err) : 0;
@@ -169,16 +170,18 @@ static int fpga_find_lists(struct xpdk_fpga *f)
 	f->ndfls = (unsigned int)n;
 	for (unsigned int i = 0; i < f->ndfls; i++) {
 		if (f->dfls[i].bar != 0)
-			return xpdk_err(ENOTSUP,
-					"%s: the PCIe VSEC lists a DFL in BAR %u (offset 0x%llx); this "
-					"driver reaches DFLs in BAR 0 only",
-					name, f->dfls[i].bar, (unsigned long long)f->dfls[i].offset);
+			return xpdk_err(
+			    ENOTSUP,
+			    "%s: the PCIe VSEC lists a DFL in BAR %u (offset 0x%llx); this "
+			    "driver reaches DFLs in BAR 0 only",
+			    name, f->dfls[i].bar, (unsigned long long)f->dfls[i].offset);
 		if (f->dfls[i].offset >= f->bar0->size)
-			return xpdk_err(ERANGE,
-					"%s: the PCIe VSEC lists a DFL at 0x%llx, beyond BAR 0's 0x%llx "
-					"bytes",
-					name, (unsigned long long)f->dfls[i].offset,
-					(unsigned long long)f->bar0->size);
+			return xpdk_err(
+			    ERANGE,
+			    "%s: the PCIe VSEC lists a DFL at 0x%llx, beyond BAR 0's 0x%llx "
+			    "bytes",
+			    name, (unsigned long long)f->dfls[i].offset,
+			    (unsigned long long)f->bar0->size);
 	}
 	return 0;
 }
@@ -192,8 +195,9 @@ static int fpga_discover(struct xpdk_fpga *f)
 	for (unsigned int i = 0; rc == 0 && i < f->ndfls; i++) {
 		rc = xpdk_dfl_enumerate_at(&r, f->dfls[i].offset, note_feature, f, &err);
 		if (rc < 0)
-			return xpdk_err(-rc, "%s: the Device Feature List at BAR 0 offset 0x%llx is "
-					     "broken: %s",
+			return xpdk_err(-rc,
+					"%s: the Device Feature List at BAR 0 offset 0x%llx is "
+					"broken: %s",
 					xpdk_dev_info(f->dev)->name,
 					(unsigned long long)f->dfls[i].offset, err.msg);
 	}

@@ -81,11 +81,12 @@ int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 	xpdk_guid_parse(XPDK_HE_GUID, &he);
 	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
 		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
-		return xpdk_err(ENODEV,
-				"%s port %u: the AFU is %s, not XPDK's test exerciser (" XPDK_HE_GUID
-				"); load it with partial reconfiguration (OPAE's HE-LB and HE-MEM "
-				"are driven by xpdk_helb_attach())",
-				xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
+		return xpdk_err(
+		    ENODEV,
+		    "%s port %u: the AFU is %s, not XPDK's test exerciser (" XPDK_HE_GUID
+		    "); load it with partial reconfiguration (OPAE's HE-LB and HE-MEM "
+		    "are driven by xpdk_helb_attach())",
+		    xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
 	}
 	if (f->dsm == NULL) {
 		f->dsm = xpdk_dma_alloc(XPDK_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
@@ -127,14 +128,13 @@ static int he_quiesce(struct xpdk_fpga *f)
 	f->run.busy = false;
 	if (rc == 0)
 		rc = xpdk_fpga_poll(f, he_reg(f, XPDK_HE_STATUS), XPDK_HE_STATUS_BUSY, 0,
-			       XPDK_FPGA_TIMEOUT_MS, &st);
+				    XPDK_FPGA_TIMEOUT_MS, &st);
 	if (rc == -ETIMEDOUT)
 		rc = he_wr(f, XPDK_HE_CTL, XPDK_HE_CTL_RESET);
 	return rc;
 }
 
-static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes,
-			 uint32_t passes)
+static int timeout_error(struct xpdk_fpga *f, uint64_t timeout_ms, uint64_t bytes, uint32_t passes)
 {
 	uint64_t st = 0, err = 0, addr = 0;
 	int rc;
@@ -315,7 +315,8 @@ int xpdk_he_run(struct xpdk_fpga *f, const struct xpdk_he_cfg *cfg, struct xpdk_
 			if (t > f->run.deadline)
 				continue; /* he_check reports the timeout */
 			left_ms = (f->run.deadline - t) / 1000000 + 1;
-			rc = xpdk_dev_irq_wait(f->dev, 0, left_ms > INT_MAX ? INT_MAX : (int)left_ms);
+			rc = xpdk_dev_irq_wait(f->dev, 0,
+					       left_ms > INT_MAX ? INT_MAX : (int)left_ms);
 			if (rc < 0 && rc != -ETIMEDOUT && rc != -EINTR) {
 				char msg[256];
 

@@ -219,7 +219,7 @@ int xpdk_fpga_pr(struct xpdk_fpga *f, unsigned int port, const void *gbs, size_t
 			      have, want);
 	}
 	if (rc == 0 && f->he_port == (int)port)
-		f->he_port = -1; /* the exerciser may be gone: attach again */
+		f->he_port = -1;	 /* the exerciser may be gone: attach again */
 	if (f->helb_port == (int)port) { /* the port was reset: a test in flight is gone */
 		f->helb_port = -1;
 		f->helb_run.busy = false;

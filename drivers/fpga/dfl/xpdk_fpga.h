@@ -454,13 +454,13 @@ const char *xpdk_he_strerror(unsigned int code);
 /**@{*/
 /** What an attached HE-LB or HE-MEM says about itself (its INFO0 register). */
 struct xpdk_helb_info {
-	bool mem;		     /**< HE-MEM (local memory behind it), else HE-LB */
-	unsigned int clock_mhz;	     /**< AFU clock, MHz (DSM ticks run at it) */
-	unsigned int api_version;    /**< INFO0 API version */
-	bool atomics;		     /**< atomic functions supported */
-	unsigned int bus_bytes;	     /**< host bus width, bytes (API >= 3, else 64) */
-	unsigned int mem_bus_bytes;  /**< local-memory bus width, bytes (API >= 4, else 0) */
-	unsigned int max_req_lines;  /**< longest request, lines: 16 (API >= 2) or 8 */
+	bool mem;		    /**< HE-MEM (local memory behind it), else HE-LB */
+	unsigned int clock_mhz;	    /**< AFU clock, MHz (DSM ticks run at it) */
+	unsigned int api_version;   /**< INFO0 API version */
+	bool atomics;		    /**< atomic functions supported */
+	unsigned int bus_bytes;	    /**< host bus width, bytes (API >= 3, else 64) */
+	unsigned int mem_bus_bytes; /**< local-memory bus width, bytes (API >= 4, else 0) */
+	unsigned int max_req_lines; /**< longest request, lines: 16 (API >= 2) or 8 */
 };
 
 /**
@@ -486,8 +486,8 @@ struct xpdk_helb_cfg {
 	uint64_t lines;			/**< cache lines per pass, 1 … 2^32, a multiple of req */
 	unsigned int req_lines;		/**< request length: 1, 2, 4, 8 or 16 lines (0 means 1) */
 	bool continuous;		/**< repeat until xpdk_helb_stop() */
-	bool irq;			/**< interrupt on completion (wait on it in xpdk_helb_run) */
-	int timeout_ms;			/**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB */
+	bool irq;	/**< interrupt on completion (wait on it in xpdk_helb_run) */
+	int timeout_ms; /**< 0: XPDK_FPGA_TIMEOUT_MS + 1 ms per MiB */
 };
 
 /** The comp_mask bits struct xpdk_helb_cfg knows in this version: none yet. */
@@ -495,12 +495,12 @@ struct xpdk_helb_cfg {
 
 /** What a test did, from the DSM. */
 struct xpdk_helb_result {
-	uint64_t reads;		/**< cache lines read (num_reads) */
-	uint64_t writes;	/**< cache lines written (num_writes) */
-	uint64_t ticks;		/**< AFU clock ticks the test took (num_ticks) */
-	uint64_t device_ns;	/**< ticks at the INFO0 clock, in ns */
-	uint64_t host_ns;	/**< from start to completion seen by the host */
-	uint32_t err_vector;	/**< the DSM's error vector (0: no error) */
+	uint64_t reads;		 /**< cache lines read (num_reads) */
+	uint64_t writes;	 /**< cache lines written (num_writes) */
+	uint64_t ticks;		 /**< AFU clock ticks the test took (num_ticks) */
+	uint64_t device_ns;	 /**< ticks at the INFO0 clock, in ns */
+	uint64_t host_ns;	 /**< from start to completion seen by the host */
+	uint32_t err_vector;	 /**< the DSM's error vector (0: no error) */
 	unsigned int dsm_number; /**< the DSM's sequence number */
 };
 
