@@ -67,6 +67,9 @@ int xpdk_pd_free(struct xpdk_pd *pd)
 		prev = t->prev;
 		free(t);
 	}
+	/* the DMA registrations are gone whether or not the PD goes: a failed free leaves a PD
+	 * without them (a later call registers again), never pointers to freed tables */
+	atomic_store(&pd->dma, NULL);
 	rc = ibv_dealloc_pd(pd->pd);
 	if (rc)
 		return xpdk_err(rc, "ibv_dealloc_pd: %s", strerror(rc));
