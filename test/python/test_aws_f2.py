@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -309,6 +310,29 @@ def test_busy_slot_raises_busy(tmp_path, monkeypatch, aws):
                 call()
             assert e.value.errno == errno.EBUSY and e.value.error_code == 3
             assert isinstance(e.value, RuntimeError) and ": busy" in str(e.value)
+    finally:
+        sim.stop()
+
+
+def test_sync_waits_release_the_gil(tmp_path, monkeypatch, aws):
+    # a 300 ms load waited on in one thread: this thread runs meanwhile (with the GIL held
+    # through the C call it could not run until the load was over, and would count nothing)
+    sim = start_sim(tmp_path, monkeypatch, "load_ms=300")
+    try:
+        mgmt, result = aws[0].FpgaMgmt(), {}
+
+        def load():
+            result["info"] = mgmt.load_local_image_sync_flags(0, HELLO, 0, timeout=1000,
+                                                              delay_msec=5)
+        t = threading.Thread(target=load)
+        t.start()
+        ran = 0
+        while t.is_alive():
+            ran += 1
+            time.sleep(0.005)
+        t.join()
+        assert result["info"]["status"] == "loaded"
+        assert ran > 5, ran
     finally:
         sim.stop()
 
