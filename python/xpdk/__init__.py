@@ -10,6 +10,9 @@ Modules, one per library:
 - ``xpdk.dfl``    the Device Feature List walk
 - ``xpdk.fpga``   the DFL FPGA driver: FME, sensors, errors, ports, PR, host exerciser
 - ``xpdk.devsim`` simulated devices (edu, dfl-fpga) served from this process
+- ``xpdk.aws``    AWS F2's bindings (FpgaMgmt, FpgaPCI, FpgaClkgen) with AWS's names, also
+                  as AWS's top-level modules (``from fpga_mgmt_wrapper import FpgaMgmt``;
+                  not imported by ``import xpdk``)
 - ``xpdk.verbs``  RDMA verbs with pyverbs' modules and classes (``import xpdk.verbs.device``;
                   built with lib/qp, not imported by ``import xpdk``)
 

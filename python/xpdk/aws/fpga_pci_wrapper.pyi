@@ -1,0 +1,1 @@
+from . import BarMemory as BarMemory, FpgaPCI as FpgaPCI
