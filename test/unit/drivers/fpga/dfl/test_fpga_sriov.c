@@ -127,12 +127,21 @@ static void test_pf_has_an_sriov_capability(void **state)
 static void test_refusals(void **state)
 {
 	struct xpdk_fpga *pf = open_or_fail(pf_name);
+	uint16_t five = 5, num = 1;
 
 	(void)state;
 	assert_int_equal(xpdk_fpga_sriov_configure(pf, 2), -ERANGE); /* TotalVFs is 1 */
 	assert_non_null(strstr(xpdk_strerror_last(), "TotalVFs is 1"));
 	assert_int_equal(xpdk_fpga_sriov_configure(pf, 1), -EINVAL); /* no port released */
 	assert_non_null(strstr(xpdk_strerror_last(), "0 released"));
+	/* the device itself refuses NumVFs above TotalVFs (a driver that did not check) */
+	assert_int_equal(
+	    xpdk_dev_cfg_write(xpdk_fpga_dev(pf), PCI_CFG_SPACE_SIZE + PCI_SRIOV_NUM_VF, &five, 2),
+	    -EINVAL);
+	assert_int_equal(
+	    xpdk_dev_cfg_read(xpdk_fpga_dev(pf), PCI_CFG_SPACE_SIZE + PCI_SRIOV_NUM_VF, &num, 2),
+	    0);
+	assert_int_equal(num, 0);
 	assert_int_equal(xpdk_fpga_port_assign(pf, 0), -EBUSY); /* the PF has it */
 	assert_int_equal(xpdk_fpga_port_release(pf, 1), -EINVAL);
 	/* a port in use is not released */
