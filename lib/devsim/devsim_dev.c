@@ -179,6 +179,11 @@ void xpdk_devsim_vf_enable(struct xpdk_devsim_dev *vf, bool on)
 	atomic_store(&vf->parent->vf_dirty, true);
 }
 
+bool xpdk_devsim_is_vf(const struct xpdk_devsim_dev *dev)
+{
+	return dev->is_vf;
+}
+
 bool xpdk_devsim_connected(const struct xpdk_devsim_dev *dev)
 {
 	return dev->server != NULL && xpdk_vfu_server_connected(dev->server);

@@ -336,6 +336,13 @@ struct xpdk_devsim_dev *xpdk_devsim_vf_add(struct xpdk_devsim_dev *dev, const ch
 void xpdk_devsim_vf_enable(struct xpdk_devsim_dev *vf, bool on);
 
 /**
+ * Whether function @p dev is a virtual function (xpdk_devsim_vf_add()).
+ * @param dev the function or instance.
+ * @return true for a virtual function.
+ */
+bool xpdk_devsim_is_vf(const struct xpdk_devsim_dev *dev);
+
+/**
  * Whether function (or instance) @p dev has a client connected now.
  * @param dev the function or instance.
  * @return true when a client is connected.
