@@ -14,6 +14,9 @@
  *           partial reconfiguration; its first 4 KiB are registers, the rest of its
  *           256 KiB window is plain memory the client maps (the MMIO fast path).
  *
+ * With a socket path the PF has an SR-IOV capability and one VF, which serves the port and its
+ * AFU once the FME releases the port to it (model_dfl_fpga_sriov.c).
+ *
  * Registers are 64 bits; 4-byte accesses reach the low or high half (a 4-byte write to a high
  * half is ignored, except by OPAE's exercisers, whose DSM_BASEH and CTL take them); other sizes
  * read all-ones and are dropped. Live values (temperature, power) follow a random walk seeded by
@@ -339,7 +342,7 @@ static void dfl_detach(struct xpdk_devsim_dev *dev)
 static const struct xpdk_devsim_model dfl_fpga_model = {
 	.name = "dfl-fpga",
 	.summary = "OPAE DFL FPGA PF (8086:0b30): FME, port, host-exerciser AFU, partial "
-		   "reconfiguration",
+		   "reconfiguration, SR-IOV (the released port on VF socket NAME-vf0.sock)",
 	.args_help =
 	    "seed=N  seed of the live readings (default 0)\n"
 	    "pr_id=GUID  PR interface ID (default " XPDK_DEVSIM_DFL_PR_ID ")\n"
