@@ -116,7 +116,7 @@ int xpdk_devsim_socket_access(struct xpdk_devsim_dev *dev, int mode, long gid)
 		if (rc < 0)
 			return rc;
 	}
-	if (dev->model->multi_function)
+	if (dev->parent == NULL && dev->model->multi_function)
 		return 0;
 	/* our own socket, just bound: ownership first, so that a wider mode never applies to
 	 * the wrong group */

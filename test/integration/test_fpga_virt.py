@@ -7,6 +7,7 @@ from the AFU -> sriov 0 refused while the VF is in use -> sriov 0 -> assign -> H
 the PF again."""
 import json
 import os
+import stat
 import subprocess
 import time
 
@@ -50,6 +51,20 @@ def test_devsim_names_the_vf_socket(devsim):
     vf = devsim.sock("dfl-fpga0-vf0")
     assert "virtual function dfl-fpga0-vf0 on " + vf in devsim.output()
     assert not os.path.exists(vf)  # served only while VF Enable is set
+
+
+def test_vf_socket_gets_the_pf_socket_access(tmp_path):
+    d = Devsim(tmp_path, "--model", "dfl-fpga", "--socket-mode", "0660", "--socket-group",
+               str(os.getgid()))
+    try:
+        pf, vf = d.sock("dfl-fpga0"), d.sock("dfl-fpga0-vf0")
+        assert fpga(pf, "port", "release", "0").returncode == 0
+        assert fpga(pf, "sriov", "1").returncode == 0
+        st = os.lstat(vf)
+        assert stat.S_IMODE(st.st_mode) == 0o660 and st.st_gid == os.getgid()
+    finally:
+        d.stop()
+    assert not os.path.exists(vf)  # removed with the device
 
 
 def test_refusals(devsim):
