@@ -67,6 +67,19 @@ def test_vf_socket_gets_the_pf_socket_access(tmp_path):
     assert not os.path.exists(vf)  # removed with the device
 
 
+def test_vf_device_id_follows_the_pf_id(tmp_path):
+    d = Devsim(tmp_path, "--model", "dfl-fpga", "--pci-id", "8086:0b2b")  # a PAC D5005
+    try:
+        pf, vf = d.sock("dfl-fpga0"), d.sock("dfl-fpga0-vf0")
+        assert json.loads(fpga(pf, "--json", "sriov").stdout)["vf_device_id"] == "0x0b2c"
+        assert fpga(pf, "port", "release", "0").returncode == 0
+        assert fpga(pf, "sriov", "1").returncode == 0
+        port = json.loads(fpga(vf, "--json", "port").stdout)[0]
+        assert port["device_id"] == "0x0B2C"
+    finally:
+        d.stop()
+
+
 def test_refusals(devsim):
     pf = devsim.sock("dfl-fpga0")
     doc = json.loads(fpga(pf, "--json", "sriov").stdout)
