@@ -80,6 +80,24 @@ def test_vf_device_id_follows_the_pf_id(tmp_path):
         d.stop()
 
 
+def test_vsec_layout_skips_the_released_port_list(tmp_path):
+    # the VSEC lists the port's DFL too; once released, the PF must not walk it (all ones)
+    d = Devsim(tmp_path, "--model", "dfl-fpga", "--model-args", "dfl=vsec")
+    try:
+        pf, vf = d.sock("dfl-fpga0"), d.sock("dfl-fpga0-vf0")
+        assert fpga(pf, "port", "release", "0").returncode == 0
+        r = fpga(pf, "--json", "info")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["dfl_found_by"] == "PCIe VSEC 0x43"
+        assert fpga(pf, "sriov", "1").returncode == 0
+        assert json.loads(fpga(vf, "--json", "port").stdout)[0]["released"] == "no"
+        assert fpga(pf, "sriov", "0").returncode == 0
+        assert fpga(pf, "port", "assign", "0").returncode == 0
+        assert fpga(pf, "--json", "port").returncode == 0
+    finally:
+        d.stop()
+
+
 def test_refusals(devsim):
     pf = devsim.sock("dfl-fpga0")
     doc = json.loads(fpga(pf, "--json", "sriov").stdout)
