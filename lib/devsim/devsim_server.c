@@ -157,6 +157,7 @@ void xpdk_devsim_server_close(struct xpdk_devsim_dev *dev)
 	xpdk_vfu_server_stop(dev->server);
 	if (dev->srv_thread_started)
 		pthread_join(dev->srv_thread, NULL);
+	dev->srv_thread_started = false; /* a VF's server may be opened and started again */
 	xpdk_vfu_server_destroy(dev->server);
 	dev->server = NULL;
 }

@@ -226,12 +226,35 @@ static void test_release_vf_and_assign_life_cycle(void **state)
 	xpdk_fpga_close(pf);
 }
 
+/* VF Enable set, cleared and set again: the VF's socket is served anew each time */
+static void test_vf_served_again_after_disable(void **state)
+{
+	struct xpdk_fpga *pf = open_or_fail(pf_name), *vf;
+	char name[128];
+
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(xpdk_fpga_port_release(pf, 0), 0);
+		assert_int_equal(xpdk_fpga_sriov_configure(pf, 1), 0);
+		assert_int_equal(xpdk_fpga_vf_name(pf, 0, name, sizeof(name)), 0);
+		vf = open_or_fail(name);
+		loopback_checked(vf, 10 + (uint64_t)round);
+		xpdk_fpga_close(vf);
+		assert_int_equal(xpdk_fpga_sriov_configure(pf, 0), 0);
+		assert_int_equal(access(vf_sock, F_OK), -1);
+		assert_int_equal(xpdk_fpga_port_assign(pf, 0), 0);
+	}
+	loopback_checked(pf, 20);
+	xpdk_fpga_close(pf);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_has_an_sriov_capability),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_release_vf_and_assign_life_cycle),
+		cmocka_unit_test(test_vf_served_again_after_disable),
 	};
 
 	g_argc = argc;
