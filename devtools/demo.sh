@@ -6,7 +6,10 @@
 #  3. a simulated OPAE FPGA (dfl-fpga): xpdk-io walks its Device Feature List, fpga_hello reads
 #     its FME and port, copies 4 MiB through its host exerciser, and swaps its AFU by partial
 #     reconfiguration from a green bitstream; examples/pipeline then runs a three-stage
-#     dataplane on lib/poll through the exerciser (interrupt mode), data checked.
+#     dataplane on lib/poll through the exerciser (interrupt mode), data checked;
+#  4. the FPGA's port released to a virtual function: xpdk-fpga port release and sriov 1 make
+#     devsim serve the VF's socket, xpdk-bench runs OPAE's HE-LB there (data checked), the PF
+#     reads all ones at the AFU, then sriov 0 and port assign give the port back.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -73,6 +76,36 @@ build/examples/fpga_hello/fpga_hello -l 0 -- "$fpga" --gbs "$sockdir/he.gbs" --s
 lcores=0; [ "$(nproc)" -ge 2 ] && lcores=0,1
 echo "\$ build/examples/pipeline/pipeline -l $lcores -- $fpga --count 5000 --interrupt"
 build/examples/pipeline/pipeline -l "$lcores" -- "$fpga" --count 5000 --interrupt
+kill "$devsim"
+wait "$devsim" || true
+devsim=
+
+echo
+echo "== 4. the FPGA's port handed to a virtual function (SR-IOV), and back"
+echo "\$ xpdk-devsim --model dfl-fpga --model-args afu=he-lb &"
+build/app/xpdk-devsim/xpdk-devsim --model dfl-fpga --model-args afu=he-lb \
+	>"$sockdir/virt.log" 2>&1 &
+devsim=$!
+wait_socket "$sockdir/dfl-fpga0.sock" "$sockdir/virt.log"
+pf=vfio-user:$sockdir/dfl-fpga0.sock
+vf=vfio-user:$sockdir/dfl-fpga0-vf0.sock
+for step in "port release 0" "sriov 1"; do
+	echo "\$ xpdk-fpga -d $pf $step"
+	# shellcheck disable=SC2086 # the step is words
+	build/app/xpdk-fpga/xpdk-fpga -d "$pf" $step
+done
+echo "\$ xpdk-fpga -d $vf port"
+build/app/xpdk-fpga/xpdk-fpga -d "$vf" port
+echo "\$ xpdk-bench -l 0 -- dma -d $vf --engine he-lb --mode lpbk --sizes 64K --time 0.2 --no-skeleton"
+build/app/xpdk-bench/xpdk-bench -l 0 -- dma -d "$vf" --engine he-lb --mode lpbk --sizes 64K \
+	--time 0.2 --no-skeleton
+echo "\$ xpdk-io -d $pf peek 0x80008    # the AFU's GUID_L, seen from the PF: nothing answers"
+build/app/xpdk-io/xpdk-io -d "$pf" peek 0x80008
+for step in "sriov 0" "port assign 0"; do
+	echo "\$ xpdk-fpga -d $pf $step"
+	# shellcheck disable=SC2086 # the step is words
+	build/app/xpdk-fpga/xpdk-fpga -d "$pf" $step
+done
 kill "$devsim"
 wait "$devsim" || true
 devsim=

@@ -442,6 +442,7 @@ int main(int argc, char **argv)
 	rc = 0;
 	for (int i = 0; i < ndev; i++) {
 		const struct dev_opts *d = &devs[i];
+		unsigned int vfs;
 
 		inst[i] = xpdk_devsim_create(d->model, d->args, d->name, d->socket_path, d->fd);
 		if (inst[i] != NULL)
@@ -455,18 +456,30 @@ int main(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
+		vfs = 0;
 		for (unsigned int f = 0; f < xpdk_devsim_function_count(inst[i]); f++) {
 			struct xpdk_devsim_dev *fn = xpdk_devsim_function(inst[i], f);
 
-			printf("%s: model %s function %d on %s\n", d->name, d->model,
-			       xpdk_devsim_function_index(fn), xpdk_devsim_socket_path(fn));
+			if (xpdk_devsim_is_vf(fn))
+				vfs++;
+			else
+				printf("%s: model %s function %d on %s\n", d->name, d->model,
+				       xpdk_devsim_function_index(fn), xpdk_devsim_socket_path(fn));
 		}
-		if (xpdk_devsim_function_count(inst[i]) > 0)
+		if (xpdk_devsim_function_count(inst[i]) > vfs)
 			; /* served only through its functions */
 		else if (d->socket_path != NULL)
 			printf("%s: model %s on %s\n", d->name, d->model, d->socket_path);
 		else
 			printf("%s: model %s on fd %d\n", d->name, d->model, d->fd);
+		/* SR-IOV VFs: their sockets exist while the PF's VF Enable is set */
+		for (unsigned int f = 0; f < xpdk_devsim_function_count(inst[i]); f++) {
+			struct xpdk_devsim_dev *fn = xpdk_devsim_function(inst[i], f);
+
+			if (xpdk_devsim_is_vf(fn))
+				printf("%s: virtual function %s on %s (while VF Enable is set)\n",
+				       d->name, xpdk_devsim_name(fn), xpdk_devsim_socket_path(fn));
+		}
 	}
 	printf("xpdk-devsim: %d device%s ready (SIGTERM or Ctrl-C to stop)\n", ndev,
 	       ndev == 1 ? "" : "s");

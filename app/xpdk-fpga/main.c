@@ -50,6 +50,11 @@ static void usage(FILE *o)
 	    "  perf                   fabric performance counters\n"
 	    "  errors fme|port|all    error registers (--clear: write them back)\n"
 	    "  port reset [N]         soft-reset port N (default 0)\n"
+	    "  port release [N]       release port N (default 0) from the PF for a VF (the\n"
+	    "                         kernel's DFL_FPGA_FME_PORT_RELEASE)\n"
+	    "  port assign [N]        give port N back to the PF (DFL_FPGA_FME_PORT_ASSIGN)\n"
+	    "  sriov [N]              enable N VFs, one per released port (0: disable them);\n"
+	    "                         without N, show the SR-IOV state and the VFs' names\n"
 	    "  conf GBS               load a green bitstream into port 0 (fpgaconf); exit codes 1\n"
 	    "                         bad arguments, 2 bitstream unreadable, 3 device, 4 "
 	    "interface\n"
@@ -187,6 +192,12 @@ static int cmd_port(const struct opts *o, struct xpdk_fpga *f)
 		begin(o, "PORT", &first);
 		common(o, f, &first);
 		kv(o, &first, "Port Num", "port_num", "%u", pi.number);
+		kv(o, &first, "Released", "released", "%s", pi.released ? "yes (to a VF)" : "no");
+		if (pi.released) {
+			if (o->json)
+				printf("}");
+			continue; /* the PF does not reach the rest */
+		}
 		kv(o, &first, "Accelerator GUID", "accelerator_guid", "%s",
 		   pi.afu_offset ? g : "none");
 		kv(o, &first, "MMIO Size", "mmio_size", "0x%" PRIx64, pi.mmio_size);
@@ -243,6 +254,13 @@ static int cmd_perf(const struct opts *o, struct xpdk_fpga *f)
 	return EX_OK;
 }
 
+static bool port_released(struct xpdk_fpga *f, unsigned int port)
+{
+	struct xpdk_fpga_port_info pi;
+
+	return xpdk_fpga_port_info(f, port, &pi) == 0 && pi.released;
+}
+
 static int cmd_errors(const struct opts *o, struct xpdk_fpga *f, const char *which)
 {
 	bool fme = strcmp(which, "fme") == 0 || strcmp(which, "all") == 0;
@@ -258,7 +276,7 @@ static int cmd_errors(const struct opts *o, struct xpdk_fpga *f, const char *whi
 		if (fme && xpdk_fpga_errors_clear(f) < 0)
 			return fail("errors --clear");
 		for (unsigned int p = 0; port && p < xpdk_fpga_num_ports(f); p++)
-			if (xpdk_fpga_port_errors_clear(f, p) < 0)
+			if (!port_released(f, p) && xpdk_fpga_port_errors_clear(f, p) < 0)
 				return fail("errors --clear");
 	}
 	begin(o, "ERRORS", &first);
@@ -278,31 +296,89 @@ static int cmd_errors(const struct opts *o, struct xpdk_fpga *f, const char *whi
 		uint64_t v = 0;
 		char key[40], jkey[40];
 
-		if (xpdk_fpga_port_errors(f, p, &v) < 0)
-			return fail("errors");
 		snprintf(key, sizeof(key), "Port %u Errors", p);
 		snprintf(jkey, sizeof(jkey), "port%u_errors", p);
+		if (port_released(f, p)) {
+			kv(o, &first, key, jkey, "released to a VF");
+			continue;
+		}
+		if (xpdk_fpga_port_errors(f, p, &v) < 0)
+			return fail("errors");
 		kv(o, &first, key, jkey, "0x%" PRIx64, v);
 	}
 	end(o);
 	return EX_OK;
 }
 
-static int cmd_port_reset(const struct opts *o, struct xpdk_fpga *f, const char *arg)
+/* port reset|release|assign [N] */
+static int cmd_port_op(const struct opts *o, struct xpdk_fpga *f, const char *op, const char *arg)
 {
 	uint64_t p = 0;
+	int rc;
 
 	if (arg != NULL && (xpdk_parse_u64(arg, &p) < 0 || p >= xpdk_fpga_num_ports(f))) {
-		fprintf(stderr, "xpdk-fpga: port reset: port '%s' does not exist (%u ports)\n", arg,
-			xpdk_fpga_num_ports(f));
+		fprintf(stderr, "xpdk-fpga: port %s: port '%s' does not exist (%u ports)\n", op,
+			arg, xpdk_fpga_num_ports(f));
 		return EX_USAGE;
 	}
-	if (xpdk_fpga_port_reset(f, (unsigned int)p) < 0)
-		return fail("port reset");
-	if (o->json)
-		printf("{\"port\": %u, \"reset\": true}\n", (unsigned int)p);
+	if (strcmp(op, "reset") == 0)
+		rc = xpdk_fpga_port_reset(f, (unsigned int)p);
+	else if (strcmp(op, "release") == 0)
+		rc = xpdk_fpga_port_release(f, (unsigned int)p);
 	else
+		rc = xpdk_fpga_port_assign(f, (unsigned int)p);
+	if (rc < 0) {
+		fprintf(stderr, "xpdk-fpga: port %s: %s\n", op, xpdk_strerror_last());
+		return EX_FAIL;
+	}
+	if (o->json && strcmp(op, "reset") == 0)
+		printf("{\"port\": %u, \"reset\": true}\n", (unsigned int)p);
+	else if (o->json)
+		printf("{\"port\": %u, \"released\": %s}\n", (unsigned int)p,
+		       strcmp(op, "release") == 0 ? "true" : "false");
+	else if (strcmp(op, "reset") == 0)
 		printf("port %u reset\n", (unsigned int)p);
+	else
+		printf("port %u %s\n", (unsigned int)p,
+		       strcmp(op, "release") == 0 ? "released from the PF" : "assigned to the PF");
+	return EX_OK;
+}
+
+/* sriov [N]: configure, then show the state and the names to open the VFs by */
+static int cmd_sriov(const struct opts *o, struct xpdk_fpga *f, const char *arg)
+{
+	struct xpdk_fpga_sriov s;
+	uint64_t n = 0;
+
+	if (arg != NULL && (xpdk_parse_u64(arg, &n) < 0 || n > UINT16_MAX)) {
+		fprintf(stderr, "xpdk-fpga: sriov: '%s' is not a number of VFs\n", arg);
+		return EX_USAGE;
+	}
+	if (arg != NULL && xpdk_fpga_sriov_configure(f, (unsigned int)n) < 0)
+		return fail("sriov");
+	if (xpdk_fpga_sriov_info(f, &s) < 0)
+		return fail("sriov");
+	n = s.enabled ? s.num_vfs : 0;
+	if (o->json)
+		printf("{\"total_vfs\": %u, \"num_vfs\": %u, \"released_ports\": %u, "
+		       "\"vf_device_id\": \"0x%04x\", \"vfs\": [",
+		       s.total_vfs, (unsigned int)n, s.released, s.vf_device);
+	else
+		printf("%u of %u VFs enabled (VF device ID 0x%04x, %u port%s released)\n",
+		       (unsigned int)n, s.total_vfs, s.vf_device, s.released,
+		       s.released == 1 ? "" : "s");
+	for (unsigned int i = 0; i < n; i++) {
+		char name[600];
+
+		if (xpdk_fpga_vf_name(f, i, name, sizeof(name)) < 0)
+			return fail("sriov");
+		if (o->json)
+			printf("%s\"%s\"", i ? ", " : "", name);
+		else
+			printf("VF %u: %s\n", i, name);
+	}
+	if (o->json)
+		printf("]}\n");
 	return EX_OK;
 }
 
@@ -468,8 +544,12 @@ int main(int argc, char **argv)
 		rc = cmd_info(&o, f);
 	else if (strcmp(cmd, "fme") == 0)
 		rc = cmd_fme(&o, f);
-	else if (strcmp(cmd, "port") == 0 && arg != NULL && strcmp(arg, "reset") == 0)
-		rc = cmd_port_reset(&o, f, arg2);
+	else if (strcmp(cmd, "port") == 0 && arg != NULL &&
+		 (strcmp(arg, "reset") == 0 || strcmp(arg, "release") == 0 ||
+		  strcmp(arg, "assign") == 0))
+		rc = cmd_port_op(&o, f, arg, arg2);
+	else if (strcmp(cmd, "sriov") == 0 && arg2 == NULL)
+		rc = cmd_sriov(&o, f, arg);
 	else if (strcmp(cmd, "port") == 0 && arg == NULL)
 		rc = cmd_port(&o, f);
 	else if (strcmp(cmd, "temp") == 0)

@@ -124,6 +124,71 @@ int xpdk_devsim_bar_mem_fd(struct xpdk_devsim_dev *dev, unsigned int bar)
 	return dev->bars[bar].memfd;
 }
 
+/* Serve or remove one VF as the model last asked. Runs on the instance's server thread (or in
+ * destroy), without the instance lock: closing a VF's server joins its thread, which may be
+ * waiting for that lock. */
+static void vf_apply_one(struct xpdk_devsim_dev *dev, struct xpdk_devsim_dev *vf)
+{
+	bool want;
+
+	xpdk_devsim_lock(dev);
+	want = vf->vf_want;
+	xpdk_devsim_unlock(dev);
+	if (want == vf->vf_served)
+		return;
+	if (!want) {
+		xpdk_devsim_server_close(vf); /* drops its client, removes the socket */
+		vf->vf_served = false;
+		xpdk_devsim_log(vf, 2, "virtual function removed");
+		return;
+	}
+	if (xpdk_devsim_server_open(vf) < 0 ||
+	    (dev->sock_mode >= 0 || dev->sock_gid >= 0
+		 ? xpdk_devsim_socket_access(vf, dev->sock_mode, dev->sock_gid)
+		 : 0) < 0 ||
+	    xpdk_devsim_server_start(vf) < 0) {
+		xpdk_devsim_log(vf, 0, "cannot serve the virtual function on %s: %s",
+				vf->socket_path, xpdk_strerror_last());
+		xpdk_devsim_server_close(vf);
+		return;
+	}
+	vf->vf_served = true;
+	xpdk_devsim_log(vf, 2, "virtual function enabled on %s", vf->socket_path);
+}
+
+/* Apply the VF changes models asked for (xpdk_devsim_vf_enable), outside the instance lock. */
+static void vf_apply(struct xpdk_devsim_dev *dev)
+{
+	while (atomic_load(&dev->vf_dirty)) {
+		/* another caller applies; it looks at the flag again after unlocking */
+		if (pthread_mutex_trylock(&dev->vf_lock) != 0)
+			return;
+		while (atomic_exchange(&dev->vf_dirty, false))
+			for (unsigned int i = 0; i < dev->nfns; i++)
+				if (dev->fns[i]->is_vf)
+					vf_apply_one(dev, dev->fns[i]);
+		pthread_mutex_unlock(&dev->vf_lock);
+	}
+}
+
+void xpdk_devsim_vf_enable(struct xpdk_devsim_dev *vf, bool on)
+{
+	if (!vf->is_vf || vf->vf_want == on)
+		return;
+	vf->vf_want = on;
+	atomic_store(&vf->parent->vf_dirty, true);
+}
+
+bool xpdk_devsim_is_vf(const struct xpdk_devsim_dev *dev)
+{
+	return dev->is_vf;
+}
+
+bool xpdk_devsim_connected(const struct xpdk_devsim_dev *dev)
+{
+	return dev->server != NULL && xpdk_vfu_server_connected(dev->server);
+}
+
 /* The memory area of @p b holding [off, off + len), or NULL when that range is trapped. */
 static struct devsim_mem_area *find_area(struct devsim_bar *b, uint64_t off, size_t len)
 {
@@ -171,8 +236,11 @@ int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, u
 
 	pthread_mutex_lock(lock);
 	if (index == 7) {
-		rc = write ? xpdk_pci_cfg_write(&dev->cfg, off, buf, count)
-			   : xpdk_pci_cfg_read(&dev->cfg, off, buf, count);
+		if (write && dev->model->cfg_write != NULL)
+			rc = dev->model->cfg_write(dev, off, buf, count);
+		else
+			rc = write ? xpdk_pci_cfg_write(&dev->cfg, off, buf, count)
+				   : xpdk_pci_cfg_read(&dev->cfg, off, buf, count);
 		goto out;
 	}
 	if (index >= PCI_STD_NUM_BARS || dev->bars[index].size == 0) {
@@ -198,6 +266,10 @@ int xpdk_devsim_region_access(struct xpdk_devsim_dev *dev, unsigned int index, u
 	}
 out:
 	pthread_mutex_unlock(lock);
+	/* VFs the access enabled or disabled get (or lose) their socket now, outside the lock;
+	 * only the instance's own thread does it: a VF's thread would have to join itself */
+	if (dev->parent == NULL && atomic_load(&dev->vf_dirty))
+		vf_apply(dev);
 	return rc;
 }
 
@@ -269,6 +341,9 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 	dev->conn_fd = fd;
 	dev->kick_fd = -1;
 	dev->fn_index = -1;
+	dev->sock_mode = -1;
+	dev->sock_gid = -1;
+	pthread_mutex_init(&dev->vf_lock, NULL);
 	for (unsigned int i = 0; i < PCI_STD_NUM_BARS; i++)
 		dev->bars[i].memfd = -1;
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
@@ -298,7 +373,7 @@ struct xpdk_devsim_dev *xpdk_devsim_create(const char *model, const char *args, 
 		goto fail;
 	}
 	for (unsigned int i = 0; i < dev->nfns; i++)
-		if (xpdk_devsim_server_open(dev->fns[i]) < 0)
+		if (!dev->fns[i]->is_vf && xpdk_devsim_server_open(dev->fns[i]) < 0)
 			goto fail;
 	if (!m->multi_function && xpdk_devsim_server_open(dev) < 0)
 		goto fail;
@@ -316,6 +391,8 @@ int xpdk_devsim_start(struct xpdk_devsim_dev *dev)
 		return xpdk_err(rc, "cannot start the device thread: %s", strerror(rc));
 	dev->dev_thread_started = true;
 	for (unsigned int i = 0; i < dev->nfns; i++) {
+		if (dev->fns[i]->is_vf)
+			continue; /* served once the model enables it */
 		rc = xpdk_devsim_server_start(dev->fns[i]);
 		if (rc < 0)
 			return rc;
@@ -328,16 +405,12 @@ bool xpdk_devsim_finished(const struct xpdk_devsim_dev *dev)
 	return atomic_load(&dev->finished);
 }
 
-struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev, const char *fn_name)
+/* A new function of instance @p dev (checked by the callers for its kind). */
+static struct xpdk_devsim_dev *function_new(struct xpdk_devsim_dev *dev, const char *fn_name)
 {
 	struct xpdk_devsim_dev *fn;
 	size_t len = strlen(fn_name), base;
 
-	if (dev->parent != NULL || !dev->model->multi_function) {
-		xpdk_err(EINVAL, "%s: only a multi-function model's instance has functions",
-			 dev->name);
-		return NULL;
-	}
 	if (len == 0 || len > 15 ||
 	    strspn(fn_name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
 			    "rstuvwxyz0123456789._") != len) {
@@ -375,8 +448,43 @@ struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev, co
 	snprintf(fn->name, sizeof(fn->name), "%.47s-%s", dev->name, fn_name);
 	snprintf(fn->socket_path, sizeof(fn->socket_path), "%.*s-%s.sock", (int)base,
 		 dev->socket_path, fn_name);
+	fn->sock_mode = -1;
+	fn->sock_gid = -1;
 	dev->fns[dev->nfns++] = fn;
 	return fn;
+}
+
+struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev, const char *fn_name)
+{
+	if (dev->parent != NULL || !dev->model->multi_function) {
+		xpdk_err(EINVAL, "%s: only a multi-function model's instance has functions",
+			 dev->name);
+		return NULL;
+	}
+	return function_new(dev, fn_name);
+}
+
+struct xpdk_devsim_dev *xpdk_devsim_vf_add(struct xpdk_devsim_dev *dev, const char *fn_name)
+{
+	struct xpdk_devsim_dev *vf;
+
+	if (dev->parent != NULL || dev->model->multi_function) {
+		xpdk_err(EINVAL,
+			 "%s: only a single-function model's instance has virtual functions",
+			 dev->name);
+		return NULL;
+	}
+	if (dev->socket_path[0] == '\0') {
+		xpdk_err(EINVAL,
+			 "%s: served on a connected fd, it has no socket path to name its virtual "
+			 "functions' sockets after",
+			 dev->name);
+		return NULL;
+	}
+	vf = function_new(dev, fn_name);
+	if (vf != NULL)
+		vf->is_vf = true;
+	return vf;
 }
 
 int xpdk_devsim_function_index(const struct xpdk_devsim_dev *fn)
@@ -448,6 +556,7 @@ void xpdk_devsim_destroy(struct xpdk_devsim_dev *dev)
 	if (dev->kick_fd >= 0)
 		close(dev->kick_fd);
 	pthread_mutex_destroy(&dev->lock);
+	pthread_mutex_destroy(&dev->vf_lock);
 	free(dev->priv);
 	free(dev);
 }
@@ -468,5 +577,7 @@ int xpdk_devsim_set_pci_id(struct xpdk_devsim_dev *dev, const char *ids)
 	dev->cfg.data[1] = (uint8_t)(vid >> 8);
 	dev->cfg.data[2] = (uint8_t)did;
 	dev->cfg.data[3] = (uint8_t)(did >> 8);
+	if (dev->model->ids_changed != NULL)
+		dev->model->ids_changed(dev);
 	return 0;
 }

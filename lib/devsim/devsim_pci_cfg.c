@@ -173,6 +173,51 @@ int xpdk_pci_cfg_msix(struct xpdk_pci_cfg *cfg, unsigned int vectors, unsigned i
 	return 0;
 }
 
+int xpdk_pci_cfg_sriov(struct xpdk_pci_cfg *cfg, unsigned int at, const struct xpdk_pci_sriov *sr)
+{
+	unsigned int last = PCI_CFG_SPACE_SIZE;
+	uint64_t mask;
+
+	if (cfg->size != PCI_CFG_SPACE_EXP_SIZE || at < PCI_CFG_SPACE_SIZE || at % 4 ||
+	    at + PCI_EXT_CAP_SRIOV_SIZEOF > PCI_CFG_SPACE_EXP_SIZE)
+		return xpdk_err(EINVAL, "no room for an SR-IOV capability at 0x%x", at);
+	if (!XPDK_IS_POW2(sr->vf_bar0_size) || sr->vf_bar0_size < 4096)
+		return xpdk_err(EINVAL,
+				"VF BAR 0 size 0x%llx is not a power of two of 4 KiB or more",
+				(unsigned long long)sr->vf_bar0_size);
+	if (xpdk_pci_cfg_get32(cfg, PCI_CFG_SPACE_SIZE) == 0) {
+		if (at != PCI_CFG_SPACE_SIZE)
+			return xpdk_err(EINVAL, "the first extended capability must be at 0x100");
+	} else {
+		/* link after the last one: its next pointer is bits 31:20 of its header */
+		for (unsigned int n = 0; n < 64; n++) {
+			unsigned int next = xpdk_pci_cfg_get32(cfg, last) >> 20;
+
+			if (next == 0)
+				break;
+			last = next;
+		}
+		put32(cfg, last, (xpdk_pci_cfg_get32(cfg, last) & 0xfffffu) | (uint32_t)at << 20);
+	}
+	put32(cfg, at, PCI_EXT_CAP_ID_SRIOV | 1u << 16);
+	put16(cfg, at + PCI_SRIOV_INITIAL_VF, sr->total_vfs);
+	put16(cfg, at + PCI_SRIOV_TOTAL_VF, sr->total_vfs);
+	put16(cfg, at + PCI_SRIOV_VF_OFFSET, sr->first_offset);
+	put16(cfg, at + PCI_SRIOV_VF_STRIDE, sr->stride);
+	put16(cfg, at + PCI_SRIOV_VF_DID, sr->vf_device);
+	put32(cfg, at + PCI_SRIOV_SUP_PGSIZE, 0x553); /* 4K, 8K, 64K, 256K, 1M, 4M */
+	put32(cfg, at + PCI_SRIOV_SYS_PGSIZE, 1);     /* 4 KiB */
+	put32(cfg, at + PCI_SRIOV_BAR, PCI_BASE_ADDRESS_MEM_TYPE_64);
+	wmask16(cfg, at + PCI_SRIOV_CTRL,
+		PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE | PCI_SRIOV_CTRL_ARI);
+	wmask16(cfg, at + PCI_SRIOV_NUM_VF, 0xffff);
+	wmask32(cfg, at + PCI_SRIOV_SYS_PGSIZE, 0x553);
+	mask = ~(sr->vf_bar0_size - 1);
+	wmask32(cfg, at + PCI_SRIOV_BAR, (uint32_t)mask & ~0xfu);
+	wmask32(cfg, at + PCI_SRIOV_BAR + 4, (uint32_t)(mask >> 32));
+	return 0;
+}
+
 static int check_range(const struct xpdk_pci_cfg *cfg, uint64_t off, size_t len)
 {
 	if (off > cfg->size || len > cfg->size - off)

@@ -58,6 +58,14 @@ struct xpdk_devsim_dev {
 	unsigned int nfns;
 	struct xpdk_devsim_dev *fns[XPDK_DEVSIM_MAX_FUNCTIONS];
 	struct devsim_faults *faults; /* framework fault injection (devsim_faults.c), NULL: none */
+	/* SR-IOV virtual functions (xpdk_devsim_vf_add): served only while enabled */
+	bool is_vf;
+	bool vf_want;		 /* the model's wish, under the lock */
+	bool vf_served;		 /* its server runs (changed by devsim_vf_apply only) */
+	int sock_mode;		 /* xpdk_devsim_socket_access() for sockets made later; -1 none */
+	long sock_gid;		 /* likewise */
+	atomic_bool vf_dirty;	 /* the instance: some VF's wish differs from what is served */
+	pthread_mutex_t vf_lock; /* the instance: one thread applies VF changes at a time */
 };
 
 /* The instance owning @p dev's lock, device thread and model state. */

@@ -104,14 +104,19 @@ int xpdk_devsim_socket_access(struct xpdk_devsim_dev *dev, int mode, long gid)
 	if (mode > 0777 || gid > (long)INT32_MAX)
 		return xpdk_err(EINVAL, "%s: socket mode 0%o or group %ld out of range", dev->name,
 				(unsigned int)mode, gid);
-	/* a multi-function instance is served only through its functions' sockets */
+	/* a multi-function instance is served only through its functions' sockets; virtual
+	 * functions get theirs when enabled, with the same access */
+	dev->sock_mode = mode;
+	dev->sock_gid = gid;
 	for (unsigned int i = 0; i < dev->nfns; i++) {
-		int rc = xpdk_devsim_socket_access(dev->fns[i], mode, gid);
+		int rc = dev->fns[i]->is_vf && dev->fns[i]->server == NULL
+			     ? 0
+			     : xpdk_devsim_socket_access(dev->fns[i], mode, gid);
 
 		if (rc < 0)
 			return rc;
 	}
-	if (dev->nfns > 0)
+	if (dev->parent == NULL && dev->model->multi_function)
 		return 0;
 	/* our own socket, just bound: ownership first, so that a wider mode never applies to
 	 * the wrong group */
@@ -152,6 +157,7 @@ void xpdk_devsim_server_close(struct xpdk_devsim_dev *dev)
 	xpdk_vfu_server_stop(dev->server);
 	if (dev->srv_thread_started)
 		pthread_join(dev->srv_thread, NULL);
+	dev->srv_thread_started = false; /* a VF's server may be opened and started again */
 	xpdk_vfu_server_destroy(dev->server);
 	dev->server = NULL;
 }

@@ -73,6 +73,18 @@ struct xpdk_devsim_model {
 	/** The client went away: abandon in-flight DMA (its memory is no longer mapped). */
 	void (*detach)(struct xpdk_devsim_dev *dev);
 	/**
+	 * A client writes @p len bytes at @p off of the configuration space of @p dev (the
+	 * instance or one of its functions), with the lock held. Without this callback the write
+	 * goes through the write masks (xpdk_pci_cfg_write()); with it the model applies it
+	 * itself (usually with xpdk_pci_cfg_write()) and acts on what changed.
+	 * @return 0, or a negative errno to refuse the write: the client's REGION_WRITE fails
+	 *         with it, as a device may refuse a configuration write (e.g. -EBUSY).
+	 */
+	int (*cfg_write)(struct xpdk_devsim_dev *dev, uint64_t off, const void *buf, size_t len);
+	/** xpdk_devsim_set_pci_id() changed the instance's IDs: update what follows from them
+	 *  (e.g. the device ID of its virtual functions). */
+	void (*ids_changed)(struct xpdk_devsim_dev *dev);
+	/**
 	 * The instance is a multi-function device: init() adds its PCI functions with
 	 * xpdk_devsim_function_add() and the instance itself is not served (see "Functions").
 	 */
@@ -299,6 +311,43 @@ void xpdk_devsim_log(const struct xpdk_devsim_dev *dev, int level, const char *f
  * @return the function, or NULL with the last-error sentence set.
  */
 struct xpdk_devsim_dev *xpdk_devsim_function_add(struct xpdk_devsim_dev *dev, const char *fn_name);
+
+/**
+ * Add an SR-IOV virtual function named @p fn_name (as xpdk_devsim_function_add()) to the
+ * instance @p dev of a single-function model, from init(). The instance stays served on its
+ * own socket; the function is a function of it (its socket, configuration space, BARs, client;
+ * the instance's state, lock and device thread) whose socket exists only while the model says
+ * it is enabled (xpdk_devsim_vf_enable()), as a VF exists only while its PF's VF Enable bit is
+ * set. Needs a socket path (not --fd): the VF's socket is named from it.
+ * @param dev the instance.
+ * @param fn_name the function's name (e.g. "vf0").
+ * @return the function, or NULL with the last-error sentence set.
+ */
+struct xpdk_devsim_dev *xpdk_devsim_vf_add(struct xpdk_devsim_dev *dev, const char *fn_name);
+
+/**
+ * Serve (@p on) or remove virtual function @p vf (from xpdk_devsim_vf_add()). Callable from a
+ * register or configuration callback with the lock held: the socket is created or removed
+ * when that access is over, outside the lock. Removing a VF drops its client, if any, as a
+ * hot-unplug does (a model that wants to refuse that checks xpdk_devsim_connected() first).
+ * @param vf the virtual function.
+ * @param on true to serve it, false to remove it.
+ */
+void xpdk_devsim_vf_enable(struct xpdk_devsim_dev *vf, bool on);
+
+/**
+ * Whether function @p dev is a virtual function (xpdk_devsim_vf_add()).
+ * @param dev the function or instance.
+ * @return true for a virtual function.
+ */
+bool xpdk_devsim_is_vf(const struct xpdk_devsim_dev *dev);
+
+/**
+ * Whether function (or instance) @p dev has a client connected now.
+ * @param dev the function or instance.
+ * @return true when a client is connected.
+ */
+bool xpdk_devsim_connected(const struct xpdk_devsim_dev *dev);
 
 /**
  * Position of function @p fn in its instance.

@@ -103,6 +103,28 @@ int xpdk_pci_cfg_msi(struct xpdk_pci_cfg *cfg, unsigned int vectors);
 int xpdk_pci_cfg_msix(struct xpdk_pci_cfg *cfg, unsigned int vectors, unsigned int bar,
 		      uint32_t table_off, uint32_t pba_off);
 
+/** What an SR-IOV capability says about a PF's virtual functions (xpdk_pci_cfg_sriov()). */
+struct xpdk_pci_sriov {
+	uint16_t total_vfs;    /**< TotalVFs (and InitialVFs) */
+	uint16_t vf_device;    /**< VF Device ID */
+	uint16_t first_offset; /**< First VF Offset, in routing IDs */
+	uint16_t stride;       /**< VF Stride */
+	uint64_t vf_bar0_size; /**< each VF's BAR 0 (64-bit memory), a power of two */
+};
+
+/**
+ * Add an SR-IOV extended capability (PCIe ID 0x10, version 1, PCI_EXT_CAP_SRIOV_SIZEOF bytes)
+ * at @p at of a PCI Express space, linked at the end of the extended capability list (the
+ * first one must sit at 0x100). Writable: VF Enable, VF Memory Space Enable, ARI Capable
+ * Hierarchy, NumVFs, System Page Size and the VF BAR 0 address bits. Page sizes: 4 KiB and
+ * up, System Page Size 4 KiB at power-on.
+ * @param cfg the configuration space (4 KiB).
+ * @param at offset of the capability, a multiple of 4 in 0x100 … 0xfc0.
+ * @param sr what the capability says.
+ * @return 0, or -EINVAL for a bad place, size or a conventional space.
+ */
+int xpdk_pci_cfg_sriov(struct xpdk_pci_cfg *cfg, unsigned int at, const struct xpdk_pci_sriov *sr);
+
 /**
  * Read @p len bytes at @p off. Bytes past the end of the space read as 0xff.
  * @param cfg the configuration space.

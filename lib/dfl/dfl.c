@@ -460,6 +460,8 @@ static int walk_fme_ports(struct dfl_walk *w)
 		bar = (unsigned int)XPDK_FIELD_GET(XPDK_FME_PORT_OFST_BAR, v);
 		if (!(v & XPDK_FME_PORT_OFST_IMP) || bar != 0)
 			continue; /* not implemented, BAR_SKIP, or in a BAR we do not have */
+		if (v & XPDK_FME_PORT_OFST_ACC)
+			continue; /* released to a VF: its registers are the VF's, not ours */
 		off = XPDK_FIELD_GET(XPDK_FME_PORT_OFST_DFH, v);
 		rc = check_target(w, 0, off, "port offset");
 		if (!rc)

@@ -204,7 +204,8 @@ int xpdk_dfl_walk(const struct xpdk_dfl_region *r, uint64_t start, xpdk_dfl_cb c
  * offset 0 (the FME on a PF, the port on a VF; depth 0), then for an FME each port listed in
  * its port offset registers (the first FME_CAP.NUM_PORTS, implemented and in BAR 0) as a chain
  * of depth 1, and for every DFHv0 FIU met on the way the AFU chain its NEXT_AFU points to
- * (depth + 1). Ports in another BAR, not implemented, or with BAR ID 7 (skip) are not visited.
+ * (depth + 1). Ports in another BAR, not implemented, with BAR ID 7 (skip), or whose access
+ * control says VF (released: the PF does not reach them) are not visited.
  *
  * Every DFH is visited at most once: a pointer to a DFH already seen is XPDK_DFL_E_CYCLE (to
  * the FIU holding it: XPDK_DFL_E_SELF_LOOP), a DFH inside another's header XPDK_DFL_E_OVERLAP.

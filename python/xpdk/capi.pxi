@@ -191,7 +191,21 @@ cdef extern from "xpdk_fpga.h" nogil:
         bint in_reset
         uint64_t afu_offset
         xpdk_guid afu_id
+        bint released
     int xpdk_fpga_port_info(xpdk_fpga *fpga, unsigned int port, port_info_t *pi)
+    int xpdk_fpga_port_release(xpdk_fpga *fpga, unsigned int port)
+    int xpdk_fpga_port_assign(xpdk_fpga *fpga, unsigned int port)
+    struct sriov_t "xpdk_fpga_sriov":
+        uint16_t total_vfs
+        uint16_t num_vfs
+        bint enabled
+        uint16_t vf_device
+        uint16_t first_offset
+        uint16_t stride
+        unsigned int released
+    int xpdk_fpga_sriov_info(xpdk_fpga *fpga, sriov_t *s)
+    int xpdk_fpga_sriov_configure(xpdk_fpga *fpga, unsigned int num_vfs)
+    int xpdk_fpga_vf_name(xpdk_fpga *fpga, unsigned int vf, char *buf, size_t len)
     int xpdk_fpga_port_reset(xpdk_fpga *fpga, unsigned int port)
     int xpdk_fpga_port_errors(xpdk_fpga *fpga, unsigned int port, uint64_t *errors)
     int xpdk_fpga_port_errors_clear(xpdk_fpga *fpga, unsigned int port)

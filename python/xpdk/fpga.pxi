@@ -112,12 +112,43 @@ cdef class Fpga:
         return xpdk_fpga_num_ports(self._get())
 
     def port_info(self, unsigned int port=0):
-        """Port ``port``: offset, number, mmio_size, num_irqs, in_reset, afu_offset, afu_id."""
+        """Port ``port``: offset, number, mmio_size, num_irqs, in_reset, afu_offset, afu_id,
+        released (to a VF: then only offset and number are filled)."""
         cdef port_info_t p
         _checkd(xpdk_fpga_port_info(self._get(), port, &p), self._device._name)
         return _ns(offset=p.offset, number=p.number, mmio_size=p.mmio_size,
                    num_irqs=p.num_irqs, in_reset=bool(p.in_reset), afu_offset=p.afu_offset,
-                   afu_id=_guid_str(&p.afu_id))
+                   afu_id=_guid_str(&p.afu_id), released=bool(p.released))
+
+    def port_release(self, unsigned int port=0):
+        """Release ``port`` from the PF for a VF (DFL_FPGA_FME_PORT_RELEASE); Error (EBUSY
+        released already or in use, ENOTSUP on a VF)."""
+        _check(xpdk_fpga_port_release(self._get(), port))
+
+    def port_assign(self, unsigned int port=0):
+        """Give a released ``port`` back to the PF; Error (EBUSY not released, or VFs
+        enabled)."""
+        _check(xpdk_fpga_port_assign(self._get(), port))
+
+    def sriov_info(self):
+        """The PF's SR-IOV capability: total_vfs, num_vfs, enabled, vf_device, first_offset,
+        stride, released (ports); Error (ENOTSUP without one)."""
+        cdef sriov_t v
+        _check(xpdk_fpga_sriov_info(self._get(), &v))
+        return _ns(total_vfs=v.total_vfs, num_vfs=v.num_vfs, enabled=bool(v.enabled),
+                   vf_device=v.vf_device, first_offset=v.first_offset, stride=v.stride,
+                   released=v.released)
+
+    def sriov_configure(self, unsigned int num_vfs):
+        """Enable ``num_vfs`` VFs (one per released port), 0 to disable; Error (ERANGE above
+        TotalVFs, EINVAL not the released ports' count, EBUSY a VF in use)."""
+        _check(xpdk_fpga_sriov_configure(self._get(), num_vfs))
+
+    def vf_name(self, unsigned int vf=0):
+        """The name to open VF ``vf`` by (xpdk.fpga.open())."""
+        cdef char buf[1024]
+        _check(xpdk_fpga_vf_name(self._get(), vf, buf, sizeof(buf)))
+        return buf.decode()
 
     def ports(self):
         """port_info() of every port."""

@@ -133,3 +133,25 @@ def test_fpga_on_a_device_that_is_not_one(edu_sim):
         xpdk.fpga.open(edu_sim.address)
     with xpdk.dev.Device(edu_sim.address) as d:  # the failed open closed its device
         assert d.probe() == "edu"
+
+
+def test_port_to_a_vf_and_back(env):
+    import xpdk.devsim
+    with xpdk.devsim.start("dfl-fpga") as sim, xpdk.fpga.open(sim.address) as pf:
+        s = pf.sriov_info()
+        assert s.total_vfs == 1 and not s.enabled and s.vf_device == 0x0b31
+        with pytest.raises(xpdk.Error) as e:
+            pf.sriov_configure(1)  # no port released
+        assert e.value.errno == errno.EINVAL
+        pf.port_release(0)
+        assert pf.port_info(0).released
+        pf.sriov_configure(1)
+        with xpdk.fpga.open(pf.vf_name(0)) as vf:
+            assert not vf.fme_info().present
+            assert vf.port_info(0).afu_id == HE_GUID and vf.device.config_read16(2) == 0x0b31
+            with pytest.raises(xpdk.Error) as e:
+                pf.sriov_configure(0)  # the VF is open
+            assert e.value.errno == errno.EBUSY
+        pf.sriov_configure(0)
+        pf.port_assign(0)
+        assert not pf.port_info(0).released and pf.port_info(0).afu_id == HE_GUID

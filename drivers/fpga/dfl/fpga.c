@@ -186,13 +186,85 @@ static int fpga_find_lists(struct xpdk_fpga *f)
 	return 0;
 }
 
+/* Read the port offset registers of an FME found at the start of a list, before walking: a
+ * port released to a VF is not walked (its registers read all ones on the PF). */
+static int fme_slots(struct xpdk_fpga *f)
+{
+	for (unsigned int i = 0; i < f->ndfls; i++) {
+		uint64_t at = f->dfls[i].offset, dfh = 0, cap = 0, v = 0;
+		unsigned int n;
+		int rc = xpdk_fpga_rd(f, at, &dfh);
+
+		if (rc < 0)
+			return rc;
+		if (XPDK_FIELD_GET(XPDK_DFH_TYPE, dfh) != XPDK_DFH_TYPE_FIU ||
+		    XPDK_FIELD_GET(XPDK_DFH_ID, dfh) != XPDK_DFH_ID_FIU_FME)
+			continue;
+		rc = xpdk_fpga_rd(f, at + XPDK_FME_HDR_CAP, &cap);
+		n = (unsigned int)XPDK_FIELD_GET(XPDK_FME_CAP_NUM_PORTS, cap);
+		for (unsigned int p = 0; rc == 0 && p < n && p < XPDK_FPGA_MAX_PORTS; p++) {
+			rc = xpdk_fpga_rd(f, at + XPDK_FME_HDR_PORT_OFST(p), &v);
+			if (rc == 0 && (v & XPDK_FME_PORT_OFST_IMP) &&
+			    XPDK_FIELD_GET(XPDK_FME_PORT_OFST_BAR, v) == 0) {
+				f->slot[p].present = true;
+				f->slot[p].vf = v & XPDK_FME_PORT_OFST_ACC;
+				f->slot[p].hdr = XPDK_FIELD_GET(XPDK_FME_PORT_OFST_DFH, v);
+			}
+		}
+		return rc;
+	}
+	return 0;
+}
+
+static bool released_port_at(const struct xpdk_fpga *f, uint64_t off)
+{
+	for (unsigned int i = 0; i < XPDK_FPGA_MAX_PORTS; i++)
+		if (f->slot[i].present && f->slot[i].vf && f->slot[i].hdr == off)
+			return true;
+	return false;
+}
+
+/* Ports in the order of the FME's port registers (released ones included), then any other. */
+static void order_ports(struct xpdk_fpga *f)
+{
+	struct fpga_port walked[XPDK_FPGA_MAX_PORTS];
+	unsigned int nwalked = f->nports, n = 0;
+	bool used[XPDK_FPGA_MAX_PORTS] = { false };
+
+	memcpy(walked, f->port, sizeof(walked));
+	for (unsigned int s = 0; s < XPDK_FPGA_MAX_PORTS; s++) {
+		struct fpga_port p = { .hdr = f->slot[s].hdr, .slot = (int)s };
+
+		if (!f->slot[s].present)
+			continue;
+		for (unsigned int i = 0; i < nwalked; i++)
+			if (!used[i] && walked[i].hdr == p.hdr) {
+				p = walked[i];
+				p.slot = (int)s;
+				used[i] = true;
+			}
+		p.released = f->slot[s].vf;
+		f->port[n++] = p;
+	}
+	for (unsigned int i = 0; i < nwalked && n < XPDK_FPGA_MAX_PORTS; i++)
+		if (!used[i]) {
+			f->port[n] = walked[i];
+			f->port[n++].slot = -1;
+		}
+	f->nports = n;
+}
+
 static int fpga_discover(struct xpdk_fpga *f)
 {
 	struct xpdk_dfl_region r = dfl_region(f->bar0);
 	struct xpdk_dfl_error err;
 	int rc = fpga_find_lists(f);
 
+	if (rc == 0)
+		rc = fme_slots(f);
 	for (unsigned int i = 0; rc == 0 && i < f->ndfls; i++) {
+		if (released_port_at(f, f->dfls[i].offset))
+			continue; /* a VSEC list of a port released to a VF */
 		rc = xpdk_dfl_enumerate_at(&r, f->dfls[i].offset, note_feature, f, &err);
 		if (rc < 0)
 			return xpdk_err(-rc,
@@ -203,6 +275,7 @@ static int fpga_discover(struct xpdk_fpga *f)
 	}
 	if (rc < 0)
 		return rc;
+	order_ports(f);
 	if (!f->has_fme && f->nports == 0)
 		return xpdk_err(ENODEV, "%s: BAR 0 has neither an FME nor a port",
 				xpdk_dev_info(f->dev)->name);
@@ -262,6 +335,8 @@ static int dfl_probe(struct xpdk_dev *dev)
 	if (f->regs == NULL)
 		xpdk_err_clear();
 	rc = fpga_discover(f);
+	if (rc == 0)
+		xpdk_fpga_sriov_probe(f);
 	if (rc == 0 && f->pr != 0)
 		f->pr_regs = xpdk_fpga_window(f, f->pr, XPDK_FME_PR_INTFC_ID_H + 8);
 	return rc;
@@ -514,7 +589,7 @@ unsigned int xpdk_fpga_num_ports(const struct xpdk_fpga *f)
 	return f->nports;
 }
 
-int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port)
+static int port_exists(struct xpdk_fpga *f, unsigned int port)
 {
 	if (port >= f->nports)
 		return xpdk_err(EINVAL, "%s has %u port%s; port %u does not exist",
@@ -523,12 +598,46 @@ int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port)
 	return 0;
 }
 
+int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port)
+{
+	int rc = port_exists(f, port);
+
+	if (rc == 0 && f->port[port].released)
+		rc = xpdk_err(EBUSY,
+			      "%s port %u is released to a VF: the PF does not reach it (give it "
+			      "back with: xpdk-fpga -d %s sriov 0; xpdk-fpga -d %s port assign %u)",
+			      xpdk_dev_info(f->dev)->name, port, xpdk_dev_info(f->dev)->name,
+			      xpdk_dev_info(f->dev)->name, port);
+	return rc;
+}
+
+int xpdk_fpga_port_walk(struct xpdk_fpga *f, unsigned int port)
+{
+	struct xpdk_dfl_region r = dfl_region(f->bar0);
+	struct xpdk_dfl_error err;
+	int rc;
+
+	f->port[port].err = 0;
+	f->port[port].afu = 0;
+	rc = xpdk_dfl_enumerate_at(&r, f->port[port].hdr, note_feature, f, &err);
+	if (rc < 0)
+		return xpdk_err(-rc, "%s: the Device Feature List of port %u is broken: %s",
+				xpdk_dev_info(f->dev)->name, port, err.msg);
+	return 0;
+}
+
 int xpdk_fpga_port_info(struct xpdk_fpga *f, unsigned int port, struct xpdk_fpga_port_info *pi)
 {
 	uint64_t cap = 0, ctrl = 0, lo = 0, hi = 0;
-	int rc = xpdk_fpga_port_check(f, port);
+	int rc = port_exists(f, port);
 
 	memset(pi, 0, sizeof(*pi));
+	if (rc == 0 && f->port[port].released) {
+		pi->offset = f->port[port].hdr;
+		pi->number = (unsigned int)f->port[port].slot;
+		pi->released = true;
+		return 0;
+	}
 	if (rc == 0)
 		rc = xpdk_fpga_rd(f, f->port[port].hdr + XPDK_PORT_HDR_CAP, &cap);
 	if (rc == 0)

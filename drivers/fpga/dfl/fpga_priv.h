@@ -10,9 +10,18 @@
 #include "xpdk_fpga.h"
 
 struct fpga_port {
-	uint64_t hdr; /* port DFH */
-	uint64_t err; /* port error feature, 0 if none */
-	uint64_t afu; /* AFU DFH, 0 if none */
+	uint64_t hdr;  /* port DFH */
+	uint64_t err;  /* port error feature, 0 if none */
+	uint64_t afu;  /* AFU DFH, 0 if none */
+	int slot;      /* its FME PORTn register, -1 when no FME lists it (on a VF) */
+	bool released; /* the FME routes it to a VF: the PF does not reach it */
+};
+
+/* What the FME's port offset registers say (a PF's discovery). */
+struct fpga_fme_slot {
+	bool present; /* implemented, in BAR 0 */
+	bool vf;      /* access control: released to a VF */
+	uint64_t hdr; /* port DFH offset */
 };
 
 /* A host exerciser run in flight (xpdk_he_run, or the driver's DMA engine ops). */
@@ -36,6 +45,8 @@ struct xpdk_fpga {
 	uint64_t fme, thermal, power, gerr, perf, pr; /* feature offsets, 0 = absent (FME at 0) */
 	unsigned int nports;
 	struct fpga_port port[XPDK_FPGA_MAX_PORTS];
+	struct fpga_fme_slot slot[XPDK_FPGA_MAX_PORTS];
+	unsigned int sriov; /* offset of the SR-IOV capability in config space, 0 without */
 	/* where the DFLs are: from the PCIe VSEC (dfl_vsec), else BAR 0 offset 0 */
 	bool dfl_vsec;
 	uint64_t walk_fiu; /* during discovery: the FIU whose chain is being walked */
@@ -71,7 +82,12 @@ int xpdk_fpga_wr(struct xpdk_fpga *f, uint64_t off, uint64_t val);
 /* Poll @off until (value & mask) == want, at most timeout_ms; the last value in *seen. */
 int xpdk_fpga_poll(struct xpdk_fpga *f, uint64_t off, uint64_t mask, uint64_t want, int timeout_ms,
 		   uint64_t *seen);
+/* -EINVAL for a port that does not exist, -EBUSY for one released to a VF */
 int xpdk_fpga_port_check(struct xpdk_fpga *f, unsigned int port);
+/* Find the error feature and the AFU of @p port by walking its DFL (after discovery, assign) */
+int xpdk_fpga_port_walk(struct xpdk_fpga *f, unsigned int port);
+/* sriov.c: find the SR-IOV capability at probe */
+void xpdk_fpga_sriov_probe(struct xpdk_fpga *f);
 /* A fast-path pointer to [off, off + len) of BAR 0, or NULL (trapped; last error untouched). */
 volatile uint8_t *xpdk_fpga_window(struct xpdk_fpga *f, uint64_t off, uint64_t len);
 /* The DMA engine ops over the host exerciser (he.c). */

@@ -210,6 +210,9 @@ struct xpdk_fpga_port_info {
 	bool in_reset;		 /**< the port is held in soft reset */
 	uint64_t afu_offset;	 /**< of the AFU DFH in BAR 0; 0 when there is none */
 	struct xpdk_guid afu_id; /**< the AFU's GUID (zero without an AFU) */
+	/** released to a VF (xpdk_fpga_port_release()): the PF does not reach the port, only
+	 *  @c offset and @c number (its FME port register) are filled */
+	bool released;
 };
 /**
  * Read a port's header and its AFU's ID.
@@ -272,6 +275,81 @@ int xpdk_fpga_afu(struct xpdk_fpga *fpga, unsigned int port, struct xpdk_fpga_af
  * @return as xpdk_dfl_walk().
  */
 int xpdk_fpga_afu_walk(struct xpdk_fpga *fpga, unsigned int port, xpdk_dfl_cb cb, void *arg);
+/**@}*/
+
+/**
+ * @name Virtualization
+ * A port with its AFU moves from the PF to a VF as Linux's DFL driver moves it: release it
+ * from the PF (DFL_FPGA_FME_PORT_RELEASE: the FME's PORTn access control becomes VF), enable
+ * as many VFs as ports were released (sriov_numvfs), open the VF (its BAR 0 starts with the
+ * port's DFL; this driver probes it by its ID or that DFH); back: disable the VFs, assign the
+ * port (DFL_FPGA_FME_PORT_ASSIGN). The release is recorded in the FME register itself (a
+ * user-space driver keeps no state between processes), so from then on the PF does not reach
+ * the port: xpdk_fpga_port_info() reports it released and other port calls fail with -EBUSY.
+ */
+/**@{*/
+/**
+ * Release @p port from the PF for a VF, as DFL_FPGA_FME_PORT_RELEASE.
+ * @param fpga the PF's FPGA.
+ * @param port the port index (FME port register order).
+ * @return 0; -EINVAL for a port that does not exist; -ENOTSUP on a VF (no FME); -EBUSY when it
+ *         is released already or in use (its exerciser attached or its DMA engine open in this
+ *         process); -EIO when the FME does not take the bit; or an I/O error.
+ */
+int xpdk_fpga_port_release(struct xpdk_fpga *fpga, unsigned int port);
+/**
+ * Give a released @p port back to the PF, as DFL_FPGA_FME_PORT_ASSIGN, and find its features
+ * and AFU again.
+ * @param fpga the PF's FPGA.
+ * @param port the port index.
+ * @return 0; -EINVAL, -ENOTSUP as xpdk_fpga_port_release(); -EBUSY when the port is not
+ *         released or VFs are enabled (a VF owns it: xpdk_fpga_sriov_configure(fpga, 0) first);
+ *         -EIO; or an I/O error.
+ */
+int xpdk_fpga_port_assign(struct xpdk_fpga *fpga, unsigned int port);
+
+/** A PF's SR-IOV state (xpdk_fpga_sriov_info()). */
+struct xpdk_fpga_sriov {
+	uint16_t total_vfs;    /**< TotalVFs */
+	uint16_t num_vfs;      /**< NumVFs */
+	bool enabled;	       /**< VF Enable */
+	uint16_t vf_device;    /**< VF Device ID */
+	uint16_t first_offset; /**< First VF Offset (routing IDs) */
+	uint16_t stride;       /**< VF Stride */
+	unsigned int released; /**< ports released to VFs */
+};
+/**
+ * Read the PF's SR-IOV capability.
+ * @param fpga the PF's FPGA.
+ * @param[out] s what it says (zeroed on error).
+ * @return 0; -ENOTSUP without an SR-IOV capability (a VF, or a devsim PF served on --fd); or
+ *         an I/O error.
+ */
+int xpdk_fpga_sriov_info(struct xpdk_fpga *fpga, struct xpdk_fpga_sriov *s);
+/**
+ * Enable @p num_vfs VFs (NumVFs, then VF Enable and VF Memory Space Enable in the SR-IOV
+ * capability) or, with 0, disable them, as writing sriov_numvfs does with the dfl-pci driver.
+ * Asking for what is already set does nothing.
+ * @param fpga the PF's FPGA.
+ * @param num_vfs VFs wanted, 0 to disable.
+ * @return 0; -ENOTSUP without SR-IOV; -ERANGE above TotalVFs; -EBUSY when other VFs are
+ *         enabled already, or when the device refuses to disable VFs that are in use (devsim:
+ *         a VF with a client); -EINVAL when @p num_vfs is not the number of released ports
+ *         (each VF owns one); or an I/O error.
+ */
+int xpdk_fpga_sriov_configure(struct xpdk_fpga *fpga, unsigned int num_vfs);
+/**
+ * The name to open VF @p vf of the PF by (xpdk_fpga_open()): for a PCI PF its address, from
+ * the First VF Offset and VF Stride; for a devsim PF "vfio-user:" and its socket path without
+ * ".sock", then "-vfN.sock" (devsim's convention for virtual functions).
+ * @param fpga the PF's FPGA.
+ * @param vf the VF index, below TotalVFs.
+ * @param[out] buf the name.
+ * @param len size of @p buf.
+ * @return 0; -ENOTSUP without SR-IOV; -EINVAL for a VF out of range or a PF name that gives
+ *         none; -ENAMETOOLONG when @p buf is too small.
+ */
+int xpdk_fpga_vf_name(struct xpdk_fpga *fpga, unsigned int vf, char *buf, size_t len);
 /**@}*/
 
 /** @name Green bitstreams and partial reconfiguration */

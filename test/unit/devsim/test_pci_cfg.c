@@ -143,6 +143,45 @@ static void test_out_of_range_access_is_einval(void **state)
 	assert_int_equal(xpdk_pci_cfg_read(&cfg, 252, &v, 4), 0);
 }
 
+static void test_sriov_capability_fields_and_write_masks(void **state)
+{
+	const struct xpdk_pci_sriov sr = { .total_vfs = 2,
+					   .vf_device = 0x0b31,
+					   .first_offset = 1,
+					   .stride = 1,
+					   .vf_bar0_size = 0x80000 };
+	struct xpdk_pci_cfg cfg, conv;
+	const unsigned int at = 0x100;
+
+	(void)state;
+	xpdk_pci_cfg_init(&conv, &ids, false);
+	assert_int_equal(xpdk_pci_cfg_sriov(&conv, at, &sr), -EINVAL); /* no extended space */
+	xpdk_pci_cfg_init(&cfg, &ids, true);
+	assert_int_equal(xpdk_pci_cfg_sriov(&cfg, 0x140, &sr), -EINVAL); /* first must be 0x100 */
+	assert_int_equal(xpdk_pci_cfg_sriov(&cfg, at, &sr), 0);
+	assert_int_equal(rd32(&cfg, at), PCI_EXT_CAP_ID_SRIOV | 1u << 16);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_TOTAL_VF - 2) >> 16, 2);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_VF_OFFSET), 0x00010001);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_VF_DID - 2) >> 16, 0x0b31);
+	/* TotalVFs and the VF device ID are read-only; NumVFs and VF Enable are not */
+	wr32(&cfg, at + PCI_SRIOV_INITIAL_VF, 0xffffffff);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_INITIAL_VF), 0x00020002);
+	wr32(&cfg, at + PCI_SRIOV_NUM_VF, 0x0000ffff);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_NUM_VF) & 0xffff, 0xffff);
+	wr32(&cfg, at + PCI_SRIOV_CTRL, 0xffffffff);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_CTRL),
+			 PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE | PCI_SRIOV_CTRL_ARI);
+	/* VF BAR 0 sizes itself as a 64-bit BAR of 512 KiB */
+	wr32(&cfg, at + PCI_SRIOV_BAR, 0xffffffff);
+	wr32(&cfg, at + PCI_SRIOV_BAR + 4, 0xffffffff);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_BAR),
+			 0xfff80000u | PCI_BASE_ADDRESS_MEM_TYPE_64);
+	assert_int_equal(rd32(&cfg, at + PCI_SRIOV_BAR + 4), 0xffffffff);
+	/* a second one links after the first */
+	assert_int_equal(xpdk_pci_cfg_sriov(&cfg, 0x200, &sr), 0);
+	assert_int_equal(rd32(&cfg, at) >> 20, 0x200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_bar64_takes_two_slots),
 		cmocka_unit_test(test_capability_list_links_msi),
 		cmocka_unit_test(test_out_of_range_access_is_einval),
+		cmocka_unit_test(test_sriov_capability_fields_and_write_masks),
 	};
 
 	return cmocka_run_group_tests_name("pci_cfg", tests, NULL, NULL);

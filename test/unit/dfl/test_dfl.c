@@ -628,6 +628,23 @@ static void test_enumerate_fme_port_afu(void **state)
 	mem_free(m);
 }
 
+/* A port released to a VF (access control VF) is the VF's: the PF's walk leaves it alone, even
+ * when its registers read all ones from the PF. */
+static void test_enumerate_skips_port_released_to_vf(void **state)
+{
+	struct mem *m = mem_new(0x10000);
+	struct seen s = { 0 };
+
+	(void)state;
+	build_device(m, 4);
+	put(m, XPDK_FME_HDR_PORT_OFST(0), port_ofst(PORT0, 0, true) | XPDK_FME_PORT_OFST_ACC);
+	memset((uint8_t *)m->buf + PORT0, 0xff, 0x8000); /* the port and AFU, as the PF reads */
+	assert_int_equal(xpdk_dfl_enumerate(&m->r, collect, &s, NULL), 0);
+	assert_int_equal(s.n, 2); /* the FME and its thermal feature */
+	assert_int_equal(s.f[1].offset, 0x1000);
+	mem_free(m);
+}
+
 static void test_enumerate_vf_port(void **state)
 {
 	struct mem *m = mem_new(0x10000);
@@ -836,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_walk_does_not_follow_next_afu),
 		cmocka_unit_test(test_find_feature),
 		cmocka_unit_test(test_enumerate_fme_port_afu),
+		cmocka_unit_test(test_enumerate_skips_port_released_to_vf),
 		cmocka_unit_test(test_enumerate_vf_port),
 		cmocka_unit_test(test_enumerate_rejects_self_loop),
 		cmocka_unit_test(test_enumerate_rejects_cycle),

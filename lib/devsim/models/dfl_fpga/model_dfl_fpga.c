@@ -14,6 +14,9 @@
  *           partial reconfiguration; its first 4 KiB are registers, the rest of its
  *           256 KiB window is plain memory the client maps (the MMIO fast path).
  *
+ * With a socket path the PF has an SR-IOV capability and one VF, which serves the port and its
+ * AFU once the FME releases the port to it (model_dfl_fpga_sriov.c).
+ *
  * Registers are 64 bits; 4-byte accesses reach the low or high half (a 4-byte write to a high
  * half is ignored, except by OPAE's exercisers, whose DSM_BASEH and CTL take them); other sizes
  * read all-ones and are dropped. Live values (temperature, power) follow a random walk seeded by
@@ -147,13 +150,28 @@ static void reg_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t 
 		xpdk_dflm_fme_write(dev, d, off & ~7ull, val);
 }
 
+/*
+ * Where an access of function @p dev at @p off of BAR 0 lands in the PF's map, or false when
+ * nothing answers: the VF's BAR 0 is the port's part of the PF's (offset by PORT); the port's
+ * part belongs to whichever function the port is routed to, and reads all ones from the other
+ * (the value a read that no function completes returns).
+ */
+static bool route(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64_t *off)
+{
+	if (xpdk_devsim_function_index(dev) >= 0) {
+		*off = VF_TO_PF(*off);
+		return d->owner == OWNER_VF;
+	}
+	return *off < PORT || d->owner == OWNER_PF;
+}
+
 static uint64_t dfl_mmio_read(struct xpdk_devsim_dev *dev, unsigned int bar, uint64_t off,
 			      unsigned int size)
 {
 	struct dfl_fpga *d = xpdk_devsim_priv(dev);
 	uint64_t v;
 
-	if (bar != 0 || (size != 8 && size != 4))
+	if (bar != 0 || (size != 8 && size != 4) || !route(dev, d, &off))
 		return ~0ULL;
 	v = reg_read(d, off & ~7ULL);
 	return size == 8 ? v : (off & 4) ? v >> 32 : (uint32_t)v;
@@ -164,7 +182,7 @@ static void dfl_mmio_write(struct xpdk_devsim_dev *dev, unsigned int bar, uint64
 {
 	struct dfl_fpga *d = xpdk_devsim_priv(dev);
 
-	if (bar != 0 || (size != 8 && size != 4) || (off & (size - 1)) != 0)
+	if (bar != 0 || (size != 8 && size != 4) || (off & (size - 1)) != 0 || !route(dev, d, &off))
 		return;
 	reg_write(dev, d, off, size, size == 4 ? (uint32_t)val : val);
 }
@@ -188,7 +206,14 @@ static void dfl_vsec_cap(struct xpdk_pci_cfg *cfg)
 	memcpy(cfg->data + at, words, sizeof(words));
 }
 
-/* Power-on state of everything but the loaded AFU and the arguments. */
+/* Power-on state of the port and its AFU. */
+static void port_power_on(struct dfl_fpga *d)
+{
+	d->port_ctrl = d->port_err_mask = d->port_err = d->port_first_err = 0;
+	xpdk_dflm_afu_power_on(d);
+}
+
+/* Power-on state of the FME (everything but the port, the loaded AFU and the arguments). */
 static void dfl_power_on(struct dfl_fpga *d, uint64_t seed)
 {
 	d->seed = seed;
@@ -207,8 +232,6 @@ static void dfl_power_on(struct dfl_fpga *d, uint64_t seed)
 	d->pr_ctrl = d->pr_err = 0;
 	d->pr_active = false;
 	d->pr_len = 0;
-	d->port_ctrl = d->port_err_mask = d->port_err = d->port_first_err = 0;
-	xpdk_dflm_afu_power_on(d);
 }
 
 static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
@@ -262,7 +285,8 @@ static int dfl_init(struct xpdk_devsim_dev *dev, const char *args)
 		return rc;
 	}
 	dfl_power_on(d, d->seed);
-	return 0;
+	port_power_on(d);
+	return xpdk_dflm_sriov_init(dev, d);
 }
 
 static void dfl_fini(struct xpdk_devsim_dev *dev)
@@ -271,20 +295,36 @@ static void dfl_fini(struct xpdk_devsim_dev *dev)
 
 	free(d->pr_buf);
 	d->pr_buf = NULL;
+	xpdk_dflm_sriov_fini(d);
 }
 
+/* A function's reset (vfio-user DEVICE_RESET, as an FLR): the PF's resets the FME, and the
+ * port and AFU when they are the PF's; the VF's resets the port and AFU when they are its.
+ * The SR-IOV capability and the port's routing stay as they are. */
 static void dfl_reset(struct xpdk_devsim_dev *dev)
 {
 	struct dfl_fpga *d = xpdk_devsim_priv(dev);
 
-	dfl_power_on(d, d->seed);
+	if (xpdk_devsim_function_index(dev) < 0)
+		dfl_power_on(d, d->seed);
+	if (xpdk_dflm_afu_dev(d) == dev)
+		port_power_on(d);
 }
 
 static uint64_t dfl_work(struct xpdk_devsim_dev *dev)
 {
 	struct dfl_fpga *d = xpdk_devsim_priv(dev);
-	uint64_t a = xpdk_dflm_he_work(dev, d), b = xpdk_dflm_helb_work(dev, d);
+	struct xpdk_devsim_dev *afu_dev;
+	uint64_t a, b;
 
+	/* the engines' DMA and interrupts go to the client of the function owning the port */
+	xpdk_devsim_lock(dev);
+	afu_dev = xpdk_dflm_afu_dev(d);
+	xpdk_devsim_unlock(dev);
+	if (afu_dev == NULL)
+		return XPDK_DEVSIM_IDLE; /* the engines were stopped when the port left */
+	a = xpdk_dflm_he_work(afu_dev, d);
+	b = xpdk_dflm_helb_work(afu_dev, d);
 	return a < b ? a : b;
 }
 
@@ -292,24 +332,17 @@ static void dfl_detach(struct xpdk_devsim_dev *dev)
 {
 	struct dfl_fpga *d = xpdk_devsim_priv(dev);
 
+	/* the client's memory is gone: its tests end, without DSM writes */
 	xpdk_devsim_lock(dev);
-	if (d->he.busy) {
-		d->he.busy = false; /* the client's memory is gone: no DSM write either */
-		d->he.gen++;
-		d->he.error = XPDK_HE_ERR_STOPPED;
-		d->he.status = XPDK_HE_STATUS_DONE | XPDK_HE_STATUS_ERROR;
-	}
-	if (d->helb.running) {
-		d->helb.running = false; /* likewise: no DSM write */
-		d->helb.gen++;
-	}
+	if (xpdk_dflm_afu_dev(d) == dev)
+		xpdk_dflm_abandon(d);
 	xpdk_devsim_unlock(dev);
 }
 
 static const struct xpdk_devsim_model dfl_fpga_model = {
 	.name = "dfl-fpga",
 	.summary = "OPAE DFL FPGA PF (8086:0b30): FME, port, host-exerciser AFU, partial "
-		   "reconfiguration",
+		   "reconfiguration, SR-IOV (the released port on VF socket NAME-vf0.sock)",
 	.args_help =
 	    "seed=N  seed of the live readings (default 0)\n"
 	    "pr_id=GUID  PR interface ID (default " XPDK_DEVSIM_DFL_PR_ID ")\n"
@@ -327,6 +360,8 @@ static const struct xpdk_devsim_model dfl_fpga_model = {
 	.reset = dfl_reset,
 	.work = dfl_work,
 	.detach = dfl_detach,
+	.cfg_write = xpdk_dflm_cfg_write,
+	.ids_changed = xpdk_dflm_ids_changed,
 };
 
 XPDK_DEVSIM_MODEL(dfl_fpga_model)

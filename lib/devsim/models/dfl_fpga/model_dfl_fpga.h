@@ -90,6 +90,14 @@ struct he {
 #define FAULT_PORT_RESET_ACK XPDK_BIT(0) /* soft reset is never acknowledged */
 #define FAULT_PR_COMPLETE    XPDK_BIT(1) /* PR never completes (start stays set) */
 
+/* Who reaches the port and its AFU: the FME's PORT0 access-control bit and the PF's SR-IOV
+ * capability decide it (model_dfl_fpga_sriov.c). */
+enum port_owner { OWNER_PF, OWNER_VF, OWNER_NONE };
+
+/* The VF's BAR 0: the port's DFL at 0 (the PF's PORT), its AFU at NEXT_AFU (the PF's AFU) */
+#define VF_BAR0_SIZE  0x80000
+#define VF_TO_PF(off) ((off) + PORT)
+
 struct dfl_fpga {
 	uint64_t seed, rng, temp;
 	uint64_t faults;
@@ -114,7 +122,13 @@ struct dfl_fpga {
 	struct he he;
 	struct helb helb;
 	uint64_t cnt_scratch, cnt_count;
-	uint8_t *afu_ram;
+	uint8_t *afu_ram; /* where the AFU's memory is now: pf_ram, vf_ram or park_ram */
+	/* virtualization */
+	struct xpdk_devsim_dev *pf, *vf; /* the instance; its VF (NULL when served on --fd) */
+	unsigned int sriov;		 /* offset of the SR-IOV capability, 0 without */
+	bool port_vf;			 /* FME PORT0 access control: the port is a VF's */
+	enum port_owner owner;
+	uint8_t *pf_ram, *vf_ram, *park_ram;
 };
 
 /* model_dfl_fpga.c */
@@ -160,6 +174,18 @@ void xpdk_dflm_afu_guid(enum afu_kind k, uint64_t *hi, uint64_t *lo);
 const char *xpdk_dflm_afu_name(enum afu_kind k);
 uint64_t xpdk_dflm_port_read(struct dfl_fpga *d, uint64_t off);
 void xpdk_dflm_port_write(struct dfl_fpga *d, uint64_t off, uint64_t val);
+
+/* model_dfl_fpga_sriov.c: SR-IOV capability, VF, port routing */
+int xpdk_dflm_sriov_init(struct xpdk_devsim_dev *dev, struct dfl_fpga *d);
+void xpdk_dflm_sriov_fini(struct dfl_fpga *d);
+int xpdk_dflm_cfg_write(struct xpdk_devsim_dev *dev, uint64_t off, const void *buf, size_t len);
+void xpdk_dflm_ids_changed(struct xpdk_devsim_dev *dev);
+/* Recompute who owns the port after the access bit or the SR-IOV state changed. */
+void xpdk_dflm_route(struct dfl_fpga *d);
+/* The function whose client owns the AFU now (DMA, interrupts), NULL when nobody does */
+struct xpdk_devsim_dev *xpdk_dflm_afu_dev(struct dfl_fpga *d);
+/* The engines' in-flight tests end without DSM writes (their client is gone or changed) */
+void xpdk_dflm_abandon(struct dfl_fpga *d);
 
 /* model_dfl_fpga_fme.c: the FME and partial reconfiguration */
 uint64_t xpdk_dflm_fme_read(struct dfl_fpga *d, uint64_t off);

@@ -64,7 +64,8 @@ uint64_t xpdk_dflm_fme_read(struct dfl_fpga *d, uint64_t off)
 		       XPDK_FIELD_PREP(XPDK_FME_CAP_ADDR_WIDTH, 48);
 	case FME + XPDK_FME_HDR_PORT_OFST(0):
 		return XPDK_FIELD_PREP(XPDK_FME_PORT_OFST_DFH, PORT) |
-		       XPDK_FIELD_PREP(XPDK_FME_PORT_OFST_BAR, 0) | XPDK_FME_PORT_OFST_IMP;
+		       XPDK_FIELD_PREP(XPDK_FME_PORT_OFST_BAR, 0) | XPDK_FME_PORT_OFST_IMP |
+		       (d->port_vf ? XPDK_FME_PORT_OFST_ACC : 0);
 	case FME + XPDK_FME_HDR_BITSTREAM_ID:
 		return d->bs_id;
 	case FME + XPDK_FME_HDR_BITSTREAM_MD:
@@ -277,6 +278,11 @@ void xpdk_dflm_fme_write(struct xpdk_devsim_dev *dev, struct dfl_fpga *d, uint64
 				  XPDK_FME_THERM_TH2_EN | XPDK_FME_THERM_TH1_POLICY;
 
 	switch (off) {
+	case FME + XPDK_FME_HDR_PORT_OFST(0):
+		/* access control, the one writable bit: the port goes to the VF (1) or the PF */
+		d->port_vf = val & XPDK_FME_PORT_OFST_ACC;
+		xpdk_dflm_route(d);
+		break;
 	case THERMAL + XPDK_FME_THERM_THRESHOLD:
 		d->therm_threshold = (d->therm_threshold & ~therm_rw) | (val & therm_rw);
 		break;
