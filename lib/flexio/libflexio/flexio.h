@@ -545,6 +545,39 @@ int flexio_err_handler_fd(flexio_process *process);
 void flexio_err_display(flexio_process *process);
 /**@}*/
 
+/** @name Memory registration (what ibv_reg_mr and ibv_dereg_mr become) */
+/**@{*/
+/**
+ * ibv_reg_mr() as a FlexIO program calls it: in a file that includes this header, ibv_reg_mr and
+ * ibv_dereg_mr are these two calls (macros below), so that the memory a window reaches needs no
+ * other registration than the card's (doc/dpa.md). On a verbs device's PD: libibverbs'
+ * ibv_reg_mr(), and the MR is remembered; once a process of that context runs on the emulated
+ * DPA, its memory is memory key mr->lkey there (it must be XPDK DMA memory, xpdk_dma_alloc()).
+ * On the PD of an emulated process (flexio_process_get_pd() on an xpdk_flexio_open() context):
+ * xpdk_flexio_reg_mr() of the DMA memory at @p addr.
+ * @param pd the protection domain.
+ * @param addr the first byte.
+ * @param length bytes.
+ * @param access IBV_ACCESS_* flags (LOCAL_WRITE or REMOTE_WRITE make it writable by the DPA).
+ * @return the MR, or NULL with errno (and, for XPDK's part, the last-error sentence) set.
+ */
+struct ibv_mr *xpdk_flexio_ibv_reg_mr(struct ibv_pd *pd, void *addr, size_t length, int access);
+/**
+ * ibv_dereg_mr() for an MR of xpdk_flexio_ibv_reg_mr(): the DPA forgets the memory key first.
+ * @param mr the MR.
+ * @return 0, or an errno value (as ibv_dereg_mr()).
+ */
+int xpdk_flexio_ibv_dereg_mr(struct ibv_mr *mr);
+#ifndef XPDK_FLEXIO_NO_VERBS_HOOK
+#undef ibv_reg_mr
+/** libibverbs' ibv_reg_mr, seen by XPDK's FlexIO (xpdk_flexio_ibv_reg_mr()). */
+#define ibv_reg_mr(pd, addr, length, access)                                                       \
+	xpdk_flexio_ibv_reg_mr((pd), (addr), (length), (int)(access))
+/** libibverbs' ibv_dereg_mr, seen by XPDK's FlexIO (xpdk_flexio_ibv_dereg_mr()). */
+#define ibv_dereg_mr(mr) xpdk_flexio_ibv_dereg_mr(mr)
+#endif
+/**@}*/
+
 XPDK_API_END
 
 #ifdef __cplusplus

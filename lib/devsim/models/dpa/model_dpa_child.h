@@ -48,6 +48,7 @@ struct dpa_cmkey {
 	bool used;
 	uint64_t haddr, len;
 	uint32_t access;
+	uint32_t key;  /* the name device code gives flexio_dev_window_config */
 	uint8_t *ptr;  /* haddr's address here */
 	uint8_t *resv; /* the reservation, guards included */
 	size_t resv_len;

@@ -56,6 +56,7 @@ struct dpa_mkey {
 	bool used;
 	uint64_t iova, len, haddr;
 	uint32_t access;
+	uint32_t key; /* what device code names it by: the id, or MKEY_REG's named key */
 };
 
 struct dpa_model {
