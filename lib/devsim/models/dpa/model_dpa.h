@@ -58,11 +58,10 @@ enum dpa_msg_type {
 	DPA_MSG_WINDOW_DEL,
 	DPA_MSG_OUTBOX_ADD,
 	DPA_MSG_OUTBOX_DEL,
-	DPA_MSG_MKEY_ADD, /* a0 id, a1 host address, a2 len, a3 access, a4 fd offset, a5 key; + fd
-			   */
-	DPA_MSG_MKEY_DEL, /* a0 id */
-	DPA_MSG_CQ_ADD,	  /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
-	DPA_MSG_CQ_DEL,	  /* a0 cqn */
+	DPA_MSG_MKEY_ADD,    /* a0 id, a1 haddr, a2 len, a3 access, a4 fd off, a5 key; + fd */
+	DPA_MSG_MKEY_DEL,    /* a0 id */
+	DPA_MSG_CQ_ADD,	     /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
+	DPA_MSG_CQ_DEL,	     /* a0 cqn */
 	DPA_MSG_ERR_HANDLER, /* a0 function id */
 	DPA_MSG_EXIT,
 	/* child -> model, on evt */
