@@ -162,11 +162,14 @@ flexio_status flexio_func_pup_register(flexio_app *app, const char *dev_func_nam
 /**@{*/
 /** How a process is created. */
 struct flexio_process_attr {
-	struct ibv_pd *pd; /**< NULL: the process's own PD (flexio_process_get_pd) */
+	struct ibv_pd *pd; /**< NULL: the process's own PD (flexio_process_get_pd); on a
+			      verbs device, a PD of its context to use instead */
 	int en_pcc;	   /**< accepted, no effect */
 };
 /**
- * Start @p app on the device behind @p ibv_ctx (xpdk_flexio_open()).
+ * Start @p app on the device behind @p ibv_ctx: an emulated DPA from xpdk_flexio_open(), or a
+ * verbs device's context from ibv_open_device(), whose processes run on the emulated DPA that
+ * $XPDK_DPA_DEVICE names (opened with the first process, closed with the last; doc/dpa.md).
  * @param ibv_ctx the device.
  * @param app the app.
  * @param process_attr attributes (may be NULL).
@@ -183,7 +186,8 @@ flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app
  */
 flexio_status flexio_process_destroy(flexio_process *process);
 /**
- * The process's protection domain (for windows and xpdk_flexio_reg_mr).
+ * The process's protection domain (for windows and ibv_reg_mr/xpdk_flexio_reg_mr): on a verbs
+ * device, the attributes' PD or one flexio_process_create() allocated with ibv_alloc_pd().
  * @param process the process.
  * @return the PD (owned by the process).
  */
@@ -314,7 +318,7 @@ uint32_t flexio_outbox_get_id(flexio_outbox *outbox);
 /**
  * A window through which the process's handlers reach host memory registered on @p pd.
  * @param process the process.
- * @param pd the protection domain.
+ * @param pd the protection domain: the process's, or on a verbs device any PD of its context.
  * @param window receives the window.
  * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
  */
