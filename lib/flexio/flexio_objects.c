@@ -33,9 +33,9 @@ static void free_obj(struct flexio_process *p, void *o)
 }
 
 /* Create a process object through @p op; out0 is its id. */
-static flexio_status create_id(struct flexio_process *p, uint32_t op, uint32_t *id)
+static flexio_status create_id(struct flexio_process *p, uint32_t op, uint64_t arg0, uint32_t *id)
 {
-	struct xpdk_dpa_cmd cmd = { .opcode = op };
+	struct xpdk_dpa_cmd cmd = { .opcode = op, .arg = { arg0 } };
 	int rc = xpdk_flexio_cmd(p, &cmd, NULL, NULL);
 
 	*id = (uint32_t)cmd.out[0];
@@ -95,7 +95,7 @@ flexio_status flexio_outbox_create(flexio_process *process, struct ibv_context *
 	if (o == NULL)
 		return FLEXIO_STATUS_FAILED;
 	o->proc = process;
-	if (create_id(process, XPDK_DPA_OP_OUTBOX_CREATE, &o->id) != FLEXIO_STATUS_SUCCESS) {
+	if (create_id(process, XPDK_DPA_OP_OUTBOX_CREATE, 0, &o->id) != FLEXIO_STATUS_SUCCESS) {
 		free_obj(process, o);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -151,7 +151,10 @@ flexio_status flexio_window_create(flexio_process *process, struct ibv_pd *pd,
 	if (w == NULL)
 		return FLEXIO_STATUS_FAILED;
 	w->proc = process;
-	if (create_id(process, XPDK_DPA_OP_WINDOW_CREATE, &w->id) != FLEXIO_STATUS_SUCCESS) {
+	/* on a verbs device the window reaches the keys of its PD's MRs only */
+	if (create_id(process, XPDK_DPA_OP_WINDOW_CREATE,
+		      process->verbs_pd != NULL ? xpdk_flexio_pd_tag(pd) : 0,
+		      &w->id) != FLEXIO_STATUS_SUCCESS) {
 		free_obj(process, w);
 		return FLEXIO_STATUS_FAILED;
 	}

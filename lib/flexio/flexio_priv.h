@@ -141,9 +141,15 @@ int xpdk_flexio_func_id(struct flexio_process *p, const struct xpdk_flexio_func 
  * context is not one). */
 struct xpdk_flexio_ctx *xpdk_flexio_ctx_find(struct ibv_context *ibv);
 /* Register host memory on the device of @p c as memory key @p key (XPDK_DPA_MKEY_NAMED | lkey,
- * or 0 for an id the device picks). @return 0 with the id in @p id, or a negative errno. */
+ * or 0 for an id the device picks) of PD tag @p pd_tag (0: none). @return 0 with the id in
+ * @p id, or a negative errno. */
 int xpdk_flexio_mkey_reg(struct xpdk_flexio_ctx *c, uint64_t iova, uint64_t len, uint64_t haddr,
-			 int access, uint64_t key, uint32_t *id);
+			 int access, uint64_t key, uint64_t pd_tag, uint32_t *id);
+/* The device's tag of verbs PD @p pd: windows and keys of one PD share it. */
+static inline uint64_t xpdk_flexio_pd_tag(const struct ibv_pd *pd)
+{
+	return (uint64_t)pd->handle + 1;
+}
 /* Undo xpdk_flexio_mkey_reg(). */
 int xpdk_flexio_mkey_dereg(struct xpdk_flexio_ctx *c, uint32_t id);
 

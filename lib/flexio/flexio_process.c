@@ -150,10 +150,11 @@ int xpdk_flexio_cmd(struct flexio_process *p, struct xpdk_dpa_cmd *cmd, const vo
 }
 
 int xpdk_flexio_mkey_reg(struct xpdk_flexio_ctx *c, uint64_t iova, uint64_t len, uint64_t haddr,
-			 int access, uint64_t key, uint32_t *id)
+			 int access, uint64_t key, uint64_t pd_tag, uint32_t *id)
 {
 	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MKEY_REG,
-				    .arg = { iova, len, haddr, XPDK_DPA_ACCESS_READ, key } };
+				    .arg = { iova, len, haddr, XPDK_DPA_ACCESS_READ, key,
+					     pd_tag } };
 	int rc;
 
 	if (access & (IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE))

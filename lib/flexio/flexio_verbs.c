@@ -31,6 +31,7 @@ struct vmr {
 	uint64_t addr, len;
 	uint32_t lkey;
 	int access;
+	uint64_t pd_tag;
 	struct xpdk_flexio_ctx *dev; /* the emulated DPA it is registered on, or NULL */
 	uint32_t id;		     /* its memory key id there */
 };
@@ -103,7 +104,7 @@ static int vmr_push(struct vmr *m, struct xpdk_flexio_ctx *dev)
 
 	if (rc == 0)
 		rc = xpdk_flexio_mkey_reg(dev, iova, m->len, m->addr, m->access,
-					  XPDK_DPA_MKEY_NAMED | m->lkey, &m->id);
+					  XPDK_DPA_MKEY_NAMED | m->lkey, m->pd_tag, &m->id);
 	if (rc < 0) {
 		XPDK_LOG(WARNING, dev, "flexio: no window reaches MR 0x%x: %s", m->lkey,
 			 xpdk_strerror_last());
@@ -223,7 +224,8 @@ static struct ibv_mr *emulated_reg_mr(struct xpdk_flexio_ctx *c, struct ibv_pd *
 		xpdk_err(ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (xpdk_flexio_mkey_reg(c, iova, length, (uint64_t)(uintptr_t)addr, access, 0, &id) < 0) {
+	if (xpdk_flexio_mkey_reg(c, iova, length, (uint64_t)(uintptr_t)addr, access, 0, 0, &id) <
+	    0) {
 		free(mr);
 		errno = EINVAL;
 		return NULL;
@@ -271,6 +273,7 @@ struct ibv_mr *xpdk_flexio_ibv_reg_mr(struct ibv_pd *pd, void *addr, size_t leng
 	m->len = mr->length;
 	m->lkey = mr->lkey;
 	m->access = access;
+	m->pd_tag = xpdk_flexio_pd_tag(pd);
 	pthread_mutex_lock(&verbs_lock);
 	m->next = mrs;
 	mrs = m;

@@ -499,6 +499,72 @@ static void test_ibv_reg_mr_on_the_process_pd_is_a_window_key(void **state)
 	xpdk_dma_free(buf);
 }
 
+/* Has the handler whose state is at @p sd run (into @p st), or its process ended? */
+static bool ran_or_died(struct flexio_process *p, flexio_uintptr_t sd, struct t_state *st)
+{
+	return flexio_err_status(p) != 0 ||
+	       (xpdk_flexio_dev2host_memcpy(p, st, sizeof(*st), sd) == FLEXIO_STATUS_SUCCESS &&
+		st->activations != 0);
+}
+
+/* Handler t_window_rw through a window on @p pd with key @p lkey; @return the handler's state
+ * once it ran or the process ended. */
+static struct t_state window_rw_once(struct flexio_process *p, struct ibv_pd *pd, uint32_t lkey,
+				     uint64_t haddr, struct flexio_window **win,
+				     struct flexio_event_handler **eh, struct flexio_cq **cq,
+				     struct flexio_outbox **ob)
+{
+	struct t_state st = { .mkey = lkey, .haddr = haddr, .len = 4096 };
+	struct xpdk_flexio_cqe cqe = { 0 };
+	flexio_uintptr_t sd;
+
+	assert_int_equal(flexio_window_create(p, pd, win), FLEXIO_STATUS_SUCCESS);
+	st.window = flexio_window_get_id(*win);
+	sd = handler_on_cq(p, &t_window_rw, (struct flexio_affinity){ FLEXIO_AFFINITY_NONE, 0 },
+			   *win, eh, cq, ob, &st);
+	assert_int_equal(flexio_event_handler_run(*eh, sd), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(xpdk_flexio_cq_post(*cq, &cqe), FLEXIO_STATUS_SUCCESS);
+	WAIT_FOR(ran_or_died(p, sd, &st));
+	return st;
+}
+
+/* An MR on a second PD of the context, over @p mem: a window on that PD reaches it, one on
+ * @p pd does not (flexio_dev_window_config fails: t_window_rw ends the process with 0x92). */
+static void other_pd_key_is_refused(struct flexio_process *p, struct ibv_pd *pd, uint64_t *mem)
+{
+	struct ibv_pd *pd2 = ibv_alloc_pd(pd->context);
+	struct flexio_event_handler *eh[2];
+	struct flexio_outbox *ob[2];
+	struct flexio_window *win[2];
+	struct flexio_cq *cq[2];
+	uint64_t before = *mem;
+	struct t_state st;
+	struct ibv_mr *mr2;
+
+	assert_non_null(pd2);
+	mr2 = ibv_reg_mr(pd2, mem, 4096, IBV_ACCESS_LOCAL_WRITE);
+	assert_non_null(mr2);
+	st = window_rw_once(p, pd2, mr2->lkey, (uint64_t)(uintptr_t)mem, &win[0], &eh[0], &cq[0],
+			    &ob[0]);
+	assert_int_equal(flexio_err_status(p), 0);
+	assert_int_equal(st.first_word, before);
+	assert_int_equal(*mem, before + 1);
+	(void)window_rw_once(p, pd, mr2->lkey, (uint64_t)(uintptr_t)mem, &win[1], &eh[1], &cq[1],
+			     &ob[1]);
+	assert_int_equal(flexio_err_status(p), FLEXIO_ERR_STATUS_FATAL_ERROR);
+	assert_int_equal(xpdk_flexio_process_dpa_status(p), 0x92);
+	assert_int_equal(*mem, before + 1);
+	flexio_err_display(p);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(flexio_cq_destroy(cq[i]), FLEXIO_STATUS_SUCCESS);
+		assert_int_equal(flexio_event_handler_destroy(eh[i]), FLEXIO_STATUS_SUCCESS);
+		assert_int_equal(flexio_outbox_destroy(ob[i]), FLEXIO_STATUS_SUCCESS);
+		assert_int_equal(flexio_window_destroy(win[i]), FLEXIO_STATUS_SUCCESS);
+	}
+	assert_int_equal(ibv_dereg_mr(mr2), 0);
+	assert_int_equal(ibv_dealloc_pd(pd2), 0);
+}
+
 /*
  * A verbs device's context (ibv_open_device): refused without $XPDK_DPA_DEVICE, then bound to
  * a second emulated DPA; the PD is ibv_alloc_pd's, the MRs ibv_reg_mr's (before and after the
@@ -560,6 +626,12 @@ static void test_verbs_context_runs_on_the_emulated_dpa(void **state)
 			 FLEXIO_STATUS_SUCCESS);
 	window_reaches_exactly_the_mr(p, attr.pd, mr[0], (uint64_t *)mr[0]->addr);
 	assert_int_equal(((uint64_t *)buf->va)[0], 78);
+	assert_int_equal(flexio_process_destroy(p), FLEXIO_STATUS_SUCCESS);
+
+	/* a window reaches its own PD's MRs only, as on the card */
+	assert_int_equal(flexio_process_create(vctx, dpa_test_app, &attr, &p),
+			 FLEXIO_STATUS_SUCCESS);
+	other_pd_key_is_refused(p, attr.pd, (uint64_t *)buf->va);
 	assert_int_equal(flexio_process_destroy(p), FLEXIO_STATUS_SUCCESS);
 	unsetenv("XPDK_DPA_DEVICE");
 	assert_int_equal(ibv_dereg_mr(mr[0]), 0);

@@ -322,13 +322,14 @@ static int cmd_mkey_reg(struct dpa_model *m, struct xpdk_dpa_cmd *c, char *msg)
 					 .len = a[1],
 					 .haddr = a[2],
 					 .access = (uint32_t)a[3],
-					 .key = key };
+					 .key = key,
+					 .pd = a[5] };
 	/* every running process learns the key (and maps the memory) */
 	for (unsigned int i = 0; i < XPDK_DPA_MAX_PROCS && rc == 0; i++)
 		if (m->proc[i].used && !m->proc[i].dead)
 			rc = tell(m, &m->proc[i], DPA_MSG_MKEY_ADD,
-				  (uint64_t[]){ id, a[2], a[1], a[3], off, key }, 6, NULL, fd, &rsp,
-				  msg);
+				  (uint64_t[]){ id, a[2], a[1], a[3], off, key, a[5] }, 7, NULL, fd,
+				  &rsp, msg);
 	close(fd);
 	if (rc != 0) {
 		m->mkey[id].used = false;
@@ -355,8 +356,8 @@ static int push_mkeys(struct dpa_model *m, struct dpa_proc *p, char *msg)
 				       &fd, &off) < 0)
 			continue; /* the client unmapped it: the key reaches nothing */
 		rc = tell(m, p, DPA_MSG_MKEY_ADD,
-			  (uint64_t[]){ id, k->haddr, k->len, k->access, off, k->key }, 6, NULL, fd,
-			  &rsp, msg);
+			  (uint64_t[]){ id, k->haddr, k->len, k->access, off, k->key, k->pd }, 7,
+			  NULL, fd, &rsp, msg);
 		close(fd);
 	}
 	return rc;
@@ -451,7 +452,7 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 			      win ? "windows" : "outboxes", &id, msg);
 		if (rc == 0)
 			rc = tell(m, p, win ? DPA_MSG_WINDOW_ADD : DPA_MSG_OUTBOX_ADD,
-				  (uint64_t[]){ id }, 1, NULL, -1, &rsp, msg);
+				  (uint64_t[]){ id, win ? c->arg[0] : 0 }, 2, NULL, -1, &rsp, msg);
 		if (rc != 0 && rc != ENOSPC)
 			(win ? p->window : p->outbox)[id] = false;
 		c->out[0] = id;

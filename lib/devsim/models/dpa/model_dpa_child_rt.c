@@ -147,9 +147,13 @@ flexio_dev_status_t flexio_dev_window_mkey_config(struct flexio_dev_thread_ctx *
 {
 	if (dtctx->window < 0)
 		return FLEXIO_DEV_STATUS_FAILED;
-	/* the key is the name the host gave the memory (the mkey id, or a verbs MR's lkey) */
+	/* the key is the name the host gave the memory (the mkey id, or a verbs MR's lkey); a
+	 * window of a PD reaches the keys of that PD (and those of none) only */
 	for (unsigned int i = 0; i < XPDK_DPA_MAX_MKEYS; i++) {
-		if (xpdk_dpac.mkey[i].used && xpdk_dpac.mkey[i].key == mkey) {
+		const struct dpa_cmkey *k = &xpdk_dpac.mkey[i];
+		uint64_t wpd = xpdk_dpac.window_pd[dtctx->window];
+
+		if (k->used && k->key == mkey && (wpd == 0 || k->pd == 0 || k->pd == wpd)) {
 			dtctx->mkey = (int)i;
 			return FLEXIO_DEV_STATUS_SUCCESS;
 		}
