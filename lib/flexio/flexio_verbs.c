@@ -99,7 +99,7 @@ static int dma_iova(uint64_t addr, uint64_t len, uint32_t lkey, uint64_t *iova)
 /* Register @p m on @p dev as key m->lkey (verbs_lock held). */
 static int vmr_push(struct vmr *m, struct xpdk_flexio_ctx *dev)
 {
-	uint64_t iova;
+	uint64_t iova = 0;
 	int rc = dma_iova(m->addr, m->len, m->lkey, &iova);
 
 	if (rc == 0)
@@ -212,7 +212,7 @@ static struct ibv_mr *emulated_reg_mr(struct xpdk_flexio_ctx *c, struct ibv_pd *
 				      size_t length, int access)
 {
 	struct ibv_mr *mr;
-	uint64_t iova;
+	uint64_t iova = 0;
 	uint32_t id;
 
 	if (dma_iova((uint64_t)(uintptr_t)addr, length, 0, &iova) < 0) {
