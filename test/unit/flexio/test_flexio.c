@@ -419,6 +419,15 @@ static void test_access_outside_the_window_is_fatal(void **state)
 	xpdk_dma_free(buf);
 }
 
+/* Wait until the process that reported a fatal error is gone: the status comes first, and its
+ * other EUs may answer an RPC until then. */
+static void wait_gone(struct flexio_process *p)
+{
+	uint64_t ret;
+
+	WAIT_FOR(flexio_process_call(p, &t_add1, &ret, (uint64_t)1) == FLEXIO_STATUS_FATAL_ERR);
+}
+
 /*
  * Through a window on @p pd, @p mr (4096 bytes of @p buf, first word @p word) is memory key
  * mr->lkey: a handler reads and writes its first word; another that reads 32 MiB past it dies
@@ -434,7 +443,7 @@ static void window_reaches_exactly_the_mr(struct flexio_process *p, struct ibv_p
 	struct t_state st = { 0 };
 	struct xpdk_flexio_cqe cqe = { 0 };
 	flexio_uintptr_t sd;
-	uint64_t ret, before = *word;
+	uint64_t before = *word;
 	char key[32];
 
 	assert_int_equal(flexio_window_create(p, pd, &win), FLEXIO_STATUS_SUCCESS);
@@ -458,8 +467,7 @@ static void window_reaches_exactly_the_mr(struct flexio_process *p, struct ibv_p
 	WAIT_FOR(flexio_err_status(p) != 0);
 	assert_int_equal(flexio_err_status(p), FLEXIO_ERR_STATUS_FATAL_ERROR);
 	assert_int_equal(xpdk_flexio_process_dpa_status(p), 0x42);
-	/* the status comes first; the process's other EUs may answer until it is gone */
-	WAIT_FOR(flexio_process_call(p, &t_add1, &ret, (uint64_t)1) == FLEXIO_STATUS_FATAL_ERR);
+	wait_gone(p);
 	snprintf(key, sizeof(key), "outside memory key 0x%x ", mr->lkey);
 	assert_non_null(strstr(xpdk_strerror_last(), key));
 	flexio_err_display(p);
@@ -554,6 +562,7 @@ static void other_pd_key_is_refused(struct flexio_process *p, struct ibv_pd *pd,
 	assert_int_equal(flexio_err_status(p), FLEXIO_ERR_STATUS_FATAL_ERROR);
 	assert_int_equal(xpdk_flexio_process_dpa_status(p), 0x92);
 	assert_int_equal(*mem, before + 1);
+	wait_gone(p);
 	flexio_err_display(p);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(flexio_cq_destroy(cq[i]), FLEXIO_STATUS_SUCCESS);
