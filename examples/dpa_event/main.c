@@ -8,6 +8,10 @@
  * MSI-X. The host waits on the MSI-X eventfd and checks every result.
  *
  *   dpa_event DEVICE [COUNT]     e.g. dpa_event vfio-user:/run/xpdk/devsim/dpa0.sock 1000
+ *
+ * DEVICE is the emulated DPA (vfio-user:PATH), or a verbs device (e.g. rxe0) opened with
+ * ibv_open_device() as on the card, whose processes run on the emulated DPA $XPDK_DPA_DEVICE
+ * names: the two differ only in the lines that open and close the device (doc/dpa.md).
  */
 
 #include <poll.h>
@@ -53,8 +57,9 @@ static int setup(struct ibv_context *ctx, struct objs *o, uint32_t count)
 	o->results = xpdk_dma_alloc(count * sizeof(uint64_t), 4096, XPDK_DMA_F_ZERO);
 	if (o->results == NULL)
 		return fail("result buffer");
-	o->mr = xpdk_flexio_reg_mr(flexio_process_get_pd(o->proc), o->results, 0,
-				   count * sizeof(uint64_t), IBV_ACCESS_LOCAL_WRITE);
+	/* libflexio/flexio.h makes this the memory key a window reaches (doc/dpa.md) */
+	o->mr = ibv_reg_mr(flexio_process_get_pd(o->proc), o->results->va, count * sizeof(uint64_t),
+			   IBV_ACCESS_LOCAL_WRITE);
 	if (o->mr == NULL ||
 	    flexio_window_create(o->proc, flexio_process_get_pd(o->proc), &o->win) ||
 	    flexio_outbox_create(o->proc, NULL, flexio_process_get_uar(o->proc), &o->ob) ||
@@ -127,10 +132,31 @@ static int run(struct objs *o, uint32_t count)
 	return 0;
 }
 
+/* A verbs device by name, opened as on the card. */
+static struct ibv_context *open_verbs(const char *name)
+{
+	struct ibv_device **list = ibv_get_device_list(NULL);
+	struct ibv_context *ctx = NULL;
+	int i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		if (strcmp(ibv_get_device_name(list[i]), name) == 0)
+			break;
+	if (list != NULL && list[i] != NULL)
+		ctx = ibv_open_device(list[i]);
+	else
+		fprintf(stderr, "dpa_event: no verbs device %s (and it is not vfio-user:PATH)\n",
+			name);
+	if (list != NULL)
+		ibv_free_device_list(list);
+	return ctx;
+}
+
 int main(int argc, char **argv)
 {
 	struct objs o = { 0 };
 	struct ibv_context *ctx;
+	bool verbs;
 	uint32_t count = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 256;
 	int rc;
 
@@ -139,9 +165,11 @@ int main(int argc, char **argv)
 		printf("Usage: dpa_event DEVICE [COUNT (1..1000000, default 256)]\n");
 		return argc < 2 ? 2 : 0;
 	}
-	ctx = xpdk_flexio_open(argv[1]);
+	/* the line that differs from the card's: the emulated DPA, or a verbs device */
+	verbs = strncmp(argv[1], "vfio-user:", 10) != 0;
+	ctx = verbs ? open_verbs(argv[1]) : xpdk_flexio_open(argv[1]);
 	if (ctx == NULL)
-		return fail(argv[1]);
+		return verbs ? 1 : fail(argv[1]);
 	rc = setup(ctx, &o, count);
 	if (rc == 0)
 		rc = run(&o, count);
@@ -152,10 +180,14 @@ int main(int argc, char **argv)
 	flexio_event_handler_destroy(o.eh);
 	flexio_outbox_destroy(o.ob);
 	flexio_window_destroy(o.win);
-	xpdk_flexio_dereg_mr(o.mr);
+	if (o.mr != NULL)
+		ibv_dereg_mr(o.mr);
 	if (o.proc != NULL && flexio_process_destroy(o.proc) != FLEXIO_STATUS_SUCCESS)
 		rc = fail("process destroy");
 	xpdk_dma_free(o.results);
-	xpdk_flexio_close(ctx);
+	if (verbs)
+		ibv_close_device(ctx);
+	else
+		xpdk_flexio_close(ctx);
 	return rc;
 }

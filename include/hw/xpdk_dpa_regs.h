@@ -110,12 +110,14 @@ enum xpdk_dpa_opcode {
 					arg6 thread-local storage daddr; out0: handler id */
 	XPDK_DPA_OP_HANDLER_RUN,     /**< id: handler; arg0: user argument */
 	XPDK_DPA_OP_HANDLER_DESTROY, /**< id: handler */
-	XPDK_DPA_OP_WINDOW_CREATE,   /**< out0: window id */
+	XPDK_DPA_OP_WINDOW_CREATE,   /**< arg0: PD tag (0: any key's memory); out0: window id */
 	XPDK_DPA_OP_WINDOW_DESTROY,  /**< id */
 	XPDK_DPA_OP_OUTBOX_CREATE,   /**< out0: outbox id */
 	XPDK_DPA_OP_OUTBOX_DESTROY,  /**< id */
 	XPDK_DPA_OP_MKEY_REG,	     /**< device-wide: arg0 iova, arg1 len, arg2 host address, arg3
-					access (XPDK_DPA_ACCESS_*); out0: mkey id */
+					access (XPDK_DPA_ACCESS_*), arg4 0 or XPDK_DPA_MKEY_NAMED |
+					the key device code uses, arg5 PD tag (0: any window's);
+					out0: mkey id (the key when unnamed) */
 	XPDK_DPA_OP_MKEY_DEREG,	     /**< device-wide: id */
 	XPDK_DPA_OP_DEV_MKEY_CREATE, /**< arg0 daddr, arg1 len, arg2 access; out0: mkey id */
 	XPDK_DPA_OP_MSIX_CHECK,	     /**< arg0: MSI-X id: is it usable */
@@ -138,6 +140,12 @@ enum xpdk_dpa_opcode {
 #define XPDK_DPA_CQ_DPA_THREAD 0x0 /**< a CQE activates a handler */
 #define XPDK_DPA_CQ_NON_DPA    0x8 /**< a CQE does nothing (polled) */
 #define XPDK_DPA_CQ_MSIX       0x9 /**< a CQE raises an emulated MSI-X */
+/** MKEY_REG arg4: its low 32 bits are the key device code names the memory by (a verbs MR's
+ *  lkey) instead of the mkey id */
+#define XPDK_DPA_MKEY_NAMED (1ULL << 32)
+/** Largest PD tag (WINDOW_CREATE arg0, MKEY_REG arg5): a window with a non-zero tag reaches only
+ *  keys with the same tag or none, as a window reaches only its PD's MRs */
+#define XPDK_DPA_PD_TAG_MAX (1ULL << 32)
 /**@}*/
 
 /** The command mailbox at BAR2 offset 0 (host writes the first part, the device the rest). */

@@ -33,9 +33,9 @@ static void free_obj(struct flexio_process *p, void *o)
 }
 
 /* Create a process object through @p op; out0 is its id. */
-static flexio_status create_id(struct flexio_process *p, uint32_t op, uint32_t *id)
+static flexio_status create_id(struct flexio_process *p, uint32_t op, uint64_t arg0, uint32_t *id)
 {
-	struct xpdk_dpa_cmd cmd = { .opcode = op };
+	struct xpdk_dpa_cmd cmd = { .opcode = op, .arg = { arg0 } };
 	int rc = xpdk_flexio_cmd(p, &cmd, NULL, NULL);
 
 	*id = (uint32_t)cmd.out[0];
@@ -86,7 +86,7 @@ flexio_status flexio_outbox_create(flexio_process *process, struct ibv_context *
 	struct flexio_outbox *o;
 
 	if (process == NULL || outbox == NULL || (uar != NULL && uar->proc != process) ||
-	    (other_ctx != NULL && other_ctx != process->pd.ibv.context)) {
+	    (other_ctx != NULL && other_ctx != process->ibv)) {
 		xpdk_err(EINVAL, "flexio_outbox_create: the UAR or context is another process's "
 				 "(other GVMIs are not emulated)");
 		return FLEXIO_STATUS_FAILED;
@@ -95,7 +95,7 @@ flexio_status flexio_outbox_create(flexio_process *process, struct ibv_context *
 	if (o == NULL)
 		return FLEXIO_STATUS_FAILED;
 	o->proc = process;
-	if (create_id(process, XPDK_DPA_OP_OUTBOX_CREATE, &o->id) != FLEXIO_STATUS_SUCCESS) {
+	if (create_id(process, XPDK_DPA_OP_OUTBOX_CREATE, 0, &o->id) != FLEXIO_STATUS_SUCCESS) {
 		free_obj(process, o);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -127,7 +127,10 @@ uint32_t flexio_outbox_get_id(flexio_outbox *outbox)
 
 static struct flexio_process *pd_proc(struct ibv_pd *pd)
 {
-	return pd != NULL ? ((struct xpdk_flexio_pd *)(void *)pd)->proc : NULL;
+	/* only an emulated process's PD is an xpdk_flexio_pd (its context is XPDK's) */
+	if (pd == NULL || xpdk_flexio_ctx_find(pd->context) == NULL)
+		return NULL;
+	return ((struct xpdk_flexio_pd *)(void *)pd)->proc;
 }
 
 flexio_status flexio_window_create(flexio_process *process, struct ibv_pd *pd,
@@ -135,16 +138,23 @@ flexio_status flexio_window_create(flexio_process *process, struct ibv_pd *pd,
 {
 	struct flexio_window *w;
 
-	if (process == NULL || window == NULL || pd != &process->pd.ibv) {
-		xpdk_err(EINVAL, "flexio_window_create: the PD must be the process's "
-				 "(flexio_process_get_pd)");
+	/* on a verbs device, any PD of its context: the MRs registered on it are the memory
+	 * keys (flexio_verbs.c) */
+	if (process == NULL || window == NULL || pd == NULL ||
+	    (process->verbs_pd != NULL ? pd->context != process->ibv : pd != &process->pd.ibv)) {
+		xpdk_err(EINVAL,
+			 "flexio_window_create: the PD must be the process's "
+			 "(flexio_process_get_pd) or, on a verbs device, one of its context");
 		return FLEXIO_STATUS_FAILED;
 	}
 	w = new_obj(process, sizeof(*w));
 	if (w == NULL)
 		return FLEXIO_STATUS_FAILED;
 	w->proc = process;
-	if (create_id(process, XPDK_DPA_OP_WINDOW_CREATE, &w->id) != FLEXIO_STATUS_SUCCESS) {
+	/* on a verbs device the window reaches the keys of its PD's MRs only */
+	if (create_id(process, XPDK_DPA_OP_WINDOW_CREATE,
+		      process->verbs_pd != NULL ? xpdk_flexio_pd_tag(pd) : 0,
+		      &w->id) != FLEXIO_STATUS_SUCCESS) {
 		free_obj(process, w);
 		return FLEXIO_STATUS_FAILED;
 	}
@@ -211,12 +221,17 @@ struct ibv_mr *xpdk_flexio_reg_mr(struct ibv_pd *pd, const struct xpdk_dma_buf *
 int xpdk_flexio_dereg_mr(struct ibv_mr *mr)
 {
 	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MKEY_DEREG };
+	struct flexio_process *p;
 	int rc;
 
 	if (mr == NULL)
 		return 0;
+	p = pd_proc(mr->pd);
+	if (p == NULL)
+		return xpdk_err(EINVAL, "xpdk_flexio_dereg_mr: not a registration of "
+					"xpdk_flexio_reg_mr() (a verbs MR goes to ibv_dereg_mr)");
 	cmd.id = mr->handle;
-	rc = xpdk_flexio_cmd(pd_proc(mr->pd), &cmd, NULL, NULL);
+	rc = xpdk_flexio_cmd(p, &cmd, NULL, NULL);
 	free(mr);
 	return rc;
 }
@@ -359,8 +374,7 @@ flexio_status flexio_cq_create(flexio_process *process, struct ibv_context *ibv_
 	struct flexio_cq *q;
 
 	if (process == NULL || fattr == NULL || cq == NULL ||
-	    (ibv_ctx != NULL && ibv_ctx != process->pd.ibv.context) ||
-	    fattr->cq_ring_qmem.memtype != 0)
+	    (ibv_ctx != NULL && ibv_ctx != process->ibv) || fattr->cq_ring_qmem.memtype != 0)
 		return xpdk_err(EINVAL, "flexio_cq_create: another context, or a ring outside the "
 					"DPA heap (not emulated)"),
 		       FLEXIO_STATUS_FAILED;

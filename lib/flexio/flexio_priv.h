@@ -38,6 +38,7 @@ struct flexio_app {
 /* What xpdk_flexio_open returns as a struct ibv_context *. */
 struct xpdk_flexio_ctx {
 	uint32_t magic;
+	struct xpdk_flexio_ctx *next; /* the open ones (flexio_process.c) */
 	struct xpdk_dev *dev;
 	const struct xpdk_flexio_backend *be;
 	pthread_mutex_t lock; /* commands */
@@ -57,6 +58,9 @@ struct flexio_uar {
 
 struct flexio_process {
 	struct xpdk_flexio_ctx *ctx;
+	struct ibv_context *ibv; /* what it was created on: ctx, or a verbs device's */
+	struct ibv_pd *verbs_pd; /* on a verbs context: its PD (flexio_process_get_pd) */
+	bool verbs_pd_own;	 /* ... allocated by flexio_process_create */
 	struct flexio_app *app;
 	uint32_t idx;
 	struct xpdk_dpa_slot *slot;
@@ -132,6 +136,29 @@ flexio_status xpdk_flexio_status(int rc);
 /* The device id of function @p f in @p p (resolving it once). */
 int xpdk_flexio_func_id(struct flexio_process *p, const struct xpdk_flexio_func *f, uint32_t *id,
 			uint32_t *unpack);
+
+/* The context of xpdk_flexio_open() that @p ibv is, or NULL (no sentence: a verbs device's
+ * context is not one). */
+struct xpdk_flexio_ctx *xpdk_flexio_ctx_find(struct ibv_context *ibv);
+/* Register host memory on the device of @p c as memory key @p key (XPDK_DPA_MKEY_NAMED | lkey,
+ * or 0 for an id the device picks) of PD tag @p pd_tag (0: none). @return 0 with the id in
+ * @p id, or a negative errno. */
+int xpdk_flexio_mkey_reg(struct xpdk_flexio_ctx *c, uint64_t iova, uint64_t len, uint64_t haddr,
+			 int access, uint64_t key, uint64_t pd_tag, uint32_t *id);
+/* The device's tag of verbs PD @p pd: windows and keys of one PD share it. */
+static inline uint64_t xpdk_flexio_pd_tag(const struct ibv_pd *pd)
+{
+	return (uint64_t)pd->handle + 1;
+}
+/* Undo xpdk_flexio_mkey_reg(). */
+int xpdk_flexio_mkey_dereg(struct xpdk_flexio_ctx *c, uint32_t id);
+
+/* flexio_verbs.c */
+/* Bind verbs context @p ibv to the emulated DPA of $XPDK_DPA_DEVICE for one more process (the
+ * first opens it and registers the context's MRs there). @return its context, or NULL. */
+struct xpdk_flexio_ctx *xpdk_flexio_verbs_bind(struct ibv_context *ibv);
+/* One process fewer on @p ibv: the last closes the emulated DPA. */
+void xpdk_flexio_verbs_unbind(struct ibv_context *ibv);
 
 /* flexio_print.c */
 void xpdk_flexio_print_stop(struct flexio_process *p);

@@ -38,16 +38,28 @@ flexio_status xpdk_flexio_status(int rc)
 	return FLEXIO_STATUS_FAILED;
 }
 
+/* The open contexts: a verbs device's ibv_context is told apart by not being one of them (its
+ * first bytes are libibverbs', and may be anything). */
+static pthread_mutex_t ctx_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct xpdk_flexio_ctx *ctx_list;
+
+struct xpdk_flexio_ctx *xpdk_flexio_ctx_find(struct ibv_context *ibv)
+{
+	struct xpdk_flexio_ctx *c;
+
+	pthread_mutex_lock(&ctx_list_lock);
+	for (c = ctx_list; c != NULL && (void *)c != (void *)ibv; c = c->next)
+		;
+	pthread_mutex_unlock(&ctx_list_lock);
+	return c;
+}
+
 static struct xpdk_flexio_ctx *ctx_of(struct ibv_context *ibv)
 {
-	struct xpdk_flexio_ctx *c = (struct xpdk_flexio_ctx *)(void *)ibv;
+	struct xpdk_flexio_ctx *c = xpdk_flexio_ctx_find(ibv);
 
-	/* only contexts of xpdk_flexio_open(): a verbs device's is rejected below */
-	if (c == NULL || c->magic != FLEXIO_CTX_MAGIC) {
-		xpdk_err(ENODEV, "this ibv_context is not an XPDK DPA; open the emulated DPA with "
-				 "xpdk_flexio_open()");
-		return NULL;
-	}
+	if (c == NULL)
+		xpdk_err(ENODEV, "this ibv_context is not an XPDK DPA from xpdk_flexio_open()");
 	return c;
 }
 
@@ -91,6 +103,10 @@ struct ibv_context *xpdk_flexio_open(const char *name)
 	}
 	c->magic = FLEXIO_CTX_MAGIC;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_lock(&ctx_list_lock);
+	c->next = ctx_list;
+	ctx_list = c;
+	pthread_mutex_unlock(&ctx_list_lock);
 	return (struct ibv_context *)(void *)c;
 fail:
 	xpdk_dev_close(c->dev);
@@ -107,6 +123,14 @@ int xpdk_flexio_close(struct ibv_context *ibv)
 	if (c->users > 0)
 		return xpdk_err(EBUSY, "the DPA still has %d process(es): destroy them first",
 				c->users);
+	pthread_mutex_lock(&ctx_list_lock);
+	for (struct xpdk_flexio_ctx **pp = &ctx_list; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ctx_list_lock);
 	c->magic = 0;
 	xpdk_dev_close(c->dev);
 	pthread_mutex_destroy(&c->lock);
@@ -125,40 +149,93 @@ int xpdk_flexio_cmd(struct flexio_process *p, struct xpdk_dpa_cmd *cmd, const vo
 	return rc;
 }
 
+int xpdk_flexio_mkey_reg(struct xpdk_flexio_ctx *c, uint64_t iova, uint64_t len, uint64_t haddr,
+			 int access, uint64_t key, uint64_t pd_tag, uint32_t *id)
+{
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MKEY_REG,
+				    .arg = { iova, len, haddr, XPDK_DPA_ACCESS_READ, key,
+					     pd_tag } };
+	int rc;
+
+	if (access & (IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE))
+		cmd.arg[3] |= XPDK_DPA_ACCESS_WRITE;
+	pthread_mutex_lock(&c->lock);
+	rc = c->be->cmd(c->dev, &cmd, NULL, NULL); /* device-wide: no slot */
+	pthread_mutex_unlock(&c->lock);
+	*id = (uint32_t)cmd.out[0];
+	return rc;
+}
+
+int xpdk_flexio_mkey_dereg(struct xpdk_flexio_ctx *c, uint32_t id)
+{
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_MKEY_DEREG, .id = id };
+	int rc;
+
+	pthread_mutex_lock(&c->lock);
+	rc = c->be->cmd(c->dev, &cmd, NULL, NULL);
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
 /* ---- processes --------------------------------------------------------------------------- */
 
 flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app,
 				    const struct flexio_process_attr *process_attr,
 				    flexio_process **process_ptr)
 {
-	struct xpdk_flexio_ctx *c = ctx_of(ibv_ctx);
+	struct xpdk_flexio_ctx *c;
 	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_PROC_CREATE };
 	struct flexio_process *p;
+	bool verbs;
 	int rc;
 
-	(void)process_attr; /* an own PD is the only kind; en_pcc has no effect */
+	/* en_pcc has no effect; a PD given is used on a verbs device (an emulated DPA's process
+	 * has its own PD only) */
 	if (process_ptr != NULL)
 		*process_ptr = NULL;
-	if (c == NULL || app == NULL || process_ptr == NULL)
+	if (ibv_ctx == NULL || app == NULL || process_ptr == NULL)
 		return FLEXIO_STATUS_FAILED;
 	if (app->elf_size > XPDK_DPA_STAGE_SIZE) {
 		xpdk_err(EFBIG, "app '%s': a %zu-byte ELF is over the emulated DPA's %u bytes",
 			 app->name, app->elf_size, XPDK_DPA_STAGE_SIZE);
 		return FLEXIO_STATUS_FAILED;
 	}
+	if (process_attr != NULL && process_attr->pd != NULL &&
+	    process_attr->pd->context != ibv_ctx) {
+		xpdk_err(EINVAL, "flexio_process_create: the PD of the attributes is another "
+				 "context's");
+		return FLEXIO_STATUS_FAILED;
+	}
+	/* XPDK's context, or a verbs device's bound to the emulated DPA of $XPDK_DPA_DEVICE */
+	c = xpdk_flexio_ctx_find(ibv_ctx);
+	verbs = c == NULL;
+	if (verbs && (c = xpdk_flexio_verbs_bind(ibv_ctx)) == NULL)
+		return FLEXIO_STATUS_FAILED;
 	p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return xpdk_err(ENOMEM, "out of memory"), FLEXIO_STATUS_FAILED;
+	if (p == NULL) {
+		xpdk_err(ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (verbs && process_attr != NULL && process_attr->pd != NULL) {
+		p->verbs_pd = process_attr->pd;
+	} else if (verbs) {
+		p->verbs_pd = ibv_alloc_pd(ibv_ctx);
+		p->verbs_pd_own = true;
+		if (p->verbs_pd == NULL) {
+			xpdk_err(errno ? errno : ENOMEM, "flexio_process_create: ibv_alloc_pd: %s",
+				 strerror(errno ? errno : ENOMEM));
+			goto fail;
+		}
+	}
 	snprintf(cmd.name, sizeof(cmd.name), "%s", app->name);
 	cmd.data_len = app->elf_size;
 	pthread_mutex_lock(&c->lock);
 	rc = c->be->cmd(c->dev, &cmd, app->elf, NULL);
 	pthread_mutex_unlock(&c->lock);
-	if (rc < 0) {
-		free(p);
-		return FLEXIO_STATUS_FAILED;
-	}
+	if (rc < 0)
+		goto fail;
 	p->ctx = c;
+	p->ibv = ibv_ctx;
 	p->app = app;
 	p->idx = (uint32_t)cmd.out[0];
 	p->slot = c->be->slot(c->dev, p->idx);
@@ -174,14 +251,20 @@ flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app
 		struct xpdk_dpa_cmd d = { .opcode = XPDK_DPA_OP_PROC_DESTROY };
 
 		xpdk_flexio_cmd(p, &d, NULL, NULL);
-		free(p);
 		xpdk_err(EPROTO, "the DPA gave an invalid process slot");
-		return FLEXIO_STATUS_FAILED;
+		goto fail;
 	}
 	c->users++;
 	xpdk_flexio_app_use(app, 1);
 	*process_ptr = p;
 	return FLEXIO_STATUS_SUCCESS;
+fail:
+	if (p != NULL && p->verbs_pd_own && p->verbs_pd != NULL)
+		ibv_dealloc_pd(p->verbs_pd);
+	free(p);
+	if (verbs)
+		xpdk_flexio_verbs_unbind(ibv_ctx);
+	return FLEXIO_STATUS_FAILED;
 }
 
 flexio_status flexio_process_destroy(flexio_process *p)
@@ -202,6 +285,11 @@ flexio_status flexio_process_destroy(flexio_process *p)
 		return FLEXIO_STATUS_FAILED;
 	p->ctx->users--;
 	xpdk_flexio_app_use(p->app, -1);
+	if (p->verbs_pd != NULL) {
+		if (p->verbs_pd_own)
+			ibv_dealloc_pd(p->verbs_pd);
+		xpdk_flexio_verbs_unbind(p->ibv);
+	}
 	pthread_mutex_destroy(&p->rpc_lock);
 	pthread_mutex_destroy(&p->print_lock);
 	free(p);
@@ -210,7 +298,9 @@ flexio_status flexio_process_destroy(flexio_process *p)
 
 struct ibv_pd *flexio_process_get_pd(flexio_process *process)
 {
-	return process != NULL ? &process->pd.ibv : NULL;
+	if (process == NULL)
+		return NULL;
+	return process->verbs_pd != NULL ? process->verbs_pd : &process->pd.ibv;
 }
 
 flexio_uar *flexio_process_get_uar(flexio_process *process)

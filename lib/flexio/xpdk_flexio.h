@@ -8,11 +8,14 @@
  * ibv_context, registering host memory a window can reach, posting a CQE from the host, the RPC
  * timeout, MSI-X eventfds; and the seam a DPA driver implements (struct xpdk_flexio_backend).
  *
- * Moving a FlexIO program to XPDK changes the line that opens the device:
- *     ctx = ibv_open_device(dev_list[0]);         // on the card
- *     ctx = xpdk_flexio_open("vfio-user:PATH");   // on XPDK's emulated DPA
- * and host memory for windows is registered with xpdk_flexio_reg_mr() (DMA memory) where the
- * card uses ibv_reg_mr(). doc/dpa.md has the whole list.
+ * A FlexIO program runs on XPDK's emulated DPA either with the device it opens as on the card
+ *     ctx = ibv_open_device(dev_list[i]);         // a verbs device, e.g. Soft-RoCE, with
+ *                                                 // $XPDK_DPA_DEVICE naming the emulated DPA
+ * or with the line that opens the device changed:
+ *     ctx = xpdk_flexio_open("vfio-user:PATH");   // the emulated DPA itself
+ * Windows reach memory registered with ibv_reg_mr() as on the card (libflexio/flexio.h routes
+ * it through xpdk_flexio_ibv_reg_mr()); that memory must be XPDK DMA memory (xpdk_dma_alloc),
+ * the one thing besides the open line that differs. doc/dpa.md has the whole list.
  */
 
 #ifndef XPDK_FLEXIO_H

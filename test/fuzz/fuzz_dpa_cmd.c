@@ -53,6 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.opcode == XPDK_DPA_OP_CQ_CREATE &&
 		    (a[0] > XPDK_DPA_MAX_LOG_CQ || !in_heap(a[3], 64ULL << a[0])))
 			__builtin_trap();
+		if (c.opcode == XPDK_DPA_OP_MKEY_REG &&
+		    ((a[4] & ~(XPDK_DPA_MKEY_NAMED | 0xffffffffULL)) != 0 ||
+		     a[5] > XPDK_DPA_PD_TAG_MAX))
+			__builtin_trap();
+		if (c.opcode == XPDK_DPA_OP_WINDOW_CREATE && a[0] > XPDK_DPA_PD_TAG_MAX)
+			__builtin_trap();
 		if (c.opcode == XPDK_DPA_OP_PROC_CREATE &&
 		    strnlen(c.name, sizeof(c.name)) == sizeof(c.name))
 			__builtin_trap();

@@ -49,3 +49,12 @@ def test_wrong_device_is_named(tmp_path):
         assert "1234:11e8" in r.stderr  # what is there instead of a DPA
     finally:
         d.stop()
+
+
+def test_dpa_event_names_a_verbs_device_that_is_not_there(dpa):
+    """A device argument that is not vfio-user:PATH is a verbs device, opened as on the card;
+    one libibverbs does not list is named (the vm tier runs it on Soft-RoCE)."""
+    env = dict(os.environ, XPDK_DPA_DEVICE="vfio-user:" + dpa.sock("dpa0"))
+    r = run([EVENT, "xpdk-no-such-rdma-dev", "10"], env=env)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "no verbs device xpdk-no-such-rdma-dev" in r.stderr

@@ -162,11 +162,14 @@ flexio_status flexio_func_pup_register(flexio_app *app, const char *dev_func_nam
 /**@{*/
 /** How a process is created. */
 struct flexio_process_attr {
-	struct ibv_pd *pd; /**< NULL: the process's own PD (flexio_process_get_pd) */
+	struct ibv_pd *pd; /**< NULL: the process's own PD (flexio_process_get_pd); on a
+			      verbs device, a PD of its context to use instead */
 	int en_pcc;	   /**< accepted, no effect */
 };
 /**
- * Start @p app on the device behind @p ibv_ctx (xpdk_flexio_open()).
+ * Start @p app on the device behind @p ibv_ctx: an emulated DPA from xpdk_flexio_open(), or a
+ * verbs device's context from ibv_open_device(), whose processes run on the emulated DPA that
+ * $XPDK_DPA_DEVICE names (opened with the first process, closed with the last; doc/dpa.md).
  * @param ibv_ctx the device.
  * @param app the app.
  * @param process_attr attributes (may be NULL).
@@ -183,7 +186,8 @@ flexio_status flexio_process_create(struct ibv_context *ibv_ctx, flexio_app *app
  */
 flexio_status flexio_process_destroy(flexio_process *process);
 /**
- * The process's protection domain (for windows and xpdk_flexio_reg_mr).
+ * The process's protection domain (for windows and ibv_reg_mr/xpdk_flexio_reg_mr): on a verbs
+ * device, the attributes' PD or one flexio_process_create() allocated with ibv_alloc_pd().
  * @param process the process.
  * @return the PD (owned by the process).
  */
@@ -314,7 +318,7 @@ uint32_t flexio_outbox_get_id(flexio_outbox *outbox);
 /**
  * A window through which the process's handlers reach host memory registered on @p pd.
  * @param process the process.
- * @param pd the protection domain.
+ * @param pd the protection domain: the process's, or on a verbs device any PD of its context.
  * @param window receives the window.
  * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
  */
@@ -543,6 +547,39 @@ int flexio_err_handler_fd(flexio_process *process);
  * @param process the process.
  */
 void flexio_err_display(flexio_process *process);
+/**@}*/
+
+/** @name Memory registration (what ibv_reg_mr and ibv_dereg_mr become) */
+/**@{*/
+/**
+ * ibv_reg_mr() as a FlexIO program calls it: in a file that includes this header, ibv_reg_mr and
+ * ibv_dereg_mr are these two calls (macros below), so that the memory a window reaches needs no
+ * other registration than the card's (doc/dpa.md). On a verbs device's PD: libibverbs'
+ * ibv_reg_mr(), and the MR is remembered; once a process of that context runs on the emulated
+ * DPA, its memory is memory key mr->lkey there (it must be XPDK DMA memory, xpdk_dma_alloc()).
+ * On the PD of an emulated process (flexio_process_get_pd() on an xpdk_flexio_open() context):
+ * xpdk_flexio_reg_mr() of the DMA memory at @p addr.
+ * @param pd the protection domain.
+ * @param addr the first byte.
+ * @param length bytes.
+ * @param access IBV_ACCESS_* flags (LOCAL_WRITE or REMOTE_WRITE make it writable by the DPA).
+ * @return the MR, or NULL with errno (and, for XPDK's part, the last-error sentence) set.
+ */
+struct ibv_mr *xpdk_flexio_ibv_reg_mr(struct ibv_pd *pd, void *addr, size_t length, int access);
+/**
+ * ibv_dereg_mr() for an MR of xpdk_flexio_ibv_reg_mr(): the DPA forgets the memory key first.
+ * @param mr the MR.
+ * @return 0, or an errno value (as ibv_dereg_mr()).
+ */
+int xpdk_flexio_ibv_dereg_mr(struct ibv_mr *mr);
+#ifndef XPDK_FLEXIO_NO_VERBS_HOOK
+#undef ibv_reg_mr
+/** libibverbs' ibv_reg_mr, seen by XPDK's FlexIO (xpdk_flexio_ibv_reg_mr()). */
+#define ibv_reg_mr(pd, addr, length, access)                                                       \
+	xpdk_flexio_ibv_reg_mr((pd), (addr), (length), (int)(access))
+/** libibverbs' ibv_dereg_mr, seen by XPDK's FlexIO (xpdk_flexio_ibv_dereg_mr()). */
+#define ibv_dereg_mr(mr) xpdk_flexio_ibv_dereg_mr(mr)
+#endif
 /**@}*/
 
 XPDK_API_END

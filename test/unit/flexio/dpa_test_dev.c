@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include <dpaintrin.h>
 #include <libflexio-dev/flexio_dev.h>
 #include <libflexio-dev/flexio_dev_err.h>
 #include <libflexio-dev/flexio_dev_queue_access.h>
@@ -14,7 +15,7 @@
 
 flexio_dev_rpc_handler_t t_add1, t_spin, t_error, t_crash, t_print, t_heap_sum;
 flexio_dev_arg_unpack_func_t t_unpack2;
-flexio_dev_event_handler_t t_count, t_no_rearm, t_bad_window, t_err_handler;
+flexio_dev_event_handler_t t_count, t_no_rearm, t_bad_window, t_window_rw, t_err_handler;
 
 __dpa_rpc__ uint64_t t_add1(uint64_t arg)
 {
@@ -112,6 +113,24 @@ __dpa_global__ void t_bad_window(uint64_t arg)
 	flexio_dev_window_ptr_acquire(dtctx, s->haddr, &p);
 	s->activations = 1;
 	(void)*(volatile uint8_t *)(p + s->len + (32ULL << 20)); /* fatal */
+	flexio_dev_thread_reschedule();
+}
+
+/* Reads the first word of the window's memory and writes it back plus one. */
+__dpa_global__ void t_window_rw(uint64_t arg)
+{
+	struct t_state *s = (struct t_state *)arg;
+	struct flexio_dev_thread_ctx *dtctx;
+	flexio_uintptr_t p;
+
+	flexio_dev_get_thread_ctx(&dtctx);
+	if (flexio_dev_window_config(dtctx, (uint16_t)s->window, s->mkey) ||
+	    flexio_dev_window_ptr_acquire(dtctx, s->haddr, &p))
+		flexio_dev_error(0x92);
+	s->first_word = *(volatile uint64_t *)p;
+	*(volatile uint64_t *)p = s->first_word + 1;
+	__dpa_thread_memory_writeback();
+	__atomic_store_n(&s->activations, 1, __ATOMIC_SEQ_CST);
 	flexio_dev_thread_reschedule();
 }
 

@@ -283,33 +283,53 @@ static int cmd_cq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dp
 	return 0;
 }
 
+/* Is a memory key in use named @p key (device code's name for it)? */
+static bool mkey_named_in_use(const struct dpa_model *m, uint32_t key)
+{
+	for (uint32_t i = 0; i < XPDK_DPA_MAX_MKEYS; i++)
+		if (m->mkey[i].used && m->mkey[i].key == key)
+			return true;
+	return false;
+}
+
 static int cmd_mkey_reg(struct dpa_model *m, struct xpdk_dpa_cmd *c, char *msg)
 {
 	const uint64_t *a = c->arg;
 	struct dpa_msg rsp;
-	uint32_t id = XPDK_DPA_MAX_MKEYS;
+	uint32_t id = XPDK_DPA_MAX_MKEYS, key;
+	bool named = (a[4] & XPDK_DPA_MKEY_NAMED) != 0;
 	uint64_t off = 0;
 	int fd = -1, rc;
 
+	/* a free id that no key in use is named by (an unnamed key is its id) */
 	for (uint32_t i = 0; i < XPDK_DPA_MAX_MKEYS && id == XPDK_DPA_MAX_MKEYS; i++)
-		if (!m->mkey[i].used)
+		if (!m->mkey[i].used && (named || !mkey_named_in_use(m, i)))
 			id = i;
 	if (id == XPDK_DPA_MAX_MKEYS)
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "the device has %u memory keys already",
 				XPDK_DPA_MAX_MKEYS),
 		       ENOSPC;
+	key = named ? (uint32_t)a[4] : id;
+	if (named && mkey_named_in_use(m, key))
+		return snprintf(msg, XPDK_DPA_MSG_LEN, "memory key 0x%x is registered already",
+				key),
+		       EEXIST;
 	rc = xpdk_devsim_dma_fd(m->dev, a[0], a[1], a[3] & XPDK_DPA_ACCESS_WRITE, &fd, &off);
 	if (rc < 0)
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "MKEY_REG: %s", xpdk_strerror_last()), -rc;
-	m->mkey[id] = (struct dpa_mkey){
-		.used = true, .iova = a[0], .len = a[1], .haddr = a[2], .access = (uint32_t)a[3]
-	};
+	m->mkey[id] = (struct dpa_mkey){ .used = true,
+					 .iova = a[0],
+					 .len = a[1],
+					 .haddr = a[2],
+					 .access = (uint32_t)a[3],
+					 .key = key,
+					 .pd = a[5] };
 	/* every running process learns the key (and maps the memory) */
 	for (unsigned int i = 0; i < XPDK_DPA_MAX_PROCS && rc == 0; i++)
 		if (m->proc[i].used && !m->proc[i].dead)
-			rc =
-			    tell(m, &m->proc[i], DPA_MSG_MKEY_ADD,
-				 (uint64_t[]){ id, a[2], a[1], a[3], off }, 5, NULL, fd, &rsp, msg);
+			rc = tell(m, &m->proc[i], DPA_MSG_MKEY_ADD,
+				  (uint64_t[]){ id, a[2], a[1], a[3], off, key, a[5] }, 7, NULL, fd,
+				  &rsp, msg);
 	close(fd);
 	if (rc != 0) {
 		m->mkey[id].used = false;
@@ -336,8 +356,8 @@ static int push_mkeys(struct dpa_model *m, struct dpa_proc *p, char *msg)
 				       &fd, &off) < 0)
 			continue; /* the client unmapped it: the key reaches nothing */
 		rc = tell(m, p, DPA_MSG_MKEY_ADD,
-			  (uint64_t[]){ id, k->haddr, k->len, k->access, off }, 5, NULL, fd, &rsp,
-			  msg);
+			  (uint64_t[]){ id, k->haddr, k->len, k->access, off, k->key, k->pd }, 7,
+			  NULL, fd, &rsp, msg);
 		close(fd);
 	}
 	return rc;
@@ -432,7 +452,7 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 			      win ? "windows" : "outboxes", &id, msg);
 		if (rc == 0)
 			rc = tell(m, p, win ? DPA_MSG_WINDOW_ADD : DPA_MSG_OUTBOX_ADD,
-				  (uint64_t[]){ id }, 1, NULL, -1, &rsp, msg);
+				  (uint64_t[]){ id, win ? c->arg[0] : 0 }, 2, NULL, -1, &rsp, msg);
 		if (rc != 0 && rc != ENOSPC)
 			(win ? p->window : p->outbox)[id] = false;
 		c->out[0] = id;

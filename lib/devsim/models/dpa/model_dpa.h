@@ -54,14 +54,14 @@ enum dpa_msg_type {
 				a5 outbox+1, a6 tls daddr */
 	DPA_MSG_HANDLER_RUN, /* a0 id, a1 argument */
 	DPA_MSG_HANDLER_DEL, /* a0 id */
-	DPA_MSG_WINDOW_ADD,  /* a0 id */
+	DPA_MSG_WINDOW_ADD,  /* a0 id, a1 PD tag */
 	DPA_MSG_WINDOW_DEL,
 	DPA_MSG_OUTBOX_ADD,
 	DPA_MSG_OUTBOX_DEL,
-	DPA_MSG_MKEY_ADD,    /* a0 id, a1 host address, a2 len, a3 access, a4 fd offset; + fd */
-	DPA_MSG_MKEY_DEL,    /* a0 id */
-	DPA_MSG_CQ_ADD,	     /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
-	DPA_MSG_CQ_DEL,	     /* a0 cqn */
+	DPA_MSG_MKEY_ADD, /* a0 id, a1 haddr, a2 len, a3 access, a4 fd off, a5 key, a6 PD; + fd */
+	DPA_MSG_MKEY_DEL, /* a0 id */
+	DPA_MSG_CQ_ADD,	  /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
+	DPA_MSG_CQ_DEL,	  /* a0 cqn */
 	DPA_MSG_ERR_HANDLER, /* a0 function id */
 	DPA_MSG_EXIT,
 	/* child -> model, on evt */

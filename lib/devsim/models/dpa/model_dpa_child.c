@@ -311,6 +311,7 @@ static int handle(struct dpa_msg *m, int fd)
 		if (a[0] >= XPDK_DPA_MAX_WINDOWS)
 			return EINVAL;
 		c->window[a[0]] = m->type == DPA_MSG_WINDOW_ADD;
+		c->window_pd[a[0]] = m->type == DPA_MSG_WINDOW_ADD ? a[1] : 0;
 		return 0;
 	case DPA_MSG_OUTBOX_ADD:
 	case DPA_MSG_OUTBOX_DEL:
@@ -319,11 +320,14 @@ static int handle(struct dpa_msg *m, int fd)
 		c->outbox[a[0]] = m->type == DPA_MSG_OUTBOX_ADD;
 		return 0;
 	case DPA_MSG_MKEY_ADD: {
-		struct dpa_cmkey k = {
-			.used = true, .haddr = a[1], .len = a[2], .access = (uint32_t)a[3]
-		};
+		struct dpa_cmkey k = { .used = true,
+				       .haddr = a[1],
+				       .len = a[2],
+				       .access = (uint32_t)a[3],
+				       .key = (uint32_t)a[5],
+				       .pd = a[6] };
 
-		if (a[0] >= XPDK_DPA_MAX_MKEYS || fd < 0 || a[2] == 0)
+		if (a[0] >= XPDK_DPA_MAX_MKEYS || fd < 0 || a[2] == 0 || a[5] > UINT32_MAX)
 			return EINVAL;
 		rc = map_mkey(&k, fd, a[4], a[2], k.access);
 		if (rc != 0)

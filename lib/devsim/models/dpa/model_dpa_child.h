@@ -48,6 +48,8 @@ struct dpa_cmkey {
 	bool used;
 	uint64_t haddr, len;
 	uint32_t access;
+	uint32_t key;  /* the name device code gives flexio_dev_window_config */
+	uint64_t pd;   /* PD tag, 0 for none */
 	uint8_t *ptr;  /* haddr's address here */
 	uint8_t *resv; /* the reservation, guards included */
 	size_t resv_len;
@@ -68,6 +70,7 @@ struct dpa_child {
 	struct dpa_chandler h[XPDK_DPA_MAX_HANDLERS];
 	struct dpa_ccq cq[XPDK_DPA_MAX_CQS];
 	bool window[XPDK_DPA_MAX_WINDOWS];
+	uint64_t window_pd[XPDK_DPA_MAX_WINDOWS]; /* PD tags, 0 for none */
 	bool outbox[XPDK_DPA_MAX_OUTBOXES];
 	struct dpa_cmkey mkey[XPDK_DPA_MAX_MKEYS];
 	pthread_mutex_t lock; /* tables above, against the control thread */

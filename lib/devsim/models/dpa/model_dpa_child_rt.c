@@ -145,10 +145,20 @@ flexio_dev_status_t flexio_dev_outbox_config(struct flexio_dev_thread_ctx *dtctx
 flexio_dev_status_t flexio_dev_window_mkey_config(struct flexio_dev_thread_ctx *dtctx,
 						  uint32_t mkey)
 {
-	if (dtctx->window < 0 || mkey >= XPDK_DPA_MAX_MKEYS || !xpdk_dpac.mkey[mkey].used)
+	if (dtctx->window < 0)
 		return FLEXIO_DEV_STATUS_FAILED;
-	dtctx->mkey = (int)mkey;
-	return FLEXIO_DEV_STATUS_SUCCESS;
+	/* the key is the name the host gave the memory (the mkey id, or a verbs MR's lkey); a
+	 * window of a PD reaches the keys of that PD (and those of none) only */
+	for (unsigned int i = 0; i < XPDK_DPA_MAX_MKEYS; i++) {
+		const struct dpa_cmkey *k = &xpdk_dpac.mkey[i];
+		uint64_t wpd = xpdk_dpac.window_pd[dtctx->window];
+
+		if (k->used && k->key == mkey && (wpd == 0 || k->pd == 0 || k->pd == wpd)) {
+			dtctx->mkey = (int)i;
+			return FLEXIO_DEV_STATUS_SUCCESS;
+		}
+	}
+	return FLEXIO_DEV_STATUS_FAILED;
 }
 
 flexio_dev_status_t flexio_dev_window_config(struct flexio_dev_thread_ctx *dtctx,
@@ -395,7 +405,7 @@ static void on_crash(int sig, siginfo_t *si, void *uc)
 			put_str(&p, "host address ", end);
 			put_hex(&p, k->haddr + (uint64_t)(addr - (uintptr_t)k->ptr));
 			put_str(&p, " is outside memory key ", end);
-			put_hex(&p, i);
+			put_hex(&p, k->key);
 			put_str(&p, " (host ", end);
 			put_hex(&p, k->haddr);
 			put_str(&p, " + ", end);

@@ -148,10 +148,17 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 			    "HANDLER_CREATE: continuable handlers (flexio_dev_yield) are not "
 			    "emulated");
 		break;
+	case XPDK_DPA_OP_WINDOW_CREATE:
+		if (a[0] > XPDK_DPA_PD_TAG_MAX)
+			return bad(msg, EINVAL, "WINDOW_CREATE: bad PD tag");
+		break;
 	case XPDK_DPA_OP_MKEY_REG:
 		if (a[1] == 0 || a[0] + a[1] < a[0] || a[2] + a[1] < a[2] || a[3] == 0 ||
-		    (a[3] & ~(XPDK_DPA_ACCESS_READ | XPDK_DPA_ACCESS_WRITE)))
-			return bad(msg, EINVAL, "MKEY_REG: empty or wrapping range, or bad access");
+		    (a[3] & ~(XPDK_DPA_ACCESS_READ | XPDK_DPA_ACCESS_WRITE)) ||
+		    (a[4] & ~(XPDK_DPA_MKEY_NAMED | 0xffffffffULL)) != 0 ||
+		    a[5] > XPDK_DPA_PD_TAG_MAX)
+			return bad(msg, EINVAL,
+				   "MKEY_REG: empty or wrapping range, bad access or bad key");
 		break;
 	case XPDK_DPA_OP_DEV_MKEY_CREATE:
 		if (!heap_range_ok(lim, a[0], a[1]))

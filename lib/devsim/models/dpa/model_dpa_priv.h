@@ -56,6 +56,8 @@ struct dpa_mkey {
 	bool used;
 	uint64_t iova, len, haddr;
 	uint32_t access;
+	uint32_t key; /* what device code names it by: the id, or MKEY_REG's named key */
+	uint64_t pd;  /* PD tag, 0 for none */
 };
 
 struct dpa_model {
