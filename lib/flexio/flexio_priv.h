@@ -114,6 +114,21 @@ struct flexio_cq {
 	struct flexio_event_handler *eh;
 };
 
+/* An SQ or RQ (flexio_queues.c). */
+struct xpdk_flexio_wq {
+	struct flexio_process *proc;
+	uint32_t wqn;
+	bool port_rx; /* owns the port's receive side */
+};
+
+struct flexio_sq {
+	struct xpdk_flexio_wq wq;
+};
+
+struct flexio_rq {
+	struct xpdk_flexio_wq wq;
+};
+
 struct flexio_msix {
 	struct flexio_process *proc;
 	uint32_t id;

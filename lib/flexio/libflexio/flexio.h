@@ -79,6 +79,10 @@ typedef struct flexio_cq flexio_cq;
 typedef struct flexio_mkey flexio_mkey;
 /** An emulated device's MSI-X vector (opaque). */
 typedef struct flexio_msix flexio_msix;
+/** An SQ of the DPA's NIC. */
+typedef struct flexio_sq flexio_sq;
+/** An RQ of the DPA's NIC. */
+typedef struct flexio_rq flexio_rq;
 struct mlx5dv_devx_uar;
 struct flexio_emu_device_msix_map;
 
@@ -463,6 +467,86 @@ flexio_status flexio_cq_destroy(flexio_cq *cq);
  * @return the number.
  */
 uint32_t flexio_cq_get_cq_num(flexio_cq *cq);
+/**@}*/
+
+/**
+ * @name NIC queues (SQ, RQ)
+ * Work queues of the emulated DPA's NIC, whose port is a TAP interface (the model's tap=NAME).
+ * Rings and doorbell records live in DPA heap the caller allocated; WQE layouts are in
+ * <libflexio-dev/flexio_dev_queue_access.h> and doc/dpa.md. The first RQ created while no other
+ * has it receives every frame of the port; SQs of any process send through the port.
+ */
+/**@{*/
+/** SQ-specific attributes. */
+struct flexio_wq_sq_attr {
+	uint8_t allow_multi_pkt_send_wqe; /**< must be 0 (not emulated) */
+};
+/** RQ-specific attributes. */
+struct flexio_wq_rq_attr {
+	uint8_t wq_type; /**< 0: cyclic (the only kind emulated) */
+};
+/** How an SQ or RQ is created. */
+struct flexio_wq_attr {
+	uint8_t log_wq_stride; /**< log2 WQE bytes: 0 takes the kind's (SQ 6, RQ 4) */
+	uint8_t log_wq_depth;  /**< log2 of its WQEs (at most 15) */
+	uint32_t uar_id;       /**< the UAR (accepted, no effect) */
+	uint32_t user_index;   /**< copied into each CQE's user index */
+	struct ibv_pd *pd;     /**< the process's PD (or NULL) */
+	union {
+		struct flexio_wq_sq_attr sq; /**< SQ attributes */
+		struct flexio_wq_rq_attr rq; /**< RQ attributes */
+	};
+	struct flexio_qmem wq_ring_qmem; /**< the ring: DPA heap (memtype 0), 64-byte aligned */
+	struct flexio_qmem wq_dbr_qmem;	 /**< the doorbell record: 8 bytes of DPA heap */
+};
+/**
+ * Create an SQ completing on CQ @p cq_num.
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param cq_num a CQ of @p process (flexio_cq_get_cq_num).
+ * @param fattr attributes.
+ * @param flexio_sq_ptr receives the SQ.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED (sentence in xpdk_strerror_last()), or FATAL_ERR.
+ */
+flexio_status flexio_sq_create(flexio_process *process, struct ibv_context *ibv_ctx,
+			       uint32_t cq_num, const struct flexio_wq_attr *fattr,
+			       flexio_sq **flexio_sq_ptr);
+/**
+ * Destroy an SQ.
+ * @param sq the SQ (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_sq_destroy(flexio_sq *sq);
+/**
+ * An SQ's number (what WQE control segments and flexio_dev_qp_sq_ring_db name).
+ * @param sq the SQ.
+ * @return the number.
+ */
+uint32_t flexio_sq_get_wq_num(flexio_sq *sq);
+/**
+ * Create an RQ completing on CQ @p cq_num.
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param cq_num a CQ of @p process.
+ * @param fattr attributes.
+ * @param flexio_rq_ptr receives the RQ.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED (sentence in xpdk_strerror_last()), or FATAL_ERR.
+ */
+flexio_status flexio_rq_create(flexio_process *process, struct ibv_context *ibv_ctx,
+			       uint32_t cq_num, const struct flexio_wq_attr *fattr,
+			       flexio_rq **flexio_rq_ptr);
+/**
+ * Destroy an RQ.
+ * @param rq the RQ (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_rq_destroy(flexio_rq *rq);
+/**
+ * An RQ's number (the QP number of its CQEs).
+ * @param rq the RQ.
+ * @return the number.
+ */
+uint32_t flexio_rq_get_wq_num(flexio_rq *rq);
 /**@}*/
 
 /** @name MSI-X raised by device code */

@@ -41,7 +41,26 @@ struct dpa_chandler {
 
 struct dpa_ccq {
 	bool used;
-	uint32_t type, target;
+	uint32_t type, target, log_depth;
+	uint8_t *ring; /* in the heap (the model checked the range) */
+	uint32_t *dbr; /* the consumer index record, or NULL */
+	uint32_t lock; /* producers (the NIC's threads): a spinlock */
+};
+
+/* An SQ or RQ of the NIC (model_dpa_child_nic.c). */
+struct dpa_cwq {
+	bool used, is_sq;
+	uint32_t cqn, log_depth, user_index;
+	uint8_t *ring; /* WQEs, in the heap */
+	uint32_t *dbr; /* the doorbell record */
+	uint32_t ci;   /* WQEs consumed */
+	pthread_mutex_t lock;
+};
+
+/* A device memory key: DPA heap memory the NIC may reach. */
+struct dpa_cdmkey {
+	bool used;
+	uint64_t daddr, len;
 };
 
 struct dpa_cmkey {
@@ -70,6 +89,11 @@ struct dpa_child {
 	bool window[XPDK_DPA_MAX_WINDOWS];
 	bool outbox[XPDK_DPA_MAX_OUTBOXES];
 	struct dpa_cmkey mkey[XPDK_DPA_MAX_MKEYS];
+	struct dpa_cwq wq[XPDK_DPA_MAX_WQS];
+	struct dpa_cdmkey dmkey[XPDK_DPA_MAX_MKEYS];
+	int tap_fd;  /* the port, or -1 */
+	int port_rq; /* the WQ that owns the port's receive side, or -1 */
+	bool rx_started;
 	pthread_mutex_t lock; /* tables above, against the control thread */
 	pthread_mutex_t print_lock;
 	uint32_t rpc_claimed;
@@ -90,5 +114,16 @@ struct flexio_dev_thread_ctx *xpdk_dpac_ctx(void);
 void xpdk_dpac_set_ctx(struct flexio_dev_thread_ctx *ctx);
 /* Activate handler @p h (an armed CQ got an event): dropped unless it runs. */
 void xpdk_dpac_activate(uint32_t h);
+/* Check the doorbell of @p dtctx on CQ @p cqn (outbox configured, CQ exists): fatal if not. */
+struct dpa_ccq *xpdk_dpac_doorbell_cq(struct flexio_dev_thread_ctx *dtctx, uint32_t cqn,
+				      const char *call);
+/* What the calling thread runs, for messages. */
+const char *xpdk_dpac_who(void);
+
+/* model_dpa_child_nic.c */
+void xpdk_dpac_nic_init(void);
+/* A NIC request of the model (WQ_ADD, WQ_DEL, DMKEY_ADD); the caller holds c->lock.
+ * @return 0 or a positive errno (m->text set). */
+int xpdk_dpac_nic_msg(struct dpa_msg *m, int fd);
 
 #endif /* XPDK_MODEL_DPA_CHILD_H */

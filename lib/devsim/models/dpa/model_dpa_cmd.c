@@ -37,6 +37,9 @@ static const char *const op_names[XPDK_DPA_OP_MAX] = {
 	[XPDK_DPA_OP_MKEY_REG] = "MKEY_REG",
 	[XPDK_DPA_OP_MKEY_DEREG] = "MKEY_DEREG",
 	[XPDK_DPA_OP_DEV_MKEY_CREATE] = "DEV_MKEY_CREATE",
+	[XPDK_DPA_OP_WQ_CREATE] = "WQ_CREATE",
+	[XPDK_DPA_OP_WQ_DESTROY] = "WQ_DESTROY",
+	[XPDK_DPA_OP_NIC_STATS] = "NIC_STATS",
 	[XPDK_DPA_OP_MSIX_CHECK] = "MSIX_CHECK",
 	[XPDK_DPA_OP_ERR_CLEAR] = "ERR_CLEAR",
 	[XPDK_DPA_OP_ERR_HANDLER_SET] = "ERR_HANDLER_SET",
@@ -137,7 +140,34 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 				   "CQ_CREATE: the %llu-byte ring at 0x%llx is not "
 				   "inside the heap",
 				   64ULL << a[0], (unsigned long long)a[3]);
+		if (a[5] != 0 && (!heap_range_ok(lim, a[5], 8) || a[5] % 4 != 0))
+			return bad(msg, EFAULT,
+				   "CQ_CREATE: the doorbell record at 0x%llx is not 8 aligned "
+				   "bytes inside the heap",
+				   (unsigned long long)a[5]);
 		break;
+	case XPDK_DPA_OP_WQ_CREATE: {
+		uint64_t wqe = a[0] == XPDK_DPA_WQ_SQ ? XPDK_DPA_SQ_WQE_SIZE : XPDK_DPA_RQ_WQE_SIZE;
+
+		if (a[0] > XPDK_DPA_WQ_RQ || a[2] > XPDK_DPA_MAX_LOG_WQ)
+			return bad(msg, EINVAL,
+				   "WQ_CREATE: kind %llu (0 SQ, 1 RQ) or log depth %llu (at most "
+				   "%u) not supported",
+				   (unsigned long long)a[0], (unsigned long long)a[2],
+				   XPDK_DPA_MAX_LOG_WQ);
+		if (!heap_range_ok(lim, a[3], wqe << a[2]) || a[3] % 64 != 0)
+			return bad(msg, EFAULT,
+				   "WQ_CREATE: the %llu-byte ring at 0x%llx is not 64-byte aligned "
+				   "inside the heap",
+				   (unsigned long long)(wqe << a[2]), (unsigned long long)a[3]);
+		if (!heap_range_ok(lim, a[4], 8) || a[4] % 4 != 0)
+			return bad(
+			    msg, EFAULT,
+			    "WQ_CREATE: the doorbell record at 0x%llx is not 8 aligned bytes "
+			    "inside the heap",
+			    (unsigned long long)a[4]);
+		break;
+	}
 	case XPDK_DPA_OP_HANDLER_CREATE:
 		if (a[1] > XPDK_DPA_AFFINITY_GROUP || a[3] > XPDK_DPA_MAX_WINDOWS ||
 		    a[4] > XPDK_DPA_MAX_OUTBOXES || a[2] >= XPDK_DPA_MAX_EUS)
