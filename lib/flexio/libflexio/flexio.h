@@ -345,7 +345,7 @@ struct flexio_mkey_attr {
 	int access;		/**< IBV_ACCESS_* */
 };
 /**
- * A memory key over DPA heap memory (for the NIC; the emulation has none that reads it).
+ * A memory key over DPA heap memory: WQEs name it (lkey = flexio_mkey_get_id) for the NIC.
  * @param process the process.
  * @param fattr what it covers.
  * @param mkey receives the key.
