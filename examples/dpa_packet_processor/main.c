@@ -66,7 +66,7 @@ static int make_cq(struct objs *o, uint8_t type, struct flexio_cq **cq, uint64_t
 {
 	struct flexio_cq_attr a = { .log_cq_depth = DPA_PP_LOG_DEPTH, .element_type = type };
 
-	if (heap(o, 64u * DEPTH, 0xff, ring) < 0 || heap(o, 8, 0, dbr) < 0)
+	if (heap(o, (size_t)64 * DEPTH, 0xff, ring) < 0 || heap(o, 8, 0, dbr) < 0)
 		return -1;
 	if (type == FLEXIO_CQ_ELEMENT_TYPE_DPA_THREAD)
 		a.thread = flexio_event_handler_get_thread(o->eh);
@@ -115,7 +115,8 @@ static int make_sq(struct objs *o, struct dpa_pp_ctx *c)
 				       .access = IBV_ACCESS_LOCAL_WRITE };
 
 	if (heap(o, (size_t)SLOT * DEPTH, 0, &c->sq_data) < 0 ||
-	    heap(o, 64u * DEPTH, 0, &c->sq_ring) < 0 || heap(o, 8, 0, &a.wq_dbr_qmem.daddr) < 0)
+	    heap(o, (size_t)64 * DEPTH, 0, &c->sq_ring) < 0 ||
+	    heap(o, 8, 0, &a.wq_dbr_qmem.daddr) < 0)
 		return -1;
 	ka.daddr = c->sq_data;
 	ka.len = (size_t)SLOT * DEPTH;

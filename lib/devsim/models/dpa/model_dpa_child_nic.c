@@ -255,7 +255,7 @@ static uint8_t tx_wqe(const struct dpa_cwq *wq, uint32_t wqn, const uint8_t *raw
 	    eth->mss || eth->inline_hdr_bsz)
 		return XPDK_DPA_SYND_LOCAL_QP_OP;
 	for (uint32_t s = 2; s < ds; s++) {
-		const struct xpdk_dpa_wqe_data *d = (const void *)(raw + 16 * s);
+		const struct xpdk_dpa_wqe_data *d = (const void *)(raw + (size_t)16 * s);
 		uint32_t bc = be32(d->byte_count);
 		uint8_t *p;
 
@@ -292,15 +292,16 @@ static bool tx_run(uint32_t idx, uint16_t pi)
 	}
 	for (; n > 0; n--) {
 		uint8_t raw[XPDK_DPA_SQ_WQE_SIZE];
-		const struct xpdk_dpa_wqe_ctrl *ctrl = (const void *)raw;
+		struct xpdk_dpa_wqe_ctrl ctrl;
 		struct iovec iov[2];
 		uint32_t ce, sent;
 		int niov;
 		uint8_t synd;
 
 		memcpy(raw, wq->ring + (uint64_t)(wq->ci & mask) * sizeof(raw), sizeof(raw));
+		memcpy(&ctrl, raw, sizeof(ctrl));
 		synd = tx_wqe(wq, wqn, raw, iov, &niov, &sent);
-		ce = (be32(ctrl->signature_fm_ce_se) >> 2) & 3;
+		ce = (be32(ctrl.signature_fm_ce_se) >> 2) & 3;
 		if (synd == 0 && sent > 0) {
 			if (c->tap_fd >= 0 && writev(c->tap_fd, iov, niov) == (ssize_t)sent) {
 				count(&c->ctl->wq_cnt[idx], 1, sent, 0, 0);

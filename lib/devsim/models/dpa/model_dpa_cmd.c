@@ -147,7 +147,8 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 				   (unsigned long long)a[5]);
 		break;
 	case XPDK_DPA_OP_WQ_CREATE: {
-		uint64_t wqe = a[0] == XPDK_DPA_WQ_SQ ? XPDK_DPA_SQ_WQE_SIZE : XPDK_DPA_RQ_WQE_SIZE;
+		unsigned long long wqe =
+		    a[0] == XPDK_DPA_WQ_SQ ? XPDK_DPA_SQ_WQE_SIZE : XPDK_DPA_RQ_WQE_SIZE;
 
 		if (a[0] > XPDK_DPA_WQ_RQ || a[2] > XPDK_DPA_MAX_LOG_WQ)
 			return bad(msg, EINVAL,
@@ -159,7 +160,7 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 			return bad(msg, EFAULT,
 				   "WQ_CREATE: the %llu-byte ring at 0x%llx is not 64-byte aligned "
 				   "inside the heap",
-				   (unsigned long long)(wqe << a[2]), (unsigned long long)a[3]);
+				   wqe << a[2], (unsigned long long)a[3]);
 		if (!heap_range_ok(lim, a[4], 8) || a[4] % 4 != 0)
 			return bad(
 			    msg, EFAULT,
