@@ -166,3 +166,32 @@ def test_a_second_processor_finds_the_port_free(tmp_path, netns):
         assert c["rq"]["packets"] == 10, out
     finally:
         p.stop()
+
+
+BENCH = os.path.join(BUILD, "app/xpdk-bench/xpdk-bench")
+
+
+@pytest.mark.skipif(shutil.which("dpdk-testpmd") is None, reason="needs dpdk-testpmd (dpdk)")
+def test_bench_dpa_net_runs_both_forwarders(tmp_path, netns):
+    """xpdk-bench dpa-net: the processor and testpmd macswap, every reply checked."""
+    d = subprocess.Popen(
+        ["ip", "netns", "exec", netns, DEVSIM, "--model", "dpa", "--model-args",
+         f"eus=2,tap={TAP}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL, env=dict(os.environ, XPDK_DEVSIM_DIR=str(tmp_path)))
+    try:
+        sock = os.path.join(str(tmp_path), "dpa0.sock")
+        deadline = time.time() + 10
+        while not os.path.exists(sock) and time.time() < deadline:
+            time.sleep(0.05)
+        r = run(["ip", "netns", "exec", netns, BENCH, "-l", "0", "--", "dpa-net", "-d",
+                 "vfio-user:" + sock, "--dpa-if", TAP, "--testpmd-if", "xbtpmd0",
+                 "-s", "64,1500", "-t", "0.3", "-r", "1", "--json"], timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        res = json.loads(r.stdout)
+        assert [(x["forwarder"], x["size"]) for x in res["rounds"]] == [
+            ("dpa", 64), ("testpmd", 64), ("dpa", 1500), ("testpmd", 1500)]
+        for x in res["rounds"]:
+            assert x["received"] > 0 and x["wrong"] == 0 and x["pps"] > 0, x
+    finally:
+        d.send_signal(signal.SIGTERM)
+        d.wait(timeout=10)
