@@ -220,7 +220,13 @@ static void *rx_main(void *arg)
 	for (;;) {
 		struct pollfd pfd = { .fd = c->tap_fd, .events = POLLIN };
 
-		if (poll(&pfd, 1, 500) <= 0)
+		if (__atomic_load_n(&c->port_rq, __ATOMIC_ACQUIRE) < 0) {
+			/* the RQ that owned the port is gone: leave the frames to the next owner,
+			 * which may be another process */
+			usleep(10000);
+			continue;
+		}
+		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		for (int n = 0; n < RX_BURST; n++) {
 			ssize_t len = read(c->tap_fd, buf, XPDK_DPA_NIC_MAX_PKT);
