@@ -10,10 +10,14 @@
  * their MAC addresses swapped. When its standard input closes (or after SECONDS), it prints
  * the handler's, the queues' and the port's counters and tears everything down.
  *
- *   dpa_packet_processor DEVICE [SECONDS]
+ *   dpa_packet_processor DEVICE [SECONDS] [-m COUNT,PERIOD_US]
+ *
+ * -m moderates the receive CQ (flexio_cq_modify_moderation): the handler wakes after COUNT
+ * frames or PERIOD_US after the first, whichever comes first.
  */
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,19 +217,46 @@ int main(int argc, char **argv)
 {
 	struct objs o = { 0 };
 	struct ibv_context *ctx;
-	unsigned long seconds = argc > 2 ? strtoul(argv[2], NULL, 0) : 0;
+	unsigned long seconds = 0, mod_count = 0, mod_period = 0;
+	bool moderate = false;
 	int rc;
 
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "--help") == 0) {
-		printf("Usage: dpa_packet_processor DEVICE [SECONDS]\n"
+	for (int i = 2; i < argc; i++) {
+		char *end;
+
+		if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
+			mod_count = strtoul(argv[++i], &end, 0);
+			if (*end != ',' || mod_count > 0xffff)
+				return fprintf(stderr,
+					       "dpa_packet_processor: -m COUNT,PERIOD_US\n"),
+				       2;
+			mod_period = strtoul(end + 1, &end, 0);
+			if (*end != '\0' || mod_period > 0xffff)
+				return fprintf(stderr,
+					       "dpa_packet_processor: -m COUNT,PERIOD_US\n"),
+				       2;
+			moderate = true;
+		} else {
+			seconds = strtoul(argv[i], &end, 0);
+			if (*end != '\0')
+				return fprintf(stderr, "dpa_packet_processor: bad SECONDS\n"), 2;
+		}
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+		printf("Usage: dpa_packet_processor DEVICE [SECONDS] [-m COUNT,PERIOD_US]\n"
 		       "Echoes the frames of the DPA's NIC port with MAC addresses swapped until\n"
-		       "standard input closes (or SECONDS pass), then prints the counters.\n");
+		       "standard input closes (or SECONDS pass), then prints the counters.\n"
+		       "-m: wake the handler after COUNT frames or PERIOD_US after the first.\n");
 		return argc < 2 ? 2 : 0;
 	}
 	ctx = xpdk_flexio_open(argv[1]);
 	if (ctx == NULL)
 		return fail(argv[1]);
 	rc = setup(ctx, &o);
+	if (rc == 0 && moderate &&
+	    flexio_cq_modify_moderation(o.rq_cq, (uint16_t)mod_count, (uint16_t)mod_period,
+					FLEXIO_CQ_PERIOD_MODE_CQE) != FLEXIO_STATUS_SUCCESS)
+		rc = fail("moderation");
 	if (rc == 0) {
 		printf("dpa_packet_processor: ready: rq 0x%x sq 0x%x\n", flexio_rq_get_wq_num(o.rq),
 		       flexio_sq_get_wq_num(o.sq));

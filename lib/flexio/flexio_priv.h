@@ -112,6 +112,7 @@ struct flexio_cq {
 	struct flexio_process *proc;
 	uint32_t cqn;
 	struct flexio_event_handler *eh;
+	uint16_t mod_count, mod_period, mod_mode; /* moderation (flexio_queues.c) */
 };
 
 /* An SQ or RQ (flexio_queues.c). */

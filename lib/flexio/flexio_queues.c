@@ -4,9 +4,9 @@
 
 /*
  * FlexIO's NIC queues on the emulated DPA: flexio_sq_create/flexio_rq_create and their
- * destroy and number calls, and XPDK's counters of queues and port. The device checks every
- * attribute again (rings and records inside the heap, the CQ in the same process); here the
- * caller's mistakes get a sentence before a command is sent.
+ * destroy and number calls, CQ moderation, and XPDK's counters of queues and port. The device
+ * checks every attribute again (rings and records inside the heap, the CQ in the same process);
+ * here the caller's mistakes get a sentence before a command is sent.
  */
 
 #include <errno.h>
@@ -196,5 +196,39 @@ flexio_status xpdk_flexio_port_stats(flexio_process *process, struct xpdk_flexio
 						  .rx_bytes = cmd.out[1],
 						  .tx_packets = cmd.out[2],
 						  .tx_bytes = cmd.out[3] };
+	return FLEXIO_STATUS_SUCCESS;
+}
+
+flexio_status flexio_cq_modify_moderation(flexio_cq *cq, uint16_t max_count, uint16_t period,
+					  uint16_t mode)
+{
+	struct xpdk_dpa_cmd cmd = { .opcode = XPDK_DPA_OP_CQ_MODERATE,
+				    .arg = { max_count, period, mode } };
+	int rc;
+
+	if (cq == NULL)
+		return FLEXIO_STATUS_FAILED;
+	if (mode > FLEXIO_CQ_PERIOD_MODE_CQE)
+		return xpdk_err(EINVAL, "flexio_cq_modify_moderation: mode %u (0 event, 1 CQE)",
+				mode),
+		       FLEXIO_STATUS_FAILED;
+	cmd.id = cq->cqn;
+	rc = xpdk_flexio_cmd(cq->proc, &cmd, NULL, NULL);
+	if (rc < 0)
+		return xpdk_flexio_status(rc);
+	cq->mod_count = max_count;
+	cq->mod_period = period;
+	cq->mod_mode = mode;
+	return FLEXIO_STATUS_SUCCESS;
+}
+
+flexio_status flexio_cq_query_moderation(flexio_cq *cq, uint16_t *max_count, uint16_t *period,
+					 uint16_t *mode)
+{
+	if (cq == NULL || max_count == NULL || period == NULL || mode == NULL)
+		return FLEXIO_STATUS_FAILED;
+	*max_count = cq->mod_count;
+	*period = cq->mod_period;
+	*mode = cq->mod_mode;
 	return FLEXIO_STATUS_SUCCESS;
 }

@@ -36,6 +36,8 @@ def main():
     ap.add_argument("--burst", type=int, default=1)
     ap.add_argument("--bad", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--gap", type=float, default=0.0,
+                    help="seconds between frames; reports each frame's round trip")
     a = ap.parse_args()
 
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -51,6 +53,7 @@ def main():
             frames.append(frame(mine, len(frames), int(size)))
     expected = {f[14 + 4:14 + 8]: f for f in frames}
     got, wrong, dup, other = {}, 0, 0, 0
+    sent_at = {}
 
     def receive(wait):
         nonlocal wrong, dup, other
@@ -69,12 +72,16 @@ def main():
             elif key in got:
                 dup += 1
             else:
-                got[key] = True
+                got[key] = time.monotonic()
 
     for i in range(0, len(frames), a.burst):
         for f in frames[i:i + a.burst]:
+            sent_at[f[18:22]] = time.monotonic()
             s.send(f)
+        end = time.monotonic() + a.gap
         receive(0)
+        while end - time.monotonic() > 0:
+            receive(end - time.monotonic())
         if a.burst > 1:
             # a burst goes out back to back; wait for it before the next one
             deadline = time.time() + a.timeout
@@ -88,6 +95,8 @@ def main():
     receive(0.3)  # anything late (a duplicate, a reply to a bad frame)
     print(json.dumps({"sent": len(frames), "received": len(got), "wrong": wrong,
                       "duplicates": dup, "other": other,
+                      "rtt": [round(got[k] - sent_at[k], 4) if k in got else None
+                              for k in sorted(sent_at, key=lambda k: struct.unpack("!I", k))],
                       "bytes": sum(len(f) for f in frames)}))
 
 

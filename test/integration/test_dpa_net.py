@@ -54,7 +54,7 @@ def netns():
 class Processor:
     """xpdk-devsim (dpa, tap=) inside @p ns and dpa_packet_processor against it."""
 
-    def __init__(self, tmp_path, ns):
+    def __init__(self, tmp_path, ns, *pp_args):
         self.sockdir = str(tmp_path)
         self.log = open(os.path.join(self.sockdir, "devsim.log"), "w+")
         self.devsim = subprocess.Popen(
@@ -68,8 +68,8 @@ class Processor:
             assert self.devsim.poll() is None and time.time() < deadline, \
                 "xpdk-devsim did not start:\n" + self.devsim_output()
             time.sleep(0.02)
-        self.pp = subprocess.Popen([PP, "vfio-user:" + os.path.join(self.sockdir, "dpa0.sock")],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self.pp = subprocess.Popen([PP, "vfio-user:" + os.path.join(self.sockdir, "dpa0.sock"),
+                                    *pp_args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         line = self.pp.stdout.readline()
         assert "ready" in line, line + self.pp.stderr.read() + self.devsim_output()
@@ -149,6 +149,35 @@ def test_malformed_wqe_gives_a_syndrome_cqe_and_no_frame(processor, netns):
     assert c["handler"]["tx_err_cqes"] == 1, out
     assert c["handler"]["last_syndrome"] == 0x04, out  # local protection: bad memory key
     assert c["sq"]["errors"] == 1 and c["sq"]["packets"] == 5, out
+
+
+def test_moderation_by_count_holds_frames_until_the_fourth(tmp_path, netns):
+    """-m 4,0: the handler wakes once per four receive CQEs."""
+    p = Processor(tmp_path, netns, "-m", "4,0")
+    try:
+        res = peer(netns, "64x8", "--gap", "0.3")
+        c, out = p.finish()
+        rtt = res["rtt"]
+        assert res["received"] == 8 and res["wrong"] == 0, (res, out)
+        # frames 1-3 of each group wait for the 4th, sent 0.9, 0.6, 0.3 s later
+        for group in (rtt[0:4], rtt[4:8]):
+            assert group[0] > 0.8 and group[1] > 0.5 and group[2] > 0.2, rtt
+            assert group[3] < 0.2, rtt
+        assert c["handler"]["activations"] <= 3, out  # 2 groups (+1: a wake-up race)
+    finally:
+        p.stop()
+
+
+def test_moderation_by_period_delays_a_lone_frame(tmp_path, netns):
+    """-m 0,50000: a lone frame is answered 50 ms after it arrived, not before."""
+    p = Processor(tmp_path, netns, "-m", "0,50000")
+    try:
+        res = peer(netns, "64x3", "--gap", "0.3")
+        c, out = p.finish()
+        assert res["received"] == 3 and res["wrong"] == 0, (res, out)
+        assert all(0.045 < x < 0.28 for x in res["rtt"]), res["rtt"]
+    finally:
+        p.stop()
 
 
 def test_a_second_processor_finds_the_port_free(tmp_path, netns):

@@ -467,6 +467,34 @@ flexio_status flexio_cq_destroy(flexio_cq *cq);
  * @return the number.
  */
 uint32_t flexio_cq_get_cq_num(flexio_cq *cq);
+/** CQ moderation modes (flexio_cq_modify_moderation). */
+enum flexio_cq_period_mode {
+	FLEXIO_CQ_PERIOD_MODE_EVENT = 0x0, /**< period counted from the last event */
+	FLEXIO_CQ_PERIOD_MODE_CQE = 0x1,   /**< period counted from the first CQE after it */
+};
+/**
+ * Moderate the events of a CQ the NIC writes to: an event (handler activation, MSI-X) after
+ * @p max_count CQEs, or @p period microseconds after the first CQE not yet signalled,
+ * whichever comes first. Both 0 (or @p max_count 1 and no period): every CQE. The emulation
+ * times both modes from the first unsignalled CQE; CQEs the host posts are not moderated.
+ * @param cq the CQ.
+ * @param max_count CQEs per event (0: no count limit).
+ * @param period microseconds (0: no time limit).
+ * @param mode enum flexio_cq_period_mode (stored, reported by the query).
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_cq_modify_moderation(flexio_cq *cq, uint16_t max_count, uint16_t period,
+					  uint16_t mode);
+/**
+ * A CQ's moderation, as last set.
+ * @param cq the CQ.
+ * @param max_count receives the count.
+ * @param period receives the period (µs).
+ * @param mode receives the mode.
+ * @return FLEXIO_STATUS_SUCCESS or FAILED.
+ */
+flexio_status flexio_cq_query_moderation(flexio_cq *cq, uint16_t *max_count, uint16_t *period,
+					 uint16_t *mode);
 /**@}*/
 
 /**

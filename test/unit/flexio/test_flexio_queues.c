@@ -139,6 +139,16 @@ static void test_wq_create_checks_its_attributes(void **state)
 	assert_non_null(strstr(xpdk_strerror_last(), "destroy them first"));
 	assert_int_equal(xpdk_flexio_cq_post(cq, &(struct xpdk_flexio_cqe){ 0 }),
 			 FLEXIO_STATUS_FAILED); /* the NIC alone posts on it */
+	/* moderation: set, reported back, bad mode refused */
+	{
+		uint16_t n = 0, per = 0, mode = 9;
+
+		assert_int_equal(flexio_cq_modify_moderation(cq, 8, 100, 1), FLEXIO_STATUS_SUCCESS);
+		assert_int_equal(flexio_cq_query_moderation(cq, &n, &per, &mode),
+				 FLEXIO_STATUS_SUCCESS);
+		assert_true(n == 8 && per == 100 && mode == 1);
+		assert_int_equal(flexio_cq_modify_moderation(cq, 8, 100, 2), FLEXIO_STATUS_FAILED);
+	}
 	assert_int_equal(flexio_sq_destroy(sq), FLEXIO_STATUS_SUCCESS);
 	assert_int_equal(flexio_cq_destroy(cq), FLEXIO_STATUS_FAILED); /* the RQ still */
 	assert_int_equal(flexio_rq_destroy(rq), FLEXIO_STATUS_SUCCESS);

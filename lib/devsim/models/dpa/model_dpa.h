@@ -80,6 +80,7 @@ enum dpa_msg_type {
 			      index, a7 owns the port's receive side; + the TAP fd (or none) */
 	DPA_MSG_WQ_DEL,	   /* a0 index */
 	DPA_MSG_DMKEY_ADD, /* a0 mkey id, a1 daddr, a2 len */
+	DPA_MSG_CQ_MOD,	   /* a0 cqn, a1 max count, a2 period in µs */
 	DPA_MSG_MAX
 };
 

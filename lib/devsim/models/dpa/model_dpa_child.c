@@ -362,6 +362,7 @@ static int handle(struct dpa_msg *m, int fd)
 	case DPA_MSG_WQ_ADD:
 	case DPA_MSG_WQ_DEL:
 	case DPA_MSG_DMKEY_ADD:
+	case DPA_MSG_CQ_MOD:
 		return xpdk_dpac_nic_msg(m, fd);
 	case DPA_MSG_ERR_HANDLER:
 		if (a[0] >= c->nfuncs)

@@ -45,6 +45,9 @@ struct dpa_ccq {
 	uint8_t *ring; /* in the heap (the model checked the range) */
 	uint32_t *dbr; /* the consumer index record, or NULL */
 	uint32_t lock; /* producers (the NIC's threads): a spinlock */
+	/* moderation (NIC CQEs on a DPA_THREAD CQ), under lock */
+	uint32_t mod_count, mod_period_us, unsignalled;
+	uint64_t first_ns; /* when the oldest unsignalled CQE was written */
 };
 
 /* An SQ or RQ of the NIC (model_dpa_child_nic.c). */
@@ -93,7 +96,7 @@ struct dpa_child {
 	struct dpa_cdmkey dmkey[XPDK_DPA_MAX_MKEYS];
 	int tap_fd;  /* the port, or -1 */
 	int port_rq; /* the WQ that owns the port's receive side, or -1 */
-	bool rx_started;
+	bool rx_started, mod_started;
 	pthread_mutex_t lock; /* tables above, against the control thread */
 	pthread_mutex_t print_lock;
 	uint32_t rpc_claimed;

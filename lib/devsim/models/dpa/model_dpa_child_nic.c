@@ -104,11 +104,14 @@ static bool cq_full(uint32_t cqn)
 	return ((pi - ci) & 0xffffff) >= (1u << cq->log_depth);
 }
 
+static void cq_event(uint32_t cqn);
+
 /* Write @p cqe (owner bit set here) as CQ @p cqn's next CQE and signal what the CQ drives. */
 static void cqe_put(uint32_t cqn, struct xpdk_dpa_cqe64 *cqe)
 {
 	struct dpa_child *c = &xpdk_dpac;
 	struct dpa_ccq *cq = &c->cq[cqn];
+	bool signal = true;
 	uint32_t pi;
 	uint8_t *slot;
 
@@ -124,7 +127,26 @@ static void cqe_put(uint32_t cqn, struct xpdk_dpa_cqe64 *cqe)
 	memcpy(slot, cqe, sizeof(*cqe) - 1);
 	__atomic_store_n(&slot[sizeof(*cqe) - 1], cqe->op_own, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->ctl->cq_pi[cqn], pi + 1, __ATOMIC_SEQ_CST);
+	if (cq->mod_count > 1 || cq->mod_period_us > 0) {
+		/* moderated: an event after mod_count CQEs, or mod_period_us after the first
+		 * (the moderation thread watches the time) */
+		if (cq->unsignalled++ == 0)
+			cq->first_ns = xpdk_now_ns();
+		signal = cq->mod_count > 0 && cq->unsignalled >= cq->mod_count;
+		if (signal)
+			cq->unsignalled = 0;
+	}
 	cq_unlock(cq);
+	if (signal)
+		cq_event(cqn);
+}
+
+/* The event of CQ @p cqn: activate its handler if armed, or raise its MSI-X. */
+static void cq_event(uint32_t cqn)
+{
+	struct dpa_child *c = &xpdk_dpac;
+	struct dpa_ccq *cq = &c->cq[cqn];
+
 	if (cq->type == XPDK_DPA_CQ_DPA_THREAD) {
 		if (__atomic_exchange_n(&c->ctl->cq_armed[cqn], 0, __ATOMIC_SEQ_CST))
 			xpdk_dpac_activate(cq->target);
@@ -408,6 +430,71 @@ static int wq_add(struct dpa_msg *m, int fd)
 	return 0;
 }
 
+/* The moderation thread: fires the events of CQs whose period ran out. */
+static void *mod_main(void *arg)
+{
+	struct dpa_child *c = &xpdk_dpac;
+
+	(void)arg;
+	for (;;) {
+		uint64_t now = xpdk_now_ns();
+		uint32_t nap_us = 1000;
+
+		for (uint32_t i = 0; i < XPDK_DPA_MAX_CQS; i++) {
+			struct dpa_ccq *cq = &c->cq[i];
+			bool fire = false;
+
+			if (!cq->used || cq->mod_period_us == 0)
+				continue;
+			if (cq->mod_period_us / 4 + 1 < nap_us)
+				nap_us = cq->mod_period_us / 4 + 1;
+			cq_lock(cq);
+			if (cq->unsignalled > 0 &&
+			    now - cq->first_ns >= (uint64_t)cq->mod_period_us * 1000) {
+				cq->unsignalled = 0;
+				fire = true;
+			}
+			cq_unlock(cq);
+			if (fire)
+				cq_event(i);
+		}
+		usleep(nap_us);
+	}
+	return NULL;
+}
+
+static int cq_mod(struct dpa_msg *m)
+{
+	struct dpa_child *c = &xpdk_dpac;
+	const uint64_t *a = m->a;
+	struct dpa_ccq *cq;
+	bool fire;
+
+	if (a[0] >= XPDK_DPA_MAX_CQS || !c->cq[a[0]].used || a[1] > 0xffff || a[2] > 0xffff)
+		return EINVAL;
+	cq = &c->cq[a[0]];
+	cq_lock(cq);
+	cq->mod_count = (uint32_t)a[1];
+	cq->mod_period_us = (uint32_t)a[2];
+	fire = cq->unsignalled > 0 && cq->mod_count <= 1 && cq->mod_period_us == 0;
+	if (fire)
+		cq->unsignalled = 0;
+	cq_unlock(cq);
+	if (fire)
+		cq_event((uint32_t)a[0]); /* moderation off: what waited goes now */
+	if (a[2] != 0 && !c->mod_started) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, mod_main, NULL) != 0)
+			return snprintf(m->text, sizeof(m->text),
+					"cannot start the CQ moderation thread"),
+			       EAGAIN;
+		pthread_detach(t);
+		c->mod_started = true;
+	}
+	return 0;
+}
+
 int xpdk_dpac_nic_msg(struct dpa_msg *m, int fd)
 {
 	struct dpa_child *c = &xpdk_dpac;
@@ -425,6 +512,8 @@ int xpdk_dpac_nic_msg(struct dpa_msg *m, int fd)
 		c->wq[a[0]].used = false;
 		pthread_mutex_unlock(&c->wq[a[0]].lock);
 		return 0;
+	case DPA_MSG_CQ_MOD:
+		return cq_mod(m);
 	case DPA_MSG_DMKEY_ADD:
 		if (a[0] >= XPDK_DPA_MAX_MKEYS)
 			return EINVAL;

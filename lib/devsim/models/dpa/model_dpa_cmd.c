@@ -40,6 +40,7 @@ static const char *const op_names[XPDK_DPA_OP_MAX] = {
 	[XPDK_DPA_OP_WQ_CREATE] = "WQ_CREATE",
 	[XPDK_DPA_OP_WQ_DESTROY] = "WQ_DESTROY",
 	[XPDK_DPA_OP_NIC_STATS] = "NIC_STATS",
+	[XPDK_DPA_OP_CQ_MODERATE] = "CQ_MODERATE",
 	[XPDK_DPA_OP_MSIX_CHECK] = "MSIX_CHECK",
 	[XPDK_DPA_OP_ERR_CLEAR] = "ERR_CLEAR",
 	[XPDK_DPA_OP_ERR_HANDLER_SET] = "ERR_HANDLER_SET",
@@ -145,6 +146,12 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 				   "CQ_CREATE: the doorbell record at 0x%llx is not 8 aligned "
 				   "bytes inside the heap",
 				   (unsigned long long)a[5]);
+		break;
+	case XPDK_DPA_OP_CQ_MODERATE:
+		if (a[0] > 0xffff || a[1] > 0xffff || a[2] > 1)
+			return bad(msg, EINVAL,
+				   "CQ_MODERATE: count and period are 16-bit, mode 0 (event) or 1 "
+				   "(CQE)");
 		break;
 	case XPDK_DPA_OP_WQ_CREATE: {
 		unsigned long long wqe =

@@ -150,6 +150,12 @@ int xpdk_dpam_nic_cmd(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_c
 		return rc;
 	case XPDK_DPA_OP_WQ_CREATE:
 		return wq_create(m, p, c, msg);
+	case XPDK_DPA_OP_CQ_MODERATE:
+		if (c->id >= XPDK_DPA_MAX_CQS || !p->cq[c->id].used)
+			return snprintf(msg, XPDK_DPA_MSG_LEN, "no CQ %u", c->id), EINVAL;
+		return xpdk_dpam_tell(m, p, DPA_MSG_CQ_MOD,
+				      (uint64_t[]){ c->id, c->arg[0], c->arg[1] }, 3, NULL, -1,
+				      &rsp, msg);
 	case XPDK_DPA_OP_WQ_DESTROY:
 		wq = find_wq(p, c->id, msg);
 		if (wq == NULL)
