@@ -38,7 +38,7 @@
 #endif
 
 #define MAX_SIZES   8
-#define MAX_FRAME   9014
+#define MAX_FRAME   9014u
 #define HDR	    14
 #define MAGIC	    0x5850444bu	 /* "XPDK" */
 #define LOSS_NS	    200000000ULL /* a frame not back in 200 ms is lost */
