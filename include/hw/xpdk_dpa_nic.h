@@ -24,16 +24,19 @@
 
 /** @name Limits and numbering */
 /**@{*/
-#define XPDK_DPA_MAX_WQS      64u	  /**< SQs and RQs per process */
-#define XPDK_DPA_MAX_LOG_WQ   15u	  /**< largest log2 WQ depth */
-#define XPDK_DPA_WQN_BASE     0x1000u	  /**< WQ numbers are XPDK_DPA_WQN_BASE + index */
-#define XPDK_DPA_NIC_PORT     0xffffffffu /**< NIC_STATS id: the port */
-#define XPDK_DPA_NIC_MAX_PKT  65536u	  /**< largest frame the port moves */
-#define XPDK_DPA_WQ_SQ	      0u	  /**< WQ_CREATE kind: send queue */
-#define XPDK_DPA_WQ_RQ	      1u	  /**< WQ_CREATE kind: receive queue */
-#define XPDK_DPA_SQ_WQE_SIZE  64u	  /**< bytes of an SQ WQE (basic block) */
-#define XPDK_DPA_RQ_WQE_SIZE  16u	  /**< bytes of an RQ WQE (one data segment) */
-#define XPDK_DPA_DEV_MKEY_MIN 0x10000u	  /**< device (DPA heap) memory keys start here */
+#define XPDK_DPA_MAX_WQS     64u	 /**< SQs and RQs per process */
+#define XPDK_DPA_MAX_LOG_WQ  15u	 /**< largest log2 WQ depth */
+#define XPDK_DPA_WQN_BASE    0x1000u	 /**< WQ numbers are XPDK_DPA_WQN_BASE + index */
+#define XPDK_DPA_NIC_PORT    0xffffffffu /**< NIC_STATS id: the port */
+#define XPDK_DPA_NIC_MAX_PKT 65536u	 /**< largest frame the port moves */
+#define XPDK_DPA_WQ_SQ	     0u		 /**< WQ_CREATE kind: send queue */
+#define XPDK_DPA_WQ_RQ	     1u		 /**< WQ_CREATE kind: receive queue */
+/** WQ_CREATE kind: RC QP (arg6 RQ's cqn, arg7 RQ log depth; the buffer holds the RQ ring, then
+ * the SQ ring) */
+#define XPDK_DPA_WQ_QP	      2u
+#define XPDK_DPA_SQ_WQE_SIZE  64u      /**< bytes of an SQ WQE (basic block) */
+#define XPDK_DPA_RQ_WQE_SIZE  16u      /**< bytes of an RQ WQE (one data segment) */
+#define XPDK_DPA_DEV_MKEY_MIN 0x10000u /**< device (DPA heap) memory keys start here */
 /**@}*/
 
 /** @name CQE opcodes (cqe op_own >> 4), mlx5's values */
@@ -49,6 +52,10 @@
 #define XPDK_DPA_SYND_LOCAL_LENGTH 0x01 /**< the packet does not fit the buffer, or no data */
 #define XPDK_DPA_SYND_LOCAL_QP_OP  0x02 /**< bad WQE: opcode, WQ number, segment count */
 #define XPDK_DPA_SYND_LOCAL_PROT   0x04 /**< the memory key does not cover the buffer */
+#define XPDK_DPA_SYND_WR_FLUSH	   0x05 /**< QP not in RTS (or in error): WQE flushed */
+#define XPDK_DPA_SYND_REMOTE_OP	   0x14 /**< the peer could not take the message */
+#define XPDK_DPA_SYND_RETRY_EXC	   0x15 /**< the peer QP is not ready (RTR/RTS) */
+#define XPDK_DPA_SYND_RNR_RETRY	   0x16 /**< the peer posted no receive WQE */
 /**@}*/
 
 /** @name WQE control segment values */
@@ -60,6 +67,15 @@
 #define XPDK_DPA_CE_ALWAYS    2		  /**< a CQE for every WQE */
 #define XPDK_DPA_CE_AND_EQE   3		  /**< a CQE for every WQE (no EQs emulated) */
 #define XPDK_DPA_INLINE_BIT   0x80000000u /**< data segment byte_count: inline data */
+/**@}*/
+
+/** @name QP states (QP_MODIFY), FlexIO's values */
+/**@{*/
+#define XPDK_DPA_QP_RST	 0 /**< reset */
+#define XPDK_DPA_QP_INIT 1 /**< initialised */
+#define XPDK_DPA_QP_RTR	 2 /**< ready to receive */
+#define XPDK_DPA_QP_RTS	 3 /**< ready to send */
+#define XPDK_DPA_QP_ERR	 6 /**< error */
 /**@}*/
 
 /** WQE control segment (first 16 bytes of an SQ WQE; big-endian). */

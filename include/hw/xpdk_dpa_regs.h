@@ -130,6 +130,7 @@ enum xpdk_dpa_opcode {
 	XPDK_DPA_OP_NIC_STATS,	     /**< id: WQ number or XPDK_DPA_NIC_PORT; out0..3: packets,
 					bytes, dropped, errors (port: out0..1 received, out2..3
 					sent) */
+	XPDK_DPA_OP_QP_MODIFY,	     /**< id: QP number; arg0 next state, arg1 remote QP number */
 	XPDK_DPA_OP_CQ_MODERATE,     /**< id: cqn; arg0 max count, arg1 period (µs), arg2 mode
 					(stored) */
 	XPDK_DPA_OP_MAX /**< number of opcodes */ /**< number of opcodes */

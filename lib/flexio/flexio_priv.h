@@ -130,6 +130,11 @@ struct flexio_rq {
 	struct xpdk_flexio_wq wq;
 };
 
+struct flexio_qp {
+	struct xpdk_flexio_wq wq;
+	enum flexio_qp_state state;
+};
+
 struct flexio_msix {
 	struct flexio_process *proc;
 	uint32_t id;

@@ -24,6 +24,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +84,8 @@ typedef struct flexio_msix flexio_msix;
 typedef struct flexio_sq flexio_sq;
 /** An RQ of the DPA's NIC. */
 typedef struct flexio_rq flexio_rq;
+/** An RC QP of the DPA's NIC. */
+typedef struct flexio_qp flexio_qp;
 struct mlx5dv_devx_uar;
 struct flexio_emu_device_msix_map;
 
@@ -575,6 +578,114 @@ flexio_status flexio_rq_destroy(flexio_rq *rq);
  * @return the number.
  */
 uint32_t flexio_rq_get_wq_num(flexio_rq *rq);
+/**@}*/
+
+/**
+ * @name QPs
+ * RC QPs on the emulated NIC, connected by loopback to a QP of the same process (the peer named
+ * at RTR): SEND (control + one data segment) only. The buffer holds the RQ ring (16-byte WQEs)
+ * then the SQ ring (64-byte WQEs); the doorbell record's word 0 counts posted receive WQEs.
+ */
+/**@{*/
+/** QP transports: RC only. */
+enum flexio_qp_transport_type {
+	FLEXIO_QPC_ST_RC = 0x0, /**< reliable connected */
+};
+/** QP states. */
+enum flexio_qp_state {
+	FLEXIO_QP_STATE_RST = 0x0,  /**< reset */
+	FLEXIO_QP_STATE_INIT = 0x1, /**< initialised */
+	FLEXIO_QP_STATE_RTR = 0x2,  /**< ready to receive */
+	FLEXIO_QP_STATE_RTS = 0x3,  /**< ready to send */
+	FLEXIO_QP_STATE_ERR = 0x6,  /**< error: sends are flushed */
+};
+/** Path MTUs (accepted, no effect in loopback). */
+enum flexio_qp_qpc_mtu {
+	FLEXIO_QP_QPC_MTU_BYTES_256 = 0x1, /**< 256 B */
+	FLEXIO_QP_QPC_MTU_BYTES_512 = 0x2, /**< 512 B */
+	FLEXIO_QP_QPC_MTU_BYTES_1K = 0x3,  /**< 1 KiB */
+	FLEXIO_QP_QPC_MTU_BYTES_2K = 0x4,  /**< 2 KiB */
+	FLEXIO_QP_QPC_MTU_BYTES_4K = 0x5,  /**< 4 KiB */
+};
+/** How a QP is created and modified. */
+struct flexio_qp_attr {
+	uint32_t transport_type;	    /**< FLEXIO_QPC_ST_RC */
+	uint32_t uar_id;		    /**< the UAR (accepted, no effect) */
+	uint32_t user_index;		    /**< copied into the QP's CQEs */
+	int qp_access_mask;		    /**< IBV_ACCESS_* (accepted: SEND needs none) */
+	struct ibv_pd *pd;		    /**< the process's PD (or NULL) */
+	int log_sq_depth;		    /**< log2 send WQEs (at most 15) */
+	int no_sq;			    /**< must be 0 */
+	uint32_t sq_cqn;		    /**< the SQ's CQ */
+	int log_rq_depth;		    /**< log2 receive WQEs (at most 15) */
+	int rq_type;			    /**< must be 0 (regular) */
+	uint32_t rq_cqn;		    /**< the RQ's CQ */
+	uint32_t rmpqn;			    /**< unused */
+	struct flexio_qmem qp_wq_buff_qmem; /**< RQ ring then SQ ring, DPA heap, 64-byte aligned */
+	struct flexio_qmem qp_wq_dbr_qmem;  /**< 8 bytes of DPA heap */
+	/* modify */
+	enum flexio_qp_state next_state; /**< the state to move to */
+	uint32_t remote_qp_num;		 /**< RTR: the peer (a QP of this process) */
+	uint8_t gid_table_index;	 /**< accepted, no effect */
+	uint8_t fl;			 /**< force loopback: the only path emulated */
+	uint8_t *dest_mac;		 /**< accepted, no effect */
+	union ibv_gid rgid_or_rip;	 /**< accepted, no effect */
+	uint16_t rlid;			 /**< accepted, no effect */
+	uint32_t min_rnr_nak_timer;	 /**< accepted, no effect */
+	enum flexio_qp_qpc_mtu path_mtu; /**< accepted, no effect */
+	uint8_t retry_count;		 /**< accepted, no effect (no retries: loopback) */
+	uint8_t vhca_port_num;		 /**< accepted, no effect */
+	uint32_t next_rcv_psn;		 /**< accepted, no effect */
+	uint32_t next_send_psn;		 /**< accepted, no effect */
+	uint16_t udp_sport;		 /**< accepted, no effect */
+	uint8_t grh;			 /**< accepted, no effect */
+	uint8_t log_rra_max;		 /**< accepted, no effect */
+	uint8_t log_sra_max;		 /**< accepted, no effect */
+	uint8_t isolate_vl_tc;		 /**< accepted, no effect */
+};
+/** Optional fields flexio_qp_modify also sets. */
+struct flexio_qp_attr_opt_param_mask {
+	bool qp_access_mask;	/**< set qp_access_mask */
+	bool min_rnr_nak_timer; /**< set min_rnr_nak_timer */
+};
+/**
+ * Create an RC QP (state RST).
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param qp_fattr attributes.
+ * @param qp_ptr receives the QP.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED (sentence in xpdk_strerror_last()), or FATAL_ERR.
+ */
+flexio_status flexio_qp_create(flexio_process *process, struct ibv_context *ibv_ctx,
+			       struct flexio_qp_attr *qp_fattr, flexio_qp **qp_ptr);
+/**
+ * Move a QP to fattr->next_state: RST -> INIT -> RTR (fattr->remote_qp_num: the peer) -> RTS;
+ * any state -> RST or ERR.
+ * @param qp the QP.
+ * @param fattr attributes.
+ * @param mask optional fields (may be NULL).
+ * @return FLEXIO_STATUS_SUCCESS, FAILED for an illegal transition, or FATAL_ERR.
+ */
+flexio_status flexio_qp_modify(flexio_qp *qp, struct flexio_qp_attr *fattr,
+			       struct flexio_qp_attr_opt_param_mask *mask);
+/**
+ * Destroy a QP.
+ * @param qp the QP (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_qp_destroy(flexio_qp *qp);
+/**
+ * A QP's number (its control segments and flexio_dev_qp_sq_ring_db name it).
+ * @param qp the QP.
+ * @return the number.
+ */
+uint32_t flexio_qp_get_qp_num(flexio_qp *qp);
+/**
+ * A QP's state, as last set.
+ * @param qp the QP.
+ * @return enum flexio_qp_state.
+ */
+enum flexio_qp_state flexio_qp_state_get(flexio_qp *qp);
 /**@}*/
 
 /** @name MSI-X raised by device code */

@@ -21,6 +21,7 @@ enum nicq_kind {
 	NICQ_INLINE,	 /* inline data (not emulated) */
 	NICQ_OUT_OF_KEY, /* the data runs past the key's end */
 	NICQ_FAR_DB,	 /* a doorbell more than a ring ahead */
+	NICQ_QP_SEND,	 /* a QP SEND (control + data) of 64 bytes */
 };
 
 struct nicq_state {

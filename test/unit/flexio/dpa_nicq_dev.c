@@ -24,6 +24,14 @@ static void post(struct nicq_state *s, uint32_t kind)
 	    (union flexio_dev_sqe_seg *)(s->sq_ring + (uint64_t)(s->pi & mask) * 64);
 	uint32_t len = kind == NICQ_SHORT ? 10 : 64;
 
+	if (kind == NICQ_QP_SEND) {
+		flexio_dev_swqe_seg_ctrl_set(&wqe[0], s->pi, s->sqn, MLX5_CTRL_SEG_CE_CQE_ALWAYS,
+					     FLEXIO_CTRL_SEG_SEND_RC);
+		flexio_dev_swqe_seg_mem_ptr_data_set(&wqe[1], len, s->lkey, s->data);
+		s->pi++;
+		return;
+	}
+
 	flexio_dev_swqe_seg_ctrl_set(&wqe[0], kind == NICQ_STALE ? s->pi + 3 : s->pi,
 				     kind == NICQ_WRONG_SQN ? s->sqn + 1 : s->sqn,
 				     MLX5_CTRL_SEG_CE_CQE_ALWAYS, FLEXIO_CTRL_SEG_SEND_EN);

@@ -301,12 +301,102 @@ static void test_full_cq_is_an_overrun_not_an_overwrite(void **state)
 	rig_down(&r);
 }
 
+/* QP a sends to QP b in the rig's process; the handler posts on a. */
+static void test_qp_send_lands_in_the_peer_rq(void **state)
+{
+	struct flexio_qp_attr qa = { .transport_type = FLEXIO_QPC_ST_RC,
+				     .log_sq_depth = NICQ_LOG_SQ,
+				     .log_rq_depth = 2 };
+	flexio_uintptr_t rcq_ring, rcq_dbr, buf, rbuf;
+	struct flexio_qp *a = NULL, *b = NULL;
+	struct xpdk_dpa_wqe_data rwqe;
+	struct xpdk_dpa_cqe64 cqe;
+	struct flexio_cq *rcq;
+	uint8_t got[64], want[64];
+	struct rig r;
+
+	(void)state;
+	rig_up(&r, 4);
+	rcq = polled_cq(r.p, 4, &rcq_ring, &rcq_dbr);
+	qa.sq_cqn = flexio_cq_get_cq_num(r.scq);
+	qa.rq_cqn = flexio_cq_get_cq_num(rcq);
+	buf = heap(r.p, (16 << 2) + (64 << NICQ_LOG_SQ), 0);
+	qa.qp_wq_buff_qmem.daddr = buf;
+	qa.qp_wq_dbr_qmem.daddr = heap(r.p, 8, 0);
+	assert_int_equal(flexio_qp_create(r.p, NULL, &qa, &a), FLEXIO_STATUS_SUCCESS);
+	qa.qp_wq_buff_qmem.daddr = heap(r.p, (16 << 2) + (64 << NICQ_LOG_SQ), 0);
+	qa.qp_wq_dbr_qmem.daddr = heap(r.p, 8, 0);
+	assert_int_equal(flexio_qp_create(r.p, NULL, &qa, &b), FLEXIO_STATUS_SUCCESS);
+	/* b: one receive WQE over a 64-byte buffer under the rig's key */
+	rbuf = r.s.data + 1024;
+	rwqe = (struct xpdk_dpa_wqe_data){ .byte_count = __builtin_bswap32(64),
+					   .lkey = __builtin_bswap32(r.s.lkey),
+					   .addr = __builtin_bswap64(rbuf) };
+	assert_int_equal(flexio_host2dev_memcpy(r.p, &rwqe, sizeof(rwqe), qa.qp_wq_buff_qmem.daddr),
+			 FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_host2dev_memcpy(r.p, (uint32_t[]){ __builtin_bswap32(1) }, 4,
+						qa.qp_wq_dbr_qmem.daddr),
+			 FLEXIO_STATUS_SUCCESS);
+	/* the handler posts on a */
+	r.s.sq_ring = buf + (16 << 2);
+	r.s.sqn = flexio_qp_get_qp_num(a);
+	r.s.pi = 0;
+	assert_int_equal(flexio_host2dev_memcpy(r.p, &r.s, sizeof(r.s), r.sd),
+			 FLEXIO_STATUS_SUCCESS);
+	/* state machine: no skipping, no peer outside the process's QPs */
+	qa.next_state = FLEXIO_QP_STATE_RTS;
+	assert_int_equal(flexio_qp_modify(a, &qa, NULL), FLEXIO_STATUS_FAILED);
+	assert_non_null(strstr(xpdk_strerror_last(), "no transition"));
+	/* a send from INIT is flushed */
+	qa.next_state = FLEXIO_QP_STATE_INIT;
+	assert_int_equal(flexio_qp_modify(a, &qa, NULL), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_qp_modify(b, &qa, NULL), FLEXIO_STATUS_SUCCESS);
+	rig_post(&r, NICQ_QP_SEND);
+	rig_cqe(&r, 0, &cqe);
+	assert_int_equal(cqe.op_own >> 4, XPDK_DPA_CQE_REQ_ERR);
+	assert_int_equal(cqe.syndrome, XPDK_DPA_SYND_WR_FLUSH);
+	qa.next_state = FLEXIO_QP_STATE_RTR;
+	qa.remote_qp_num = flexio_sq_get_wq_num(r.sq); /* an SQ, not a QP */
+	assert_int_equal(flexio_qp_modify(a, &qa, NULL), FLEXIO_STATUS_FAILED);
+	assert_non_null(strstr(xpdk_strerror_last(), "loopback"));
+	qa.remote_qp_num = flexio_qp_get_qp_num(b);
+	assert_int_equal(flexio_qp_modify(a, &qa, NULL), FLEXIO_STATUS_SUCCESS);
+	qa.remote_qp_num = flexio_qp_get_qp_num(a);
+	assert_int_equal(flexio_qp_modify(b, &qa, NULL), FLEXIO_STATUS_SUCCESS);
+	qa.next_state = FLEXIO_QP_STATE_RTS;
+	assert_int_equal(flexio_qp_modify(a, &qa, NULL), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_qp_state_get(a), FLEXIO_QP_STATE_RTS);
+	/* the send lands in b's receive WQE */
+	rig_post(&r, NICQ_QP_SEND);
+	rig_cqe(&r, 1, &cqe);
+	assert_int_equal(cqe.op_own >> 4, XPDK_DPA_CQE_REQ);
+	assert_int_equal(__builtin_bswap32(cqe.byte_cnt), 64);
+	assert_int_equal(xpdk_flexio_dev2host_memcpy(r.p, &cqe, sizeof(cqe), rcq_ring), 0);
+	assert_int_equal(cqe.op_own, XPDK_DPA_CQE_RESP_SEND << 4); /* owner 0: first lap */
+	assert_int_equal(__builtin_bswap32(cqe.sop_drop_qpn), flexio_qp_get_qp_num(b));
+	assert_int_equal(__builtin_bswap32(cqe.byte_cnt), 64);
+	assert_int_equal(xpdk_flexio_dev2host_memcpy(r.p, got, sizeof(got), rbuf), 0);
+	memset(want, 0x5a, sizeof(want));
+	assert_memory_equal(got, want, sizeof(want));
+	/* b posted one WQE only: the next send is not received (RNR) */
+	rig_post(&r, NICQ_QP_SEND);
+	rig_cqe(&r, 2, &cqe);
+	assert_int_equal(cqe.op_own >> 4, XPDK_DPA_CQE_REQ_ERR);
+	assert_int_equal(cqe.syndrome, XPDK_DPA_SYND_RNR_RETRY);
+	assert_int_equal(flexio_err_status(r.p), 0);
+	assert_int_equal(flexio_qp_destroy(a), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_qp_destroy(b), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(flexio_cq_destroy(rcq), FLEXIO_STATUS_SUCCESS);
+	rig_down(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wq_create_checks_its_attributes),
 		cmocka_unit_test(test_send_wqes_complete_with_their_syndromes),
 		cmocka_unit_test(test_full_cq_is_an_overrun_not_an_overwrite),
+		cmocka_unit_test(test_qp_send_lands_in_the_peer_rq),
 	};
 
 	g_argc = argc;

@@ -481,6 +481,7 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 	case XPDK_DPA_OP_WQ_DESTROY:
 	case XPDK_DPA_OP_NIC_STATS:
 	case XPDK_DPA_OP_CQ_MODERATE:
+	case XPDK_DPA_OP_QP_MODIFY:
 		return xpdk_dpam_nic_cmd(m, p, c, msg);
 	case XPDK_DPA_OP_MSIX_CHECK:
 		return 0;

@@ -81,6 +81,9 @@ enum dpa_msg_type {
 	DPA_MSG_WQ_DEL,	   /* a0 index */
 	DPA_MSG_DMKEY_ADD, /* a0 mkey id, a1 daddr, a2 len */
 	DPA_MSG_CQ_MOD,	   /* a0 cqn, a1 max count, a2 period in µs */
+	DPA_MSG_QP_ADD,	   /* a0 index, a1 SQ cqn, a2 RQ cqn, a3 buffer, a4 dbr, a5 SQ log depth,
+			      a6 RQ log depth, a7 user index */
+	DPA_MSG_QP_MOD,	   /* a0 index, a1 state, a2 remote index (or -1) */
 	DPA_MSG_MAX
 };
 

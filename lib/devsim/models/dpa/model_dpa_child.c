@@ -363,6 +363,8 @@ static int handle(struct dpa_msg *m, int fd)
 	case DPA_MSG_WQ_DEL:
 	case DPA_MSG_DMKEY_ADD:
 	case DPA_MSG_CQ_MOD:
+	case DPA_MSG_QP_ADD:
+	case DPA_MSG_QP_MOD:
 		return xpdk_dpac_nic_msg(m, fd);
 	case DPA_MSG_ERR_HANDLER:
 		if (a[0] >= c->nfuncs)

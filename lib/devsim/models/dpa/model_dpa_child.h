@@ -58,6 +58,11 @@ struct dpa_cwq {
 	uint32_t *dbr; /* the doorbell record */
 	uint32_t ci;   /* WQEs consumed */
 	pthread_mutex_t lock;
+	/* QPs: the SQ is the fields above; the RQ, the state and the peer below */
+	bool is_qp;
+	uint8_t *rq_ring;
+	uint32_t rq_cqn, rq_log, rq_ci, state;
+	int remote; /* the peer's index, or -1 */
 };
 
 /* A device memory key: DPA heap memory the NIC may reach. */
@@ -97,7 +102,8 @@ struct dpa_child {
 	int tap_fd;  /* the port, or -1 */
 	int port_rq; /* the WQ that owns the port's receive side, or -1 */
 	bool rx_started, mod_started;
-	pthread_mutex_t lock; /* tables above, against the control thread */
+	pthread_mutex_t qp_lock; /* QP deliveries; taken before any WQ's lock */
+	pthread_mutex_t lock;	 /* tables above, against the control thread */
 	pthread_mutex_t print_lock;
 	uint32_t rpc_claimed;
 };
@@ -128,5 +134,17 @@ void xpdk_dpac_nic_init(void);
 /* A NIC request of the model (WQ_ADD, WQ_DEL, DMKEY_ADD); the caller holds c->lock.
  * @return 0 or a positive errno (m->text set). */
 int xpdk_dpac_nic_msg(struct dpa_msg *m, int fd);
+/* Where [addr, addr + len) under memory key @p lkey is here, or NULL. */
+uint8_t *xpdk_dpac_nic_mem(uint32_t lkey, uint64_t addr, uint64_t len, bool write);
+/* A CQE on CQ @p cqn (an overrun is counted in @p cnt instead). */
+void xpdk_dpac_cqe(uint32_t cqn, uint8_t opcode, uint32_t wqn, uint16_t counter, uint32_t bytes,
+		   uint32_t user_index, uint8_t synd, struct dpa_nic_cnt *cnt);
+
+/* model_dpa_child_qp.c: loopback RC QPs */
+/* Run QP @p idx's send WQEs up to @p pi (qp_lock and its lock held). @return false for a bad
+ * doorbell. */
+bool xpdk_dpac_qp_tx(uint32_t idx, uint16_t pi);
+/* QP_ADD, QP_MOD; the caller holds c->lock. */
+int xpdk_dpac_qp_msg(struct dpa_msg *m);
 
 #endif /* XPDK_MODEL_DPA_CHILD_H */

@@ -45,12 +45,13 @@ void xpdk_dpac_nic_init(void)
 	c->port_rq = -1;
 	for (unsigned int i = 0; i < XPDK_DPA_MAX_WQS; i++)
 		pthread_mutex_init(&c->wq[i].lock, NULL);
+	pthread_mutex_init(&c->qp_lock, NULL);
 }
 
 /* ---- memory keys -------------------------------------------------------------------------- */
 
 /* Where [addr, addr + len) under @p lkey is here, or NULL when the key does not cover it. */
-static uint8_t *nic_mem(uint32_t lkey, uint64_t addr, uint64_t len, bool write)
+uint8_t *xpdk_dpac_nic_mem(uint32_t lkey, uint64_t addr, uint64_t len, bool write)
 {
 	struct dpa_child *c = &xpdk_dpac;
 
@@ -178,6 +179,19 @@ static void count(struct dpa_nic_cnt *n, uint64_t packets, uint64_t bytes, uint6
 	__atomic_fetch_add(&n->errors, errors, __ATOMIC_RELAXED);
 }
 
+void xpdk_dpac_cqe(uint32_t cqn, uint8_t opcode, uint32_t wqn, uint16_t counter, uint32_t bytes,
+		   uint32_t user_index, uint8_t synd, struct dpa_nic_cnt *cnt)
+{
+	struct xpdk_dpa_cqe64 cqe;
+
+	if (cq_full(cqn)) {
+		count(cnt, 0, 0, 0, 1); /* overrun: nothing overwritten */
+		return;
+	}
+	cqe_fill(&cqe, opcode, wqn, counter, bytes, user_index, synd);
+	cqe_put(cqn, &cqe);
+}
+
 /* ---- receive ------------------------------------------------------------------------------ */
 
 /* Deliver one frame to the RQ that owns the port. */
@@ -218,7 +232,8 @@ static void rx_one(const uint8_t *frame, uint32_t len)
 		synd = XPDK_DPA_SYND_LOCAL_QP_OP;
 	else if (bc < len)
 		synd = XPDK_DPA_SYND_LOCAL_LENGTH;
-	else if ((dst = nic_mem(be32(seg.lkey), __builtin_bswap64(seg.addr), len, true)) == NULL)
+	else if ((dst = xpdk_dpac_nic_mem(be32(seg.lkey), __builtin_bswap64(seg.addr), len,
+					  true)) == NULL)
 		synd = XPDK_DPA_SYND_LOCAL_PROT;
 	else
 		memcpy(dst, frame, len);
@@ -293,7 +308,7 @@ static uint8_t tx_wqe(const struct dpa_cwq *wq, uint32_t wqn, const uint8_t *raw
 			return XPDK_DPA_SYND_LOCAL_LENGTH;
 		if (bc == 0)
 			continue;
-		p = nic_mem(be32(d->lkey), __builtin_bswap64(d->addr), bc, false);
+		p = xpdk_dpac_nic_mem(be32(d->lkey), __builtin_bswap64(d->addr), bc, false);
 		if (p == NULL)
 			return XPDK_DPA_SYND_LOCAL_PROT;
 		iov[*niov].iov_base = p;
@@ -374,15 +389,18 @@ flexio_dev_status_t flexio_dev_qp_sq_ring_db(struct flexio_dev_thread_ctx *dtctx
 				"flexio_dev_qp_sq_ring_db: %s named SQ 0x%x, which does not exist",
 				xpdk_dpac_who(), qnum);
 	wq = &c->wq[idx];
+	pthread_mutex_lock(&c->qp_lock); /* before any WQ lock: QP sends lock their peer */
 	pthread_mutex_lock(&wq->lock);
 	if (!wq->used || !wq->is_sq) {
 		pthread_mutex_unlock(&wq->lock);
+		pthread_mutex_unlock(&c->qp_lock);
 		xpdk_dpac_fatal(XPDK_DPA_STATUS_ILLEGAL,
 				"flexio_dev_qp_sq_ring_db: %s named SQ 0x%x, which does not exist",
 				xpdk_dpac_who(), qnum);
 	}
-	ok = tx_run(idx, pi);
+	ok = wq->is_qp ? xpdk_dpac_qp_tx(idx, pi) : tx_run(idx, pi);
 	pthread_mutex_unlock(&wq->lock);
+	pthread_mutex_unlock(&c->qp_lock);
 	return ok ? FLEXIO_DEV_STATUS_SUCCESS : FLEXIO_DEV_STATUS_FAILED;
 }
 
@@ -406,6 +424,8 @@ static int wq_add(struct dpa_msg *m, int fd)
 	wq = &c->wq[a[0]];
 	pthread_mutex_lock(&wq->lock);
 	wq->is_sq = a[1] == XPDK_DPA_WQ_SQ;
+	wq->is_qp = false;
+	wq->remote = -1;
 	wq->cqn = (uint32_t)a[2];
 	wq->ring = (uint8_t *)(uintptr_t)a[3];
 	wq->dbr = (uint32_t *)(uintptr_t)a[4];
@@ -514,6 +534,9 @@ int xpdk_dpac_nic_msg(struct dpa_msg *m, int fd)
 		return 0;
 	case DPA_MSG_CQ_MOD:
 		return cq_mod(m);
+	case DPA_MSG_QP_ADD:
+	case DPA_MSG_QP_MOD:
+		return xpdk_dpac_qp_msg(m);
 	case DPA_MSG_DMKEY_ADD:
 		if (a[0] >= XPDK_DPA_MAX_MKEYS)
 			return EINVAL;

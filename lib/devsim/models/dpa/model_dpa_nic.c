@@ -88,16 +88,31 @@ static int wq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cm
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "the process has %u NIC queues already",
 				XPDK_DPA_MAX_WQS),
 		       ENOSPC;
+	if (a[0] == XPDK_DPA_WQ_QP && (a[6] >= XPDK_DPA_MAX_CQS || !p->cq[a[6]].used))
+		return snprintf(msg, XPDK_DPA_MSG_LEN, "QP: no RQ CQ %llu in this process",
+				(unsigned long long)a[6]),
+		       EINVAL;
 	port_rx = a[0] == XPDK_DPA_WQ_RQ && m->tap_fd >= 0 && !port_rx_taken(m);
-	rc = xpdk_dpam_tell(m, p, DPA_MSG_WQ_ADD,
-			    (uint64_t[]){ idx, a[0], a[1], a[3], a[4], a[2], a[5], port_rx }, 8,
-			    NULL, m->tap_fd, &rsp, msg);
+	if (a[0] == XPDK_DPA_WQ_QP) /* loopback RC: no port */
+		rc = xpdk_dpam_tell(m, p, DPA_MSG_QP_ADD,
+				    (uint64_t[]){ idx, a[1], a[6], a[3], a[4], a[2], a[7], a[5] },
+				    8, NULL, -1, &rsp, msg);
+	else
+		rc =
+		    xpdk_dpam_tell(m, p, DPA_MSG_WQ_ADD,
+				   (uint64_t[]){ idx, a[0], a[1], a[3], a[4], a[2], a[5], port_rx },
+				   8, NULL, m->tap_fd, &rsp, msg);
 	if (rc != 0)
 		return rc;
-	p->wq[idx] = (struct dpa_wq){
-		.used = true, .port_rx = port_rx, .kind = (uint32_t)a[0], .cqn = (uint32_t)a[1]
-	};
+	p->wq[idx] = (struct dpa_wq){ .used = true,
+				      .port_rx = port_rx,
+				      .kind = (uint32_t)a[0],
+				      .cqn = (uint32_t)a[1],
+				      .rq_cqn = (uint32_t)a[6],
+				      .state = XPDK_DPA_QP_RST };
 	p->cq[a[1]].wqs++;
+	if (a[0] == XPDK_DPA_WQ_QP)
+		p->cq[a[6]].wqs++;
 	memset(&p->ctl->wq_cnt[idx], 0, sizeof(p->ctl->wq_cnt[idx]));
 	c->out[0] = XPDK_DPA_WQN_BASE + idx;
 	c->out[1] = port_rx;
@@ -127,6 +142,55 @@ static void port_stats(struct dpa_model *m, uint64_t *out)
 		out[2] += __atomic_load_n(&p->ctl->port_tx.packets, __ATOMIC_RELAXED);
 		out[3] += __atomic_load_n(&p->ctl->port_tx.bytes, __ATOMIC_RELAXED);
 	}
+}
+
+/* RST -> INIT -> RTR (with a peer QP of this process: loopback) -> RTS; any -> RST or ERR. */
+static int qp_modify(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd *c, char *msg)
+{
+	struct dpa_wq *qp = find_wq(p, c->id, msg), *peer;
+	uint32_t next = (uint32_t)c->arg[0], remote = UINT32_MAX;
+	struct dpa_msg rsp;
+	bool ok;
+	int rc;
+
+	if (qp == NULL || qp->kind != XPDK_DPA_WQ_QP)
+		return qp == NULL
+			   ? EINVAL
+			   : (snprintf(msg, XPDK_DPA_MSG_LEN, "0x%x is not a QP", c->id), EINVAL);
+	ok = next == XPDK_DPA_QP_RST || next == XPDK_DPA_QP_ERR ||
+	     (next == XPDK_DPA_QP_INIT &&
+	      (qp->state == XPDK_DPA_QP_RST || qp->state == XPDK_DPA_QP_INIT)) ||
+	     (next == XPDK_DPA_QP_RTR && qp->state == XPDK_DPA_QP_INIT) ||
+	     (next == XPDK_DPA_QP_RTS &&
+	      (qp->state == XPDK_DPA_QP_RTR || qp->state == XPDK_DPA_QP_RTS));
+	if (!ok)
+		return snprintf(msg, XPDK_DPA_MSG_LEN,
+				"QP 0x%x: no transition from state %u to %u (RST->INIT->RTR->RTS)",
+				c->id, qp->state, next),
+		       EINVAL;
+	if (next == XPDK_DPA_QP_RTR) {
+		char why[XPDK_DPA_MSG_LEN];
+
+		peer = c->arg[1] <= UINT32_MAX ? find_wq(p, (uint32_t)c->arg[1], why) : NULL;
+		if (peer == NULL || peer->kind != XPDK_DPA_WQ_QP)
+			return snprintf(
+				   msg, XPDK_DPA_MSG_LEN,
+				   "QP 0x%x: remote QP 0x%llx is not a QP of this process (the "
+				   "emulated NIC connects QPs by loopback only)",
+				   c->id, (unsigned long long)c->arg[1]),
+			       EINVAL;
+		remote = (uint32_t)(peer - p->wq);
+	} else if (next == XPDK_DPA_QP_RTS || next == XPDK_DPA_QP_ERR) {
+		remote = qp->remote;
+	}
+	rc = xpdk_dpam_tell(m, p, DPA_MSG_QP_MOD,
+			    (uint64_t[]){ c->id - XPDK_DPA_WQN_BASE, next, remote }, 3, NULL, -1,
+			    &rsp, msg);
+	if (rc != 0)
+		return rc;
+	qp->state = next;
+	qp->remote = remote;
+	return 0;
 }
 
 int xpdk_dpam_nic_cmd(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd *c, char *msg)
@@ -165,8 +229,12 @@ int xpdk_dpam_nic_cmd(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_c
 		if (rc != 0 && rc != ESRCH)
 			return rc;
 		p->cq[wq->cqn].wqs--;
+		if (wq->kind == XPDK_DPA_WQ_QP)
+			p->cq[wq->rq_cqn].wqs--;
 		wq->used = false;
 		return 0;
+	case XPDK_DPA_OP_QP_MODIFY:
+		return qp_modify(m, p, c, msg);
 	case XPDK_DPA_OP_NIC_STATS:
 		if (c->id == XPDK_DPA_NIC_PORT) {
 			port_stats(m, c->out);

@@ -37,7 +37,8 @@ struct dpa_cq {
 /* A WQ as the model created it. */
 struct dpa_wq {
 	bool used, port_rx;
-	uint32_t kind, cqn;
+	uint32_t kind, cqn, rq_cqn; /* rq_cqn: QPs */
+	uint32_t state, remote;	    /* QPs: XPDK_DPA_QP_*, the peer's index */
 };
 
 struct dpa_proc {

@@ -171,6 +171,7 @@ struct flexio_dev_wqe_rcv_data_seg {
 /** Control segment kinds (flexio_dev_swqe_seg_ctrl_set). */
 enum flexio_ctrl_seg {
 	FLEXIO_CTRL_SEG_SEND_EN = 0, /**< Ethernet send: control, eth, data */
+	FLEXIO_CTRL_SEG_SEND_RC = 1, /**< QP send: control, data */
 	FLEXIO_CTRL_SEG_NOP = 7,     /**< completes without sending */
 };
 
@@ -194,7 +195,7 @@ enum cq_ce_mode {
  * @param sq_pi the WQE's producer index (the NIC checks its low 16 bits).
  * @param sq_number the SQ's number.
  * @param ce enum cq_ce_mode.
- * @param ctrl_seg_type FLEXIO_CTRL_SEG_SEND_EN or FLEXIO_CTRL_SEG_NOP.
+ * @param ctrl_seg_type FLEXIO_CTRL_SEG_SEND_EN, FLEXIO_CTRL_SEG_SEND_RC or FLEXIO_CTRL_SEG_NOP.
  * @return FLEXIO_DEV_STATUS_SUCCESS, or FAILED for another kind.
  */
 static inline flexio_dev_status_t flexio_dev_swqe_seg_ctrl_set(union flexio_dev_sqe_seg *swqe,
@@ -207,6 +208,9 @@ static inline flexio_dev_status_t flexio_dev_swqe_seg_ctrl_set(union flexio_dev_
 	if (ctrl_seg_type == FLEXIO_CTRL_SEG_SEND_EN) {
 		opcode = MLX5_CTRL_SEG_OPCODE_SEND;
 		ds = 3;
+	} else if (ctrl_seg_type == FLEXIO_CTRL_SEG_SEND_RC) {
+		opcode = MLX5_CTRL_SEG_OPCODE_SEND;
+		ds = 2;
 	} else if (ctrl_seg_type == FLEXIO_CTRL_SEG_NOP) {
 		opcode = MLX5_CTRL_SEG_OPCODE_NOP;
 		ds = 1;
