@@ -39,6 +39,22 @@
 #define XPDK_DPA_DEV_MKEY_MIN 0x10000u /**< device (DPA heap) memory keys start here */
 /**@}*/
 
+/**
+ * @name WQ rings and records in host memory
+ * WQ_CREATE's ring (arg3) and record (arg4) are DPA heap addresses, or host memory tagged with
+ * its memory key: the host sends XPDK_DPA_QMEM_HOST(key, offset into the key); the model checks
+ * the range against the key and hands the child XPDK_DPA_QMEM_HOST(key, host address).
+ */
+/**@{*/
+#define XPDK_DPA_QMEM_SHIFT 48 /**< the tag's position (user addresses are below 2^48) */
+/** Tag @p v (an offset or a host address) as host memory under key @p key. */
+#define XPDK_DPA_QMEM_HOST(key, v) ((((uint64_t)(key) + 1) << XPDK_DPA_QMEM_SHIFT) | (v))
+/** The key of a tagged value, or -1 for DPA heap. */
+#define XPDK_DPA_QMEM_KEY(x) ((int64_t)((x) >> XPDK_DPA_QMEM_SHIFT) - 1)
+/** The untagged part. */
+#define XPDK_DPA_QMEM_ADDR(x) ((x) & ((1ULL << XPDK_DPA_QMEM_SHIFT) - 1))
+/**@}*/
+
 /** @name CQE opcodes (cqe op_own >> 4), mlx5's values */
 /**@{*/
 #define XPDK_DPA_CQE_REQ       0x0 /**< a send completed */

@@ -154,6 +154,10 @@ flexio_status xpdk_flexio_status(int rc);
 int xpdk_flexio_func_id(struct flexio_process *p, const struct xpdk_flexio_func *f, uint32_t *id,
 			uint32_t *unpack);
 
+/* flexio_queues.c */
+/* A queue memory description as a command argument (xpdk_dpa_nic.h). @return 0 or -1. */
+int xpdk_flexio_qmem_arg(const struct flexio_qmem *q, uint64_t *arg);
+
 /* flexio_print.c */
 void xpdk_flexio_print_stop(struct flexio_process *p);
 

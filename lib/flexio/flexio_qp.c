@@ -32,9 +32,10 @@ flexio_status flexio_qp_create(flexio_process *process, struct ibv_context *ibv_
 		return xpdk_err(EINVAL, "flexio_qp_create: only RC QPs with an SQ and a regular "
 					"RQ are emulated"),
 		       FLEXIO_STATUS_FAILED;
-	if (a->qp_wq_buff_qmem.memtype != 0 || a->qp_wq_dbr_qmem.memtype != 0)
-		return xpdk_err(EINVAL, "flexio_qp_create: buffer and doorbell record must be in "
-					"DPA heap"),
+	if (xpdk_flexio_qmem_arg(&a->qp_wq_buff_qmem, &cmd.arg[3]) < 0 ||
+	    xpdk_flexio_qmem_arg(&a->qp_wq_dbr_qmem, &cmd.arg[4]) < 0)
+		return xpdk_err(EINVAL, "flexio_qp_create: a queue memory type other than DPA (0) "
+					"or HOST (1)"),
 		       FLEXIO_STATUS_FAILED;
 	if (a->log_sq_depth < 0 || a->log_rq_depth < 0 || (a->pd && a->pd != &process->pd.ibv))
 		return xpdk_err(EINVAL, "flexio_qp_create: negative depth, or not the process's "
@@ -43,8 +44,6 @@ flexio_status flexio_qp_create(flexio_process *process, struct ibv_context *ibv_
 	cmd.arg[0] = XPDK_DPA_WQ_QP;
 	cmd.arg[1] = a->sq_cqn;
 	cmd.arg[2] = (uint64_t)a->log_sq_depth;
-	cmd.arg[3] = a->qp_wq_buff_qmem.daddr;
-	cmd.arg[4] = a->qp_wq_dbr_qmem.daddr;
 	cmd.arg[5] = a->user_index;
 	cmd.arg[6] = a->rq_cqn;
 	cmd.arg[7] = (uint64_t)a->log_rq_depth;

@@ -15,6 +15,19 @@
 #include "flexio_priv.h"
 #include "xpdk_dpa_nic.h"
 
+int xpdk_flexio_qmem_arg(const struct flexio_qmem *q, uint64_t *arg)
+{
+	if (q->memtype == FLEXIO_QMEM_TYPE_DPA) {
+		*arg = q->daddr;
+		return 0;
+	}
+	if (q->memtype != FLEXIO_QMEM_TYPE_HOST || q->humem_offset >= 1ULL << XPDK_DPA_QMEM_SHIFT ||
+	    q->umem_id >= 0xfffe)
+		return -1;
+	*arg = XPDK_DPA_QMEM_HOST(q->umem_id, q->humem_offset);
+	return 0;
+}
+
 static flexio_status wq_create(flexio_process *process, struct ibv_context *ibv_ctx,
 			       uint32_t cq_num, const struct flexio_wq_attr *fattr, uint32_t kind,
 			       struct xpdk_flexio_wq *wq)
@@ -29,10 +42,11 @@ static flexio_status wq_create(flexio_process *process, struct ibv_context *ibv_
 	if (ibv_ctx != NULL && ibv_ctx != process->pd.ibv.context)
 		return xpdk_err(EINVAL, "%s: another device context (not emulated)", what),
 		       FLEXIO_STATUS_FAILED;
-	if (fattr->wq_ring_qmem.memtype != 0 || fattr->wq_dbr_qmem.memtype != 0)
+	if (xpdk_flexio_qmem_arg(&fattr->wq_ring_qmem, &cmd.arg[3]) < 0 ||
+	    xpdk_flexio_qmem_arg(&fattr->wq_dbr_qmem, &cmd.arg[4]) < 0)
 		return xpdk_err(EINVAL,
-				"%s: ring and doorbell record must be in DPA heap (host "
-				"memory queues are not emulated)",
+				"%s: a queue memory type other than DPA (0) or HOST (1), or "
+				"a host offset past 2^48",
 				what),
 		       FLEXIO_STATUS_FAILED;
 	if (fattr->log_wq_stride != 0 && fattr->log_wq_stride != stride)
@@ -51,8 +65,6 @@ static flexio_status wq_create(flexio_process *process, struct ibv_context *ibv_
 	cmd.arg[0] = kind;
 	cmd.arg[1] = cq_num;
 	cmd.arg[2] = fattr->log_wq_depth;
-	cmd.arg[3] = fattr->wq_ring_qmem.daddr;
-	cmd.arg[4] = fattr->wq_dbr_qmem.daddr;
 	cmd.arg[5] = fattr->user_index;
 	rc = xpdk_flexio_cmd(process, &cmd, NULL, NULL);
 	if (rc < 0)

@@ -62,11 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (a[0] > XPDK_DPA_WQ_QP || a[2] > XPDK_DPA_MAX_LOG_WQ ||
 			    (a[0] == XPDK_DPA_WQ_QP && a[7] > XPDK_DPA_MAX_LOG_WQ) ||
-			    !in_heap(a[4], 8) ||
-			    !in_heap(a[3],
-				     (wqe << a[2]) + (a[0] == XPDK_DPA_WQ_QP
-							  ? (uint64_t)XPDK_DPA_RQ_WQE_SIZE << a[7]
-							  : 0)))
+			    (XPDK_DPA_QMEM_KEY(a[4]) < 0 && !in_heap(a[4], 8)) ||
+			    (XPDK_DPA_QMEM_KEY(a[3]) < 0 &&
+			     !in_heap(a[3],
+				      (wqe << a[2]) + (a[0] == XPDK_DPA_WQ_QP
+							   ? (uint64_t)XPDK_DPA_RQ_WQE_SIZE << a[7]
+							   : 0))))
 				__builtin_trap();
 		}
 		if (c.opcode == XPDK_DPA_OP_PROC_CREATE &&

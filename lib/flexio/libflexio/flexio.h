@@ -433,9 +433,17 @@ enum flexio_cq_element_type {
 	FLEXIO_CQ_ELEMENT_TYPE_DPA_MSIX_EMULATED_CQ = 0x9, /**< raises an emulated MSI-X */
 };
 /** Where a queue's memory is. */
+enum flexio_qmem_type {
+	FLEXIO_QMEM_TYPE_DPA = 0x0,  /**< DPA heap */
+	FLEXIO_QMEM_TYPE_HOST = 0x1, /**< host memory (SQ, RQ and QP rings and records only) */
+};
 struct flexio_qmem {
-	uint32_t memtype;	/**< 0: DPA heap (the only one emulated) */
-	flexio_uintptr_t daddr; /**< where in DPA heap */
+	uint32_t memtype; /**< enum flexio_qmem_type */
+	union {
+		flexio_uintptr_t daddr; /**< DPA heap: where */
+		uint64_t humem_offset;	/**< host: offset into the memory key umem_id */
+	};
+	uint32_t umem_id; /**< host: a key from xpdk_flexio_reg_mr() (its lkey) */
 };
 /** How a CQ is created. */
 struct flexio_cq_attr {
@@ -527,8 +535,8 @@ struct flexio_wq_attr {
 		struct flexio_wq_sq_attr sq; /**< SQ attributes */
 		struct flexio_wq_rq_attr rq; /**< RQ attributes */
 	};
-	struct flexio_qmem wq_ring_qmem; /**< the ring: DPA heap (memtype 0), 64-byte aligned */
-	struct flexio_qmem wq_dbr_qmem;	 /**< the doorbell record: 8 bytes of DPA heap */
+	struct flexio_qmem wq_ring_qmem; /**< the ring: DPA heap or host memory, 64-byte aligned */
+	struct flexio_qmem wq_dbr_qmem;	 /**< the doorbell record: 8 bytes, heap or host */
 };
 /**
  * Create an SQ completing on CQ @p cq_num.
@@ -621,8 +629,8 @@ struct flexio_qp_attr {
 	int rq_type;			    /**< must be 0 (regular) */
 	uint32_t rq_cqn;		    /**< the RQ's CQ */
 	uint32_t rmpqn;			    /**< unused */
-	struct flexio_qmem qp_wq_buff_qmem; /**< RQ ring then SQ ring, DPA heap, 64-byte aligned */
-	struct flexio_qmem qp_wq_dbr_qmem;  /**< 8 bytes of DPA heap */
+	struct flexio_qmem qp_wq_buff_qmem; /**< RQ ring then SQ ring, heap or host, 64-aligned */
+	struct flexio_qmem qp_wq_dbr_qmem;  /**< 8 bytes of heap or host memory */
 	/* modify */
 	enum flexio_qp_state next_state; /**< the state to move to */
 	uint32_t remote_qp_num;		 /**< RTR: the peer (a QP of this process) */

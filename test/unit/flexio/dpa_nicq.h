@@ -22,6 +22,7 @@ enum nicq_kind {
 	NICQ_OUT_OF_KEY, /* the data runs past the key's end */
 	NICQ_FAR_DB,	 /* a doorbell more than a ring ahead */
 	NICQ_QP_SEND,	 /* a QP SEND (control + data) of 64 bytes */
+	NICQ_RING_ONLY,	 /* ring for one more WQE the host wrote (a ring in host memory) */
 };
 
 struct nicq_state {

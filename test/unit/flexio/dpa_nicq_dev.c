@@ -58,7 +58,11 @@ __dpa_global__ void t_nic_post(uint64_t arg)
 		uint32_t kind = flexio_dev_cqe_get_user_index(&ring[s->ci & 15]);
 
 		s->ci++;
-		if (kind == NICQ_FAR_DB) {
+		if (kind == NICQ_RING_ONLY) {
+			s->pi++;
+			s->last_db_status =
+			    flexio_dev_qp_sq_ring_db(dtctx, (uint16_t)s->pi, s->sqn);
+		} else if (kind == NICQ_FAR_DB) {
 			s->last_db_status =
 			    flexio_dev_qp_sq_ring_db(dtctx, (uint16_t)(s->pi + 100), s->sqn);
 		} else {

@@ -390,6 +390,58 @@ static void test_qp_send_lands_in_the_peer_rq(void **state)
 	rig_down(&r);
 }
 
+/* An SQ whose ring and record are host memory the host writes WQEs into directly. */
+static void test_sq_ring_in_host_memory(void **state)
+{
+	struct flexio_wq_attr wa = { .log_wq_depth = NICQ_LOG_SQ };
+	struct xpdk_dma_buf *mem = xpdk_dma_alloc(8192, 4096, XPDK_DMA_F_ZERO);
+	struct flexio_sq *hsq = NULL;
+	struct xpdk_dpa_cqe64 cqe;
+	struct ibv_mr *mr;
+	uint8_t *wqe;
+	struct rig r;
+
+	(void)state;
+	assert_non_null(mem);
+	rig_up(&r, 4);
+	mr = xpdk_flexio_reg_mr(flexio_process_get_pd(r.p), mem, 0, 8192, IBV_ACCESS_LOCAL_WRITE);
+	assert_non_null(mr);
+	wa.wq_ring_qmem = (struct flexio_qmem){ .memtype = FLEXIO_QMEM_TYPE_HOST,
+						.humem_offset = 7680,
+						.umem_id = mr->lkey };
+	wa.wq_dbr_qmem = (struct flexio_qmem){ .memtype = FLEXIO_QMEM_TYPE_HOST,
+					       .humem_offset = 4096,
+					       .umem_id = mr->lkey };
+	/* 1 KiB of ring at 7.5 KiB of an 8 KiB key */
+	assert_int_equal(flexio_sq_create(r.p, NULL, flexio_cq_get_cq_num(r.scq), &wa, &hsq),
+			 FLEXIO_STATUS_FAILED);
+	assert_non_null(strstr(xpdk_strerror_last(), "host memory key"));
+	wa.wq_ring_qmem.humem_offset = 0;
+	assert_int_equal(flexio_sq_create(r.p, NULL, flexio_cq_get_cq_num(r.scq), &wa, &hsq),
+			 FLEXIO_STATUS_SUCCESS);
+	/* the host writes WQE 0 into the ring, the handler rings for it */
+	wqe = mem->va;
+	*(uint32_t *)(wqe + 0) = __builtin_bswap32(XPDK_DPA_WQE_OP_SEND);
+	*(uint32_t *)(wqe + 4) = __builtin_bswap32(flexio_sq_get_wq_num(hsq) << 8 | 3);
+	*(uint32_t *)(wqe + 8) = __builtin_bswap32(XPDK_DPA_CE_ALWAYS << 2);
+	*(uint32_t *)(wqe + 32) = __builtin_bswap32(100);
+	*(uint32_t *)(wqe + 36) = __builtin_bswap32(r.s.lkey);
+	*(uint64_t *)(wqe + 40) = __builtin_bswap64(r.s.data);
+	r.s.sqn = flexio_sq_get_wq_num(hsq);
+	r.s.pi = 0;
+	assert_int_equal(flexio_host2dev_memcpy(r.p, &r.s, sizeof(r.s), r.sd),
+			 FLEXIO_STATUS_SUCCESS);
+	rig_post(&r, NICQ_RING_ONLY);
+	rig_cqe(&r, 0, &cqe);
+	assert_int_equal(cqe.op_own >> 4, XPDK_DPA_CQE_REQ);
+	assert_int_equal(__builtin_bswap32(cqe.byte_cnt), 100);
+	assert_int_equal(__builtin_bswap32(cqe.sop_drop_qpn), flexio_sq_get_wq_num(hsq));
+	assert_int_equal(flexio_sq_destroy(hsq), FLEXIO_STATUS_SUCCESS);
+	assert_int_equal(xpdk_flexio_dereg_mr(mr), 0);
+	rig_down(&r);
+	xpdk_dma_free(mem);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +449,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_send_wqes_complete_with_their_syndromes),
 		cmocka_unit_test(test_full_cq_is_an_overrun_not_an_overwrite),
 		cmocka_unit_test(test_qp_send_lands_in_the_peer_rq),
+		cmocka_unit_test(test_sq_ring_in_host_memory),
 	};
 
 	g_argc = argc;

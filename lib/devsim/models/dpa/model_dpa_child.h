@@ -134,6 +134,9 @@ void xpdk_dpac_nic_init(void);
 /* A NIC request of the model (WQ_ADD, WQ_DEL, DMKEY_ADD); the caller holds c->lock.
  * @return 0 or a positive errno (m->text set). */
 int xpdk_dpac_nic_msg(struct dpa_msg *m, int fd);
+/* Where a queue's memory (a heap address, or host memory tagged with its key: xpdk_dpa_nic.h)
+ * of @p len bytes is here, or NULL. */
+uint8_t *xpdk_dpac_qmem(uint64_t x, uint64_t len);
 /* Where [addr, addr + len) under memory key @p lkey is here, or NULL. */
 uint8_t *xpdk_dpac_nic_mem(uint32_t lkey, uint64_t addr, uint64_t len, bool write);
 /* A CQE on CQ @p cqn (an overrun is counted in @p cnt instead). */

@@ -77,6 +77,23 @@ uint8_t *xpdk_dpac_nic_mem(uint32_t lkey, uint64_t addr, uint64_t len, bool writ
 	return NULL;
 }
 
+uint8_t *xpdk_dpac_qmem(uint64_t x, uint64_t len)
+{
+	int64_t key = XPDK_DPA_QMEM_KEY(x);
+	uint64_t haddr = XPDK_DPA_QMEM_ADDR(x);
+	const struct dpa_cmkey *k;
+
+	if (key < 0)
+		return (uint8_t *)(uintptr_t)x; /* DPA heap: the model checked the range */
+	if (key >= XPDK_DPA_MAX_MKEYS)
+		return NULL;
+	k = &xpdk_dpac.mkey[key];
+	if (!k->used || haddr < k->haddr || haddr - k->haddr > k->len ||
+	    len > k->len - (haddr - k->haddr))
+		return NULL;
+	return k->ptr + (haddr - k->haddr);
+}
+
 /* ---- CQEs --------------------------------------------------------------------------------- */
 
 static void cq_lock(struct dpa_ccq *cq)
@@ -411,8 +428,9 @@ static int wq_add(struct dpa_msg *m, int fd)
 	struct dpa_child *c = &xpdk_dpac;
 	const uint64_t *a = m->a;
 	struct dpa_cwq *wq;
+	uint8_t *ring, *dbr;
 
-	/* the model checked ring and record against the heap, and the CQ */
+	/* the model checked ring and record against the heap or their key, and the CQ */
 	if (a[0] >= XPDK_DPA_MAX_WQS || a[2] >= XPDK_DPA_MAX_CQS || !c->cq[a[2]].used ||
 	    a[5] > XPDK_DPA_MAX_LOG_WQ)
 		return snprintf(m->text, sizeof(m->text), "bad WQ"), EINVAL;
@@ -421,14 +439,22 @@ static int wq_add(struct dpa_msg *m, int fd)
 		if (c->tap_fd < 0)
 			return errno;
 	}
+	ring = xpdk_dpac_qmem(
+	    a[3], (uint64_t)(a[1] == XPDK_DPA_WQ_SQ ? XPDK_DPA_SQ_WQE_SIZE : XPDK_DPA_RQ_WQE_SIZE)
+		      << a[5]);
+	dbr = xpdk_dpac_qmem(a[4], 8);
+	if (ring == NULL || dbr == NULL)
+		return snprintf(m->text, sizeof(m->text),
+				"the WQ's ring or record is not in memory this process maps"),
+		       EFAULT;
 	wq = &c->wq[a[0]];
 	pthread_mutex_lock(&wq->lock);
 	wq->is_sq = a[1] == XPDK_DPA_WQ_SQ;
 	wq->is_qp = false;
 	wq->remote = -1;
 	wq->cqn = (uint32_t)a[2];
-	wq->ring = (uint8_t *)(uintptr_t)a[3];
-	wq->dbr = (uint32_t *)(uintptr_t)a[4];
+	wq->ring = ring;
+	wq->dbr = (uint32_t *)(void *)dbr;
 	wq->log_depth = (uint32_t)a[5];
 	wq->user_index = (uint32_t)a[6];
 	wq->ci = 0;

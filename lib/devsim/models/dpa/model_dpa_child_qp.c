@@ -137,6 +137,7 @@ int xpdk_dpac_qp_msg(struct dpa_msg *m)
 {
 	struct dpa_child *c = &xpdk_dpac;
 	const uint64_t *a = m->a;
+	uint8_t *buf, *dbr;
 	struct dpa_cwq *q;
 
 	if (a[0] >= XPDK_DPA_MAX_WQS)
@@ -147,14 +148,22 @@ int xpdk_dpac_qp_msg(struct dpa_msg *m)
 		if (a[1] >= XPDK_DPA_MAX_CQS || a[2] >= XPDK_DPA_MAX_CQS || !c->cq[a[1]].used ||
 		    !c->cq[a[2]].used || a[5] > XPDK_DPA_MAX_LOG_WQ || a[6] > XPDK_DPA_MAX_LOG_WQ)
 			return snprintf(m->text, sizeof(m->text), "bad QP"), EINVAL;
+		buf = xpdk_dpac_qmem(a[3], ((uint64_t)XPDK_DPA_RQ_WQE_SIZE << a[6]) +
+					       ((uint64_t)XPDK_DPA_SQ_WQE_SIZE << a[5]));
+		dbr = xpdk_dpac_qmem(a[4], 8);
+		if (buf == NULL || dbr == NULL)
+			return snprintf(m->text, sizeof(m->text),
+					"the QP's buffer or record is not in memory this process "
+					"maps"),
+			       EFAULT;
 		pthread_mutex_lock(&c->qp_lock);
 		pthread_mutex_lock(&q->lock);
 		q->is_sq = q->is_qp = true;
 		q->cqn = (uint32_t)a[1];
 		q->rq_cqn = (uint32_t)a[2];
-		q->rq_ring = (uint8_t *)(uintptr_t)a[3];
+		q->rq_ring = buf;
 		q->ring = q->rq_ring + ((uint64_t)XPDK_DPA_RQ_WQE_SIZE << a[6]);
-		q->dbr = (uint32_t *)(uintptr_t)a[4];
+		q->dbr = (uint32_t *)(void *)dbr;
 		q->log_depth = (uint32_t)a[5];
 		q->rq_log = (uint32_t)a[6];
 		q->user_index = (uint32_t)a[7];

@@ -179,12 +179,15 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 				   "%u) not supported",
 				   (unsigned long long)a[0], (unsigned long long)a[2],
 				   XPDK_DPA_MAX_LOG_WQ);
-		if (!heap_range_ok(lim, a[3], (wqe << a[2]) + extra) || a[3] % 64 != 0)
+		/* rings and records in host memory (tagged) are checked against their key later */
+		if ((XPDK_DPA_QMEM_KEY(a[3]) < 0 &&
+		     !heap_range_ok(lim, a[3], (wqe << a[2]) + extra)) ||
+		    a[3] % 64 != 0)
 			return bad(msg, EFAULT,
 				   "WQ_CREATE: the %llu-byte ring at 0x%llx is not 64-byte aligned "
 				   "inside the heap",
 				   (wqe << a[2]) + extra, (unsigned long long)a[3]);
-		if (!heap_range_ok(lim, a[4], 8) || a[4] % 4 != 0)
+		if ((XPDK_DPA_QMEM_KEY(a[4]) < 0 && !heap_range_ok(lim, a[4], 8)) || a[4] % 4 != 0)
 			return bad(
 			    msg, EFAULT,
 			    "WQ_CREATE: the doorbell record at 0x%llx is not 8 aligned bytes "

@@ -69,14 +69,39 @@ static bool port_rx_taken(const struct dpa_model *m)
 	return false;
 }
 
+/* A ring or record in host memory: @p *x (tagged key + offset) becomes tagged key + host
+ * address once [offset, offset + len) is inside the key. DPA heap addresses pass unchanged. */
+static int host_qmem(const struct dpa_model *m, uint64_t *x, uint64_t len, const char *what,
+		     char *msg)
+{
+	int64_t key = XPDK_DPA_QMEM_KEY(*x);
+	uint64_t off = XPDK_DPA_QMEM_ADDR(*x);
+	const struct dpa_mkey *k;
+
+	if (key < 0)
+		return 0;
+	k = key < XPDK_DPA_MAX_MKEYS ? &m->mkey[key] : NULL;
+	if (k == NULL || !k->used || !(k->access & XPDK_DPA_ACCESS_READ) || off > k->len ||
+	    len > k->len - off)
+		return snprintf(msg, XPDK_DPA_MSG_LEN,
+				"WQ_CREATE: the %s (%llu bytes at offset 0x%llx of memory key "
+				"%lld) is not inside a readable host memory key",
+				what, (unsigned long long)len, (unsigned long long)off,
+				(long long)key),
+		       EFAULT;
+	*x = XPDK_DPA_QMEM_HOST(key, k->haddr + off);
+	return 0;
+}
+
 static int wq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd *c, char *msg)
 {
-	const uint64_t *a = c->arg;
+	uint64_t a[8];
 	struct dpa_msg rsp;
 	uint32_t idx = XPDK_DPA_MAX_WQS;
 	bool port_rx;
 	int rc;
 
+	memcpy(a, c->arg, sizeof(a));
 	if (a[1] >= XPDK_DPA_MAX_CQS || !p->cq[a[1]].used)
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "WQ_CREATE: no CQ %llu in this process",
 				(unsigned long long)a[1]),
@@ -92,6 +117,18 @@ static int wq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cm
 		return snprintf(msg, XPDK_DPA_MSG_LEN, "QP: no RQ CQ %llu in this process",
 				(unsigned long long)a[6]),
 		       EINVAL;
+	{
+		uint64_t wqe = a[0] == XPDK_DPA_WQ_RQ ? XPDK_DPA_RQ_WQE_SIZE : XPDK_DPA_SQ_WQE_SIZE;
+		uint64_t ring =
+		    (wqe << a[2]) +
+		    (a[0] == XPDK_DPA_WQ_QP ? (uint64_t)XPDK_DPA_RQ_WQE_SIZE << a[7] : 0);
+
+		rc = host_qmem(m, &a[3], ring, "ring", msg);
+		if (rc == 0)
+			rc = host_qmem(m, &a[4], 8, "doorbell record", msg);
+		if (rc != 0)
+			return rc;
+	}
 	port_rx = a[0] == XPDK_DPA_WQ_RQ && m->tap_fd >= 0 && !port_rx_taken(m);
 	if (a[0] == XPDK_DPA_WQ_QP) /* loopback RC: no port */
 		rc = xpdk_dpam_tell(m, p, DPA_MSG_QP_ADD,
