@@ -87,6 +87,7 @@ int bench_mmio(int argc, char **argv);
 int bench_dma(int argc, char **argv);
 int bench_poll(int argc, char **argv);
 int bench_dpa(int argc, char **argv);
+int bench_dpa_net(int argc, char **argv);
 int bench_sde(int argc, char **argv);
 /* RDMA queue pairs (lib/qp); built when lib/qp is (XPDK_HAVE_QP) */
 int bench_qp(int argc, char **argv);

@@ -31,6 +31,7 @@ static void usage(FILE *o)
 	       "       xpdk-bench [EAL options] -- dma -d DEV [options]\n"
 	       "       xpdk-bench [EAL options] -- poll [options]\n"
 	       "       xpdk-bench [EAL options] -- dpa -d DEV [options]\n"
+	       "       xpdk-bench [EAL options] -- dpa-net -d DEV --dpa-if IF [options]\n"
 	       "       xpdk-bench [EAL options] -- sde -S SLOT [options]\n"
 	       "       xpdk-bench [EAL options] -- qp TEST [options] [SERVER]\n"
 	       "       xpdk-bench -- SUBCOMMAND --help\n"
@@ -45,6 +46,8 @@ static void usage(FILE *o)
 	       "        idle handler call, interrupt-mode wake-up latency and idle CPU (-l 0,1)\n"
 	       "  dpa   FlexIO RPC round trip against an eventfd ping-pong between two threads,\n"
 	       "        and CQE-to-handler activation latency, on the emulated DPA\n"
+	       "  dpa-net  the DPA packet processor on a TAP port against dpdk-testpmd macswap\n"
+	       "        on net_tap: packets/s and latency, alternating rounds\n"
 	       "  sde   AWS F2 SDE loopback packets/s and GB/s, data checked, against\n"
 	       "        dma_skeleton (ratios)\n"
 	       "  qp    RDMA write/read/send bandwidth and send/write latency between two\n"
@@ -88,6 +91,8 @@ static int dispatch(int argc, char **argv)
 		return bench_poll(argc, argv);
 	if (strcmp(argv[0], "dpa") == 0)
 		return bench_dpa(argc, argv);
+	if (strcmp(argv[0], "dpa-net") == 0)
+		return bench_dpa_net(argc, argv);
 	if (strcmp(argv[0], "sde") == 0)
 		return bench_sde(argc, argv);
 #ifdef XPDK_HAVE_QP

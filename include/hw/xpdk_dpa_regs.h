@@ -124,7 +124,18 @@ enum xpdk_dpa_opcode {
 	XPDK_DPA_OP_ERR_CLEAR,	     /**< slot: clear the error status after it was read */
 	XPDK_DPA_OP_ERR_HANDLER_SET, /**< name: device function run before a fatal error ends
 					the process */
-	XPDK_DPA_OP_MAX		     /**< number of opcodes */
+	XPDK_DPA_OP_WQ_CREATE,	     /**< NIC queue (xpdk_dpa_nic.h): arg0 XPDK_DPA_WQ_SQ/RQ, arg1
+					cqn, arg2 log depth, arg3 ring daddr, arg4 DBR daddr,
+					arg5 user index; out0: WQ number, out1: 1 if it owns the
+					port's receive side */
+	XPDK_DPA_OP_WQ_DESTROY,	     /**< id: WQ number */
+	XPDK_DPA_OP_NIC_STATS,	     /**< id: WQ number or XPDK_DPA_NIC_PORT; out0..3: packets,
+					bytes, dropped, errors (port: out0..1 received, out2..3
+					sent) */
+	XPDK_DPA_OP_QP_MODIFY,	     /**< id: QP number; arg0 next state, arg1 remote QP number */
+	XPDK_DPA_OP_CQ_MODERATE,     /**< id: cqn; arg0 max count, arg1 period (µs), arg2 mode
+					(stored) */
+	XPDK_DPA_OP_MAX /**< number of opcodes */ /**< number of opcodes */
 };
 
 /** @name Values of command fields */
@@ -235,17 +246,21 @@ _Static_assert(XPDK_DPA_SLOT_OFF + XPDK_DPA_MAX_PROCS * XPDK_DPA_SLOT_SIZE <= XP
 
 /** A 64-byte CQE, mlx5's cqe64 layout (big-endian fields, as the device-side getters read). */
 struct xpdk_dpa_cqe64 {
-	uint8_t rsvd0[44];     /**< unused */
-	uint32_t byte_cnt;     /**< 0x2c */
-	uint32_t sop_drop_qpn; /**< 0x30: QP number in the low 24 bits */
-	uint8_t rsvd1[4];      /**< unused */
-	uint32_t user_index;   /**< 0x38: XPDK emulation: 32-bit user data */
-	uint16_t wqe_counter;  /**< 0x3c */
-	uint8_t signature;     /**< 0x3e: unused */
-	uint8_t op_own;	       /**< 0x3f: opcode << 4 | owner bit */
+	uint8_t rsvd0[44];	 /**< unused */
+	uint32_t byte_cnt;	 /**< 0x2c */
+	uint32_t sop_drop_qpn;	 /**< 0x30: QP number in the low 24 bits */
+	uint8_t rsvd1;		 /**< unused */
+	uint8_t hw_err_synd;	 /**< 0x35: error CQEs: hardware syndrome */
+	uint8_t vendor_err_synd; /**< 0x36: error CQEs: vendor syndrome */
+	uint8_t syndrome;	 /**< 0x37: error CQEs: XPDK_DPA_SYND_* (xpdk_dpa_nic.h) */
+	uint32_t user_index;	 /**< 0x38: XPDK emulation: 32-bit user data */
+	uint16_t wqe_counter;	 /**< 0x3c */
+	uint8_t signature;	 /**< 0x3e: unused */
+	uint8_t op_own;		 /**< 0x3f: opcode << 4 | owner bit */
 };
 _Static_assert(sizeof(struct xpdk_dpa_cqe64) == 64, "CQE is 64 bytes");
 _Static_assert(offsetof(struct xpdk_dpa_cqe64, op_own) == 63, "CQE layout");
+_Static_assert(offsetof(struct xpdk_dpa_cqe64, syndrome) == 0x37, "CQE layout");
 
 /**
  * @name Doorbells on shared memory

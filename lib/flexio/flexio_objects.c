@@ -392,6 +392,7 @@ flexio_status flexio_cq_create(flexio_process *process, struct ibv_context *ibv_
 	}
 	cmd.arg[3] = fattr->cq_ring_qmem.daddr;
 	cmd.arg[4] = fattr->always_armed ? XPDK_DPA_CQ_F_ALWAYS_ARMED : 0;
+	cmd.arg[5] = fattr->cq_dbr_daddr; /* 0: none (the NIC sees no overruns) */
 	q = new_obj(process, sizeof(*q));
 	if (q == NULL)
 		return FLEXIO_STATUS_FAILED;

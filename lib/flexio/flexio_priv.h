@@ -116,6 +116,27 @@ struct flexio_cq {
 	struct flexio_process *proc;
 	uint32_t cqn;
 	struct flexio_event_handler *eh;
+	uint16_t mod_count, mod_period, mod_mode; /* moderation (flexio_queues.c) */
+};
+
+/* An SQ or RQ (flexio_queues.c). */
+struct xpdk_flexio_wq {
+	struct flexio_process *proc;
+	uint32_t wqn;
+	bool port_rx; /* owns the port's receive side */
+};
+
+struct flexio_sq {
+	struct xpdk_flexio_wq wq;
+};
+
+struct flexio_rq {
+	struct xpdk_flexio_wq wq;
+};
+
+struct flexio_qp {
+	struct xpdk_flexio_wq wq;
+	enum flexio_qp_state state;
 };
 
 struct flexio_msix {
@@ -159,6 +180,10 @@ int xpdk_flexio_mkey_dereg(struct xpdk_flexio_ctx *c, uint32_t id);
 struct xpdk_flexio_ctx *xpdk_flexio_verbs_bind(struct ibv_context *ibv);
 /* One process fewer on @p ibv: the last closes the emulated DPA. */
 void xpdk_flexio_verbs_unbind(struct ibv_context *ibv);
+
+/* flexio_queues.c */
+/* A queue memory description as a command argument (xpdk_dpa_nic.h). @return 0 or -1. */
+int xpdk_flexio_qmem_arg(const struct flexio_qmem *q, uint64_t *arg);
 
 /* flexio_print.c */
 void xpdk_flexio_print_stop(struct flexio_process *p);

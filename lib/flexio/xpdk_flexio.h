@@ -113,6 +113,43 @@ struct xpdk_flexio_cqe {
  */
 flexio_status xpdk_flexio_cq_post(flexio_cq *cq, const struct xpdk_flexio_cqe *cqe);
 
+/** Counters of a NIC queue (xpdk_flexio_sq_stats, xpdk_flexio_rq_stats). */
+struct xpdk_flexio_wq_stats {
+	uint64_t packets; /**< frames sent (SQ) or received (RQ) */
+	uint64_t bytes;	  /**< their bytes */
+	uint64_t dropped; /**< RQ: frames with no WQE posted or a full CQ; SQ: frames the port
+			     did not take */
+	uint64_t errors;  /**< WQEs that completed with a syndrome, bad doorbells, overruns */
+};
+/**
+ * An SQ's counters.
+ * @param sq the SQ.
+ * @param stats receives them.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
+flexio_status xpdk_flexio_sq_stats(flexio_sq *sq, struct xpdk_flexio_wq_stats *stats);
+/**
+ * An RQ's counters.
+ * @param rq the RQ.
+ * @param stats receives them.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
+flexio_status xpdk_flexio_rq_stats(flexio_rq *rq, struct xpdk_flexio_wq_stats *stats);
+/** Counters of the NIC's port (every process's queues). */
+struct xpdk_flexio_port_stats {
+	uint64_t rx_packets; /**< frames read from the TAP interface */
+	uint64_t rx_bytes;   /**< their bytes */
+	uint64_t tx_packets; /**< frames written to it */
+	uint64_t tx_bytes;   /**< their bytes */
+};
+/**
+ * The port's counters, as seen through @p process's device.
+ * @param process a process of the device.
+ * @param stats receives them.
+ * @return FLEXIO_STATUS_SUCCESS or FAILED.
+ */
+flexio_status xpdk_flexio_port_stats(flexio_process *process, struct xpdk_flexio_port_stats *stats);
+
 /**
  * Set how long flexio_process_call() waits.
  * @param process the process.

@@ -59,6 +59,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		if (c.opcode == XPDK_DPA_OP_WINDOW_CREATE && a[0] > XPDK_DPA_PD_TAG_MAX)
 			__builtin_trap();
+		if (c.opcode == XPDK_DPA_OP_CQ_CREATE && a[5] != 0 && !in_heap(a[5], 8))
+			__builtin_trap(); /* the doorbell record the NIC reads */
+		if (c.opcode == XPDK_DPA_OP_WQ_CREATE) {
+			/* the rings and record the NIC reads: a QP's RQ ring comes first */
+			uint64_t wqe =
+			    a[0] == XPDK_DPA_WQ_RQ ? XPDK_DPA_RQ_WQE_SIZE : XPDK_DPA_SQ_WQE_SIZE;
+
+			if (a[0] > XPDK_DPA_WQ_QP || a[2] > XPDK_DPA_MAX_LOG_WQ ||
+			    (a[0] == XPDK_DPA_WQ_QP && a[7] > XPDK_DPA_MAX_LOG_WQ) ||
+			    (XPDK_DPA_QMEM_KEY(a[4]) < 0 && !in_heap(a[4], 8)) ||
+			    (XPDK_DPA_QMEM_KEY(a[3]) < 0 &&
+			     !in_heap(a[3],
+				      (wqe << a[2]) + (a[0] == XPDK_DPA_WQ_QP
+							   ? (uint64_t)XPDK_DPA_RQ_WQE_SIZE << a[7]
+							   : 0))))
+				__builtin_trap();
+		}
 		if (c.opcode == XPDK_DPA_OP_PROC_CREATE &&
 		    strnlen(c.name, sizeof(c.name)) == sizeof(c.name))
 			__builtin_trap();

@@ -16,7 +16,7 @@ TOOLS = {
                                 ["ls", "init", "release", "walk", "peek", "poke"]]),
     "xpdk-bench": ("app/xpdk-bench/xpdk-bench", "app/xpdk-bench/xpdk-bench.1",
                    [["--help"]] + [["--", c, "--help"] for c in
-                                ["mmio", "dma", "poll", "dpa", "sde"]]),
+                                ["mmio", "dma", "poll", "dpa", "dpa-net", "sde"]]),
     "xpdk-devsim": ("app/xpdk-devsim/xpdk-devsim", "app/xpdk-devsim/xpdk-devsim.1",
                     [["--help"]]),
     "xpdk-dpacc": ("lib/flexio/dev/xpdk-dpacc", "lib/flexio/dev/xpdk-dpacc.1", [["--help"]]),

@@ -24,6 +24,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,6 +80,12 @@ typedef struct flexio_cq flexio_cq;
 typedef struct flexio_mkey flexio_mkey;
 /** An emulated device's MSI-X vector (opaque). */
 typedef struct flexio_msix flexio_msix;
+/** An SQ of the DPA's NIC. */
+typedef struct flexio_sq flexio_sq;
+/** An RQ of the DPA's NIC. */
+typedef struct flexio_rq flexio_rq;
+/** An RC QP of the DPA's NIC. */
+typedef struct flexio_qp flexio_qp;
 struct mlx5dv_devx_uar;
 struct flexio_emu_device_msix_map;
 
@@ -345,7 +352,7 @@ struct flexio_mkey_attr {
 	int access;		/**< IBV_ACCESS_* */
 };
 /**
- * A memory key over DPA heap memory (for the NIC; the emulation has none that reads it).
+ * A memory key over DPA heap memory: WQEs name it (lkey = flexio_mkey_get_id) for the NIC.
  * @param process the process.
  * @param fattr what it covers.
  * @param mkey receives the key.
@@ -430,9 +437,17 @@ enum flexio_cq_element_type {
 	FLEXIO_CQ_ELEMENT_TYPE_DPA_MSIX_EMULATED_CQ = 0x9, /**< raises an emulated MSI-X */
 };
 /** Where a queue's memory is. */
+enum flexio_qmem_type {
+	FLEXIO_QMEM_TYPE_DPA = 0x0,  /**< DPA heap */
+	FLEXIO_QMEM_TYPE_HOST = 0x1, /**< host memory (SQ, RQ and QP rings and records only) */
+};
 struct flexio_qmem {
-	uint32_t memtype;	/**< 0: DPA heap (the only one emulated) */
-	flexio_uintptr_t daddr; /**< where in DPA heap */
+	uint32_t memtype; /**< enum flexio_qmem_type */
+	union {
+		flexio_uintptr_t daddr; /**< DPA heap: where */
+		uint64_t humem_offset;	/**< host: offset into the memory key umem_id */
+	};
+	uint32_t umem_id; /**< host: a key from xpdk_flexio_reg_mr() (its lkey) */
 };
 /** How a CQ is created. */
 struct flexio_cq_attr {
@@ -467,6 +482,222 @@ flexio_status flexio_cq_destroy(flexio_cq *cq);
  * @return the number.
  */
 uint32_t flexio_cq_get_cq_num(flexio_cq *cq);
+/** CQ moderation modes (flexio_cq_modify_moderation). */
+enum flexio_cq_period_mode {
+	FLEXIO_CQ_PERIOD_MODE_EVENT = 0x0, /**< period counted from the last event */
+	FLEXIO_CQ_PERIOD_MODE_CQE = 0x1,   /**< period counted from the first CQE after it */
+};
+/**
+ * Moderate the events of a CQ the NIC writes to: an event (handler activation, MSI-X) after
+ * @p max_count CQEs, or @p period microseconds after the first CQE not yet signalled,
+ * whichever comes first. Both 0 (or @p max_count 1 and no period): every CQE. The emulation
+ * times both modes from the first unsignalled CQE; CQEs the host posts are not moderated.
+ * @param cq the CQ.
+ * @param max_count CQEs per event (0: no count limit).
+ * @param period microseconds (0: no time limit).
+ * @param mode enum flexio_cq_period_mode (stored, reported by the query).
+ * @return FLEXIO_STATUS_SUCCESS, FAILED, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_cq_modify_moderation(flexio_cq *cq, uint16_t max_count, uint16_t period,
+					  uint16_t mode);
+/**
+ * A CQ's moderation, as last set.
+ * @param cq the CQ.
+ * @param max_count receives the count.
+ * @param period receives the period (µs).
+ * @param mode receives the mode.
+ * @return FLEXIO_STATUS_SUCCESS or FAILED.
+ */
+flexio_status flexio_cq_query_moderation(flexio_cq *cq, uint16_t *max_count, uint16_t *period,
+					 uint16_t *mode);
+/**@}*/
+
+/**
+ * @name NIC queues (SQ, RQ)
+ * Work queues of the emulated DPA's NIC, whose port is a TAP interface (the model's tap=NAME).
+ * Rings and doorbell records live in DPA heap the caller allocated; WQE layouts are in
+ * <libflexio-dev/flexio_dev_queue_access.h> and doc/dpa.md. The first RQ created while no other
+ * has it receives every frame of the port; SQs of any process send through the port.
+ */
+/**@{*/
+/** SQ-specific attributes. */
+struct flexio_wq_sq_attr {
+	uint8_t allow_multi_pkt_send_wqe; /**< must be 0 (not emulated) */
+};
+/** RQ-specific attributes. */
+struct flexio_wq_rq_attr {
+	uint8_t wq_type; /**< 0: cyclic (the only kind emulated) */
+};
+/** How an SQ or RQ is created. */
+struct flexio_wq_attr {
+	uint8_t log_wq_stride; /**< log2 WQE bytes: 0 takes the kind's (SQ 6, RQ 4) */
+	uint8_t log_wq_depth;  /**< log2 of its WQEs (at most 15) */
+	uint32_t uar_id;       /**< the UAR (accepted, no effect) */
+	uint32_t user_index;   /**< copied into each CQE's user index */
+	struct ibv_pd *pd;     /**< the process's PD (or NULL) */
+	union {
+		struct flexio_wq_sq_attr sq; /**< SQ attributes */
+		struct flexio_wq_rq_attr rq; /**< RQ attributes */
+	};
+	struct flexio_qmem wq_ring_qmem; /**< the ring: DPA heap or host memory, 64-byte aligned */
+	struct flexio_qmem wq_dbr_qmem;	 /**< the doorbell record: 8 bytes, heap or host */
+};
+/**
+ * Create an SQ completing on CQ @p cq_num.
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param cq_num a CQ of @p process (flexio_cq_get_cq_num).
+ * @param fattr attributes.
+ * @param flexio_sq_ptr receives the SQ.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED (sentence in xpdk_strerror_last()), or FATAL_ERR.
+ */
+flexio_status flexio_sq_create(flexio_process *process, struct ibv_context *ibv_ctx,
+			       uint32_t cq_num, const struct flexio_wq_attr *fattr,
+			       flexio_sq **flexio_sq_ptr);
+/**
+ * Destroy an SQ.
+ * @param sq the SQ (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_sq_destroy(flexio_sq *sq);
+/**
+ * An SQ's number (what WQE control segments and flexio_dev_qp_sq_ring_db name).
+ * @param sq the SQ.
+ * @return the number.
+ */
+uint32_t flexio_sq_get_wq_num(flexio_sq *sq);
+/**
+ * Create an RQ completing on CQ @p cq_num.
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param cq_num a CQ of @p process.
+ * @param fattr attributes.
+ * @param flexio_rq_ptr receives the RQ.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED (sentence in xpdk_strerror_last()), or FATAL_ERR.
+ */
+flexio_status flexio_rq_create(flexio_process *process, struct ibv_context *ibv_ctx,
+			       uint32_t cq_num, const struct flexio_wq_attr *fattr,
+			       flexio_rq **flexio_rq_ptr);
+/**
+ * Destroy an RQ.
+ * @param rq the RQ (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_rq_destroy(flexio_rq *rq);
+/**
+ * An RQ's number (the QP number of its CQEs).
+ * @param rq the RQ.
+ * @return the number.
+ */
+uint32_t flexio_rq_get_wq_num(flexio_rq *rq);
+/**@}*/
+
+/**
+ * @name QPs
+ * RC QPs on the emulated NIC, connected by loopback to a QP of the same process (the peer named
+ * at RTR): SEND (control + one data segment) only. The buffer holds the RQ ring (16-byte WQEs)
+ * then the SQ ring (64-byte WQEs); the doorbell record's word 0 counts posted receive WQEs.
+ */
+/**@{*/
+/** QP transports: RC only. */
+enum flexio_qp_transport_type {
+	FLEXIO_QPC_ST_RC = 0x0, /**< reliable connected */
+};
+/** QP states. */
+enum flexio_qp_state {
+	FLEXIO_QP_STATE_RST = 0x0,  /**< reset */
+	FLEXIO_QP_STATE_INIT = 0x1, /**< initialised */
+	FLEXIO_QP_STATE_RTR = 0x2,  /**< ready to receive */
+	FLEXIO_QP_STATE_RTS = 0x3,  /**< ready to send */
+	FLEXIO_QP_STATE_ERR = 0x6,  /**< error: sends are flushed */
+};
+/** Path MTUs (accepted, no effect in loopback). */
+enum flexio_qp_qpc_mtu {
+	FLEXIO_QP_QPC_MTU_BYTES_256 = 0x1, /**< 256 B */
+	FLEXIO_QP_QPC_MTU_BYTES_512 = 0x2, /**< 512 B */
+	FLEXIO_QP_QPC_MTU_BYTES_1K = 0x3,  /**< 1 KiB */
+	FLEXIO_QP_QPC_MTU_BYTES_2K = 0x4,  /**< 2 KiB */
+	FLEXIO_QP_QPC_MTU_BYTES_4K = 0x5,  /**< 4 KiB */
+};
+/** How a QP is created and modified. */
+struct flexio_qp_attr {
+	uint32_t transport_type;	    /**< FLEXIO_QPC_ST_RC */
+	uint32_t uar_id;		    /**< the UAR (accepted, no effect) */
+	uint32_t user_index;		    /**< copied into the QP's CQEs */
+	int qp_access_mask;		    /**< IBV_ACCESS_* (accepted: SEND needs none) */
+	struct ibv_pd *pd;		    /**< the process's PD (or NULL) */
+	int log_sq_depth;		    /**< log2 send WQEs (at most 15) */
+	int no_sq;			    /**< must be 0 */
+	uint32_t sq_cqn;		    /**< the SQ's CQ */
+	int log_rq_depth;		    /**< log2 receive WQEs (at most 15) */
+	int rq_type;			    /**< must be 0 (regular) */
+	uint32_t rq_cqn;		    /**< the RQ's CQ */
+	uint32_t rmpqn;			    /**< unused */
+	struct flexio_qmem qp_wq_buff_qmem; /**< RQ ring then SQ ring, heap or host, 64-aligned */
+	struct flexio_qmem qp_wq_dbr_qmem;  /**< 8 bytes of heap or host memory */
+	/* modify */
+	enum flexio_qp_state next_state; /**< the state to move to */
+	uint32_t remote_qp_num;		 /**< RTR: the peer (a QP of this process) */
+	uint8_t gid_table_index;	 /**< accepted, no effect */
+	uint8_t fl;			 /**< force loopback: the only path emulated */
+	uint8_t *dest_mac;		 /**< accepted, no effect */
+	union ibv_gid rgid_or_rip;	 /**< accepted, no effect */
+	uint16_t rlid;			 /**< accepted, no effect */
+	uint32_t min_rnr_nak_timer;	 /**< accepted, no effect */
+	enum flexio_qp_qpc_mtu path_mtu; /**< accepted, no effect */
+	uint8_t retry_count;		 /**< accepted, no effect (no retries: loopback) */
+	uint8_t vhca_port_num;		 /**< accepted, no effect */
+	uint32_t next_rcv_psn;		 /**< accepted, no effect */
+	uint32_t next_send_psn;		 /**< accepted, no effect */
+	uint16_t udp_sport;		 /**< accepted, no effect */
+	uint8_t grh;			 /**< accepted, no effect */
+	uint8_t log_rra_max;		 /**< accepted, no effect */
+	uint8_t log_sra_max;		 /**< accepted, no effect */
+	uint8_t isolate_vl_tc;		 /**< accepted, no effect */
+};
+/** Optional fields flexio_qp_modify also sets. */
+struct flexio_qp_attr_opt_param_mask {
+	bool qp_access_mask;	/**< set qp_access_mask */
+	bool min_rnr_nak_timer; /**< set min_rnr_nak_timer */
+};
+/**
+ * Create an RC QP (state RST).
+ * @param process the process.
+ * @param ibv_ctx the device (NULL: the process's).
+ * @param qp_fattr attributes.
+ * @param qp_ptr receives the QP.
+ * @return FLEXIO_STATUS_SUCCESS, FAILED (sentence in xpdk_strerror_last()), or FATAL_ERR.
+ */
+flexio_status flexio_qp_create(flexio_process *process, struct ibv_context *ibv_ctx,
+			       struct flexio_qp_attr *qp_fattr, flexio_qp **qp_ptr);
+/**
+ * Move a QP to fattr->next_state: RST -> INIT -> RTR (fattr->remote_qp_num: the peer) -> RTS;
+ * any state -> RST or ERR.
+ * @param qp the QP.
+ * @param fattr attributes.
+ * @param mask optional fields (may be NULL).
+ * @return FLEXIO_STATUS_SUCCESS, FAILED for an illegal transition, or FATAL_ERR.
+ */
+flexio_status flexio_qp_modify(flexio_qp *qp, struct flexio_qp_attr *fattr,
+			       struct flexio_qp_attr_opt_param_mask *mask);
+/**
+ * Destroy a QP.
+ * @param qp the QP (NULL is fine).
+ * @return FLEXIO_STATUS_SUCCESS, or FATAL_ERR when the process died.
+ */
+flexio_status flexio_qp_destroy(flexio_qp *qp);
+/**
+ * A QP's number (its control segments and flexio_dev_qp_sq_ring_db name it).
+ * @param qp the QP.
+ * @return the number.
+ */
+uint32_t flexio_qp_get_qp_num(flexio_qp *qp);
+/**
+ * A QP's state, as last set.
+ * @param qp the QP.
+ * @return enum flexio_qp_state.
+ */
+enum flexio_qp_state flexio_qp_state_get(flexio_qp *qp);
 /**@}*/
 
 /** @name MSI-X raised by device code */

@@ -31,6 +31,13 @@ static int dpa_arg(const char *key, const char *val, void *arg)
 	struct dpa_model *m = arg;
 	uint64_t v = 0;
 
+	if (strcmp(key, "tap") == 0) {
+		if (strlen(val) == 0 || strlen(val) >= sizeof(m->tap))
+			return xpdk_err(EINVAL, "dpa: tap=NAME takes an interface name (1..15 "
+						"characters)");
+		snprintf(m->tap, sizeof(m->tap), "%s", val);
+		return 0;
+	}
 	if (strcmp(key, "child") == 0) {
 		if (strlen(val) >= sizeof(m->child))
 			return xpdk_err(ENAMETOOLONG, "dpa: child path too long");
@@ -50,7 +57,7 @@ static int dpa_arg(const char *key, const char *val, void *arg)
 	else
 		return xpdk_err(EINVAL,
 				"dpa: bad model argument %s=%s (known: eus=1..%u, procs=1..%u, "
-				"heap=64K..4G in pages, spin_us=0..1000, child=PATH)",
+				"heap=64K..4G in pages, spin_us=0..1000, child=PATH, tap=NAME)",
 				key, val, XPDK_DPA_MAX_EUS, XPDK_DPA_MAX_PROCS);
 	return 0;
 }
@@ -89,8 +96,11 @@ static int dpa_init(struct xpdk_devsim_dev *dev, const char *args)
 	m->max_procs = XPDK_DPA_MAX_PROCS;
 	m->heap_size = 64ULL << 20;
 	m->spin_us = 20;
-	m->epfd = m->stop_fd = -1;
+	m->epfd = m->stop_fd = m->tap_fd = -1;
 	rc = xpdk_devsim_args("dpa", args, dpa_arg, m);
+	if (rc < 0)
+		return rc;
+	rc = xpdk_dpam_nic_open(m);
 	if (rc < 0)
 		return rc;
 	find_child(m);
@@ -128,6 +138,7 @@ static void dpa_fini(struct xpdk_devsim_dev *dev)
 	destroy_all(m);
 	xpdk_devsim_unlock(dev);
 	xpdk_dpam_monitor_stop(m);
+	xpdk_dpam_nic_close(m);
 }
 
 /* ---- the heap: first fit over the sorted allocation list --------------------------------- */
@@ -205,6 +216,12 @@ static int tell(struct dpa_model *m, struct dpa_proc *p, uint32_t type, const ui
 	return xpdk_dpam_call(m, p, &req, fd, rsp, msg);
 }
 
+int xpdk_dpam_tell(struct dpa_model *m, struct dpa_proc *p, uint32_t type, const uint64_t *a,
+		   unsigned int na, const char *text, int fd, struct dpa_msg *rsp, char *msg)
+{
+	return tell(m, p, type, a, na, text, fd, rsp, msg);
+}
+
 static int cq_post(struct dpa_model *m, struct dpa_proc *p, struct dpa_cq *cq, uint32_t cqn,
 		   const uint64_t *raw)
 {
@@ -273,8 +290,8 @@ static int cmd_cq_create(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dp
 	__atomic_store_n(&p->ctl->cq_pi[cqn], 0, __ATOMIC_SEQ_CST);
 	/* FlexIO arms a DPA_THREAD CQ at creation: the first CQE activates its handler */
 	__atomic_store_n(&p->ctl->cq_armed[cqn], a[1] == XPDK_DPA_CQ_DPA_THREAD, __ATOMIC_SEQ_CST);
-	rc = tell(m, p, DPA_MSG_CQ_ADD, (uint64_t[]){ cqn, a[1], a[2], a[3], a[0] }, 5, NULL, -1,
-		  &rsp, msg);
+	rc = tell(m, p, DPA_MSG_CQ_ADD, (uint64_t[]){ cqn, a[1], a[2], a[3], a[0], a[5] }, 6, NULL,
+		  -1, &rsp, msg);
 	if (rc != 0) {
 		p->cq[cqn].used = false;
 		return rc;
@@ -399,6 +416,12 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 	case XPDK_DPA_OP_CQ_POST:
 		if (c->id >= XPDK_DPA_MAX_CQS || !p->cq[c->id].used)
 			return snprintf(msg, XPDK_DPA_MSG_LEN, "no CQ %u", c->id), EINVAL;
+		if (p->cq[c->id].wqs != 0)
+			return snprintf(msg, XPDK_DPA_MSG_LEN,
+					"CQ %u is the CQ of %u NIC queue(s): destroy them first "
+					"(and the NIC alone posts on it)",
+					c->id, p->cq[c->id].wqs),
+			       EBUSY;
 		if (c->opcode == XPDK_DPA_OP_CQ_POST)
 			return cq_post(m, p, &p->cq[c->id], c->id, a);
 		rc = tell(m, p, DPA_MSG_CQ_DEL, (uint64_t[]){ c->id }, 1, NULL, -1, &rsp, msg);
@@ -474,9 +497,12 @@ static int cmd_proc(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd
 		return rc == ESRCH ? 0 : rc;
 	}
 	case XPDK_DPA_OP_DEV_MKEY_CREATE:
-		/* device mkeys name DPA memory for the NIC; nothing in the emulation reads them */
-		c->out[0] = 0x10000u + m->dev_mkeys++;
-		return 0;
+	case XPDK_DPA_OP_WQ_CREATE:
+	case XPDK_DPA_OP_WQ_DESTROY:
+	case XPDK_DPA_OP_NIC_STATS:
+	case XPDK_DPA_OP_CQ_MODERATE:
+	case XPDK_DPA_OP_QP_MODIFY:
+		return xpdk_dpam_nic_cmd(m, p, c, msg);
 	case XPDK_DPA_OP_MSIX_CHECK:
 		return 0;
 	case XPDK_DPA_OP_ERR_CLEAR:
@@ -632,12 +658,13 @@ static void dpa_detach(struct xpdk_devsim_dev *dev)
 static const struct xpdk_devsim_model dpa_model = {
 	.name = "dpa",
 	.summary = "emulated DPA (BlueField-3 15b3:a2dc) for FlexIO: processes, heap, RPC, "
-		   "event handlers, CQs, windows",
+		   "event handlers, CQs, windows, NIC queues on a TAP port",
 	.args_help = "eus=N       EU threads per DPA process (default 4, at most 64)\n"
 		     "procs=N     process slots (default 16)\n"
 		     "heap=SIZE   heap per process (default 64M)\n"
 		     "spin_us=N   an idle EU polls this long before it sleeps (default 20)\n"
-		     "child=PATH  the DPA process program (default: xpdk-dpa-child of this build)",
+		     "child=PATH  the DPA process program (default: xpdk-dpa-child of this build)\n"
+		     "tap=NAME    the NIC port: an existing TAP interface (default: no port)",
 	.priv_size = sizeof(struct dpa_model),
 	.init = dpa_init,
 	.fini = dpa_fini,

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "xpdk_dpa_nic.h"
 #include "xpdk_dpa_regs.h"
 
 /* Default device address of the heap: where the child maps it, and what daddrs mean. */
@@ -37,12 +38,19 @@ enum dpa_hstate {
 	DPA_H_FINISHED, /* flexio_dev_thread_finish(): never activated again */
 };
 
+/* NIC counters (the child adds, the model reads). */
+struct dpa_nic_cnt {
+	uint64_t packets, bytes, dropped, errors;
+};
+
 /* The control area, shared by the model and one child. */
 struct dpa_ctl {
-	uint32_t h_state[XPDK_DPA_MAX_HANDLERS];   /* child */
-	uint32_t h_pending[XPDK_DPA_MAX_HANDLERS]; /* model or child set, the EU clears */
-	uint32_t cq_armed[XPDK_DPA_MAX_CQS];	   /* child sets, the poster clears */
-	uint32_t cq_pi[XPDK_DPA_MAX_CQS];	   /* model: CQEs produced */
+	uint32_t h_state[XPDK_DPA_MAX_HANDLERS];     /* child */
+	uint32_t h_pending[XPDK_DPA_MAX_HANDLERS];   /* model or child set, the EU clears */
+	uint32_t cq_armed[XPDK_DPA_MAX_CQS];	     /* child sets, the poster clears */
+	uint32_t cq_pi[XPDK_DPA_MAX_CQS];	     /* model or the child's NIC: CQEs produced */
+	struct dpa_nic_cnt wq_cnt[XPDK_DPA_MAX_WQS]; /* child: per WQ */
+	struct dpa_nic_cnt port_rx, port_tx;	     /* child: this process's share of the port */
 };
 _Static_assert(sizeof(struct dpa_ctl) <= DPA_CTL_SIZE, "control area fits");
 
@@ -60,13 +68,22 @@ enum dpa_msg_type {
 	DPA_MSG_OUTBOX_DEL,
 	DPA_MSG_MKEY_ADD, /* a0 id, a1 haddr, a2 len, a3 access, a4 fd off, a5 key, a6 PD; + fd */
 	DPA_MSG_MKEY_DEL, /* a0 id */
-	DPA_MSG_CQ_ADD,	  /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth */
+	DPA_MSG_CQ_ADD,	  /* a0 cqn, a1 type, a2 target, a3 ring daddr, a4 log depth, a5 DBR
+			     daddr (0: none) */
 	DPA_MSG_CQ_DEL,	  /* a0 cqn */
 	DPA_MSG_ERR_HANDLER, /* a0 function id */
 	DPA_MSG_EXIT,
 	/* child -> model, on evt */
-	DPA_EVT_ERROR, /* a0 dpa status, text */
-	DPA_EVT_MSIX,  /* a0 cqn */
+	DPA_EVT_ERROR,	   /* a0 dpa status, text */
+	DPA_EVT_MSIX,	   /* a0 cqn */
+	DPA_MSG_WQ_ADD,	   /* a0 index, a1 kind, a2 cqn, a3 ring, a4 dbr, a5 log depth, a6 user
+			      index, a7 owns the port's receive side; + the TAP fd (or none) */
+	DPA_MSG_WQ_DEL,	   /* a0 index */
+	DPA_MSG_DMKEY_ADD, /* a0 mkey id, a1 daddr, a2 len */
+	DPA_MSG_CQ_MOD,	   /* a0 cqn, a1 max count, a2 period in µs */
+	DPA_MSG_QP_ADD,	   /* a0 index, a1 SQ cqn, a2 RQ cqn, a3 buffer, a4 dbr, a5 SQ log depth,
+			      a6 RQ log depth, a7 user index */
+	DPA_MSG_QP_MOD,	   /* a0 index, a1 state, a2 remote index (or -1) */
 	DPA_MSG_MAX
 };
 

@@ -348,17 +348,28 @@ static int handle(struct dpa_msg *m, int fd)
 		c->mkey[a[0]].resv = NULL;
 		return 0;
 	case DPA_MSG_CQ_ADD:
-		if (a[0] >= XPDK_DPA_MAX_CQS)
+		/* the model checked ring and record against the heap */
+		if (a[0] >= XPDK_DPA_MAX_CQS || a[4] > XPDK_DPA_MAX_LOG_CQ)
 			return EINVAL;
 		c->cq[a[0]] = (struct dpa_ccq){ .used = true,
 						.type = (uint32_t)a[1],
-						.target = (uint32_t)a[2] };
+						.target = (uint32_t)a[2],
+						.log_depth = (uint32_t)a[4],
+						.ring = (uint8_t *)(uintptr_t)a[3],
+						.dbr = (uint32_t *)(uintptr_t)a[5] };
 		return 0;
 	case DPA_MSG_CQ_DEL:
 		if (a[0] >= XPDK_DPA_MAX_CQS)
 			return EINVAL;
 		c->cq[a[0]].used = false;
 		return 0;
+	case DPA_MSG_WQ_ADD:
+	case DPA_MSG_WQ_DEL:
+	case DPA_MSG_DMKEY_ADD:
+	case DPA_MSG_CQ_MOD:
+	case DPA_MSG_QP_ADD:
+	case DPA_MSG_QP_MOD:
+		return xpdk_dpac_nic_msg(m, fd);
 	case DPA_MSG_ERR_HANDLER:
 		if (a[0] >= c->nfuncs)
 			return EINVAL;
@@ -457,6 +468,7 @@ int main(int argc, char **argv)
 	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->print_lock, NULL);
+	xpdk_dpac_nic_init();
 	c->ctl = mmap(NULL, DPA_CTL_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, (int)v[2], 0);
 	c->heap = mmap((void *)DPA_HEAP_BASE, c->heap_size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_FIXED_NOREPLACE, (int)v[2], DPA_CTL_SIZE);

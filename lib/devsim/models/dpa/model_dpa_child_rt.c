@@ -59,7 +59,7 @@ void xpdk_dpac_fatal(uint32_t status, const char *fmt, ...)
 }
 
 /* What the calling thread runs, for messages. */
-static const char *who(void)
+const char *xpdk_dpac_who(void)
 {
 	static __thread char buf[300];
 	struct dpa_child *c = &xpdk_dpac;
@@ -105,7 +105,7 @@ static void __attribute__((noreturn)) end_activation(int how, const char *call)
 
 	if (ctx->kind != 2)
 		xpdk_dpac_fatal(XPDK_DPA_STATUS_ILLEGAL, "%s called by %s (handlers only)", call,
-				who());
+				xpdk_dpac_who());
 	longjmp(ctx->jb, how);
 }
 
@@ -210,17 +210,17 @@ flexio_dev_status_t flexio_dev_window_copy_to_host(struct flexio_dev_thread_ctx 
 
 /* ---- CQs ---------------------------------------------------------------------------------- */
 
-static struct dpa_ccq *doorbell_cq(struct flexio_dev_thread_ctx *dtctx, uint32_t cqn,
-				   const char *call)
+struct dpa_ccq *xpdk_dpac_doorbell_cq(struct flexio_dev_thread_ctx *dtctx, uint32_t cqn,
+				      const char *call)
 {
 	if (dtctx->outbox < 0)
 		xpdk_dpac_fatal(XPDK_DPA_STATUS_ILLEGAL,
 				"%s rang a doorbell without an outbox (flexio_dev_outbox_config "
 				"first)",
-				who());
+				xpdk_dpac_who());
 	if (cqn >= XPDK_DPA_MAX_CQS || !xpdk_dpac.cq[cqn].used)
 		xpdk_dpac_fatal(XPDK_DPA_STATUS_ILLEGAL, "%s: %s named CQ %u, which does not exist",
-				call, who(), cqn);
+				call, xpdk_dpac_who(), cqn);
 	return &xpdk_dpac.cq[cqn];
 }
 
@@ -241,7 +241,7 @@ void xpdk_dpac_activate(uint32_t h)
 flexio_dev_status_t flexio_dev_cq_arm(struct flexio_dev_thread_ctx *dtctx, uint32_t ci,
 				      uint32_t qnum)
 {
-	struct dpa_ccq *cq = doorbell_cq(dtctx, qnum, "flexio_dev_cq_arm");
+	struct dpa_ccq *cq = xpdk_dpac_doorbell_cq(dtctx, qnum, "flexio_dev_cq_arm");
 	struct dpa_ctl *ctl = xpdk_dpac.ctl;
 
 	if (cq->type != XPDK_DPA_CQ_DPA_THREAD)
@@ -256,7 +256,7 @@ flexio_dev_status_t flexio_dev_cq_arm(struct flexio_dev_thread_ctx *dtctx, uint3
 
 flexio_dev_status_t flexio_dev_zcqe_gen(struct flexio_dev_thread_ctx *dtctx, uint32_t cqn)
 {
-	struct dpa_ccq *cq = doorbell_cq(dtctx, cqn, "flexio_dev_zcqe_gen");
+	struct dpa_ccq *cq = xpdk_dpac_doorbell_cq(dtctx, cqn, "flexio_dev_zcqe_gen");
 
 	if (cq->type == XPDK_DPA_CQ_MSIX) {
 		struct dpa_msg m = { .type = DPA_EVT_MSIX, .a = { cqn } };
@@ -359,8 +359,8 @@ void flexio_dev_error(uint8_t error_code)
 	}
 	if (st == XPDK_DPA_STATUS_ILLEGAL)
 		xpdk_dpac_fatal(st, "flexio_dev_error(0x%02x) by %s: codes below 0x80 are illegal",
-				error_code, who());
-	xpdk_dpac_fatal(st, "flexio_dev_error(0x%02x) by %s", error_code, who());
+				error_code, xpdk_dpac_who());
+	xpdk_dpac_fatal(st, "flexio_dev_error(0x%02x) by %s", error_code, xpdk_dpac_who());
 }
 
 /* ---- crashes: tell the model what happened, then die of the signal ------------------------- */

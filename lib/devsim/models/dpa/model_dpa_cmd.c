@@ -37,6 +37,11 @@ static const char *const op_names[XPDK_DPA_OP_MAX] = {
 	[XPDK_DPA_OP_MKEY_REG] = "MKEY_REG",
 	[XPDK_DPA_OP_MKEY_DEREG] = "MKEY_DEREG",
 	[XPDK_DPA_OP_DEV_MKEY_CREATE] = "DEV_MKEY_CREATE",
+	[XPDK_DPA_OP_WQ_CREATE] = "WQ_CREATE",
+	[XPDK_DPA_OP_WQ_DESTROY] = "WQ_DESTROY",
+	[XPDK_DPA_OP_NIC_STATS] = "NIC_STATS",
+	[XPDK_DPA_OP_QP_MODIFY] = "QP_MODIFY",
+	[XPDK_DPA_OP_CQ_MODERATE] = "CQ_MODERATE",
 	[XPDK_DPA_OP_MSIX_CHECK] = "MSIX_CHECK",
 	[XPDK_DPA_OP_ERR_CLEAR] = "ERR_CLEAR",
 	[XPDK_DPA_OP_ERR_HANDLER_SET] = "ERR_HANDLER_SET",
@@ -137,7 +142,59 @@ int xpdk_dpa_cmd_check(const struct xpdk_dpa_cmd *c, const struct dpa_cmd_limits
 				   "CQ_CREATE: the %llu-byte ring at 0x%llx is not "
 				   "inside the heap",
 				   64ULL << a[0], (unsigned long long)a[3]);
+		if (a[5] != 0 && (!heap_range_ok(lim, a[5], 8) || a[5] % 4 != 0))
+			return bad(msg, EFAULT,
+				   "CQ_CREATE: the doorbell record at 0x%llx is not 8 aligned "
+				   "bytes inside the heap",
+				   (unsigned long long)a[5]);
 		break;
+	case XPDK_DPA_OP_QP_MODIFY:
+		if (a[0] != XPDK_DPA_QP_RST && a[0] != XPDK_DPA_QP_INIT &&
+		    a[0] != XPDK_DPA_QP_RTR && a[0] != XPDK_DPA_QP_RTS && a[0] != XPDK_DPA_QP_ERR)
+			return bad(msg, EINVAL,
+				   "QP_MODIFY: state %llu (RST 0, INIT 1, RTR 2, RTS 3, ERR 6)",
+				   (unsigned long long)a[0]);
+		break;
+	case XPDK_DPA_OP_CQ_MODERATE:
+		if (a[0] > 0xffff || a[1] > 0xffff || a[2] > 1)
+			return bad(msg, EINVAL,
+				   "CQ_MODERATE: count and period are 16-bit, mode 0 (event) or 1 "
+				   "(CQE)");
+		break;
+	case XPDK_DPA_OP_WQ_CREATE: {
+		unsigned long long wqe =
+		    a[0] == XPDK_DPA_WQ_RQ ? XPDK_DPA_RQ_WQE_SIZE : XPDK_DPA_SQ_WQE_SIZE;
+		unsigned long long extra = 0; /* a QP's RQ ring, before its SQ ring */
+
+		if (a[0] == XPDK_DPA_WQ_QP) {
+			if (a[7] > XPDK_DPA_MAX_LOG_WQ)
+				return bad(msg, EINVAL,
+					   "WQ_CREATE: QP RQ log depth %llu (at most %u)",
+					   (unsigned long long)a[7], XPDK_DPA_MAX_LOG_WQ);
+			extra = (unsigned long long)XPDK_DPA_RQ_WQE_SIZE << a[7];
+		}
+		if (a[0] > XPDK_DPA_WQ_QP || a[2] > XPDK_DPA_MAX_LOG_WQ)
+			return bad(msg, EINVAL,
+				   "WQ_CREATE: kind %llu (0 SQ, 1 RQ) or log depth %llu (at most "
+				   "%u) not supported",
+				   (unsigned long long)a[0], (unsigned long long)a[2],
+				   XPDK_DPA_MAX_LOG_WQ);
+		/* rings and records in host memory (tagged) are checked against their key later */
+		if ((XPDK_DPA_QMEM_KEY(a[3]) < 0 &&
+		     !heap_range_ok(lim, a[3], (wqe << a[2]) + extra)) ||
+		    a[3] % 64 != 0)
+			return bad(msg, EFAULT,
+				   "WQ_CREATE: the %llu-byte ring at 0x%llx is not 64-byte aligned "
+				   "inside the heap",
+				   (wqe << a[2]) + extra, (unsigned long long)a[3]);
+		if ((XPDK_DPA_QMEM_KEY(a[4]) < 0 && !heap_range_ok(lim, a[4], 8)) || a[4] % 4 != 0)
+			return bad(
+			    msg, EFAULT,
+			    "WQ_CREATE: the doorbell record at 0x%llx is not 8 aligned bytes "
+			    "inside the heap",
+			    (unsigned long long)a[4]);
+		break;
+	}
 	case XPDK_DPA_OP_HANDLER_CREATE:
 		if (a[1] > XPDK_DPA_AFFINITY_GROUP || a[3] > XPDK_DPA_MAX_WINDOWS ||
 		    a[4] > XPDK_DPA_MAX_OUTBOXES || a[2] >= XPDK_DPA_MAX_EUS)

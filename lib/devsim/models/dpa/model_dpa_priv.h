@@ -31,6 +31,14 @@ struct dpa_cq {
 	bool stranded; /* "never re-armed" reported; cleared by the next activation */
 	uint32_t type, target, log_depth;
 	uint64_t ring_daddr;
+	uint32_t wqs; /* WQs completing on it */
+};
+
+/* A WQ as the model created it. */
+struct dpa_wq {
+	bool used, port_rx;
+	uint32_t kind, cqn, rq_cqn; /* rq_cqn: QPs */
+	uint32_t state, remote;	    /* QPs: XPDK_DPA_QP_*, the peer's index */
 };
 
 struct dpa_proc {
@@ -45,6 +53,8 @@ struct dpa_proc {
 	struct dpa_block blk[DPA_HEAP_MAX_BLOCKS]; /* allocations, by offset */
 	unsigned int nblk;
 	struct dpa_cq cq[XPDK_DPA_MAX_CQS];
+	struct dpa_wq wq[XPDK_DPA_MAX_WQS];
+	uint32_t dev_mkeys; /* device memory keys of this process */
 	bool handler[XPDK_DPA_MAX_HANDLERS];
 	bool window[XPDK_DPA_MAX_WINDOWS];
 	bool outbox[XPDK_DPA_MAX_OUTBOXES];
@@ -70,6 +80,8 @@ struct dpa_model {
 	struct dpa_proc proc[XPDK_DPA_MAX_PROCS];
 	struct dpa_mkey mkey[XPDK_DPA_MAX_MKEYS];
 	uint32_t dev_mkeys;
+	char tap[16]; /* the port's TAP interface ("": no port) */
+	int tap_fd;
 	pthread_t mon;
 	bool mon_started;
 	int epfd, stop_fd;
@@ -88,6 +100,15 @@ void xpdk_dpam_report(struct dpa_model *m, struct dpa_proc *p, uint32_t err, uin
 		      const char *text);
 int xpdk_dpam_monitor_start(struct dpa_model *m);
 void xpdk_dpam_monitor_stop(struct dpa_model *m);
+/* model_dpa_nic.c: the NIC port and its queues */
+int xpdk_dpam_nic_open(struct dpa_model *m);
+void xpdk_dpam_nic_close(struct dpa_model *m);
+/* Run a NIC command (WQ_CREATE, WQ_DESTROY, NIC_STATS, DEV_MKEY_CREATE) for @p p.
+ * @return 0 or a positive errno with @p msg set. */
+int xpdk_dpam_nic_cmd(struct dpa_model *m, struct dpa_proc *p, struct xpdk_dpa_cmd *c, char *msg);
+/* Ask child @p p something (model_dpa.c). */
+int xpdk_dpam_tell(struct dpa_model *m, struct dpa_proc *p, uint32_t type, const uint64_t *a,
+		   unsigned int na, const char *text, int fd, struct dpa_msg *rsp, char *msg);
 /* Activate handler @p h of @p p (an event arrived): dropped unless it runs. */
 bool xpdk_dpam_activate(struct dpa_proc *p, uint32_t h);
 

@@ -401,6 +401,8 @@ int xpdk_dpam_proc_create(struct dpa_model *m, const void *elf, size_t len, cons
 	memset(p->handler, 0, sizeof(p->handler));
 	memset(p->window, 0, sizeof(p->window));
 	memset(p->outbox, 0, sizeof(p->outbox));
+	memset(p->wq, 0, sizeof(p->wq));
+	p->dev_mkeys = 0;
 	p->nblk = 0;
 	p->nfuncs = 0;
 	p->dead = false;
