@@ -441,6 +441,7 @@ enum flexio_qmem_type {
 	FLEXIO_QMEM_TYPE_DPA = 0x0,  /**< DPA heap */
 	FLEXIO_QMEM_TYPE_HOST = 0x1, /**< host memory (SQ, RQ and QP rings and records only) */
 };
+/** A queue's ring or doorbell record: in the DPA heap, or in registered host memory. */
 struct flexio_qmem {
 	uint32_t memtype; /**< enum flexio_qmem_type */
 	union {
