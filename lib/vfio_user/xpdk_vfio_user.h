@@ -412,7 +412,7 @@ enum xpdk_vfu_corrupt {
 /** A fault hook's decision. */
 struct xpdk_vfu_fault {
 	unsigned int delay_ms; /**< wait this long before going on (stop requests still work) */
-	enum xpdk_vfu_fault_action action;
+	enum xpdk_vfu_fault_action action; /**< what to do with the command */
 	int err;		       /**< XPDK_VFU_FAULT_ERROR: the positive errno to answer */
 	enum xpdk_vfu_corrupt corrupt; /**< XPDK_VFU_FAULT_CORRUPT: which field */
 	unsigned int irq_storm_hz;     /**< non-zero: from now until the client leaves, signal every
