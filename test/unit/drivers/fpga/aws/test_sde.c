@@ -5,8 +5,9 @@
 /*
  * The polled SDE driver (xpdk_sde.h) against devsim's f2 model with cl_sde loaded, served in
  * this process: loopback data compared whole under bursts of every size and many wraps of the
- * 64-entry rings, packets split over smaller receive buffers, and the engine's refusals (a
- * zero-length descriptor, DMA outside the client's memory) reported by xpdk_sde_check().
+ * 64-entry rings, packets split over smaller receive buffers, the traffic generator's stream,
+ * and the engine's refusals (a zero-length descriptor, DMA outside the client's memory)
+ * reported by xpdk_sde_check().
  *
  *   test_sde [EAL args]      (hugepages needed: DMA memory is shared with the device by fd)
  */
@@ -269,11 +270,57 @@ static void test_dma_outside_client_memory_stops_that_direction(void **state)
 	xpdk_sde_close(s);
 }
 
+/* Byte @p j of the traffic generator's stream: incrementing little-endian 32-bit words. */
+static uint8_t gen_byte(uint32_t seed, uint64_t j)
+{
+	return (uint8_t)((seed + (uint32_t)(j / 4)) >> (8 * (j % 4)));
+}
+
+/* The generator fills receive buffers with 128-byte packets, the stream continuing from packet
+ * to packet and across the ring's end; a buffer smaller than a packet splits it (EOP on the
+ * part that ends it). */
+static void test_generator_stream_split_and_wrapped(void **state)
+{
+	const struct xpdk_sde_conf conf = { .mode = XPDK_SDE_GENERATOR,
+					    .gen_pkt_size = 128,
+					    .gen_seed = 0x01020304 };
+	struct xpdk_sde *s = xpdk_sde_open(0, &conf);
+	uint64_t posted = 0, got = 0, j = 0;
+
+	(void)state;
+	assert_non_null(s);
+	for (int round = 0; round < 3 * RING; round++) {
+		/* a whole packet, then one split 100 + 28 */
+		uint32_t lens[3] = { 128, 100, 128 }, want_len[3] = { 128, 100, 28 };
+		bool want_eop[3] = { true, false, true };
+		struct xpdk_sde_rx rx[3];
+
+		for (int i = 0; i < 3; i++, posted++) {
+			uint64_t iova = rxb->iova + (posted % RING) * SLOTB;
+
+			assert_int_equal(xpdk_sde_rx_post(s, &iova, &lens[i], 1), 1);
+		}
+		assert_int_equal(rx_wait(s, rx, 3), 3);
+		for (int i = 0; i < 3; i++, got++) {
+			const uint8_t *p = (const uint8_t *)rxb->va + (rx[i].slot % RING) * SLOTB;
+
+			assert_int_equal(rx[i].slot, (uint32_t)got);
+			assert_int_equal(rx[i].len, want_len[i]);
+			assert_int_equal(rx[i].eop, want_eop[i]);
+			for (uint32_t k = 0; k < rx[i].len; k++, j++)
+				assert_int_equal(p[k], gen_byte(conf.gen_seed, j));
+		}
+	}
+	assert_int_equal(xpdk_sde_check(s), 0);
+	xpdk_sde_close(s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loopback_bursts_wrap_data_whole),
 		cmocka_unit_test(test_packet_split_over_small_buffers),
+		cmocka_unit_test(test_generator_stream_split_and_wrapped),
 		cmocka_unit_test(test_zero_length_descriptor_stops_h2c),
 		cmocka_unit_test(test_dma_outside_client_memory_stops_that_direction),
 	};
