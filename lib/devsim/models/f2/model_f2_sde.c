@@ -404,7 +404,7 @@ static int copy(struct sde_burst *b, uint64_t src, uint64_t dst, uint32_t n)
 		}
 		k = min3(n, sa, da);
 		touching(b, TOUCH_COPY, dp, k);
-		memcpy(dp, sp, k);
+		memmove(dp, sp, k); /* a client may hand the CL overlapping buffers */
 		src += k;
 		dst += k;
 		n -= k;
