@@ -199,6 +199,31 @@ void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev)
 	xpdk_vfu_server_dma_unpin(dev->server);
 }
 
+int xpdk_devsim_dma_hold(struct xpdk_devsim_dev *dev)
+{
+	if (!xpdk_pci_cfg_bus_master(&dev->cfg))
+		return dma_allowed(dev); /* the bus-master sentence */
+	return xpdk_vfu_server_dma_hold(dev->server);
+}
+
+int xpdk_devsim_dma_lookup(struct xpdk_devsim_dev *dev, struct xpdk_vfu_dma_cache *c, uint64_t iova,
+			   bool write, void **ptr, uint64_t *avail)
+{
+	/* injected DMA faults hit each access, as with xpdk_devsim_dma_map() */
+	if (dev->faults != NULL) {
+		int rc = xpdk_devsim_faults_dma(dev);
+
+		if (rc < 0)
+			return rc;
+	}
+	return xpdk_vfu_server_dma_lookup(dev->server, c, iova, write, ptr, avail);
+}
+
+void xpdk_devsim_dma_release(struct xpdk_devsim_dev *dev)
+{
+	xpdk_vfu_server_dma_release(dev->server);
+}
+
 int xpdk_devsim_dma_fd(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write, int *fd,
 		       uint64_t *offset)
 {

@@ -29,6 +29,7 @@
 
 #include "xpdk_common.h"
 #include "xpdk_pci_cfg.h"
+#include "xpdk_vfio_user.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -428,6 +429,38 @@ int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, 
  * @param dev the instance.
  */
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);
+
+/**
+ * Start a burst of zero-copy DMA (an engine working through a batch of descriptors): the
+ * client's memory stays mapped until xpdk_devsim_dma_release() (DMA_UNMAP and disconnects
+ * wait, as for a pin: keep bursts bounded), and xpdk_devsim_dma_lookup() translates addresses
+ * through the caller's window caches without a lock. Touch the memory only inside
+ * xpdk_devsim_dma_guarded(): the client may truncate it.
+ * @param dev the instance.
+ * @return 0 (held; release it), -EPERM when bus mastering is off, -ENOTCONN without a client
+ *         (not held).
+ */
+int xpdk_devsim_dma_hold(struct xpdk_devsim_dev *dev);
+/**
+ * Translate client address @p iova inside a hold: the local address and how many bytes from it
+ * lie in one window; a longer range continues with another lookup at @p iova + @p avail.
+ * @param dev the instance (held).
+ * @param c a window cache, zeroed at the hold; one per stream of addresses (source, destination,
+ *        records) keeps each hit a compare.
+ * @param iova the client address.
+ * @param write true when the model will write there.
+ * @param[out] ptr the local address.
+ * @param[out] avail bytes accessible from @p ptr (at least 1).
+ * @return 0; -EFAULT when @p iova is not in memory the client mapped for this direction, or an
+ *         injected DMA fault (faults=dma-fault, drawn per lookup).
+ */
+int xpdk_devsim_dma_lookup(struct xpdk_devsim_dev *dev, struct xpdk_vfu_dma_cache *c, uint64_t iova,
+			   bool write, void **ptr, uint64_t *avail);
+/**
+ * End a burst from xpdk_devsim_dma_hold(); its caches are stale from now on.
+ * @param dev the instance.
+ */
+void xpdk_devsim_dma_release(struct xpdk_devsim_dev *dev);
 
 /**
  * Client memory [@p iova, @p iova + @p len) as a file, for a model's own child process to map:

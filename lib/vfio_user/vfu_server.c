@@ -245,6 +245,16 @@ static struct dma_win *win_find(struct xpdk_vfu_server *s, uint64_t iova, uint64
 	return NULL;
 }
 
+/* Why window @p w (NULL: none) does not give a device access. */
+static const char *win_fault(const struct dma_win *w)
+{
+	if (w == NULL)
+		return "not in memory the client mapped";
+	if (w->vaddr == NULL)
+		return "mapped without an fd (no direct access)";
+	return "not mapped for this direction";
+}
+
 static void drop_client_state(struct xpdk_vfu_server *s)
 {
 	pthread_rwlock_wrlock(&s->lock);
@@ -261,28 +271,57 @@ static void drop_client_state(struct xpdk_vfu_server *s)
 	pthread_rwlock_unlock(&s->lock);
 }
 
-int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
-			    void **ptr)
+int xpdk_vfu_server_dma_hold(struct xpdk_vfu_server *s)
 {
-	struct dma_win *w;
-	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
-
 	pthread_rwlock_rdlock(&s->lock);
 	if (!atomic_load(&s->connected)) {
 		pthread_rwlock_unlock(&s->lock);
 		return xpdk_err(ENOTCONN, "no vfio-user client is connected");
 	}
-	w = win_find(s, iova, len);
-	if (w == NULL || w->vaddr == NULL || !(w->prot & need)) {
-		pthread_rwlock_unlock(&s->lock);
-		return xpdk_err(EFAULT, "DMA %s of %zu bytes at IOVA 0x%llx: %s",
-				write ? "write" : "read", len, (unsigned long long)iova,
-				w == NULL	   ? "not in memory the client mapped"
-				: w->vaddr == NULL ? "mapped without an fd (no direct access)"
-						   : "the client did not allow this direction");
-	}
+	return 0;
+}
+
+void xpdk_vfu_server_dma_release(struct xpdk_vfu_server *s)
+{
+	pthread_rwlock_unlock(&s->lock);
+}
+
+int xpdk_vfu_server_dma_find(struct xpdk_vfu_server *s, struct xpdk_vfu_dma_cache *c, uint64_t iova,
+			     bool write, void **ptr, uint64_t *avail)
+{
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+	const struct dma_win *w = win_find(s, iova, 1);
+
+	if (w == NULL || w->vaddr == NULL || !(w->prot & need))
+		return xpdk_err(EFAULT, "DMA %s at IOVA 0x%llx: %s", write ? "write" : "read",
+				(unsigned long long)iova, win_fault(w));
+	c->iova = w->iova;
+	c->size = w->size;
+	c->vaddr = w->vaddr;
+	c->prot = w->prot;
 	*ptr = w->vaddr + (iova - w->iova);
-	return 0; /* the read lock stays held until unpin */
+	*avail = w->size - (iova - w->iova);
+	return 0;
+}
+
+int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			    void **ptr)
+{
+	struct xpdk_vfu_dma_cache c = { 0 };
+	uint64_t avail = 0;
+	int rc = xpdk_vfu_server_dma_hold(s);
+
+	if (rc < 0)
+		return rc;
+	rc = xpdk_vfu_server_dma_find(s, &c, iova, write, ptr, &avail);
+	if (rc == 0 && len > avail)
+		rc = xpdk_err(EFAULT,
+			      "DMA %s of %zu bytes at IOVA 0x%llx: not in one window the client "
+			      "mapped",
+			      write ? "write" : "read", len, (unsigned long long)iova);
+	if (rc < 0)
+		pthread_rwlock_unlock(&s->lock);
+	return rc; /* on success the read lock stays held until unpin */
 }
 
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
@@ -321,16 +360,6 @@ static int dma_gone(uint64_t iova, size_t len, bool write)
 	    "DMA %s of %zu bytes at IOVA 0x%llx: the client's memory there is gone (the "
 	    "file behind it was truncated after DMA_MAP)",
 	    write ? "write" : "read", len, (unsigned long long)iova);
-}
-
-/* Why window @p w (NULL: none) does not give a device access. */
-static const char *win_fault(const struct dma_win *w)
-{
-	if (w == NULL)
-		return "not in memory the client mapped";
-	if (w->vaddr == NULL)
-		return "mapped without an fd (no direct access)";
-	return "not mapped for this direction";
 }
 
 /*

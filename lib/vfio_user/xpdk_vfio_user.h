@@ -548,6 +548,75 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);
 
 /**
+ * One DMA window remembered by xpdk_vfu_server_dma_lookup(), so that a run of accesses to the
+ * same buffers searches the client's windows once. Valid only while the server's windows are
+ * held (xpdk_vfu_server_dma_hold()); zero it before each hold. Members are private.
+ */
+struct xpdk_vfu_dma_cache {
+	uint64_t iova;	/**< first client address of the window */
+	uint64_t size;	/**< its length (0: nothing cached) */
+	uint8_t *vaddr; /**< its local address */
+	uint32_t prot;	/**< XPDK_VFU_DMA_F_READ / XPDK_VFU_DMA_F_WRITE */
+};
+
+/**
+ * Hold the client's DMA windows for a burst of zero-copy accesses: until
+ * xpdk_vfu_server_dma_release(), DMA_UNMAP and disconnects wait (as for a pin; keep bursts
+ * short), and xpdk_vfu_server_dma_lookup() translates addresses without a lock. Holds nest with
+ * pins. One lock acquisition per burst instead of one per access.
+ * @param s the server.
+ * @return 0 (held), or -ENOTCONN (not held).
+ */
+int xpdk_vfu_server_dma_hold(struct xpdk_vfu_server *s);
+
+/**
+ * End a hold from xpdk_vfu_server_dma_hold(); caches filled under it are stale from now on.
+ * @param s the server.
+ */
+void xpdk_vfu_server_dma_release(struct xpdk_vfu_server *s);
+
+/**
+ * Slow path of xpdk_vfu_server_dma_lookup(): search the windows and fill @p c.
+ * @param s the server (held).
+ * @param c the cache to fill.
+ * @param iova the client address.
+ * @param write true when the caller will write there.
+ * @param[out] ptr the local address of @p iova.
+ * @param[out] avail bytes from @p iova to the end of its window (at least 1).
+ * @return 0, or -EFAULT (the last-error sentence names the address and why).
+ */
+int xpdk_vfu_server_dma_find(struct xpdk_vfu_server *s, struct xpdk_vfu_dma_cache *c, uint64_t iova,
+			     bool write, void **ptr, uint64_t *avail);
+
+/**
+ * Translate client address @p iova under a hold (xpdk_vfu_server_dma_hold()): its local address
+ * and how many bytes from there lie in the same window (one local mapping); a range longer than
+ * that continues at the next lookup. A hit in @p c costs two compares, no lock, no search.
+ * @param s the server (held).
+ * @param c the caller's cache (zeroed at the hold).
+ * @param iova the client address.
+ * @param write true when the caller will write there.
+ * @param[out] ptr the local address of @p iova.
+ * @param[out] avail bytes accessible from @p ptr in that window (at least 1).
+ * @return 0, or -EFAULT when @p iova is not in a window the client mapped with an fd for this
+ *         direction. Touch the memory under xpdk_vfu_guarded(): the client may truncate it.
+ */
+static inline int xpdk_vfu_server_dma_lookup(struct xpdk_vfu_server *s,
+					     struct xpdk_vfu_dma_cache *c, uint64_t iova,
+					     bool write, void **ptr, uint64_t *avail)
+{
+	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
+	uint64_t at = iova - c->iova;
+
+	if (at < c->size && (c->prot & need)) {
+		*ptr = c->vaddr + at;
+		*avail = c->size - at;
+		return 0;
+	}
+	return xpdk_vfu_server_dma_find(s, c, iova, write, ptr, avail);
+}
+
+/**
  * The client's memory behind [@p iova, @p iova + @p len) as a file: a new descriptor (close-on-
  * exec, the caller closes it) and the offset of @p iova in it, so that another process (e.g. a
  * device model's child) can map exactly that memory. The range must lie in one window the client

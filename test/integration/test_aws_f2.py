@@ -4,15 +4,19 @@ PF), the AWS tools against their documented output (doc/man/fpga-tools.1), the
 load/clear/describe life cycle with the application PF's IDs changing, the mailbox's refusals,
 fault injection, the clock generator, and SDE loopback with data checked."""
 import json
+import mmap
 import os
 import re
 import socket
 import stat
+import struct
+import time
 
 import pytest
 
 from conftest import BUILD, run
 from devsim import Devsim
+from vfu_peer import Client
 
 TOOLS = os.path.join(BUILD, "app/fpga-tools/xpdk-fpga-tools")
 BENCH = os.path.join(BUILD, "app/xpdk-bench/xpdk-bench")
@@ -248,6 +252,68 @@ def test_sde_loopback_data_checked(tmp_path):
         assert [x["size"] for x in rows] == [64, 1000, 65536]
         assert all(x["packets"] > 2 * 64 for x in rows)
     finally:
+        d.stop()
+
+
+SDE_C2H, SDE_H2C, SDE_DM_STATUS, SDE_MD_ADDR_LO, SDE_MD_SIZE = 0x3400, 0x3a00, 0x204, 0x318, 0x320
+SDE_SW_RESET, SDE_WIN_PROD = 0x3000, 0xfc0
+
+
+def sde_transfer(c, win, src, dst, md):
+    """One 64-byte loopback packet from @src to @dst (metadata ring at @md), posted as XPDK's
+    driver posts it: descriptors stored in the windows, then the counts."""
+    c.write32(4, SDE_SW_RESET, 1)
+    c.write32(4, SDE_SW_RESET, 0)
+    c.write32(4, SDE_C2H + SDE_MD_ADDR_LO, md)
+    c.write32(4, SDE_C2H + SDE_MD_SIZE, 64 * 16)
+    win[0:16] = struct.pack("<IQI", 64, dst, 0)
+    win[0x1000:0x1020] = struct.pack("<IQIQQ", 64, src, 1, 0, 7)
+    struct.pack_into("<I", win, SDE_WIN_PROD, 1)
+    struct.pack_into("<I", win, 0x1000 + SDE_WIN_PROD, 1)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        h2c, c2h = c.read32(4, SDE_H2C + SDE_DM_STATUS), c.read32(4, SDE_C2H + SDE_DM_STATUS)
+        if h2c or c2h or c.read32(4, SDE_C2H + 0x108) == 1:  # an error, or COMP_COUNT 1
+            break
+        time.sleep(0.01)
+    return h2c, c2h
+
+
+def test_sde_survives_client_memory_truncated_under_a_transfer(tmp_path):
+    # The client shrinks the file behind its DMA memory after DMA_MAP: the SDE's burst faults
+    # under the SIGBUS guard, the direction whose memory vanished reports a data-mover response
+    # error, and xpdk-devsim lives on.
+    d = start(tmp_path, "afi=" + SDE)
+    a, b = os.memfd_create("dma-a"), os.memfd_create("dma-b")
+    try:
+        c = Client(d.sock("f20-00.0"))
+        _, _, off, fd = c.region_info(4)
+        win = mmap.mmap(fd, 0x2000, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE,
+                        offset=off)
+        os.ftruncate(a, 4096)
+        os.ftruncate(b, 2 * 4096)
+        c.dma_map(0x100000, 4096, a)
+        c.dma_map(0x200000, 2 * 4096, b)
+        c.bus_master()
+        # memory in place: the packet goes through, no error
+        os.pwrite(a, bytes(range(64)), 0)
+        assert sde_transfer(c, win, 0x100000, 0x200000, 0x201000) == (0, 0)
+        assert os.pread(b, 64, 0) == bytes(range(64))
+        # the H2C source vanished
+        os.ftruncate(a, 0)
+        assert sde_transfer(c, win, 0x100000, 0x200000, 0x201000) == (1, 0), d.output()
+        # the C2H destination vanished (the source is readable)
+        os.ftruncate(a, 4096)
+        os.ftruncate(b, 0)
+        assert sde_transfer(c, win, 0x100000, 0x200000, 0x201000) == (0, 1), d.output()
+        assert d.proc.poll() is None, d.output()
+        assert c.read32(4, 0x3004) == 0x10001  # SDE_INFO: still answering
+        win.close()
+        os.close(fd)
+        c.close()
+    finally:
+        os.close(a)
+        os.close(b)
         d.stop()
 
 

@@ -1283,6 +1283,74 @@ static void test_server_dma_survives_client_memory_truncated(void **state)
 	close(mfd);
 }
 
+struct touch_arg {
+	volatile uint8_t *p;
+	uint8_t v;
+};
+
+static void touch_fn(void *arg)
+{
+	struct touch_arg *t = arg;
+
+	t->v = *t->p;
+}
+
+/* A burst: one hold, lookups through a cache (hits, a miss to the next window, the bytes left
+ * in a window, the direction checked), and a guarded access to memory the client truncated
+ * under the hold fails with -EFAULT; the server serves on after the release. */
+static void test_dma_hold_lookup_through_a_cache(void **state)
+{
+	const uint32_t rw = XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE;
+	int fd_a = memfd_create("dma-a", MFD_CLOEXEC), fd_b = memfd_create("dma-b", MFD_CLOEXEC);
+	struct xpdk_vfu_dma_cache c = { 0 };
+	struct touch_arg t;
+	uint64_t avail = 0;
+	void *pa = NULL, *pb = NULL;
+	uint8_t *a;
+	struct pair p;
+
+	(void)state;
+	assert_int_equal(ftruncate(fd_a, 0x2000), 0);
+	assert_int_equal(ftruncate(fd_b, 0x2000), 0);
+	a = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_a, 0);
+	assert_true(a != MAP_FAILED);
+	start_pair(&p);
+	assert_int_equal(xpdk_vfu_client_dma_map_fd(p.client, 0x60000000, 0x2000, fd_a, 0, rw), 0);
+	assert_int_equal(
+	    xpdk_vfu_client_dma_map_fd(p.client, 0x60002000, 0x2000, fd_b, 0, XPDK_VFU_DMA_F_READ),
+	    0);
+	assert_int_equal(xpdk_vfu_server_dma_hold(p.srv), 0);
+	assert_int_equal(xpdk_vfu_server_dma_lookup(p.srv, &c, 0x60000010, true, &pa, &avail), 0);
+	assert_non_null(pa);
+	assert_int_equal(avail, 0x2000 - 0x10);
+	*(volatile uint8_t *)pa = 0x5a;
+	assert_int_equal(a[0x10], 0x5a); /* the client's memory, not a copy */
+	/* a hit: same window, further on */
+	assert_int_equal(xpdk_vfu_server_dma_lookup(p.srv, &c, 0x60001fff, false, &pa, &avail), 0);
+	assert_int_equal(avail, 1);
+	/* the next window: another mapping, read-only for the device */
+	assert_int_equal(xpdk_vfu_server_dma_lookup(p.srv, &c, 0x60002000, false, &pb, &avail), 0);
+	assert_int_equal(avail, 0x2000);
+	assert_int_equal(xpdk_vfu_server_dma_lookup(p.srv, &c, 0x60002008, true, &pb, &avail),
+			 -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "not mapped for this direction"));
+	assert_int_equal(xpdk_vfu_server_dma_lookup(p.srv, &c, 0x60004000, false, &pb, &avail),
+			 -EFAULT);
+	assert_non_null(strstr(xpdk_strerror_last(), "not in memory the client mapped"));
+	/* the client truncates its file under the hold: a guarded access fails, nothing dies */
+	assert_int_equal(xpdk_vfu_server_dma_lookup(p.srv, &c, 0x60001000, false, &pa, &avail), 0);
+	assert_int_equal(ftruncate(fd_a, 0), 0);
+	t.p = pa;
+	assert_int_equal(xpdk_vfu_guarded(touch_fn, &t, NULL), -EFAULT);
+	xpdk_vfu_server_dma_release(p.srv);
+	assert_int_equal(ftruncate(fd_a, 0x2000), 0);
+	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x60000000, "ok", 2), 0);
+	stop_pair(&p);
+	munmap(a, 0x2000);
+	close(fd_a);
+	close(fd_b);
+}
+
 static void test_irq_fd_must_be_an_eventfd_and_never_blocks(void **state)
 {
 	struct vfio_irq_set set = { .argsz = sizeof(set),
@@ -1366,6 +1434,7 @@ int main(void)
 		cmocka_unit_test(test_client_says_what_a_path_is_when_it_is_not_a_socket),
 		cmocka_unit_test(test_server_leaves_a_live_socket_and_other_files_alone),
 		cmocka_unit_test(test_server_dma_survives_client_memory_truncated),
+		cmocka_unit_test(test_dma_hold_lookup_through_a_cache),
 		cmocka_unit_test(test_irq_fd_must_be_an_eventfd_and_never_blocks),
 	};
 

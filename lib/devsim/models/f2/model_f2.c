@@ -25,10 +25,18 @@
 #include "model_f2.h"
 #include "xpdk_devsim.h"
 
-#define SDE_BATCH     32
-#define SPIN_NS	      20000000ull /* keep polling the SDE this long after its last work */
-#define MAX_SLEEP_NS  1000000ull  /* then poll it at least this often */
-#define WORK_SLICE_NS 1000000ull  /* return to the device thread's loop this often */
+/*
+ * The device thread polls a cl_sde slot adaptively, as DPDK's dma_skeleton polls its ring:
+ * without sleeping while work arrives and for SPIN_NS after the last, then in naps of NAP_NS
+ * (a CPU shared with other work gets it back, and a thread that slept is scheduled at once
+ * when it wakes) until NAP_UNTIL_NS, then less and less often, at least every MAX_SLEEP_NS.
+ */
+#define SDE_BATCH     XPDK_SDE_DESC_DEPTH /* descriptors per burst: the whole ring */
+#define SPIN_NS	      100000ull
+#define NAP_NS	      20000ull
+#define NAP_UNTIL_NS  20000000ull
+#define MAX_SLEEP_NS  1000000ull
+#define WORK_SLICE_NS 1000000ull /* return to the device thread's loop this often */
 #define CL_MEM_OFF    0x4000
 #define CL_MEM_SIZE   (64ull << 20)
 
@@ -346,8 +354,11 @@ static uint64_t f2_work(struct xpdk_devsim_dev *dev)
 				idle = now - f->slot[s].sde.idle_since_ns < idle
 					   ? now - f->slot[s].sde.idle_since_ns
 					   : idle;
-		/* busy: run again at once; idle: poll less often the longer it stays idle */
-		idle = idle < SPIN_NS ? 0 : idle / 8 > MAX_SLEEP_NS ? MAX_SLEEP_NS : idle / 8;
+		/* busy: run again at once; idle: nap, then poll less often the longer it idles */
+		idle = idle < SPIN_NS		 ? 0
+		       : idle < NAP_UNTIL_NS	 ? NAP_NS
+		       : idle / 8 > MAX_SLEEP_NS ? MAX_SLEEP_NS
+						 : idle / 8;
 		next = idle < next ? idle : next;
 	}
 	return next;

@@ -119,7 +119,8 @@ struct sde_dir {
 	uint32_t completed, pkt_cnt, limit_base;
 	uint32_t md_lo, md_hi, md_size, md_rd, md_wr; /* C2H */
 	/* engine */
-	uint32_t ci;	    /* descriptors taken from the window */
+	uint32_t fetched;   /* descriptors copied from the window into the descriptor RAM */
+	uint32_t ci;	    /* descriptors consumed (fetched - ci are waiting in the RAM) */
 	uint32_t done_desc; /* descriptor in progress: bytes moved so far */
 	bool dirty;	    /* counters changed since the last write-back */
 };
@@ -127,6 +128,10 @@ struct sde_dir {
 struct f2_sde {
 	volatile uint8_t *c2h_win, *h2c_win; /* shared with the client */
 	struct sde_dir c2h, h2c;
+	/* the descriptor RAM: each descriptor is copied out of its window once, when its
+	 * producer count covers it, and used from here (the client cannot change it after) */
+	struct xpdk_sde_c2h_desc c2h_ram[XPDK_SDE_DESC_DEPTH];
+	struct xpdk_sde_h2c_desc h2c_ram[XPDK_SDE_DESC_DEPTH];
 	bool reset_held;
 	uint32_t srm_ctl, gp_cfg, atg_ctl, atg_data, atg_size;
 	uint32_t atg_left, atg_seq; /* generator: bytes left of the current packet, word count */
@@ -137,8 +142,9 @@ struct f2_sde {
 void xpdk_f2m_sde_reset(struct f2_sde *s);
 uint32_t xpdk_f2m_sde_read(struct f2_sde *s, uint64_t off);
 void xpdk_f2m_sde_write(struct f2_sde *s, uint64_t off, uint32_t val);
-/* Move data for up to @p budget descriptors; @return descriptors completed, or -1 on a client
- * DMA fault (the engine stopped with an error status). */
+/* Move data for up to @p budget descriptors in one burst (one hold of the client's memory, one
+ * guarded run, one status write-back per direction); @return descriptors completed, or -1 when
+ * a direction stopped with an error status (a bad descriptor or a client DMA fault). */
 int xpdk_f2m_sde_run(struct xpdk_devsim_dev *app, struct f2_sde *s, unsigned int budget);
 
 /* ---- one slot and the model ---- */
