@@ -595,7 +595,7 @@ def test_init_and_release_json(kernel):
                    "owner": "nobody:root", "uid": NOBODY, "gid": 0}
     doc = json.loads(xio("release", "-d", "0000:00:04.0", "--json", env=kernel.env).stdout)
     assert doc == {"address": "0000:00:04.0", "previous_driver": "edu_kmod", "iommu_group": 3,
-                   "restored_driver": "edu_kmod"}
+                   "restored_driver": "edu_kmod", "vfs_disabled": 0}
 
 
 def test_init_without_d_takes_the_one_accelerator_outside_vfio_pci(kernel):
