@@ -57,17 +57,19 @@ bad:
 }
 
 /* The 16 bytes of a canonical UUID, in text order (the kernel's uuid_t). */
-static void uuid_bytes(const char *canon, uint8_t out[UUID_BYTES])
+static void uuid_bytes(const char canon[XPDK_PCI_UUID_LEN], uint8_t out[UUID_BYTES])
 {
 	size_t n = 0;
 
-	for (size_t i = 0; canon[i] != '\0' && n < UUID_BYTES; i++) {
-		char pair[3] = { canon[i], canon[i + 1], '\0' };
+	for (size_t i = 0; i + 1 < XPDK_PCI_UUID_LEN - 1 && n < UUID_BYTES; i += 2) {
+		char pair[3];
 
 		if (canon[i] == '-')
-			continue;
+			i++;
+		pair[0] = canon[i];
+		pair[1] = canon[i + 1];
+		pair[2] = '\0';
 		out[n++] = (uint8_t)strtoul(pair, NULL, 16);
-		i++;
 	}
 }
 
@@ -168,7 +170,7 @@ static int open_pf(const struct xpdk_pci_func *f, int *cont, int *grp)
 
 int xpdk_pci_vfio_set_vf_token(const char *pf, const char *vf_token)
 {
-	char canon[XPDK_PCI_UUID_LEN];
+	char canon[XPDK_PCI_UUID_LEN] = "";
 	struct {
 		struct vfio_device_feature hdr;
 		uint8_t uuid[UUID_BYTES];
@@ -416,7 +418,7 @@ int xpdk_pci_sriov_enable(const char *pf, unsigned int num_vfs, const char *vf_t
 		goto undo;
 	for (unsigned int i = 0; i < info->num_vfs; i++) {
 		struct xpdk_pci_vf *vf = &info->vfs[i];
-		struct xpdk_pci_bind_info b;
+		struct xpdk_pci_bind_info b = { 0 };
 
 		rc = vf_addr(f.addr, i, vf->addr);
 		if (rc == 0)
