@@ -17,6 +17,7 @@ set -u
 
 build=${1:?usage: guest-sriov.sh BUILD_DIR}
 xio=$build/app/xpdk-io/xpdk-io
+online=$build/test/vm/nvme_vf_online
 n=0
 failed=0
 
@@ -38,6 +39,11 @@ sysfs_driver() {
 }
 param=/sys/module/vfio_pci/parameters/enable_sriov
 run=/run/xpdk/pci
+
+hp=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+echo 64 >$hp
+[ "$(cat $hp)" -ge 32 ]
+ok $? "hugepages reserved ($(cat $hp) x 2 MiB, for the PF's admin queue)"
 
 # QEMU's nvme PF: 1b36:0010 with an SR-IOV capability
 pf=
@@ -111,6 +117,40 @@ ok $? "with the token, $vf0's BAR0 CSTS reads 0x00000002 (offline secondary cont
 out=$("$xio" -d "$vf0" --vf-token "$token" --json peek -w 64 0x0 2>&1)
 echo "$out" | grep -q '"value":"0x0000000000000000"'
 ok $? "with the token, $vf0's BAR0 CAP reads 0 while offline (QEMU 7.2's nvme)" "$out"
+
+# --- the PF brings VF 0's secondary controller online ------------------------------------------
+# Opening and closing the PF resets it (FLR), and QEMU 7.2 then drops the VFs: turn the PF's
+# reset methods off for this, and back on afterwards
+methods=$(cat "$dev/reset_method")
+echo >"$dev/reset_method"
+[ -z "$(cat "$dev/reset_method")" ]
+ok $? "$pf's reset methods are off (QEMU 7.2 drops VFs on a PF reset)" "$(cat "$dev/reset_method")"
+out=$("$online" -l 0 --vfio-vf-token="$token" -- "$pf" 1 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+[ $rc -eq 0 ] && echo "$out" | grep -q "^secondary controller [0-9]*: VF 1, online, 2 queues, 1 interrupts$" &&
+	echo "$out" | grep -q "^secondary controller [0-9]*: VF 2, offline, 0 queues, 0 interrupts$"
+ok $? "nvme_vf_online (lib/dev on the PF, admin queue, Virtualization Management) brought VF 1's controller online, VF 2's stays offline" \
+	"exit $rc"
+[ "$(cat "$dev/sriov_numvfs")" = 2 ] && [ "$(sysfs_driver "$vf0")" = vfio-pci ]
+ok $? "the VFs survived the PF's open and close (sriov_numvfs 2, $vf0 on vfio-pci)"
+out=$("$xio" -d "$vf0" --vf-token "$token" --json peek -w 64 0x0 2>&1)
+cap=$(echo "$out" | sed -n 's/.*"value":"\(0x[0-9a-f]*\)".*/\1/p')
+[ -n "$cap" ] && [ $(((cap >> 37) & 1)) = 1 ] && [ $((cap & 0xffff)) -gt 0 ]
+ok $? "online, $vf0's BAR0 CAP reads ${cap:-nothing}: NVM command set (bit 37), MQES $((${cap:-0} & 0xffff))" "$out"
+out=$("$xio" -d "$vf0" --vf-token "$token" peek -w 32 0x8 2>&1)
+[ "$out" = 0x00010400 ]
+ok $? "online, $vf0's BAR0 VS reads 0x00010400 (NVMe 1.4)" "$out"
+out=$("$xio" -d "$vf0" --vf-token "$token" peek -w 32 0x1c 2>&1)
+[ "$out" = 0x00000000 ]
+ok $? "online, $vf0's BAR0 CSTS reads 0 (no fatal status, not enabled)" "$out"
+vf1=$2
+out=$("$xio" -d "$vf1" --vf-token "$token" peek -w 32 0x1c 2>&1)
+[ "$out" = 0x00000002 ]
+ok $? "$vf1, still offline, reads CSTS 0x00000002" "$out"
+echo "$methods" >"$dev/reset_method"
+[ -n "$methods" ] && [ "$(cat "$dev/reset_method")" = "$methods" ]
+ok $? "$pf's reset methods are back as they were ($methods)" "$(cat "$dev/reset_method")"
 
 # --- without the token, and with a wrong one -------------------------------------------------
 dmesg -c >/dev/null
