@@ -11,8 +11,9 @@
 # lib/dev opens a VF with the token (xpdk-io --vf-token) and reads its config space and BAR0;
 # without the token, and with a wrong one, the open fails saying so (and the kernel said the
 # same in dmesg); `xpdk-io release` turns the VFs off and gives the PF back. Then once more
-# with vfio-pci loaded without enable_sriov: init -e turns the parameter on, with a token the
-# user chose, and release turns it off again.
+# with vfio-pci loaded without enable_sriov and the kernel's VF autoprobe off: init -e turns the
+# parameter on, binds the VF itself, with a token the user chose, and release turns the
+# parameter off again.
 set -u
 
 build=${1:?usage: guest-sriov.sh BUILD_DIR}
@@ -148,9 +149,10 @@ vf1=$2
 out=$("$xio" -d "$vf1" --vf-token "$token" peek -w 32 0x1c 2>&1)
 [ "$out" = 0x00000002 ]
 ok $? "$vf1, still offline, reads CSTS 0x00000002" "$out"
-echo "$methods" >"$dev/reset_method"
-[ -n "$methods" ] && [ "$(cat "$dev/reset_method")" = "$methods" ]
-ok $? "$pf's reset methods are back as they were ($methods)" "$(cat "$dev/reset_method")"
+# the kernel's default set: with VFs on the PF's bus, a bus reset is no longer one of them
+echo default >"$dev/reset_method"
+[ -n "$(cat "$dev/reset_method")" ]
+ok $? "$pf's reset methods are the kernel's default again ($(cat "$dev/reset_method"))"
 
 # --- without the token, and with a wrong one -------------------------------------------------
 dmesg -c >/dev/null
@@ -194,6 +196,10 @@ ok $? "$pf is back as before: no driver, no override, no state files" \
 	"driver: $(sysfs_driver "$pf")" "override: $(cat "$dev/driver_override")" "$(ls $run 2>&1)"
 [ "$(cat $param)" = Y ]
 ok $? "enable_sriov stays Y (it was on before init)"
+echo default >"$dev/reset_method"
+[ "$(cat "$dev/reset_method")" = "$methods" ]
+ok $? "without VFs, $pf's default reset methods are those it started with ($methods)" \
+	"$(cat "$dev/reset_method")"
 
 # --- once more, vfio-pci without enable_sriov, a token of the user's, one VF -----------------
 rmmod vfio-pci 2>/dev/null
@@ -201,6 +207,8 @@ out=$(modprobe -d "${XPDK_VM_MODROOT:-/}" vfio-pci 2>&1)
 [ $? -eq 0 ] && [ "$(cat $param)" = N ]
 ok $? "vfio-pci reloaded without enable_sriov (N)" "$out"
 mine=6f1d2c3b-4a59-4e87-9d6c-0b1a2f3e4d5c
+# and with the kernel's autoprobe of new VFs off: init -e binds them itself
+echo 0 >"$dev/sriov_drivers_autoprobe"
 out=$("$xio" init -e --num-vfs 1 --vf-token "$mine" -d "$pf" nobody --json 2>&1)
 ok $? "xpdk-io init -e --num-vfs 1 --vf-token UUID -d $pf nobody --json" "$out"
 echo "$out" | grep -q "\"vf_token\":\"$mine\"" &&
@@ -210,6 +218,10 @@ echo "$out" | grep -q "\"vf_token\":\"$mine\"" &&
 ok $? "init -e turned enable_sriov on, set the given token and enabled 1 VF" "$out" \
 	"enable_sriov: $(cat $param)"
 vf=$(basename "$(readlink "$dev/virtfn0" 2>/dev/null)" 2>/dev/null)
+[ -n "$vf" ] && [ "$(sysfs_driver "$vf")" = vfio-pci ]
+ok $? "with sriov_drivers_autoprobe 0, init -e bound ${vf:-the VF} to vfio-pci itself" \
+	"driver: $(sysfs_driver "$vf")"
+echo 1 >"$dev/sriov_drivers_autoprobe"
 out=$("$xio" -d "$vf" --vf-token "$mine" -r 7 peek -w 32 0x0 2>&1)
 [ "$out" = 0x00101b36 ]
 ok $? "with the user's token, $vf reads 0x00101b36" "$out"
