@@ -199,7 +199,8 @@ static int check_pci(const struct io_opts *o, const struct io_target *t)
 }
 
 /* EAL for kernel VFIO: no hugepages (MMIO needs none), one lcore, no telemetry socket;
- * XPDK_EAL_ARGS replaces it. */
+ * XPDK_EAL_ARGS replaces it. --vf-token becomes EAL's --vfio-vf-token, which rte_vfio passes to
+ * the kernel with the device's name. */
 static int start_env(const struct io_opts *o)
 {
 	static char args[1024];
@@ -212,6 +213,12 @@ static int start_env(const struct io_opts *o)
 	for (char *save = NULL, *tok = strtok_r(args, " \t", &save);
 	     tok != NULL && argc < MAX_EAL_ARGS; tok = strtok_r(NULL, " \t", &save))
 		argv[argc++] = tok;
+	if (o->vf_token != NULL && argc < MAX_EAL_ARGS) {
+		static char token_arg[64];
+
+		snprintf(token_arg, sizeof(token_arg), "--vfio-vf-token=%s", o->vf_token);
+		argv[argc++] = token_arg;
+	}
 	argv[argc] = NULL;
 	rc = xpdk_env_init(argc, argv);
 	if (rc < 0)

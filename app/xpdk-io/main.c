@@ -6,11 +6,11 @@
  * xpdk-io: the CSR tool, with the command line of OPAE's opae.io.
  *
  *   xpdk-io ls [-v VID:DID] [--all]
- *   xpdk-io init [-d ADDR] USER[:GROUP]
+ *   xpdk-io init [-d ADDR] [-e [--num-vfs N] [--vf-token UUID]] USER[:GROUP]
  *   xpdk-io release [-d ADDR]
  *   xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u]
- *   xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w WIDTH]
- *   xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w WIDTH]
+ *   xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w WIDTH] [--vf-token UUID]
+ *   xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w WIDTH] [--vf-token UUID]
  *   xpdk-io [-d ADDR] [-r REGION] [script] SCRIPT ARGS...   (io_py.c)
  *   xpdk-io [-d ADDR] [-r REGION]                            (interactive, io_py.c)
  *
@@ -37,7 +37,7 @@ struct io_command {
 
 static const char general_help[] =
     "Usage: xpdk-io ls [-v VID:DID] [--all] [--json]\n"
-    "       xpdk-io init [-d ADDR] USER[:GROUP] [--json]\n"
+    "       xpdk-io init [-d ADDR] [-e [--num-vfs N] [--vf-token UUID]] USER[:GROUP] [--json]\n"
     "       xpdk-io release [-d ADDR] [--json]\n"
     "       xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u] [--json]\n"
     "       xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w 8|16|32|64] [--json]\n"
@@ -51,6 +51,8 @@ static const char general_help[] =
     "                      of a devsim device (edu0: $XPDK_DEVSIM_DIR/edu0.sock); without -d,\n"
     "                      the one device present (see 'xpdk-io ls')\n"
     "  -r, --region N      region (BAR) index, default 0\n"
+    "      --vf-token UUID the VF token of an SR-IOV VF whose PF is on vfio-pci (walk, peek,\n"
+    "                      poke; EAL's --vfio-vf-token)\n"
     "      --json          machine-readable output (errors too, on stdout)\n"
     "  -h, --help          this text; 'xpdk-io COMMAND -h' for a command\n"
     "\n"
@@ -75,20 +77,30 @@ static const struct io_command commands[] = {
 	  "  -v, --viddid VID:DID  only devices with these IDs (hex; either may be empty or *)\n"
 	  "      --all             every PCI function, accelerator or not\n"
 	  "      --json            one JSON document\n" },
-	{ "init", io_cmd_init, "d", 1, 1,
-	  "Usage: xpdk-io init [-d ADDR] USER[:GROUP] [--json]\n"
+	{ "init", io_cmd_init, "deNT", 1, 1,
+	  "Usage: xpdk-io init [-d ADDR] [-e [--num-vfs N] [--vf-token UUID]] USER[:GROUP] "
+	  "[--json]\n"
 	  "\n"
 	  "Bind PCI function ADDR to vfio-pci and give its /dev/vfio/GROUP file to USER (and "
 	  "GROUP,\n"
 	  "default USER's group), so that USER can use it without root. Records the driver it had\n"
 	  "so that 'xpdk-io release' restores it. Needs root. Without -d: the one accelerator not\n"
-	  "yet bound to vfio-pci.\n" },
+	  "yet bound to vfio-pci.\n"
+	  "\n"
+	  "  -e, --enable-sriov  also give ADDR (an SR-IOV physical function) its VFs: turn on\n"
+	  "                      vfio-pci's enable_sriov, set the PF's VF token, enable the VFs\n"
+	  "                      and bind each to vfio-pci for USER; prints the token, which the\n"
+	  "                      VFs' users give with --vf-token (EAL: --vfio-vf-token)\n"
+	  "      --num-vfs N     with -e: enable N VFs (default: all, TotalVFs)\n"
+	  "      --vf-token UUID with -e: the VF token to set (default: a random one)\n" },
 	{ "release", io_cmd_release, "d", 0, 0,
 	  "Usage: xpdk-io release [-d ADDR] [--json]\n"
 	  "\n"
 	  "Unbind PCI function ADDR from vfio-pci and give it back to the driver it had before\n"
-	  "'xpdk-io init'. Needs root. Without -d: the one accelerator bound to vfio-pci.\n" },
-	{ "walk", io_cmd_walk, "dru", 0, 1,
+	  "'xpdk-io init'. A physical function's SR-IOV VFs are turned off first (refused while\n"
+	  "one is in use), and vfio-pci's enable_sriov back off if 'init -e' turned it on.\n"
+	  "Needs root. Without -d: the one accelerator bound to vfio-pci.\n" },
+	{ "walk", io_cmd_walk, "druT", 0, 1,
 	  "Usage: xpdk-io [-d ADDR] [-r REGION] walk [OFFSET] [-u] [--json]\n"
 	  "\n"
 	  "Walk the Device Feature List of the region. Without OFFSET on region 0, the whole\n"
@@ -96,20 +108,23 @@ static const struct io_command commands[] = {
 	  "indented); with OFFSET, the one chain starting there (NEXT until EOL). A broken list\n"
 	  "prints what was walked, then the error, and exits with 1.\n"
 	  "\n"
-	  "  -u, --show-uuid   show each feature's GUID\n" },
-	{ "peek", io_cmd_peek, "drw", 1, 1,
+	  "  -u, --show-uuid   show each feature's GUID\n"
+	  "      --vf-token UUID  the VF token of an SR-IOV VF whose PF is on vfio-pci\n" },
+	{ "peek", io_cmd_peek, "drwT", 1, 1,
 	  "Usage: xpdk-io [-d ADDR] [-r REGION] peek OFFSET [-w 8|16|32|64] [--json]\n"
 	  "\n"
 	  "Read the register at OFFSET of the region and print it as 0x followed by WIDTH/4 hex\n"
 	  "digits. OFFSET must be a multiple of the access size.\n"
 	  "\n"
-	  "  -w, --width BITS   access width, default 64\n" },
-	{ "poke", io_cmd_poke, "drw", 2, 2,
+	  "  -w, --width BITS   access width, default 64\n"
+	  "      --vf-token UUID  the VF token of an SR-IOV VF whose PF is on vfio-pci\n" },
+	{ "poke", io_cmd_poke, "drwT", 2, 2,
 	  "Usage: xpdk-io [-d ADDR] [-r REGION] poke OFFSET VALUE [-w 8|16|32|64] [--json]\n"
 	  "\n"
 	  "Write VALUE to the register at OFFSET of the region. VALUE must fit in WIDTH bits.\n"
 	  "\n"
-	  "  -w, --width BITS   access width, default 64\n" },
+	  "  -w, --width BITS   access width, default 64\n"
+	  "      --vf-token UUID  the VF token of an SR-IOV VF whose PF is on vfio-pci\n" },
 };
 
 static const struct option longopts[] = {
@@ -119,6 +134,9 @@ static const struct option longopts[] = {
 	{ "viddid", required_argument, NULL, 'v' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "show-uuid", no_argument, NULL, 'u' },
+	{ "enable-sriov", no_argument, NULL, 'e' },
+	{ "num-vfs", required_argument, NULL, 'N' },
+	{ "vf-token", required_argument, NULL, 'T' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -174,8 +192,9 @@ static const struct io_command *find_command(const char *name)
 
 static bool takes_value(const char *arg)
 {
-	static const char *const with_value[] = { "-d",	      "-r",	  "-w",	     "-v",
-						  "--device", "--region", "--width", "--viddid" };
+	static const char *const with_value[] = { "-d",	       "-r",	    "-w",      "-v",
+						  "--device",  "--region",  "--width", "--viddid",
+						  "--num-vfs", "--vf-token" };
 
 	for (size_t i = 0; i < XPDK_ARRAY_SIZE(with_value); i++)
 		if (strcmp(arg, with_value[i]) == 0)
@@ -216,7 +235,7 @@ static const char *option_name(int c)
 	for (const struct option *lo = longopts; lo->name != NULL; lo++) {
 		if (lo->val != c)
 			continue;
-		if (c == 'a')
+		if (strchr("aNT", c) != NULL) /* long only */
 			snprintf(buf, sizeof(buf), "--%s", lo->name);
 		else
 			snprintf(buf, sizeof(buf), "-%c/--%s", c, lo->name);
@@ -242,7 +261,7 @@ static int parse_options(int argc, char **argv, const struct io_command *cmd, st
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:r:w:v:auh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:r:w:v:aueh", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			const char *bad = argv[optind - 1];
 
@@ -281,10 +300,32 @@ static int parse_options(int argc, char **argv, const struct io_command *cmd, st
 		case 'u':
 			o->show_uuid = true;
 			break;
+		case 'e':
+			o->enable_sriov = true;
+			break;
+		case 'N':
+			if (parse_uint(o, "--num-vfs", optarg, XPDK_PCI_MAX_VFS, &v) != 0)
+				return IO_EXIT_USAGE;
+			if (v == 0)
+				return io_fail(
+				    o, IO_EXIT_USAGE,
+				    "--num-vfs 0 enables no VF: give 1 or more, or leave "
+				    "it out for all");
+			o->num_vfs = (unsigned int)v;
+			break;
+		case 'T':
+			if (xpdk_pci_uuid_parse(optarg, NULL) < 0)
+				return io_fail(o, IO_EXIT_USAGE, "--vf-token: %s",
+					       xpdk_strerror_last());
+			o->vf_token = optarg;
+			break;
 		default: /* --json and -h were seen before */
 			break;
 		}
 	}
+	if (strcmp(cmd->name, "init") == 0 && !o->enable_sriov && (o->num_vfs || o->vf_token))
+		return io_fail(o, IO_EXIT_USAGE, "%s goes with -e (enable SR-IOV)",
+			       o->num_vfs ? "--num-vfs" : "--vf-token");
 	/* getopt moved the non-options to the end, in order: the command word comes first */
 	o->pos = argv + optind + 1;
 	o->npos = argc - optind - 1;

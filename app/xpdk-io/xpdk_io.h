@@ -37,11 +37,14 @@ struct io_opts {
 	bool region_set;
 	unsigned int width; /**< -w, default 64 */
 	bool width_set;
-	const char *viddid; /**< ls -v */
-	bool all;	    /**< ls --all */
-	bool show_uuid;	    /**< walk -u */
-	bool json;	    /**< --json */
-	char **pos;	    /**< positional arguments after the command */
+	const char *viddid;   /**< ls -v */
+	bool all;	      /**< ls --all */
+	bool show_uuid;	      /**< walk -u */
+	bool enable_sriov;    /**< init -e */
+	unsigned int num_vfs; /**< init --num-vfs, 0: all */
+	const char *vf_token; /**< init -e --vf-token; walk/peek/poke: EAL's --vfio-vf-token */
+	bool json;	      /**< --json */
+	char **pos;	      /**< positional arguments after the command */
 	int npos;
 };
 

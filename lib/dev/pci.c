@@ -5,7 +5,7 @@
 /*
  * PCI functions through sysfs: enumeration, pci.ids descriptions, and the vfio-pci bind/release
  * dance (driver_override, unbind, drivers_probe) with the previous driver recorded under
- * $XPDK_RUN_DIR so that release can restore it.
+ * $XPDK_RUN_DIR so that release can restore it. SR-IOV on top of it is in pci_sriov.c.
  */
 
 #include <ctype.h>
@@ -22,19 +22,20 @@
 #include <unistd.h>
 
 #include "xpdk_env.h"
+#include "pci_priv.h"
 #include "xpdk_pci.h"
 
 #define BIND_TIMEOUT_MS 5000
 #define VFIO_DRIVER	"vfio-pci"
 
-static const char *env_or(const char *name, const char *def)
+const char *xpdk_pci_env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
 
 	return v != NULL && v[0] != '\0' ? v : def;
 }
 
-static void dev_path(char *buf, size_t len, const char *addr, const char *attr)
+void xpdk_pci_path(char *buf, size_t len, const char *addr, const char *attr)
 {
 	snprintf(buf, len, "%s/bus/pci/devices/%s%s%s", xpdk_sysfs_root(), addr, attr ? "/" : "",
 		 attr ? attr : "");
@@ -67,7 +68,7 @@ int xpdk_pci_addr_parse(const char *s, char canon[XPDK_PCI_ADDR_LEN])
 }
 
 /* Read a small sysfs attribute, without the trailing newline. */
-static int read_attr(const char *path, char *buf, size_t len)
+int xpdk_pci_attr_read(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -84,7 +85,7 @@ static int read_attr(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_attr(const char *path, const char *val)
+int xpdk_pci_attr_write(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	size_t len = strlen(val);
@@ -107,20 +108,20 @@ static uint32_t read_hex(const char *addr, const char *attr)
 {
 	char path[PATH_MAX], buf[32];
 
-	dev_path(path, sizeof(path), addr, attr);
-	if (read_attr(path, buf, sizeof(buf)) < 0)
+	xpdk_pci_path(path, sizeof(path), addr, attr);
+	if (xpdk_pci_attr_read(path, buf, sizeof(buf)) < 0)
 		return 0;
 	return (uint32_t)strtoul(buf, NULL, 16);
 }
 
 /* Basename of the symlink @p attr of the function, or "" when there is none. */
-static void read_link_name(const char *addr, const char *attr, char *out, size_t len)
+void xpdk_pci_link_name(const char *addr, const char *attr, char *out, size_t len)
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	ssize_t n;
 	const char *base;
 
-	dev_path(path, sizeof(path), addr, attr);
+	xpdk_pci_path(path, sizeof(path), addr, attr);
 	n = readlink(path, target, sizeof(target) - 1);
 	out[0] = '\0';
 	if (n <= 0)
@@ -140,7 +141,7 @@ int xpdk_pci_func_get(const char *addr, struct xpdk_pci_func *f)
 
 	if (rc < 0)
 		return rc;
-	dev_path(path, sizeof(path), canon, NULL);
+	xpdk_pci_path(path, sizeof(path), canon, NULL);
 	if (stat(path, &st) < 0)
 		return xpdk_err(ENOENT, "no PCI function %s (see 'xpdk-io ls --all')", canon);
 	memset(f, 0, sizeof(*f));
@@ -150,13 +151,14 @@ int xpdk_pci_func_get(const char *addr, struct xpdk_pci_func *f)
 	f->subsystem_vendor = (uint16_t)read_hex(canon, "subsystem_vendor");
 	f->subsystem_device = (uint16_t)read_hex(canon, "subsystem_device");
 	f->class_code = read_hex(canon, "class") & 0xffffff;
-	read_link_name(canon, "driver", f->driver, sizeof(f->driver));
-	dev_path(path, sizeof(path), canon, "driver_override");
-	if (read_attr(path, f->driver_override, sizeof(f->driver_override)) < 0 ||
+	xpdk_pci_link_name(canon, "driver", f->driver, sizeof(f->driver));
+	xpdk_pci_path(path, sizeof(path), canon, "driver_override");
+	if (xpdk_pci_attr_read(path, f->driver_override, sizeof(f->driver_override)) < 0 ||
 	    strcmp(f->driver_override, "(null)") == 0)
 		f->driver_override[0] = '\0';
-	read_link_name(canon, "iommu_group", group, sizeof(group));
+	xpdk_pci_link_name(canon, "iommu_group", group, sizeof(group));
 	f->iommu_group = group[0] ? atoi(group) : -1;
+	xpdk_pci_link_name(canon, "physfn", f->physfn, sizeof(f->physfn));
 	xpdk_pci_describe(f);
 	return 0;
 }
@@ -167,7 +169,7 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* The entries of directory @p path whose names look like PCI addresses, sorted. */
-static int list_addrs(const char *path, char ***out, size_t *count)
+int xpdk_pci_list_addrs(const char *path, char ***out, size_t *count)
 {
 	DIR *d = opendir(path);
 	struct dirent *de;
@@ -204,7 +206,7 @@ static int list_addrs(const char *path, char ***out, size_t *count)
 	return 0;
 }
 
-static void free_names(char **names, size_t n)
+void xpdk_pci_free_names(char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -219,7 +221,7 @@ int xpdk_pci_scan(int (*cb)(const struct xpdk_pci_func *f, void *arg), void *arg
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/bus/pci/devices", xpdk_sysfs_root());
-	rc = list_addrs(path, &names, &n);
+	rc = xpdk_pci_list_addrs(path, &names, &n);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -228,13 +230,13 @@ int xpdk_pci_scan(int (*cb)(const struct xpdk_pci_func *f, void *arg), void *arg
 		if (xpdk_pci_func_get(names[i], &f) == 0)
 			rc = cb(&f, arg);
 	}
-	free_names(names, n);
+	xpdk_pci_free_names(names, n);
 	return rc;
 }
 
 void xpdk_pci_describe(struct xpdk_pci_func *f)
 {
-	const char *db = env_or("XPDK_PCI_IDS", "/usr/share/misc/pci.ids");
+	const char *db = xpdk_pci_env_or("XPDK_PCI_IDS", "/usr/share/misc/pci.ids");
 	char line[512], vendor_name[128] = "";
 	FILE *fp = fopen(db, "r");
 	bool in_vendor = false;
@@ -267,9 +269,9 @@ void xpdk_pci_describe(struct xpdk_pci_func *f)
 	fclose(fp);
 }
 
-static int state_path(char *buf, size_t len, const char *addr, bool create_dir)
+int xpdk_pci_state_path(char *buf, size_t len, const char *addr, bool create_dir)
 {
-	const char *run = env_or("XPDK_RUN_DIR", "/run/xpdk");
+	const char *run = xpdk_pci_env_or("XPDK_RUN_DIR", "/run/xpdk");
 
 	snprintf(buf, len, "%s/pci", run);
 	if (create_dir) {
@@ -282,7 +284,7 @@ static int state_path(char *buf, size_t len, const char *addr, bool create_dir)
 	return 0;
 }
 
-static void sleep_ms(unsigned int ms)
+void xpdk_pci_sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 
@@ -290,15 +292,15 @@ static void sleep_ms(unsigned int ms)
 }
 
 /* Wait until the function's driver is @p want ("" for none). */
-static int wait_driver(const char *addr, const char *want)
+int xpdk_pci_wait_driver(const char *addr, const char *want)
 {
 	char drv[64];
 
 	for (int waited = 0; waited < BIND_TIMEOUT_MS; waited += 5) {
-		read_link_name(addr, "driver", drv, sizeof(drv));
+		xpdk_pci_link_name(addr, "driver", drv, sizeof(drv));
 		if (strcmp(drv, want) == 0)
 			return 0;
-		sleep_ms(5);
+		xpdk_pci_sleep_ms(5);
 	}
 	return xpdk_err(
 	    ETIMEDOUT, "the kernel did not %s %s%s within %d ms (driver is '%s'; see dmesg)",
@@ -315,7 +317,7 @@ static int check_group_viable(const struct xpdk_pci_func *f)
 
 	snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices", xpdk_sysfs_root(),
 		 f->iommu_group);
-	rc = list_addrs(path, &names, &n);
+	rc = xpdk_pci_list_addrs(path, &names, &n);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
@@ -323,14 +325,14 @@ static int check_group_viable(const struct xpdk_pci_func *f)
 
 		if (strcmp(names[i], f->addr) == 0)
 			continue;
-		read_link_name(names[i], "driver", drv, sizeof(drv));
+		xpdk_pci_link_name(names[i], "driver", drv, sizeof(drv));
 		if (drv[0] != '\0' && strcmp(drv, VFIO_DRIVER) != 0 &&
 		    strcmp(drv, "pci-stub") != 0 && strcmp(drv, "pcieport") != 0 &&
 		    len < sizeof(busy))
 			len += (size_t)snprintf(busy + len, sizeof(busy) - len, "%s%s (%s)",
 						len ? ", " : "", names[i], drv);
 	}
-	free_names(names, n);
+	xpdk_pci_free_names(names, n);
 	if (len > 0)
 		return xpdk_err(EBUSY,
 				"IOMMU group %d of %s also holds %s: bind them to vfio-pci too "
@@ -342,14 +344,14 @@ static int check_group_viable(const struct xpdk_pci_func *f)
 static int give_group(int group, uid_t uid, gid_t gid, struct xpdk_pci_bind_info *info)
 {
 	snprintf(info->vfio_path, sizeof(info->vfio_path), "%s/vfio/%d",
-		 env_or("XPDK_DEVFS", "/dev"), group);
+		 xpdk_pci_env_or("XPDK_DEVFS", "/dev"), group);
 	info->uid = uid;
 	info->gid = gid;
 	for (int waited = 0; access(info->vfio_path, F_OK) != 0; waited += 5) {
 		if (waited >= BIND_TIMEOUT_MS)
 			return xpdk_err(ENODEV, "%s did not appear after binding vfio-pci",
 					info->vfio_path);
-		sleep_ms(5);
+		xpdk_pci_sleep_ms(5);
 	}
 	if (chown(info->vfio_path, uid, gid) < 0)
 		return xpdk_err(errno, "cannot give %s to %u:%u: %s", info->vfio_path,
@@ -362,8 +364,8 @@ static void read_state(const char *addr, char *prev, size_t len)
 	char path[PATH_MAX], buf[128];
 
 	prev[0] = '\0';
-	if (state_path(path, sizeof(path), addr, false) == 0 &&
-	    read_attr(path, buf, sizeof(buf)) == 0 && strncmp(buf, "driver=", 7) == 0)
+	if (xpdk_pci_state_path(path, sizeof(path), addr, false) == 0 &&
+	    xpdk_pci_attr_read(path, buf, sizeof(buf)) == 0 && strncmp(buf, "driver=", 7) == 0)
 		snprintf(prev, len, "%.*s", (int)len - 1, buf + 7);
 }
 
@@ -401,7 +403,7 @@ int xpdk_pci_vfio_bind(const char *addr, uid_t uid, gid_t gid, struct xpdk_pci_b
 		return rc;
 	snprintf(info->previous_driver, sizeof(info->previous_driver), "%s", f.driver);
 
-	rc = state_path(state, sizeof(state), f.addr, true);
+	rc = xpdk_pci_state_path(state, sizeof(state), f.addr, true);
 	if (rc < 0)
 		return rc;
 	snprintf(line, sizeof(line), "driver=%s\n", f.driver);
@@ -413,22 +415,22 @@ int xpdk_pci_vfio_bind(const char *addr, uid_t uid, gid_t gid, struct xpdk_pci_b
 		fputs(line, fp);
 		fclose(fp);
 	}
-	dev_path(path, sizeof(path), f.addr, "driver_override");
-	rc = write_attr(path, VFIO_DRIVER);
+	xpdk_pci_path(path, sizeof(path), f.addr, "driver_override");
+	rc = xpdk_pci_attr_write(path, VFIO_DRIVER);
 	if (rc < 0)
 		goto undo;
 	if (f.driver[0] != '\0') {
-		dev_path(path, sizeof(path), f.addr, "driver/unbind");
-		rc = write_attr(path, f.addr);
+		xpdk_pci_path(path, sizeof(path), f.addr, "driver/unbind");
+		rc = xpdk_pci_attr_write(path, f.addr);
 		if (rc == 0)
-			rc = wait_driver(f.addr, "");
+			rc = xpdk_pci_wait_driver(f.addr, "");
 		if (rc < 0)
 			goto undo;
 	}
 	snprintf(path, sizeof(path), "%s/bus/pci/drivers_probe", xpdk_sysfs_root());
-	rc = write_attr(path, f.addr);
+	rc = xpdk_pci_attr_write(path, f.addr);
 	if (rc == 0)
-		rc = wait_driver(f.addr, VFIO_DRIVER);
+		rc = xpdk_pci_wait_driver(f.addr, VFIO_DRIVER);
 	if (rc < 0)
 		goto undo;
 	return give_group(f.iommu_group, uid, gid, info);
@@ -437,8 +439,8 @@ undo : {
 	char why[512];
 
 	snprintf(why, sizeof(why), "%s", xpdk_strerror_last());
-	dev_path(path, sizeof(path), f.addr, "driver_override");
-	(void)write_attr(path, "\n");
+	xpdk_pci_path(path, sizeof(path), f.addr, "driver_override");
+	(void)xpdk_pci_attr_write(path, "\n");
 	unlink(state);
 	return xpdk_err(-rc, "%s", why);
 }
@@ -460,28 +462,31 @@ int xpdk_pci_vfio_release(const char *addr, struct xpdk_pci_bind_info *info)
 	if (strcmp(f.driver, VFIO_DRIVER) != 0)
 		return xpdk_err(EINVAL, "%s is not bound to vfio-pci (its driver is %s)", f.addr,
 				f.driver[0] ? f.driver : "none");
-	read_state(f.addr, info->previous_driver, sizeof(info->previous_driver));
-
-	dev_path(path, sizeof(path), f.addr, "driver/unbind");
-	rc = write_attr(path, f.addr);
-	if (rc == 0)
-		rc = wait_driver(f.addr, "");
+	rc = xpdk_pci_sriov_disable(f.addr, &info->vfs_disabled);
 	if (rc < 0)
 		return rc;
-	dev_path(path, sizeof(path), f.addr, "driver_override");
-	rc = write_attr(path, "\n");
+	read_state(f.addr, info->previous_driver, sizeof(info->previous_driver));
+
+	xpdk_pci_path(path, sizeof(path), f.addr, "driver/unbind");
+	rc = xpdk_pci_attr_write(path, f.addr);
+	if (rc == 0)
+		rc = xpdk_pci_wait_driver(f.addr, "");
+	if (rc < 0)
+		return rc;
+	xpdk_pci_path(path, sizeof(path), f.addr, "driver_override");
+	rc = xpdk_pci_attr_write(path, "\n");
 	if (rc < 0)
 		return rc;
 	if (info->previous_driver[0] != '\0') {
 		snprintf(path, sizeof(path), "%s/bus/pci/drivers/%s/bind", xpdk_sysfs_root(),
 			 info->previous_driver);
-		rc = write_attr(path, f.addr);
+		rc = xpdk_pci_attr_write(path, f.addr);
 		if (rc == 0)
-			rc = wait_driver(f.addr, info->previous_driver);
+			rc = xpdk_pci_wait_driver(f.addr, info->previous_driver);
 		if (rc < 0)
 			return rc;
 	}
-	if (state_path(state, sizeof(state), f.addr, false) == 0)
+	if (xpdk_pci_state_path(state, sizeof(state), f.addr, false) == 0)
 		unlink(state);
 	return 0;
 }

@@ -6,7 +6,8 @@
  * Transport "vfio": a PCI function bound to the kernel's vfio-pci. DPDK's rte_vfio sets up the
  * group and container; regions come from VFIO_DEVICE_GET_REGION_INFO with the sparse-mmap
  * capability, mmap() for the fast path and pread/pwrite for the rest; interrupts from
- * VFIO_DEVICE_SET_IRQS.
+ * VFIO_DEVICE_SET_IRQS. An SR-IOV VF whose PF is on vfio-pci opens with the PF's VF token, which
+ * EAL takes as `--vfio-vf-token=UUID` and rte_vfio_setup_device() passes to the kernel.
  *
  * DMA memory is EAL's to map here, not ours: rte_vfio_setup_device() puts the device's group in
  * EAL's default container, which maps all of EAL's memory into the IOMMU (VFIO_IOMMU_MAP_DMA)
@@ -29,7 +30,9 @@
 
 #include <linux/vfio.h>
 
+#include <rte_eal.h>
 #include <rte_memory.h>
+#include <rte_uuid.h>
 #include <rte_vfio.h>
 
 #include "dev_priv.h"
@@ -52,6 +55,56 @@ static bool vfio_claims(const char *name, const char **target)
 	errno = saved;
 	*target = name;
 	return ok;
+}
+
+/*
+ * rte_vfio_setup_device() failed on @p f: was it the kernel refusing the VF token (a VF whose PF
+ * is on vfio-pci needs the PF's token; a PF whose VFs are in use, theirs)? EAL only logs that the
+ * open failed, so ask the kernel again the same way, with the group in no container: the kernel
+ * checks the name and the token first, and fails with EACCES only for the token (a name it
+ * accepts fails later, for want of a container, without opening anything).
+ * Returns the negative errno with the sentence, or 0 when the token was not the reason.
+ */
+static int vf_token_refused(const struct xpdk_pci_func *f, int group)
+{
+	char path[64], name[XPDK_PCI_ADDR_LEN + 64], token[RTE_UUID_STRLEN] = "";
+	rte_uuid_t uu;
+	int gfd, fd, err;
+
+	rte_eal_vfio_get_vf_token(uu);
+	if (!rte_uuid_is_null(uu))
+		rte_uuid_unparse(uu, token, sizeof(token));
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	gfd = open(path, O_RDWR | O_CLOEXEC);
+	if (gfd < 0)
+		return 0;
+	snprintf(name, sizeof(name), "%s%s%s", f->addr, token[0] ? " vf_token=" : "", token);
+	fd = ioctl(gfd, VFIO_GROUP_GET_DEVICE_FD, name);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	close(gfd);
+	if (fd >= 0 || err != EACCES)
+		return 0;
+	if (f->physfn[0] == '\0')
+		return xpdk_err(EACCES,
+				"the kernel refused to open %s: its SR-IOV VFs are in use, so it "
+				"opens only with their VF token%s; give it with the EAL argument "
+				"--vfio-vf-token=UUID (xpdk-io: --vf-token UUID)",
+				f->addr, token[0] ? ", and the one given is not it" : "");
+	if (token[0] == '\0')
+		return xpdk_err(
+		    EACCES,
+		    "the kernel refused to open %s without a VF token: it is an SR-IOV "
+		    "VF of %s, which vfio-pci owns, so it opens only with the token set "
+		    "on the PF; give it with the EAL argument --vfio-vf-token=UUID "
+		    "(xpdk-io: --vf-token UUID; 'xpdk-io init -e' prints the token)",
+		    f->addr, f->physfn);
+	return xpdk_err(EACCES,
+			"the kernel refused the VF token %s for %s: it is not the token set on "
+			"its PF %s; give that one with the EAL argument --vfio-vf-token=UUID "
+			"(xpdk-io: --vf-token UUID; 'xpdk-io init -e' printed it)",
+			token, f->addr, f->physfn);
 }
 
 static int vfio_open(struct xpdk_dev *dev, const char *target)
@@ -103,6 +156,9 @@ static int vfio_open(struct xpdk_dev *dev, const char *target)
 					"permission denied on %s: give it to your user with "
 					"'xpdk-io init -d %s $USER'",
 					path, f.addr);
+		rc = vf_token_refused(&f, group);
+		if (rc < 0)
+			return rc;
 		if (getrlimit(RLIMIT_MEMLOCK, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
 		    geteuid() != 0 && rte_eal_get_physmem_size() > lim.rlim_cur)
 			return xpdk_err(

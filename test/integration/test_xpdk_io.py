@@ -447,6 +447,7 @@ class FakeKernel:
         self.add_func("0000:5e:00.0", 0x8086, 0x0b30, 0x120000, "vfio-pci", 9)
         self.env = {"XPDK_SYSFS": self.sys, "XPDK_DEVFS": self.dev, "XPDK_RUN_DIR": self.run_dir,
                     "XPDK_PCI_IDS": self.path("pci.ids"), "XPDK_DEVSIM_DIR": self.devsim}
+        self.pfs = {}  # SR-IOV physical functions: address -> [total VFs, VFs enabled]
         self.stop_flag = False
         self.thread = threading.Thread(target=self.loop, daemon=True)
         self.thread.start()
@@ -471,6 +472,39 @@ class FakeKernel:
         os.symlink(self.path("sys/kernel/iommu_groups", str(group)), d + "/iommu_group")
         os.symlink(d, os.path.join(g, addr))
         self.set_driver(addr, driver)
+
+    def add_pf(self, addr, driver, group, total_vfs):
+        """An SR-IOV physical function (QEMU's nvme IDs) and vfio-pci's enable_sriov (off)."""
+        self.add_func(addr, 0x1b36, 0x0010, 0x010802, driver, group)
+        self.write("sys/bus/pci/devices/%s/sriov_totalvfs" % addr, "%d\n" % total_vfs)
+        self.write("sys/bus/pci/devices/%s/sriov_numvfs" % addr, "0\n")
+        os.makedirs(self.path("sys/module/vfio_pci/parameters"), exist_ok=True)
+        self.write("sys/module/vfio_pci/parameters/enable_sriov", "N\n")
+        self.pfs[addr] = [total_vfs, 0]
+
+    def vf_addr(self, pf, i):
+        return pf[:-1] + str(i + 1)
+
+    def set_numvfs(self, pf, want):
+        """What the kernel does on a write to sriov_numvfs: VFs appear (captured by vfio-pci
+        when the PF is on it) or go."""
+        total, have = self.pfs[pf]
+        base = self.path("sys/bus/pci/devices")
+        for i in range(want, have):
+            vf = self.vf_addr(pf, i)
+            self.set_driver(vf, None)
+            shutil.rmtree(self.path("sys/kernel/iommu_groups", str(50 + i)))
+            shutil.rmtree(os.path.join(base, vf))
+            os.unlink(os.path.join(base, pf, "virtfn%d" % i))
+        for i in range(have, want):
+            vf = self.vf_addr(pf, i)
+            self.add_func(vf, 0x1b36, 0x0010, 0x010802, None, 50 + i)
+            os.symlink(os.path.join(base, pf), os.path.join(base, vf, "physfn"))
+            os.symlink(os.path.join(base, vf), os.path.join(base, pf, "virtfn%d" % i))
+            if self.driver_of(pf) == "vfio-pci":
+                self.write("sys/bus/pci/devices/%s/driver_override" % vf, "vfio-pci\n")
+                self.set_driver(vf, "vfio-pci")
+        self.pfs[pf][1] = want
 
     def driver_of(self, addr):
         link = self.path("sys/bus/pci/devices", addr, "driver")
@@ -518,6 +552,11 @@ class FakeKernel:
                     override = f.read().strip()
                 if override and override != "(null)":
                     self.set_driver(addr, override)
+            for pf, (total, have) in list(self.pfs.items()):
+                with open(self.path("sys/bus/pci/devices", pf, "sriov_numvfs")) as f:
+                    val = f.read().strip()
+                if val and val.isdigit() and int(val) != have and int(val) <= total:
+                    self.set_numvfs(pf, int(val))
             time.sleep(0.001)
 
     def stop(self):
@@ -595,7 +634,7 @@ def test_init_and_release_json(kernel):
                    "owner": "nobody:root", "uid": NOBODY, "gid": 0}
     doc = json.loads(xio("release", "-d", "0000:00:04.0", "--json", env=kernel.env).stdout)
     assert doc == {"address": "0000:00:04.0", "previous_driver": "edu_kmod", "iommu_group": 3,
-                   "restored_driver": "edu_kmod"}
+                   "restored_driver": "edu_kmod", "vfs_disabled": 0}
 
 
 def test_init_without_d_takes_the_one_accelerator_outside_vfio_pci(kernel):
@@ -623,6 +662,85 @@ def test_init_errors(kernel):
     r = xio("init", "-d", "0000:00:04.0", "nobody", env=kernel.env, user=NOBODY)
     assert r.returncode == 1 and "needs root (try sudo)" in r.stderr
     assert kernel.driver_of("0000:00:04.0") == "edu_kmod"
+
+
+# ---- init -e / release of an SR-IOV physical function (the real kernel: vm-sriov) ----------
+
+@pytest.mark.parametrize("args, message", [
+    (["init", "--vf-token", "01234567-89ab-cdef-0123-456789abcdef", "root"],
+     "--vf-token goes with -e"),
+    (["init", "--num-vfs", "2", "root"], "--num-vfs goes with -e"),
+    (["init", "-e", "--vf-token", "0123456789ab", "root"], "'0123456789ab' is not a VF token"),
+    (["init", "-e", "--num-vfs", "0", "root"], "--num-vfs 0 enables no VF"),
+    (["init", "-e", "--num-vfs", "65", "root"], "'65' is out of range (at most 64)"),
+    (["peek", "--vf-token", "0123456789ab-cdef-0123-456789abcdef-", "0"], "is not a VF token"),
+    (["ls", "--vf-token", "01234567-89ab-cdef-0123-456789abcdef"],
+     "ls does not take option --vf-token"),
+])
+def test_sriov_usage_errors(args, message, kernel):
+    r = xio(*args, env=kernel.env)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+
+
+def test_init_e_refuses_a_function_without_sriov_and_changes_nothing(kernel):
+    r = xio("init", "-e", "-d", "00:04.0", "root", env=kernel.env)
+    assert r.returncode == 1
+    assert "0000:00:04.0 has no SR-IOV capability" in r.stderr
+    assert kernel.driver_of("0000:00:04.0") == "edu_kmod"
+    assert os.listdir(kernel.run_dir) == []
+
+
+def test_init_e_refuses_more_vfs_than_the_pf_has(kernel):
+    kernel.add_pf("0000:3b:00.0", "e1000e", 20, 2)
+    r = xio("init", "-e", "--num-vfs", "3", "-d", "3b:00.0", "root", env=kernel.env)
+    assert r.returncode == 1
+    assert "3 VFs asked of 0000:3b:00.0, which has 2 at most" in r.stderr
+    assert kernel.driver_of("0000:3b:00.0") == "e1000e"
+
+
+def test_init_e_undoes_everything_when_the_vf_token_cannot_be_set(kernel):
+    # the fake tree's /dev/vfio/vfio is no VFIO container, so setting the token fails after
+    # the PF was bound and enable_sriov turned on: both are undone
+    kernel.add_pf("0000:3b:00.0", "e1000e", 2, 2)
+    kernel.write("dev/vfio/vfio", "")
+    r = xio("init", "-e", "-d", "3b:00.0", "root", env=kernel.env)
+    assert r.returncode == 1
+    assert "init -e 0000:3b:00.0: " in r.stderr and "VFIO" in r.stderr
+    assert kernel.driver_of("0000:3b:00.0") == "e1000e"
+    with open(kernel.path("sys/module/vfio_pci/parameters/enable_sriov")) as f:
+        assert f.read().strip() == "N"
+    with open(kernel.path("sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs")) as f:
+        assert f.read().strip() == "0"
+    assert os.listdir(kernel.path("run/pci")) == []
+
+
+def test_release_turns_the_vfs_and_enable_sriov_off_first(kernel):
+    # the state 'init -e' leaves: PF and VFs on vfio-pci, enable_sriov turned on and recorded
+    pf = "0000:3b:00.0"
+    kernel.add_pf(pf, "vfio-pci", 20, 2)
+    kernel.write("sys/module/vfio_pci/parameters/enable_sriov", "Y\n")
+    os.makedirs(kernel.path("run/pci"))
+    kernel.write("run/pci/%s.state" % pf, "driver=e1000e\n")
+    kernel.write("run/pci/%s.sriov" % pf, "param_enabled=1\n")
+    kernel.write("sys/bus/pci/devices/%s/sriov_numvfs" % pf, "2\n")
+    for _ in range(2000):
+        if kernel.pfs[pf][1] == 2:
+            break
+        time.sleep(0.005)
+    assert kernel.driver_of("0000:3b:00.1") == "vfio-pci"
+    kernel.write("run/pci/0000:3b:00.1.state", "driver=\n")
+    r = xio("release", "-d", pf, env=kernel.env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("%s: 2 SR-IOV VFs turned off\n"
+                        "%s: released from vfio-pci, driver e1000e restored (IOMMU group 20)\n"
+                        % (pf, pf))
+    assert kernel.pfs[pf][1] == 0
+    assert not os.path.exists(kernel.path("sys/bus/pci/devices/0000:3b:00.1"))
+    assert kernel.driver_of(pf) == "e1000e"
+    with open(kernel.path("sys/module/vfio_pci/parameters/enable_sriov")) as f:
+        assert f.read().strip() == "N"
+    assert os.listdir(kernel.path("run/pci")) == []
 
 
 def test_peek_on_a_function_not_bound_to_vfio_pci(kernel):

@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Run a script as root inside a QEMU guest that has an emulated IOMMU and QEMU's edu device(s).
 #
-#   test/vm/run-vm.sh [--edu N] [--timeout S] [--keep-log DIR] [--mem M] SCRIPT [ARGS...]
+#   test/vm/run-vm.sh [--edu N] [--nvme-vfs N] [--timeout S] [--keep-log DIR] [--mem M] SCRIPT
+#                     [ARGS...]
 #
 #   --edu N          number of edu devices (default 1), at PCI 0000:00:0a.0, 0000:00:0b.0, ...
 #                    with a 48-bit DMA mask (-device edu,dma_mask=0xffffffffffff)
+#   --nvme-vfs N     add QEMU's nvme controller with SR-IOV (N VFs at most, 1 to 4; default
+#                    none) behind a PCIe root port: the PF at 0000:01:00.0, no namespace
 #   --timeout S      hard limit in seconds (default 300) for QEMU, which is then killed, and for
 #                    waiting on the cache lock (the kernel download itself is apt's)
 #   --keep-log DIR   copy the serial console log to DIR/console.log (kept on failure anyway)
@@ -22,13 +25,14 @@
 # one linux-image-amd64 depends on), XPDK_VM_MODULES (more kernel modules for the initramfs).
 set -euo pipefail
 
-usage() { sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; }
 die() {
 	echo "run-vm: $*" >&2
 	exit 1
 }
 
 nedu=1
+nvme_vfs=0
 timeout_s=300
 keep_dir=
 mem=2048
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
 	--edu) nedu=${2:?--edu needs a count}; shift 2 ;;
+	--nvme-vfs) nvme_vfs=${2:?--nvme-vfs needs a count}; shift 2 ;;
 	--timeout) timeout_s=${2:?--timeout needs seconds}; shift 2 ;;
 	--keep-log) keep_dir=${2:?--keep-log needs a directory}; shift 2 ;;
 	--mem) mem=${2:?--mem needs MiB}; shift 2 ;;
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 [[ $nedu =~ ^[0-9]$ ]] || die "--edu: '$nedu' is not a count from 0 to 9"
+[[ $nvme_vfs =~ ^[0-4]$ ]] || die "--nvme-vfs: '$nvme_vfs' is not a count from 0 to 4"
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "--timeout: '$timeout_s' is not a number of seconds"
 [[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem: '$mem' is not a number of MiB"
 
@@ -286,6 +292,13 @@ qemu=(qemu-system-x86_64 -nodefaults -display none -no-reboot
 for ((i = 0; i < nedu; i++)); do
 	qemu+=(-device "edu,addr=0x$(printf '%x' $((10 + i))),dma_mask=0xffffffffffff")
 done
+if [ "$nvme_vfs" -gt 0 ]; then
+	# QEMU's checks (refs: qemu-sriov.md): vq_flexible >= 2 per VF, ioqpairs - vq_flexible >= 2,
+	# vi_flexible >= 1 per VF, msix_qsize - vi_flexible >= 1
+	qemu+=(-device pcie-root-port,id=rp0,chassis=1,slot=1
+		-device nvme-subsys,id=subsys0
+		-device "nvme,serial=xpdk-sriov,subsys=subsys0,bus=rp0,sriov_max_vfs=$nvme_vfs,sriov_vq_flexible=$((2 * nvme_vfs)),sriov_vi_flexible=$nvme_vfs,max_ioqpairs=$((2 * nvme_vfs + 2)),msix_qsize=$((nvme_vfs + 2))")
+fi
 
 start=$(date +%s%N)
 set +e

@@ -373,6 +373,92 @@ static void test_bind_errors_are_exact(void **state)
 	assert_int_equal(rename("/tmp/xpdk-fakesys-moved-vfio", path), 0);
 }
 
+static void test_uuid_parse_accepts_any_case_and_rejects_the_rest(void **state)
+{
+	char c[XPDK_PCI_UUID_LEN];
+
+	(void)state;
+	assert_int_equal(xpdk_pci_uuid_parse("1F802C9C-86c2-4855-9BAC-211813ebff8b", c), 0);
+	assert_string_equal(c, "1f802c9c-86c2-4855-9bac-211813ebff8b");
+	assert_int_equal(xpdk_pci_uuid_parse("1f802c9c-86c2-4855-9bac-211813ebff8b", NULL), 0);
+	assert_int_equal(xpdk_pci_uuid_parse("1f802c9c86c248559bac211813ebff8b", c), -EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "is not a VF token: a UUID is 36 characters"));
+	assert_int_equal(xpdk_pci_uuid_parse("1f802c9c-86c2-4855-9bac-211813ebff8", c), -EINVAL);
+	assert_int_equal(xpdk_pci_uuid_parse("1f802c9c-86c2-4855-9bac-211813ebff8bb", c), -EINVAL);
+	assert_int_equal(xpdk_pci_uuid_parse("1f802c9c-86c2-4855-9bac_211813ebff8b", c), -EINVAL);
+	assert_int_equal(xpdk_pci_uuid_parse("1f802c9g-86c2-4855-9bac-211813ebff8b", c), -EINVAL);
+	assert_int_equal(xpdk_pci_uuid_parse(NULL, c), -EINVAL);
+}
+
+/* A PF at 0000:3b:00.0 with TotalVFs 2 and one VF already there, 0000:3b:00.1 (once: the
+ * tests share the tree). */
+static void add_pf_with_a_vf(void)
+{
+	char target[PATH_MAX * 2], link[PATH_MAX * 2];
+	struct stat st;
+
+	snprintf(target, sizeof(target), "%s/sys/bus/pci/devices/0000:3b:00.0", root);
+	if (stat(target, &st) == 0)
+		return;
+	add_func("0000:3b:00.0", "0x1b36\n", "0x0010\n", "0x010802\n", NULL, 20);
+	mkfile("sys/bus/pci/devices/0000:3b:00.0/sriov_totalvfs", "2\n");
+	mkfile("sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs", "1\n");
+	add_func("0000:3b:00.1", "0x1b36\n", "0x0010\n", "0x010802\n", NULL, 21);
+	snprintf(target, sizeof(target), "%s/sys/bus/pci/devices/0000:3b:00.0", root);
+	snprintf(link, sizeof(link), "%s/sys/bus/pci/devices/0000:3b:00.1/physfn", root);
+	assert_int_equal(symlink(target, link), 0);
+	snprintf(target, sizeof(target), "%s/sys/bus/pci/devices/0000:3b:00.1", root);
+	snprintf(link, sizeof(link), "%s/sys/bus/pci/devices/0000:3b:00.0/virtfn0", root);
+	assert_int_equal(symlink(target, link), 0);
+}
+
+static void test_func_get_names_the_pf_of_a_vf(void **state)
+{
+	struct xpdk_pci_func f;
+
+	(void)state;
+	add_pf_with_a_vf();
+	assert_int_equal(xpdk_pci_func_get("3b:00.1", &f), 0);
+	assert_string_equal(f.physfn, "0000:3b:00.0");
+	assert_int_equal(xpdk_pci_func_get("3b:00.0", &f), 0);
+	assert_string_equal(f.physfn, "");
+	assert_int_equal(xpdk_pci_func_get("00:04.0", &f), 0);
+	assert_string_equal(f.physfn, "");
+}
+
+static void test_sriov_enable_refusals_change_nothing(void **state)
+{
+	struct xpdk_pci_sriov_info *info = calloc(1, sizeof(*info));
+	const char *token = "1f802c9c-86c2-4855-9bac-211813ebff8b";
+	int binds = atomic_load(&kernel_binds);
+	char drv[64];
+
+	(void)state;
+	assert_non_null(info);
+	add_pf_with_a_vf();
+	mkfile("sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs", "1\n");
+	/* no SR-IOV capability */
+	assert_int_equal(xpdk_pci_sriov_enable("00:02.0", 0, token, 0, 0, info), -ENOTSUP);
+	assert_non_null(strstr(xpdk_strerror_last(), "0000:00:02.0 has no SR-IOV capability"));
+	/* a VF is no PF */
+	assert_int_equal(xpdk_pci_sriov_enable("3b:00.1", 0, token, 0, 0, info), -ENOTSUP);
+	assert_non_null(strstr(xpdk_strerror_last(), "is itself a VF (of 0000:3b:00.0)"));
+	/* VFs there already */
+	assert_int_equal(xpdk_pci_sriov_enable("3b:00.0", 0, token, 0, 0, info), -EBUSY);
+	assert_non_null(strstr(xpdk_strerror_last(), "has 1 VFs already"));
+	/* more VFs than TotalVFs */
+	mkfile("sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs", "0\n");
+	assert_int_equal(xpdk_pci_sriov_enable("3b:00.0", 3, token, 0, 0, info), -EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "3 VFs asked of 0000:3b:00.0, which has 2"));
+	/* a bad token */
+	assert_int_equal(xpdk_pci_sriov_enable("3b:00.0", 0, "nope", 0, 0, info), -EINVAL);
+	assert_non_null(strstr(xpdk_strerror_last(), "'nope' is not a VF token"));
+	assert_int_equal(atomic_load(&kernel_binds), binds);
+	slurp("sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs", drv, sizeof(drv));
+	assert_string_equal(drv, "0\n");
+	free(info);
+}
+
 static void test_bind_times_out_when_kernel_does_not_bind(void **state)
 {
 	struct xpdk_pci_bind_info info;
@@ -401,6 +487,9 @@ int main(void)
 		cmocka_unit_test(test_bind_records_and_release_restores_previous_driver),
 		cmocka_unit_test(test_bind_refuses_shared_group_in_use),
 		cmocka_unit_test(test_bind_errors_are_exact),
+		cmocka_unit_test(test_uuid_parse_accepts_any_case_and_rejects_the_rest),
+		cmocka_unit_test(test_func_get_names_the_pf_of_a_vf),
+		cmocka_unit_test(test_sriov_enable_refusals_change_nothing),
 		cmocka_unit_test(test_bind_times_out_when_kernel_does_not_bind),
 	};
 
