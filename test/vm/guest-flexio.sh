@@ -23,17 +23,7 @@ sock=/tmp/xpdk-vm-dpa0.sock
 n=0
 failed=0
 
-ok() { # ok STATUS DESCRIPTION [DETAIL...]: one TAP line
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
-	fi
-}
+. "$(dirname "$0")/guest-lib.sh"
 
 t0=$(cut -d' ' -f1 /proc/uptime)
 . "$here/rxe-net.sh"

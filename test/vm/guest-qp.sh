@@ -22,28 +22,7 @@ bench=$build/app/xpdk-bench/xpdk-bench
 n=0
 failed=0
 
-ok() { # ok STATUS DESCRIPTION [DETAIL...]: one TAP line
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
-	fi
-}
-
-# Lines "ok - X" / "not ok - X" from a program, as numbered TAP lines.
-tap_through_lines() {
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) n=$((n + 1)); echo "ok $n ${line#ok - }" ;;
-		"not ok - "*) n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n ${line#not ok - }" ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
+. "$(dirname "$0")/guest-lib.sh"
 
 t0=$(cut -d' ' -f1 /proc/uptime)
 "$peer" nodev >/tmp/nodev.out 2>&1

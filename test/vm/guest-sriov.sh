@@ -22,22 +22,8 @@ online=$build/test/vm/nvme_vf_online
 n=0
 failed=0
 
-ok() { # ok STATUS DESCRIPTION [DETAIL...]: one TAP line
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
-	fi
-}
+. "$(dirname "$0")/guest-lib.sh"
 
-sysfs_driver() {
-	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-}
 param=/sys/module/vfio_pci/parameters/enable_sriov
 run=/run/xpdk/pci
 
