@@ -261,8 +261,9 @@ static void drop_client_state(struct xpdk_vfu_server *s)
 	pthread_rwlock_unlock(&s->lock);
 }
 
-int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
-			    void **ptr)
+/* Pin [iova, iova + len), or with @p run its start up to the end of the window holding iova. */
+static int dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write, void **ptr,
+		   size_t *run)
 {
 	struct dma_win *w;
 	uint32_t need = write ? XPDK_VFU_DMA_F_WRITE : XPDK_VFU_DMA_F_READ;
@@ -272,7 +273,10 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 		pthread_rwlock_unlock(&s->lock);
 		return xpdk_err(ENOTCONN, "no vfio-user client is connected");
 	}
-	w = win_find(s, iova, len);
+	w = win_find(s, iova, run != NULL ? 1 : len);
+	if (w != NULL && run != NULL)
+		*run =
+		    len < w->size - (iova - w->iova) ? len : (size_t)(w->size - (iova - w->iova));
 	if (w == NULL || w->vaddr == NULL || !(w->prot & need)) {
 		pthread_rwlock_unlock(&s->lock);
 		return xpdk_err(EFAULT, "DMA %s of %zu bytes at IOVA 0x%llx: %s",
@@ -283,6 +287,21 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 	}
 	*ptr = w->vaddr + (iova - w->iova);
 	return 0; /* the read lock stays held until unpin */
+}
+
+int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			    void **ptr)
+{
+	return dma_pin(s, iova, len, write, ptr, NULL);
+}
+
+int xpdk_vfu_server_dma_pin_run(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+				void **ptr, size_t *run)
+{
+	if (len == 0)
+		return xpdk_err(EINVAL, "a DMA pin of 0 bytes at IOVA 0x%llx",
+				(unsigned long long)iova);
+	return dma_pin(s, iova, len, write, ptr, run);
 }
 
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
