@@ -194,6 +194,14 @@ int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, 
 	return rc < 0 ? rc : xpdk_vfu_server_dma_pin(dev->server, iova, len, write, ptr);
 }
 
+int xpdk_devsim_dma_map_run(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+			    void **ptr, size_t *run)
+{
+	int rc = dma_allowed(dev);
+
+	return rc < 0 ? rc : xpdk_vfu_server_dma_pin_run(dev->server, iova, len, write, ptr, run);
+}
+
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev)
 {
 	xpdk_vfu_server_dma_unpin(dev->server);

@@ -425,7 +425,22 @@ int xpdk_devsim_dma_write(struct xpdk_devsim_dev *dev, uint64_t iova, const void
 int xpdk_devsim_dma_map(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
 			void **ptr);
 /**
- * End a pin from xpdk_devsim_dma_map().
+ * Zero-copy DMA over a range that may span several client mappings (one per hugepage, say): pin
+ * the start of [@p iova, @p iova + @p len) up to the end of the mapping holding @p iova, its
+ * local address in @p ptr and its length in @p run. Each success is one pin, ended by one
+ * xpdk_devsim_dma_unmap(); call again from @p iova + @p run for the rest.
+ * @param dev the instance.
+ * @param iova the client address.
+ * @param len bytes wanted (not 0).
+ * @param write true when the model will write there.
+ * @param[out] ptr the local address.
+ * @param[out] run bytes pinned from @p iova (1 to @p len).
+ * @return 0, or an error as xpdk_devsim_dma_read (nothing is pinned then).
+ */
+int xpdk_devsim_dma_map_run(struct xpdk_devsim_dev *dev, uint64_t iova, size_t len, bool write,
+			    void **ptr, size_t *run);
+/**
+ * End a pin from xpdk_devsim_dma_map() or xpdk_devsim_dma_map_run().
  * @param dev the instance.
  */
 void xpdk_devsim_dma_unmap(struct xpdk_devsim_dev *dev);

@@ -324,6 +324,28 @@ int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len
 	return rc; /* on success the read lock stays held until unpin */
 }
 
+int xpdk_vfu_server_dma_pin_run(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+				void **ptr, size_t *run)
+{
+	struct xpdk_vfu_dma_cache c = { 0 };
+	uint64_t avail = 0;
+	int rc;
+
+	if (len == 0)
+		return xpdk_err(EINVAL, "a DMA pin of 0 bytes at IOVA 0x%llx",
+				(unsigned long long)iova);
+	rc = xpdk_vfu_server_dma_hold(s);
+	if (rc < 0)
+		return rc;
+	rc = xpdk_vfu_server_dma_find(s, &c, iova, write, ptr, &avail);
+	if (rc < 0) {
+		pthread_rwlock_unlock(&s->lock);
+		return rc;
+	}
+	*run = len < avail ? len : (size_t)avail;
+	return 0; /* the read lock stays held until unpin */
+}
+
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
 {
 	pthread_rwlock_unlock(&s->lock);

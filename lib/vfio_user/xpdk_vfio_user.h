@@ -542,7 +542,24 @@ int xpdk_vfu_server_dma_write(struct xpdk_vfu_server *s, uint64_t iova, const vo
 int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
 			    void **ptr);
 /**
- * End a pin from xpdk_vfu_server_dma_pin().
+ * Zero-copy access to the start of a range that may run over several windows (a client maps its
+ * memory file by file, e.g. one window per hugepage): pin the part of [@p iova, @p iova + @p len)
+ * that lies in the window holding @p iova, return its local address in @p ptr and its length in
+ * @p run (1 to @p len). Call again from @p iova + @p run for the rest; each success is one pin,
+ * ended by one xpdk_vfu_server_dma_unpin().
+ * @param s the server.
+ * @param iova the client address.
+ * @param len bytes wanted (not 0).
+ * @param write true when the caller will write there.
+ * @param[out] ptr the local address.
+ * @param[out] run bytes pinned from @p iova.
+ * @return 0, -EFAULT (@p iova not mapped with @p write permission), -EINVAL (@p len 0), or
+ *         -ENOTCONN; nothing is pinned on failure.
+ */
+int xpdk_vfu_server_dma_pin_run(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+				void **ptr, size_t *run);
+/**
+ * End a pin from xpdk_vfu_server_dma_pin() or xpdk_vfu_server_dma_pin_run().
  * @param s the server.
  */
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s);

@@ -536,13 +536,14 @@ static void test_dma_map_by_fd_gives_server_access(void **state)
 
 /* A client that maps its memory file by file (one window per hugepage) gives the server adjacent
  * windows from different files: a copy over the seam reaches both files; a copy over a hole
- * faults without moving a byte; a pin stays within one window. */
+ * faults without moving a byte; a pin stays within one window, a pin of a run ends at the seam. */
 static void test_dma_copy_spans_adjacent_windows_from_different_files(void **state)
 {
 	const uint32_t rw = XPDK_VFU_DMA_F_READ | XPDK_VFU_DMA_F_WRITE;
 	int fd_a = memfd_create("dma-a", MFD_CLOEXEC), fd_b = memfd_create("dma-b", MFD_CLOEXEC);
 	uint8_t *a, *b, out[16], back[16];
 	void *pin = NULL;
+	size_t run = 0;
 	struct pair p;
 
 	(void)state;
@@ -561,6 +562,22 @@ static void test_dma_copy_spans_adjacent_windows_from_different_files(void **sta
 	assert_int_equal(xpdk_vfu_server_dma_read(p.srv, 0x50001ff8, back, 16), 0);
 	assert_memory_equal(back, out, 16);
 	assert_int_equal(xpdk_vfu_server_dma_pin(p.srv, 0x50001ff8, 16, false, &pin), -EFAULT);
+	/* pinned run by run: up to the seam, then the second file */
+	assert_int_equal(xpdk_vfu_server_dma_pin_run(p.srv, 0x50001ff8, 16, false, &pin, &run), 0);
+	assert_int_equal(run, 8);
+	assert_memory_equal(pin, "01234567", 8);
+	xpdk_vfu_server_dma_unpin(p.srv);
+	assert_int_equal(xpdk_vfu_server_dma_pin_run(p.srv, 0x50002000, 8, true, &pin, &run), 0);
+	assert_int_equal(run, 8);
+	assert_memory_equal(pin, "89abcdef", 8);
+	memcpy(pin, "pinned!!", 8); /* the second file, seen by the client */
+	assert_memory_equal(b, "pinned!!", 8);
+	xpdk_vfu_server_dma_unpin(p.srv);
+	/* a run starting in a hole, or of 0 bytes, pins nothing */
+	assert_int_equal(xpdk_vfu_server_dma_pin_run(p.srv, 0x50004000, 8, false, &pin, &run),
+			 -EFAULT);
+	assert_int_equal(xpdk_vfu_server_dma_pin_run(p.srv, 0x50000000, 0, false, &pin, &run),
+			 -EINVAL);
 	/* past the second window: a hole; nothing is written, the first bad address is named */
 	memset(b + 0x1ff8, 0, 8);
 	assert_int_equal(xpdk_vfu_server_dma_write(p.srv, 0x50003ff8, out, 16), -EFAULT);

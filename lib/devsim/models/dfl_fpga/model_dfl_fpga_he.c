@@ -60,11 +60,21 @@ static void fill(uint8_t *p, size_t len, uint64_t pattern)
 		memcpy(p + i, &pattern, 8);
 }
 
+/* most mappings one zero-copy move spans (a buffer over a few hugepages); more go page by page */
+#define MOVE_SEGS 16
+
+/* A piece of a move that lies in one source and one destination mapping. */
+struct he_seg {
+	uint8_t *s, *t;
+	size_t len;
+	uint64_t off; /* from the start of the move */
+};
+
 /* The zero-copy passes of a run, as one guarded unit (see xpdk_devsim_dma_guarded()). */
 struct he_pass {
 	uint64_t mode, pattern;
-	void *s, *t;
-	size_t len;
+	struct he_seg seg[MOVE_SEGS];
+	unsigned int nseg;
 	uint64_t passes;
 	uint64_t fold;
 };
@@ -74,13 +84,72 @@ static void he_passes(void *arg)
 	struct he_pass *p = arg;
 
 	for (uint64_t i = 0; i < p->passes; i++) {
-		if (p->mode == XPDK_HE_MODE_READ)
-			p->fold = fold(p->s, p->len);
-		else if (p->mode == XPDK_HE_MODE_WRITE)
-			fill(p->t, p->len, p->pattern);
-		else
-			memmove(p->t, p->s, p->len); /* source and destination may overlap */
+		uint64_t acc = 0;
+
+		/* one memmove, fill or fold per contiguous piece: no per-line or per-page work */
+		for (unsigned int k = 0; k < p->nseg; k++) {
+			const struct he_seg *g = &p->seg[k];
+
+			if (p->mode == XPDK_HE_MODE_READ)
+				acc ^= fold(g->s, g->len);
+			else if (p->mode == XPDK_HE_MODE_WRITE)
+				fill(g->t, g->len, p->pattern);
+			else
+				memmove(g->t, g->s, g->len); /* the two may overlap */
+		}
+		p->fold = acc;
 	}
+}
+
+/*
+ * Pin the whole move as pieces, each within one source and one destination mapping of the
+ * client (it maps its memory per hugepage, so a buffer of a few MiB spans several): the pins
+ * taken in @p pins. Returns false, with nothing pinned, when part of it is not mapped for
+ * direct access or it takes more than MOVE_SEGS pieces.
+ */
+static bool pin_segs(struct xpdk_devsim_dev *dev, const struct dflm_move *m, size_t len, bool rd,
+		     bool wr, struct he_pass *p, unsigned int *pins)
+{
+	size_t o = 0;
+
+	*pins = 0;
+	p->nseg = 0;
+	while (o < len && p->nseg < MOVE_SEGS) {
+		struct he_seg *g = &p->seg[p->nseg];
+		size_t run_s = len - o, run_t = len - o;
+		void *s = NULL, *t = NULL;
+
+		if (rd && xpdk_devsim_dma_map_run(dev, m->src + o, len - o, false, &s, &run_s) < 0)
+			break;
+		*pins += rd;
+		if (wr && xpdk_devsim_dma_map_run(dev, m->dst + o, len - o, true, &t, &run_t) < 0)
+			break;
+		*pins += wr;
+		g->s = s;
+		g->t = t;
+		g->len = run_s < run_t ? run_s : run_t;
+		g->off = o;
+		o += g->len;
+		p->nseg++;
+	}
+	if (o == len)
+		return true;
+	for (; *pins > 0; (*pins)--)
+		xpdk_devsim_dma_unmap(dev);
+	return false;
+}
+
+/* The client address of local address @p at inside the pieces, or @p dflt. */
+static uint64_t seg_fault(const struct he_pass *p, const struct dflm_move *m, const uint8_t *at,
+			  bool in_src, uint64_t dflt)
+{
+	for (unsigned int k = 0; k < p->nseg; k++) {
+		const uint8_t *b = in_src ? p->seg[k].s : p->seg[k].t;
+
+		if (b != NULL && at >= b && at < b + p->seg[k].len)
+			return (in_src ? m->src : m->dst) + p->seg[k].off + (uint64_t)(at - b);
+	}
+	return dflt;
 }
 
 int xpdk_dflm_move(struct xpdk_devsim_dev *dev, const struct dflm_move *m, size_t len,
@@ -88,36 +157,27 @@ int xpdk_dflm_move(struct xpdk_devsim_dev *dev, const struct dflm_move *m, size_
 {
 	bool rd = m->mode != XPDK_HE_MODE_WRITE, wr = m->mode != XPDK_HE_MODE_READ;
 	uint64_t src = m->src, dst = m->dst;
-	void *s = NULL, *t = NULL;
-	bool pinned_s = false, pinned_t = false;
+	struct he_pass pass = { .mode = m->mode, .pattern = m->pattern, .passes = passes };
+	unsigned int pins = 0;
 	int err = 0;
 
-	if (rd && xpdk_devsim_dma_map(dev, src, len, false, &s) == 0)
-		pinned_s = true;
-	if (wr && xpdk_devsim_dma_map(dev, dst, len, true, &t) == 0)
-		pinned_t = true;
-	if ((!rd || pinned_s) && (!wr || pinned_t)) {
+	if (len > 0 && pin_segs(dev, m, len, rd, wr, &pass, &pins)) {
 		/* zero copy: both sides are in memory the client mapped with an fd, which it may
 		 * truncate under us: guarded, a fault ends the run as a DMA fault */
-		struct he_pass pass = { m->mode, m->pattern, s, t, len, passes, 0 };
 		void *at = NULL;
 
 		if (xpdk_devsim_dma_guarded(dev, he_passes, &pass, &at) < 0) {
-			bool in_src = rd && (uint8_t *)at >= (uint8_t *)s &&
-				      (uint8_t *)at < (uint8_t *)s + len;
+			uint64_t in_s = rd ? seg_fault(&pass, m, at, true, UINT64_MAX) : UINT64_MAX;
 
-			err = in_src ? XPDK_HE_ERR_SRC : XPDK_HE_ERR_DST;
-			*fault = in_src ? src + (uint64_t)((uint8_t *)at - (uint8_t *)s)
-				 : wr && (uint8_t *)at >= (uint8_t *)t &&
-					 (uint8_t *)at < (uint8_t *)t + len
-				     ? dst + (uint64_t)((uint8_t *)at - (uint8_t *)t)
-				     : dst;
+			err = in_s != UINT64_MAX ? XPDK_HE_ERR_SRC : XPDK_HE_ERR_DST;
+			*fault = in_s != UINT64_MAX ? in_s : seg_fault(&pass, m, at, false, dst);
 		}
 		*fold_out = pass.fold;
 	} else {
 		uint8_t bounce[4096];
 
-		/* page by page: a buffer across two mappings, or the exact page that faults */
+		/* page by page: memory without direct access, too many mappings, or the page that
+		 * faults */
 		if (passes != 1)
 			err = -1; /* the caller retries pass by pass */
 		*fold_out = 0;
@@ -147,9 +207,7 @@ int xpdk_dflm_move(struct xpdk_devsim_dev *dev, const struct dflm_move *m, size_
 			}
 		}
 	}
-	if (pinned_s)
-		xpdk_devsim_dma_unmap(dev);
-	if (pinned_t)
+	for (; pins > 0; pins--)
 		xpdk_devsim_dma_unmap(dev);
 	return err;
 }
