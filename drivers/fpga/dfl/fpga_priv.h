@@ -100,6 +100,11 @@ int xpdk_fpga_helb_engine_submit(struct xpdk_fpga *f, const struct xpdk_engine_o
 int xpdk_fpga_helb_engine_poll(struct xpdk_fpga *f, struct xpdk_engine_completion *done);
 /* Whether port 0's AFU is HE-LB or HE-MEM */
 bool xpdk_fpga_is_helb(const struct xpdk_guid *afu_id);
+/* Whether the port of @p pi has an AFU and it is XPDK's test exerciser (he.c). */
+bool xpdk_fpga_is_xpdk_he(const struct xpdk_fpga_port_info *pi);
+/* The AFU of @p pi for messages: its GUID in @p buf, or "absent". */
+const char *xpdk_fpga_afu_str(const struct xpdk_fpga_port_info *pi,
+			      char buf[XPDK_GUID_STR_LEN + 1]);
 
 /* Assert (true) or release (false) @port's soft reset and wait for the acknowledgement. */
 int xpdk_fpga_port_hold(struct xpdk_fpga *f, unsigned int port, bool reset);

@@ -69,25 +69,37 @@ void xpdk_fpga_he_irq_enable(struct xpdk_fpga *f, unsigned int num_irqs)
 	}
 }
 
+bool xpdk_fpga_is_xpdk_he(const struct xpdk_fpga_port_info *pi)
+{
+	struct xpdk_guid he;
+
+	xpdk_guid_parse(XPDK_HE_GUID, &he);
+	return pi->afu_offset != 0 && xpdk_guid_equal(&pi->afu_id, &he);
+}
+
+const char *xpdk_fpga_afu_str(const struct xpdk_fpga_port_info *pi, char buf[XPDK_GUID_STR_LEN + 1])
+{
+	if (pi->afu_offset == 0)
+		return "absent";
+	xpdk_guid_format(&pi->afu_id, buf, XPDK_GUID_STR_LEN + 1);
+	return buf;
+}
+
 int xpdk_he_attach(struct xpdk_fpga *f, unsigned int port)
 {
 	struct xpdk_fpga_port_info pi;
-	struct xpdk_guid he;
 	char have[XPDK_GUID_STR_LEN + 1];
 	int rc = xpdk_fpga_port_info(f, port, &pi);
 
 	if (rc < 0)
 		return rc;
-	xpdk_guid_parse(XPDK_HE_GUID, &he);
-	if (pi.afu_offset == 0 || !xpdk_guid_equal(&pi.afu_id, &he)) {
-		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+	if (!xpdk_fpga_is_xpdk_he(&pi))
 		return xpdk_err(
 		    ENODEV,
 		    "%s port %u: the AFU is %s, not XPDK's test exerciser (" XPDK_HE_GUID
 		    "); load it with partial reconfiguration (OPAE's HE-LB and HE-MEM "
 		    "are driven by xpdk_helb_attach())",
-		    xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
-	}
+		    xpdk_dev_info(f->dev)->name, port, xpdk_fpga_afu_str(&pi, have));
 	if (f->dsm == NULL) {
 		f->dsm = xpdk_dma_alloc(XPDK_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
 		if (f->dsm == NULL)
@@ -352,16 +364,14 @@ static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
 {
 	struct xpdk_fpga *f = xpdk_fpga_get(dev);
 	struct xpdk_fpga_port_info pi;
-	struct xpdk_guid he;
 	char have[XPDK_GUID_STR_LEN + 1];
 	int rc = f != NULL ? xpdk_fpga_port_info(f, 0, &pi) : -ENODEV;
 
 	if (rc < 0)
 		return rc;
-	xpdk_guid_parse(XPDK_HE_GUID, &he);
 	reg->region = XPDK_REGION_BAR0;
 	reg->width = 64;
-	if (pi.afu_offset != 0 && xpdk_guid_equal(&pi.afu_id, &he)) {
+	if (xpdk_fpga_is_xpdk_he(&pi)) {
 		reg->offset = pi.afu_offset + XPDK_HE_SCRATCH0;
 		return 0;
 	}
@@ -369,11 +379,10 @@ static int fpga_scratch_reg(struct xpdk_dev *dev, struct xpdk_scratch_reg *reg)
 		reg->offset = pi.afu_offset + XPDK_OPAE_HE_SCRATCHPAD0;
 		return 0;
 	}
-	xpdk_guid_format(&pi.afu_id, have, sizeof(have));
 	return xpdk_err(ENOTSUP,
 			"%s port 0: the AFU is %s, whose registers the dfl-fpga driver does not "
 			"know; no scratch register (the exercisers have one)",
-			xpdk_dev_info(dev)->name, pi.afu_offset ? have : "absent");
+			xpdk_dev_info(dev)->name, xpdk_fpga_afu_str(&pi, have));
 }
 
 /* The engine is port 0's exerciser: OPAE's HE-LB/HE-MEM, or XPDK's test exerciser. */

@@ -132,14 +132,12 @@ int xpdk_helb_attach(struct xpdk_fpga *f, unsigned int port, struct xpdk_helb_in
 
 	if (rc < 0)
 		return rc;
-	if (pi.afu_offset == 0 || !xpdk_fpga_is_helb(&pi.afu_id)) {
-		xpdk_guid_format(&pi.afu_id, have, sizeof(have));
+	if (pi.afu_offset == 0 || !xpdk_fpga_is_helb(&pi.afu_id))
 		return xpdk_err(ENODEV,
 				"%s port %u: the AFU is %s, not OPAE's HE-LB (" XPDK_OPAE_HE_LB_GUID
 				") or HE-MEM (" XPDK_OPAE_HE_MEM_GUID
 				"); load one with partial reconfiguration",
-				xpdk_dev_info(f->dev)->name, port, pi.afu_offset ? have : "absent");
-	}
+				xpdk_dev_info(f->dev)->name, port, xpdk_fpga_afu_str(&pi, have));
 	if (f->helb_dsm == NULL) {
 		f->helb_dsm = xpdk_dma_alloc(XPDK_OPAE_HE_DSM_SIZE, 64, XPDK_DMA_F_ZERO);
 		if (f->helb_dsm == NULL)
