@@ -29,53 +29,18 @@
 #include "xpdk_devsim_dfl.h"
 #include "xpdk_dfl_regs.h"
 #include "xpdk_fpga.h"
-
-static int g_argc;
-static char **g_argv;
-static char sock[64];
-static struct xpdk_devsim_dev *sim;
-static struct xpdk_fpga *fpga;
+#include "fpga_fixture.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	if (xpdk_env_init(g_argc, g_argv) < 0) {
-		fprintf(stderr, "# %s\n", xpdk_strerror_last());
-		return -1;
-	}
-	snprintf(sock, sizeof(sock), "/tmp/xpdk-test-fpga-%d.sock", (int)getpid());
-	xpdk_devsim_set_log_level(0);
-	sim = xpdk_devsim_create("dfl-fpga", "seed=3", "fpga0", sock, -1);
-	if (sim == NULL || xpdk_devsim_start(sim) < 0)
-		return -1;
-	return 0;
+	return fixture_start("fpga", "seed=3", "fpga0");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	xpdk_devsim_destroy(sim);
-	xpdk_env_cleanup();
-	return 0;
-}
-
-static int open_fpga(void **state)
-{
-	char name[80];
-
-	(void)state;
-	snprintf(name, sizeof(name), "vfio-user:%s", sock);
-	fpga = xpdk_fpga_open(name);
-	if (fpga == NULL)
-		fprintf(stderr, "# %s\n", xpdk_strerror_last());
-	return fpga == NULL ? -1 : 0;
-}
-
-static int close_fpga(void **state)
-{
-	(void)state;
-	xpdk_fpga_close(fpga);
-	fpga = NULL;
+	fixture_stop();
 	return 0;
 }
 

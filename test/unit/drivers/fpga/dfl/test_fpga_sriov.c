@@ -30,29 +30,20 @@
 #include "xpdk_devsim_dfl.h"
 #include "xpdk_dfl_regs.h"
 #include "xpdk_fpga.h"
+#include "fpga_fixture.h"
 
 #define LINES 512 /* 32 KiB per test */
 
-static int g_argc;
-static char **g_argv;
-static char sock[64], pf_name[80], vf_sock[80];
-static struct xpdk_devsim_dev *sim;
+static char pf_name[80], vf_sock[80];
 static struct xpdk_dma_buf *src, *dst;
 
 static int setup(void **state)
 {
 	(void)state;
-	if (xpdk_env_init(g_argc, g_argv) < 0) {
-		fprintf(stderr, "# %s\n", xpdk_strerror_last());
+	if (fixture_start("sriov", "afu=he-lb", "sriov0") < 0)
 		return -1;
-	}
-	snprintf(sock, sizeof(sock), "/tmp/xpdk-test-sriov-%d.sock", (int)getpid());
 	snprintf(vf_sock, sizeof(vf_sock), "/tmp/xpdk-test-sriov-%d-vf0.sock", (int)getpid());
 	snprintf(pf_name, sizeof(pf_name), "vfio-user:%s", sock);
-	xpdk_devsim_set_log_level(0);
-	sim = xpdk_devsim_create("dfl-fpga", "afu=he-lb", "sriov0", sock, -1);
-	if (sim == NULL || xpdk_devsim_start(sim) < 0)
-		return -1;
 	src = xpdk_dma_alloc(LINES * 64, 4096, 0);
 	dst = xpdk_dma_alloc(LINES * 64, 4096, 0);
 	return src != NULL && dst != NULL ? 0 : -1;
@@ -63,8 +54,7 @@ static int teardown(void **state)
 	(void)state;
 	xpdk_dma_free(src);
 	xpdk_dma_free(dst);
-	xpdk_devsim_destroy(sim);
-	xpdk_env_cleanup();
+	fixture_stop();
 	return 0;
 }
 
