@@ -304,46 +304,50 @@ int xpdk_vfu_server_dma_find(struct xpdk_vfu_server *s, struct xpdk_vfu_dma_cach
 	return 0;
 }
 
-int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
-			    void **ptr)
+/* Hold the client's memory and find @p iova: its address and the bytes its window has from
+ * there. The read lock stays held on success only. */
+static int pin_at(struct xpdk_vfu_server *s, uint64_t iova, bool write, void **ptr, uint64_t *avail)
 {
 	struct xpdk_vfu_dma_cache c = { 0 };
-	uint64_t avail = 0;
 	int rc = xpdk_vfu_server_dma_hold(s);
 
 	if (rc < 0)
 		return rc;
-	rc = xpdk_vfu_server_dma_find(s, &c, iova, write, ptr, &avail);
-	if (rc == 0 && len > avail)
+	rc = xpdk_vfu_server_dma_find(s, &c, iova, write, ptr, avail);
+	if (rc < 0)
+		pthread_rwlock_unlock(&s->lock);
+	return rc;
+}
+
+int xpdk_vfu_server_dma_pin(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
+			    void **ptr)
+{
+	uint64_t avail = 0;
+	int rc = pin_at(s, iova, write, ptr, &avail);
+
+	if (rc == 0 && len > avail) {
+		pthread_rwlock_unlock(&s->lock);
 		rc = xpdk_err(EFAULT,
 			      "DMA %s of %zu bytes at IOVA 0x%llx: not in one window the client "
 			      "mapped",
 			      write ? "write" : "read", len, (unsigned long long)iova);
-	if (rc < 0)
-		pthread_rwlock_unlock(&s->lock);
+	}
 	return rc; /* on success the read lock stays held until unpin */
 }
 
 int xpdk_vfu_server_dma_pin_run(struct xpdk_vfu_server *s, uint64_t iova, size_t len, bool write,
 				void **ptr, size_t *run)
 {
-	struct xpdk_vfu_dma_cache c = { 0 };
 	uint64_t avail = 0;
 	int rc;
 
 	if (len == 0)
 		return xpdk_err(EINVAL, "a DMA pin of 0 bytes at IOVA 0x%llx",
 				(unsigned long long)iova);
-	rc = xpdk_vfu_server_dma_hold(s);
-	if (rc < 0)
-		return rc;
-	rc = xpdk_vfu_server_dma_find(s, &c, iova, write, ptr, &avail);
-	if (rc < 0) {
-		pthread_rwlock_unlock(&s->lock);
-		return rc;
-	}
-	*run = len < avail ? len : (size_t)avail;
-	return 0; /* the read lock stays held until unpin */
+	rc = pin_at(s, iova, write, ptr, &avail);
+	if (rc == 0)
+		*run = len < avail ? len : (size_t)avail;
+	return rc; /* on success the read lock stays held until unpin */
 }
 
 void xpdk_vfu_server_dma_unpin(struct xpdk_vfu_server *s)
