@@ -211,6 +211,8 @@ static void teardown(struct conn *c)
 	c->buf = NULL;
 }
 
+/* QP @p q's slice of the buffer: size * 2 + 4096 bytes, room for a receive buffer and a send
+ * buffer that starts at the next page boundary (lat_loop) */
 static uint8_t *qbuf(const struct conn *c, unsigned int q, uint64_t size)
 {
 	return (uint8_t *)c->buf->va + q * (size * 2 + 4096);
@@ -542,8 +544,9 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 {
 	struct xpdk_qp *qp = c->qp[0];
 	/* the peer writes (or sends) into rx; this side's messages go from tx (as perftest's
-	 * separate poll and post buffers) */
-	uint8_t *rx = qbuf(c, 0, size), *tx = rx + size + 64;
+	 * separate poll and post buffers), each starting a page, so that a message spans no more
+	 * pages than its size needs */
+	uint8_t *rx = qbuf(c, 0, size), *tx = rx + ((size + 4095) & ~(uint64_t)4095);
 	volatile uint8_t *last = rx + size - 1;
 	struct xpdk_wr w = { .addr = tx,
 			     .len = (uint32_t)size,
