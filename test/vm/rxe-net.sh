@@ -9,7 +9,8 @@
 # Why not one network namespace per end (the first plan): on the guest's 6.1 kernel rxe opens
 # its UDP socket (port 4791) and looks up routes only in the initial namespace, so an rxe
 # device on an interface in another namespace sends nothing that arrives (rdma_cm reports
-# RDMA_CM_EVENT_UNREACHABLE, error -110; per-namespace rxe came in later kernels). Both ends
+# RDMA_CM_EVENT_UNREACHABLE, error -110; Debian 12's 6.12 kernel is the same: its rdma_rxe.ko
+# still creates its sockets in init_net and has no per-namespace operations). Both ends
 # therefore stay in the initial namespace, and policy routing makes the kernel send from one
 # address to the other through the veth pair instead of delivering locally through lo: rules
 # for locally generated packets (iif lo) pick per-destination tables before the local table,
