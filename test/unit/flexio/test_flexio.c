@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "dpa_fixture.h"
 #include "dpa_test.h"
 #include "libflexio/flexio.h"
 #include "xpdk_devsim.h"
@@ -33,38 +34,10 @@ extern struct flexio_app *dpa_test_app;
 extern flexio_func_t t_add1, t_spin, t_error, t_crash, t_print, t_heap_sum;
 extern flexio_func_t t_count, t_no_rearm, t_bad_window, t_window_rw;
 
-static int g_argc;
-static char **g_argv;
-static struct xpdk_devsim_dev *sim;
-static struct ibv_context *ctx;
-static char sock[128];
-
 static int setup(void **state)
 {
 	(void)state;
-	if (xpdk_env_init(g_argc, g_argv) < 0)
-		return -1;
-	snprintf(sock, sizeof(sock), "/tmp/xpdk-test-flexio-%d.sock", (int)getpid());
-	xpdk_devsim_set_log_level(0);
-	sim = xpdk_devsim_create("dpa", "eus=4,spin_us=5", "dpa0", sock, -1);
-	if (sim == NULL || xpdk_devsim_start(sim) < 0)
-		return -1;
-	{
-		char name[160];
-
-		snprintf(name, sizeof(name), "vfio-user:%s", sock);
-		ctx = xpdk_flexio_open(name);
-	}
-	return ctx == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	xpdk_flexio_close(ctx);
-	xpdk_devsim_destroy(sim);
-	xpdk_env_cleanup();
-	return 0;
+	return dpa_fixture_start("flexio", "eus=4,spin_us=5");
 }
 
 static struct flexio_process *new_proc(void)
@@ -81,14 +54,6 @@ static void heap_read(struct flexio_process *p, flexio_uintptr_t daddr, void *ds
 {
 	assert_int_equal(xpdk_flexio_dev2host_memcpy(p, dst, len, daddr), FLEXIO_STATUS_SUCCESS);
 }
-
-/* Bounded wait for a condition the device makes true (liveness, not timing). */
-#define WAIT_FOR(cond)                                                                             \
-	do {                                                                                       \
-		for (int w_ = 0; w_ < 20000 && !(cond); w_++)                                      \
-			usleep(1000);                                                              \
-		assert_true(cond);                                                                 \
-	} while (0)
 
 static void test_rpc_returns_the_device_value(void **state)
 {
@@ -712,7 +677,7 @@ int main(int argc, char **argv)
 			return 77;
 		}
 		g_argc = argc - 1;
-		return cmocka_run_group_tests(verbs_tests, setup, teardown);
+		return cmocka_run_group_tests(verbs_tests, setup, dpa_fixture_stop);
 	}
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, dpa_fixture_stop);
 }

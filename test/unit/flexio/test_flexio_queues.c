@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "dpa_fixture.h"
 #include "dpa_nicq.h"
 #include "libflexio/flexio.h"
 #include "xpdk_devsim.h"
@@ -29,43 +30,10 @@
 extern struct flexio_app *dpa_nicq_app;
 extern flexio_func_t t_nic_post;
 
-static int g_argc;
-static char **g_argv;
-static struct xpdk_devsim_dev *sim;
-static struct ibv_context *ctx;
-static char sock[128];
-
-#define WAIT_FOR(cond)                                                                             \
-	do {                                                                                       \
-		for (int w_ = 0; w_ < 20000 && !(cond); w_++)                                      \
-			usleep(1000);                                                              \
-		assert_true(cond);                                                                 \
-	} while (0)
-
 static int setup(void **state)
 {
-	char name[160];
-
 	(void)state;
-	if (xpdk_env_init(g_argc, g_argv) < 0)
-		return -1;
-	snprintf(sock, sizeof(sock), "/tmp/xpdk-test-flexio-q-%d.sock", (int)getpid());
-	xpdk_devsim_set_log_level(0);
-	sim = xpdk_devsim_create("dpa", "eus=2,spin_us=5", "dpa0", sock, -1);
-	if (sim == NULL || xpdk_devsim_start(sim) < 0)
-		return -1;
-	snprintf(name, sizeof(name), "vfio-user:%s", sock);
-	ctx = xpdk_flexio_open(name);
-	return ctx == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	xpdk_flexio_close(ctx);
-	xpdk_devsim_destroy(sim);
-	xpdk_env_cleanup();
-	return 0;
+	return dpa_fixture_start("flexio-q", "eus=2,spin_us=5");
 }
 
 static flexio_uintptr_t heap(struct flexio_process *p, size_t len, int fill)
@@ -454,5 +422,5 @@ int main(int argc, char **argv)
 
 	g_argc = argc;
 	g_argv = argv;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, dpa_fixture_stop);
 }
