@@ -13,12 +13,14 @@ DEVSIM = os.path.join(BUILD, "app/xpdk-devsim/xpdk-devsim")
 class Devsim:
     """xpdk-devsim running in the background with the given arguments."""
 
-    def __init__(self, sockdir, *args):
+    def __init__(self, sockdir, *args, env=None):
         self.sockdir = str(sockdir)
+        # devsim's environment, for clients to reuse: its socket directory and @p env
+        self.env = dict(os.environ, XPDK_DEVSIM_DIR=self.sockdir, **(env or {}))
         self.log = open(os.path.join(self.sockdir, "devsim.log"), "w+")
         self.proc = subprocess.Popen(
             [DEVSIM, *args], stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, env=dict(os.environ, XPDK_DEVSIM_DIR=self.sockdir))
+            stdin=subprocess.DEVNULL, env=self.env)
         deadline = time.time() + 10
         while time.time() < deadline:
             self.log.seek(0)

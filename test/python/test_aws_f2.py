@@ -8,15 +8,16 @@ import ast
 import errno
 import json
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
 
 import pytest
 
-from conftest import DEVSIM, SOURCE, run
+from conftest import SOURCE, run
+
+sys.path.insert(0, os.path.join(SOURCE, "test/integration"))
+from devsim import Devsim  # noqa: E402  (the integration tier's xpdk-devsim runner)
 
 EXAMPLES = os.path.join(SOURCE, "python/examples/aws")
 HELLO = "agfi-0fcf87119b8e97bf3"
@@ -37,41 +38,10 @@ METRICS_KEYS = [
     "ddr_ifs", "clocks", "power_mean", "power_max", "power", "cached_agfis", "flags"]
 
 
-class F2Sim:
-    """xpdk-devsim --model f2 in a private socket directory."""
-
-    def __init__(self, sockdir, args):
-        self.dir = str(sockdir)
-        self.log = open(os.path.join(self.dir, "devsim.log"), "w+")
-        self.env = dict(os.environ, XPDK_DEVSIM_DIR=self.dir, XPDK_F2_SLOTS="devsim")
-        self.proc = subprocess.Popen([DEVSIM, "--model", "f2", "--model-args", args],
-                                     stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env=self.env)
-        deadline = time.time() + 10
-        while time.time() < deadline and "ready" not in self.output():
-            assert self.proc.poll() is None, self.output()
-            time.sleep(0.02)
-        assert "ready" in self.output(), self.output()
-
-    def output(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 def start_sim(tmp_path, monkeypatch, args):
-    sim = F2Sim(tmp_path, args)
+    sim = Devsim(tmp_path, "--model", "f2", "--model-args", args, env={"XPDK_F2_SLOTS": "devsim"})
     # this process's fpga_pci finds the slots through these (read at every slot scan)
-    monkeypatch.setenv("XPDK_DEVSIM_DIR", sim.dir)
+    monkeypatch.setenv("XPDK_DEVSIM_DIR", sim.sockdir)
     monkeypatch.setenv("XPDK_F2_SLOTS", "devsim")
     return sim
 
