@@ -167,11 +167,13 @@ static int open_dev(const struct qp_opts *o, struct conn *c)
 	return 0;
 }
 
+static uint64_t slice_size(uint64_t size);
+
 static int make_qps(const struct qp_opts *o, struct conn *c, unsigned int nqps, uint64_t size,
 		    uint32_t inline_size)
 {
 	struct xpdk_qp_opts qo = { 0 };
-	uint64_t bufsize = size * 2 + 4096; /* per QP: see qbuf() */
+	uint64_t bufsize = slice_size(size); /* per QP: see qbuf() */
 
 	c->pd = xpdk_pd_alloc(c->dev);
 	c->cq = c->pd ? xpdk_cq_create(c->dev, 4096, 0) : NULL;
@@ -211,11 +213,16 @@ static void teardown(struct conn *c)
 	c->buf = NULL;
 }
 
-/* QP @p q's slice of the buffer: size * 2 + 4096 bytes, room for a receive buffer and a send
- * buffer that starts at the next page boundary (lat_loop) */
+/* One QP's slice of the buffer: a receive buffer and two send buffers (lat_loop), each
+ * starting a page, so that a message spans no more pages than its size needs */
+static uint64_t slice_size(uint64_t size)
+{
+	return 3 * ((size + 4095) & ~(uint64_t)4095);
+}
+
 static uint8_t *qbuf(const struct conn *c, unsigned int q, uint64_t size)
 {
-	return (uint8_t *)c->buf->va + q * (size * 2 + 4096);
+	return (uint8_t *)c->buf->va + q * slice_size(size);
 }
 
 /* ---- server ---- */
@@ -538,58 +545,80 @@ static int wait_recv(struct conn *c)
 	}
 }
 
-/* Ping-pong for @p iters iterations; the client stores half round trips (us) in @p samples. */
+/* Wait for the peer's message that carries @p v: a receive completion (send_lat) or the last
+ * byte of @p last (write_lat: the memory only, as perftest). */
+static int wait_peer(struct conn *c, bool send, volatile const uint8_t *last, uint8_t v)
+{
+	if (send)
+		return wait_recv(c);
+	while (*last != v)
+		;
+	return 0;
+}
+
+/*
+ * Ping-pong for @p iters iterations; the client stores half round trips (us) in @p samples, each
+ * the time from one post to the next, as perftest measures it.
+ *
+ * Between seeing the peer's message and posting the answer this side does nothing else: the
+ * next message's byte, the receive to replace the one used and the reaping of send completions
+ * come after the post, while the peer works. Two send buffers alternate so that the next
+ * message's byte can be written early: the buffer it goes into carried the message before last,
+ * which the peer has answered already, so the device has read it.
+ */
 static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint32_t iters,
 		    uint32_t inline_size, bool client, double *samples)
 {
 	struct xpdk_qp *qp = c->qp[0];
-	/* the peer writes (or sends) into rx; this side's messages go from tx (as perftest's
-	 * separate poll and post buffers), each starting a page, so that a message spans no more
-	 * pages than its size needs */
-	uint8_t *rx = qbuf(c, 0, size), *tx = rx + ((size + 4095) & ~(uint64_t)4095);
-	volatile uint8_t *last = rx + size - 1;
-	struct xpdk_wr w = { .addr = tx,
-			     .len = (uint32_t)size,
-			     .lkey = c->lkey,
-			     .raddr = c->peer[0].addr,
-			     .rkey = c->peer[0].rkey,
-			     .flags = size <= inline_size ? XPDK_WR_INLINE : 0 };
-	struct xpdk_wr rw = { .addr = rx, .len = (uint32_t)size, .lkey = c->lkey };
-	struct ibv_wc wc[16];
+	uint64_t span = slice_size(size) / 3;
+	uint8_t *rx = qbuf(c, 0, size), *tx[2] = { rx + span, rx + 2 * span };
+	volatile const uint8_t *last = rx + size - 1;
 	bool send = o->test == T_SEND_LAT;
+	struct xpdk_wr w[2], rw = { .addr = rx, .len = (uint32_t)size, .lkey = c->lkey };
+	struct ibv_wc wc[16];
+	uint64_t prev = 0, now;
 
-	w.op = send ? XPDK_OP_SEND : XPDK_OP_WRITE;
+	for (int b = 0; b < 2; b++)
+		w[b] = (struct xpdk_wr){ .op = send ? XPDK_OP_SEND : XPDK_OP_WRITE,
+					 .addr = tx[b],
+					 .len = (uint32_t)size,
+					 .lkey = c->lkey,
+					 .raddr = c->peer[0].addr,
+					 .rkey = c->peer[0].rkey,
+					 .flags = size <= inline_size ? XPDK_WR_INLINE : 0 };
 	if (send)
 		for (int i = 0; i < 64; i++)
 			if (xpdk_qp_post_recv(qp, &rw, 1) != 1)
 				return -1;
+	tx[0][size - 1] = 1;
 	for (uint32_t i = 0; i < iters; i++) {
 		uint8_t v = (uint8_t)(i % 255 + 1);
-		uint64_t t0 = xpdk_now_ns();
 
-		if (!client) { /* wait for the client's message first */
-			if (send ? wait_recv(c) : 0)
-				return -1;
-			while (!send && *last != v)
-				; /* the memory only, as perftest */
-		}
-		/* reap send completions only when the queue runs low */
-		while (xpdk_qp_sq_free(qp) < 8)
-			xpdk_cq_poll(c->cq, wc, 16);
-		tx[size - 1] = v;
-		if (send && xpdk_qp_post_recv(qp, &rw, 1) != 1)
+		/* the server answers message i; the client's message i follows the answer to i-1 */
+		if (!client && wait_peer(c, send, last, v))
 			return -1;
-		if (xpdk_qp_post_send(qp, &w, 1) != 1) {
+		if (client && i > 0 && wait_peer(c, send, last, (uint8_t)((i - 1) % 255 + 1)))
+			return -1;
+		now = client ? xpdk_now_ns() : 0;
+		if (xpdk_qp_post_send(qp, &w[i & 1], 1) != 1) {
 			fprintf(stderr, "xpdk-bench qp: %s\n", xpdk_strerror_last());
 			return -1;
 		}
-		if (client) {
-			if (send ? wait_recv(c) : 0)
+		if (client && i > 0)
+			samples[i - 1] = (double)(now - prev) / 2e3;
+		prev = now;
+		tx[(i + 1) & 1][size - 1] = (uint8_t)((i + 1) % 255 + 1);
+		if (send && xpdk_qp_post_recv(qp, &rw, 1) != 1)
+			return -1;
+		/* reap send completions only when the queue runs low */
+		while (xpdk_qp_sq_free(qp) < 8)
+			if (xpdk_cq_poll(c->cq, wc, 16) < 0)
 				return -1;
-			while (!send && *last != v)
-				;
-			samples[i] = (double)(xpdk_now_ns() - t0) / 2e3;
-		}
+	}
+	if (client) { /* the answer to the last message */
+		if (wait_peer(c, send, last, (uint8_t)((iters - 1) % 255 + 1)))
+			return -1;
+		samples[iters - 1] = (double)(xpdk_now_ns() - prev) / 2e3;
 	}
 	return 0;
 }
