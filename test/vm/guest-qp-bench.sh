@@ -10,7 +10,8 @@
 # (both vCPUs busy-poll, and QEMU's own threads share the host's cores), so the latency rows
 # run more rounds (LAT_ROUNDS, default 9) than the bandwidth rows (ROUNDS, default 3); the
 # summary (qp-bench-summary.py, which can also pool several boots' outputs) gives each tool's
-# median and range and a bootstrap interval for the ratio.
+# median and range, the ratio of the medians and the paired ratio (each round's two runs share
+# the host's state), each with a bootstrap interval.
 #
 #   test/vm/run-vm.sh --edu 0 --timeout 3000 test/vm/guest-qp-bench.sh BUILD_DIR [ROUNDS
 #                     [LAT_ROUNDS]]
