@@ -167,7 +167,12 @@ static int open_dev(const struct qp_opts *o, struct conn *c)
 	return 0;
 }
 
-static uint64_t slice_size(uint64_t size);
+/* One QP's slice of the buffer: a receive buffer and two send buffers (lat_loop), each
+ * starting a page, so that a message spans no more pages than its size needs */
+static uint64_t slice_size(uint64_t size)
+{
+	return 3 * XPDK_ALIGN_UP(size, 4096);
+}
 
 static int make_qps(const struct qp_opts *o, struct conn *c, unsigned int nqps, uint64_t size,
 		    uint32_t inline_size)
@@ -211,13 +216,6 @@ static void teardown(struct conn *c)
 	c->pd = NULL;
 	xpdk_dma_free(c->buf);
 	c->buf = NULL;
-}
-
-/* One QP's slice of the buffer: a receive buffer and two send buffers (lat_loop), each
- * starting a page, so that a message spans no more pages than its size needs */
-static uint64_t slice_size(uint64_t size)
-{
-	return 3 * ((size + 4095) & ~(uint64_t)4095);
 }
 
 static uint8_t *qbuf(const struct conn *c, unsigned int q, uint64_t size)
@@ -545,6 +543,12 @@ static int wait_recv(struct conn *c)
 	}
 }
 
+/* The byte that ends ping-pong message @p i (never 0, the buffers' initial value). */
+static uint8_t msg_byte(uint32_t i)
+{
+	return (uint8_t)(i % 255 + 1);
+}
+
 /* Wait for the peer's message that carries @p v: a receive completion (send_lat) or the last
  * byte of @p last (write_lat: the memory only, as perftest). */
 static int wait_peer(struct conn *c, bool send, volatile const uint8_t *last, uint8_t v)
@@ -570,7 +574,7 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 		    uint32_t inline_size, bool client, double *samples)
 {
 	struct xpdk_qp *qp = c->qp[0];
-	uint64_t span = slice_size(size) / 3;
+	uint64_t span = XPDK_ALIGN_UP(size, 4096);
 	uint8_t *rx = qbuf(c, 0, size), *tx[2] = { rx + span, rx + 2 * span };
 	volatile const uint8_t *last = rx + size - 1;
 	bool send = o->test == T_SEND_LAT;
@@ -590,14 +594,12 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 		for (int i = 0; i < 64; i++)
 			if (xpdk_qp_post_recv(qp, &rw, 1) != 1)
 				return -1;
-	tx[0][size - 1] = 1;
+	tx[0][size - 1] = msg_byte(0);
 	for (uint32_t i = 0; i < iters; i++) {
-		uint8_t v = (uint8_t)(i % 255 + 1);
-
 		/* the server answers message i; the client's message i follows the answer to i-1 */
-		if (!client && wait_peer(c, send, last, v))
+		if (!client && wait_peer(c, send, last, msg_byte(i)))
 			return -1;
-		if (client && i > 0 && wait_peer(c, send, last, (uint8_t)((i - 1) % 255 + 1)))
+		if (client && i > 0 && wait_peer(c, send, last, msg_byte(i - 1)))
 			return -1;
 		now = client ? xpdk_now_ns() : 0;
 		if (xpdk_qp_post_send(qp, &w[i & 1], 1) != 1) {
@@ -607,7 +609,7 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 		if (client && i > 0)
 			samples[i - 1] = (double)(now - prev) / 2e3;
 		prev = now;
-		tx[(i + 1) & 1][size - 1] = (uint8_t)((i + 1) % 255 + 1);
+		tx[(i + 1) & 1][size - 1] = msg_byte(i + 1);
 		if (send && xpdk_qp_post_recv(qp, &rw, 1) != 1)
 			return -1;
 		/* reap send completions only when the queue runs low */
@@ -616,7 +618,7 @@ static int lat_loop(const struct qp_opts *o, struct conn *c, uint64_t size, uint
 				return -1;
 	}
 	if (client) { /* the answer to the last message */
-		if (wait_peer(c, send, last, (uint8_t)((iters - 1) % 255 + 1)))
+		if (wait_peer(c, send, last, msg_byte(iters - 1)))
 			return -1;
 		samples[iters - 1] = (double)(xpdk_now_ns() - prev) / 2e3;
 	}
